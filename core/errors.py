@@ -1,0 +1,81 @@
+"""One small exception hierarchy. Every message names the node, file or item at fault.
+
+The GUI shows ``str(error)`` in place; a traceback only ever goes to the log.
+"""
+
+
+class NetStudioError(Exception):
+    """Base of every error Net Studio raises on purpose."""
+
+
+class RegistryError(NetStudioError):
+    """A name registered twice, or looked up and not found."""
+
+
+class GraphError(NetStudioError):
+    """A graph that cannot be built or run; names the node."""
+
+
+class UnknownOperator(GraphError):
+    pass
+
+
+class ShapeError(GraphError):
+    pass
+
+
+class CycleError(GraphError):
+    pass
+
+
+class FormatError(NetStudioError):
+    """A file that is not what it claims; names the file and offset or key."""
+
+
+class ParamsFormatError(FormatError):
+    pass
+
+
+class SymbolFormatError(FormatError):
+    pass
+
+
+CheckpointError = FormatError
+
+
+class DataError(NetStudioError):
+    """Bad data: an image that cannot be decoded, a dataset with the wrong layout."""
+
+
+class DeviceError(NetStudioError):
+    """No CUDA/CuPy, or arrays on different devices in one operation."""
+
+
+class DownloadError(NetStudioError):
+    pass
+
+
+class NetworkError(DownloadError):
+    pass
+
+
+class ChecksumError(DownloadError):
+    pass
+
+
+class TrainingDiverged(NetStudioError):
+    """Loss or parameters became NaN/inf; names epoch and batch."""
+
+    def __init__(self, message, epoch=None, batch=None):
+        super().__init__(message)
+        self.epoch = epoch
+        self.batch = batch
+
+
+class Cancelled(NetStudioError):
+    """Work stopped because the user asked for it."""
+
+
+# MXNet users catch MXNetError; keep the name working.
+MXNetError = NetStudioError
+NetError = NetStudioError

@@ -1,0 +1,80 @@
+"""Elementwise activations. Each keeps only what its derivative needs."""
+from __future__ import annotations
+
+from .attrs import Param
+from .base import Op, same_shape_op_infer
+from .registry import register_op
+
+
+def _relu(xp, x):
+    out = xp.maximum(x, 0)
+    return out, out
+
+
+def _relu_grad(xp, out, g):
+    # NOTE: grad at x == 0 is 0 by convention; matches MXNet
+    return g * (out > 0)
+
+
+def _sigmoid(xp, x):
+    out = 1 / (1 + xp.exp(-x))
+    return out, out
+
+
+def _sigmoid_grad(xp, out, g):
+    return g * out * (1 - out)
+
+
+def _tanh(xp, x):
+    out = xp.tanh(x)
+    return out, out
+
+
+def _tanh_grad(xp, out, g):
+    return g * (1 - out * out)
+
+
+def _softrelu(xp, x):
+    # log(1 + e^x), computed without overflow for large x
+    out = xp.logaddexp(0, x).astype(x.dtype, copy=False)
+    return out, x
+
+
+def _softrelu_grad(xp, x, g):
+    return g / (1 + xp.exp(-x))
+
+
+def _softsign(xp, x):
+    return x / (1 + xp.abs(x)), x
+
+
+def _softsign_grad(xp, x, g):
+    denom = 1 + xp.abs(x)
+    return g / (denom * denom)
+
+
+ACTIVATIONS = {
+    "relu": (_relu, _relu_grad),
+    "sigmoid": (_sigmoid, _sigmoid_grad),
+    "tanh": (_tanh, _tanh_grad),
+    "softrelu": (_softrelu, _softrelu_grad),
+    "softsign": (_softsign, _softsign_grad),
+}
+
+
+@register_op()
+class Activation(Op):
+    name = "Activation"
+    category = "Activation"
+    doc = "Elementwise activation: relu, sigmoid, tanh, softrelu or softsign."
+    params = {"act_type": Param("str", doc="activation function", choices=tuple(ACTIVATIONS))}
+
+    def infer_shape(self, in_shapes):
+        return same_shape_op_infer(self, in_shapes)
+
+    def forward(self, xp, inputs, aux, is_train):
+        out, saved = ACTIVATIONS[self.act_type][0](xp, inputs[0])
+        return [out], saved
+
+    def backward(self, xp, saved, out_grads, needs):
+        return [ACTIVATIONS[self.act_type][1](xp, saved, out_grads[0])]

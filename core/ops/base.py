@@ -1,0 +1,113 @@
+"""The operator base class. One operator = one class with its attribute schema,
+shape inference, forward and backward side by side.
+
+Contract (all arrays are of the context's array module ``xp``: numpy or cupy):
+
+- ``forward(xp, inputs, aux, is_train) -> (outputs, saved)``: ``inputs`` follow
+  ``list_arguments()``; ``aux`` follows ``list_auxiliary_states()`` and may be updated in
+  place (BatchNorm's running statistics); ``saved`` is whatever backward needs.
+- ``backward(xp, saved, out_grads, needs) -> in_grads``: one gradient (or None) per
+  input; ``needs[i]`` says whether input i's gradient is wanted, so costly ones can be
+  skipped. Loss operators ignore ``out_grads`` (they are None) and use the label.
+- ``infer_shape(in_shapes) -> (in_shapes, out_shapes, aux_shapes)``: unknown shapes
+  are None on the way in; the op fills what it can (weights from data) and raises
+  ``ShapeError`` for shapes that cannot work.
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ..errors import GraphError, ShapeError
+from .attrs import Param
+
+
+class Op:
+    name: ClassVar[str] = ""
+    category: ClassVar[str] = "Misc"
+    doc: ClassVar[str] = ""
+    params: ClassVar[dict[str, Param]] = {}
+    is_loss: ClassVar[bool] = False
+    #: outputs MXNet counts but does not show (BatchNorm's mean/var): kept for JSON
+    hidden_outputs: ClassVar[int] = 0
+
+    def __init__(self, node_name="", **attrs):
+        self.node_name = node_name
+        self.given = {}
+        for key, value in attrs.items():
+            if key.startswith("__") and key.endswith("__"):
+                continue  # MXNet's hidden attributes (__init__, __lr_mult__, ...)
+            if key not in self.params:
+                known = ", ".join(self.params) or "none"
+                raise GraphError(f"node {node_name!r} ({self.name}): unknown attribute "
+                                 f"{key!r}; {self.name} takes: {known}")
+            self.given[key] = value
+        for key, param in self.params.items():
+            if key in self.given:
+                try:
+                    value = param.parse(self.given[key])
+                except (ValueError, SyntaxError, TypeError) as error:
+                    raise GraphError(f"node {node_name!r} ({self.name}): attribute {key}="
+                                     f"{self.given[key]!r} is invalid: {error}") from None
+            elif param.required:
+                raise GraphError(f"node {node_name!r} ({self.name}): attribute {key!r} "
+                                 f"is required ({param.doc or param.type})")
+            else:
+                value = param.default
+            setattr(self, key, value)
+        self.check()
+
+    # ----- description -------------------------------------------------
+    def check(self):
+        """Validate attribute combinations; raise GraphError naming the node."""
+
+    def list_arguments(self):
+        return ["data"]
+
+    def list_outputs(self):
+        return ["output"]
+
+    def list_auxiliary_states(self):
+        return []
+
+    def attr_strings(self):
+        """The attributes the user gave, in MXNet's string form (for JSON)."""
+        out = {}
+        for key in self.given:
+            out[key] = self.params[key].format(getattr(self, key))
+        return out
+
+    def attr_values(self):
+        return {key: getattr(self, key) for key in self.params}
+
+    def error(self, message, cls=ShapeError):
+        return cls(f"node {self.node_name!r} ({self.name}): {message}")
+
+    # ----- computation -------------------------------------------------
+    def infer_shape(self, in_shapes):
+        raise NotImplementedError
+
+    def forward(self, xp, inputs, aux, is_train):
+        raise NotImplementedError
+
+    def backward(self, xp, saved, out_grads, needs):
+        raise NotImplementedError
+
+    def __repr__(self):
+        attrs = ", ".join(f"{k}={v}" for k, v in self.attr_strings().items())
+        return f"{self.name}({attrs})"
+
+
+def known(shape):
+    return shape is not None and all(d > 0 for d in shape)
+
+
+def same_shape_op_infer(op, in_shapes, n_out=1):
+    """Shape rule for ops whose inputs and outputs all share one shape."""
+    shape = next((s for s in in_shapes if s is not None), None)
+    if shape is None:
+        return in_shapes, [None] * n_out, []
+    for name, other in zip(op.list_arguments(), in_shapes):
+        if other is not None and tuple(other) != tuple(shape):
+            raise op.error(f"input {name} has shape {tuple(other)}, expected {tuple(shape)} "
+                           f"(all inputs must have the same shape)")
+    return [tuple(shape)] * len(in_shapes), [tuple(shape)] * n_out, []

@@ -1,0 +1,125 @@
+"""Output (loss) operators. Forward gives the prediction; backward gives the gradient
+of the loss with respect to the input, using the label, ignoring any head gradient."""
+from __future__ import annotations
+
+import math
+
+from .attrs import Param
+from .base import Op
+from .registry import register_op
+
+
+def softmax(xp, x, axis=-1):
+    shifted = x - x.max(axis=axis, keepdims=True)
+    e = xp.exp(shifted)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@register_op("Softmax")
+class SoftmaxOutput(Op):
+    name = "SoftmaxOutput"
+    category = "Output"
+    doc = "Softmax with cross-entropy loss against an integer (or probability) label."
+    is_loss = True
+    params = {
+        "grad_scale": Param("float", 1.0, "scale of the gradient"),
+        "ignore_label": Param("float", -1.0, "label value to ignore when use_ignore"),
+        "multi_output": Param("bool", False, "softmax over axis 1 of (n, c, ...)"),
+        "use_ignore": Param("bool", False, "ignore samples whose label is ignore_label"),
+        "preserve_shape": Param("bool", False, "softmax over the last axis, keep shape"),
+        "normalization": Param("str", "null", "divide gradient by: nothing, batch size, or valid count",
+                               choices=("null", "batch", "valid")),
+        "out_grad": Param("bool", False, "multiply by the head gradient"),
+        "smooth_alpha": Param("float", 0.0, "label smoothing"),
+    }
+
+    def list_arguments(self):
+        return ["data", "label"]
+
+    def _axis(self, ndim):
+        return 1 if (self.multi_output and ndim > 2) else -1
+
+    def infer_shape(self, in_shapes):
+        data, label = in_shapes
+        if data is None:
+            return in_shapes, [None], []
+        data = tuple(data)
+        if self.multi_output and len(data) > 2:
+            expected = (data[0], *data[2:])
+        elif self.preserve_shape:
+            expected = data[:-1]
+        else:
+            expected = (data[0],)
+        if label is not None and tuple(label) not in (expected, data):
+            raise self.error(f"label has shape {tuple(label)}, expected {expected} "
+                             f"(one class index per sample) for data {data}")
+        return [data, tuple(label) if label is not None else expected], [data], []
+
+    def _flat(self, x):
+        if self.multi_output and x.ndim > 2:
+            return x.reshape(x.shape[0], x.shape[1], -1)
+        if x.ndim > 2 and not self.preserve_shape:
+            return x.reshape(x.shape[0], -1)
+        return x
+
+    def forward(self, xp, inputs, aux, is_train):
+        data, label = inputs
+        prob = softmax(xp, data, axis=self._axis(data.ndim) if self.multi_output else -1) \
+            if (self.multi_output or self.preserve_shape or data.ndim == 2) \
+            else softmax(xp, data.reshape(data.shape[0], -1)).reshape(data.shape)
+        return [prob], (prob, label)
+
+    def _target(self, xp, prob, label):
+        """One-hot (or given probability) target in prob's layout, plus a valid mask."""
+        if label.shape == prob.shape:
+            return label, None
+        axis = self._axis(prob.ndim)
+        classes = prob.shape[axis]
+        index = label.astype("int64")
+        valid = None
+        if self.use_ignore:
+            valid = label != self.ignore_label
+            index = xp.where(valid, index, 0)
+        onehot = (xp.moveaxis(xp.arange(classes).reshape((-1,) + (1,) * index.ndim), 0, axis)
+                  == xp.expand_dims(index, axis)).astype(prob.dtype)
+        if self.smooth_alpha:
+            onehot = onehot * (1 - self.smooth_alpha) + (1 - onehot) * self.smooth_alpha / (classes - 1)
+        if valid is not None:
+            valid = xp.expand_dims(valid, axis)
+        return onehot, valid
+
+    def _norm(self, prob, valid):
+        if self.normalization == "batch":
+            return prob.shape[0]
+        if self.normalization == "valid":
+            count = valid.sum() if valid is not None else math.prod(prob.shape) / prob.shape[self._axis(prob.ndim)]
+            return max(float(count), 1.0)
+        return 1.0
+
+    def backward(self, xp, saved, out_grads, needs):
+        prob, label = saved
+        target, valid = self._target(xp, prob, label.reshape(prob.shape) if label.size == prob.size
+                                     else label.reshape(self._label_shape(prob)))
+        grad = prob - target
+        if valid is not None:
+            grad = grad * valid
+        grad *= self.grad_scale / self._norm(prob, valid)
+        if self.out_grad and out_grads[0] is not None:
+            grad = grad * out_grads[0]
+        return [grad, None]
+
+    def _label_shape(self, prob):
+        if self.multi_output and prob.ndim > 2:
+            return (prob.shape[0], *prob.shape[2:])
+        return prob.shape[:-1] if self.preserve_shape else (prob.shape[0],)
+
+    def loss_value(self, xp, inputs):
+        """The scalar loss whose gradient backward returns (for gradient checks)."""
+        data, label = inputs
+        prob, _ = self.forward(xp, inputs, [], True)
+        target, valid = self._target(xp, prob[0], label.reshape(self._label_shape(prob[0])))
+        logp = xp.log(prob[0])
+        loss = -(target * logp)
+        if valid is not None:
+            loss = loss * valid
+        return loss.sum() * self.grad_scale / self._norm(prob[0], valid)

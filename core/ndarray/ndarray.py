@@ -1,0 +1,311 @@
+"""NDArray: an array of the context's module (NumPy on CPU, CuPy on GPU) and its context.
+
+>>> import core as mx
+>>> (mx.nd.ones((2, 3)) * 2 + 1).asnumpy()
+array([[3., 3., 3.],
+       [3., 3., 3.]], dtype=float32)
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..context import Context, cpu, current_context
+from ..errors import DeviceError
+
+DEFAULT_DTYPE = np.float32
+
+
+def _to_host(data):
+    return data if isinstance(data, np.ndarray) else data.get()
+
+
+class NDArray:
+    __slots__ = ("_data", "_ctx", "__weakref__")
+    __array_priority__ = 1000.0
+
+    def __init__(self, data, ctx: Context | None = None):
+        self._data = data
+        self._ctx = ctx if ctx is not None else cpu()
+
+    # ----- properties ------------------------------------------------------
+    @property
+    def context(self):
+        return self._ctx
+
+    ctx = context
+
+    @property
+    def shape(self):
+        return tuple(self._data.shape)
+
+    @property
+    def dtype(self):
+        return self._data.dtype.type
+
+    @property
+    def size(self):
+        return int(self._data.size)
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def stype(self):
+        return "default"
+
+    @property
+    def T(self):
+        return self._wrap(self._data.T)
+
+    @property
+    def xp(self):
+        return self._ctx.xp
+
+    # ----- conversion ------------------------------------------------------
+    def asnumpy(self):
+        return np.array(_to_host(self._data), copy=True)
+
+    def asscalar(self):
+        if self.size != 1:
+            raise ValueError(f"asscalar needs an array of size 1, this one has shape {self.shape}")
+        return self.asnumpy().reshape(-1)[0]
+
+    def item(self):
+        return self.asscalar().item()
+
+    def astype(self, dtype, copy=True):
+        return self._wrap(self._data.astype(np.dtype(dtype), copy=copy))
+
+    def copy(self):
+        return self._wrap(self._data.copy())
+
+    def copyto(self, other):
+        if isinstance(other, Context):
+            return NDArray(_move(self._data, other), other)
+        if isinstance(other, NDArray):
+            if other.shape != self.shape:
+                raise ValueError(f"copyto: shape {self.shape} does not match target {other.shape}")
+            other._data[...] = _move(self._data, other._ctx)
+            return other
+        raise TypeError(f"copyto expects a Context or an NDArray, got {type(other).__name__}")
+
+    def as_in_context(self, ctx):
+        return self if ctx == self._ctx else self.copyto(ctx)
+
+    def wait_to_read(self):
+        return self
+
+    def __array__(self, dtype=None, copy=None):
+        host = _to_host(self._data)
+        return host.astype(dtype) if dtype is not None else host
+
+    def tolist(self):
+        return self.asnumpy().tolist()
+
+    # ----- shape -------------------------------------------------------------
+    def reshape(self, *shape, **kwargs):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        shape = kwargs.get("shape", shape)
+        return self._wrap(self._data.reshape(_mx_shape(self.shape, shape)))
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return self._wrap(self._data.transpose(axes or None))
+
+    def flatten(self):
+        return self.reshape(self.shape[0], -1) if self.ndim > 1 else self.copy()
+
+    def expand_dims(self, axis):
+        return self._wrap(self.xp.expand_dims(self._data, axis))
+
+    def squeeze(self, axis=None):
+        return self._wrap(self.xp.squeeze(self._data, axis=axis))
+
+    def broadcast_to(self, shape):
+        return self._wrap(self.xp.broadcast_to(self._data, shape).copy())
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __iter__(self):
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    def __getitem__(self, key):
+        key = _index(key, self._ctx)
+        out = self.xp.asarray(self._data[key])
+        return self._wrap(out.reshape(1) if out.ndim == 0 else out)  # MXNet 1.x has no 0-d arrays
+
+    def __setitem__(self, key, value):
+        self._data[_index(key, self._ctx)] = _operand(value, self._ctx)
+
+    # ----- reductions ---------------------------------------------------------
+    def _reduce(self, fn, axis=None, keepdims=False, **kw):
+        axis = tuple(axis) if isinstance(axis, list) else axis
+        out = fn(self._data, axis=axis, keepdims=keepdims, **kw)
+        return self._wrap(self.xp.asarray(out).reshape(1) if np.ndim(out) == 0 else out)
+
+    def sum(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.sum, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.mean, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.max, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.min, axis, keepdims)
+
+    def prod(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.prod, axis, keepdims)
+
+    def norm(self):
+        return self._wrap(self.xp.sqrt((self._data.astype(np.float64) ** 2).sum()).astype(self._data.dtype).reshape(1))
+
+    def argmax(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.argmax, axis, keepdims).astype(np.float32)
+
+    def argmin(self, axis=None, keepdims=False):
+        return self._reduce(self.xp.argmin, axis, keepdims).astype(np.float32)
+
+    def abs(self):
+        return self._wrap(self.xp.abs(self._data))
+
+    def sqrt(self):
+        return self._wrap(self.xp.sqrt(self._data))
+
+    def exp(self):
+        return self._wrap(self.xp.exp(self._data))
+
+    def log(self):
+        return self._wrap(self.xp.log(self._data))
+
+    def square(self):
+        return self._wrap(self._data * self._data)
+
+    def clip(self, a_min, a_max):
+        return self._wrap(self.xp.clip(self._data, a_min, a_max))
+
+    def softmax(self, axis=-1):
+        x = self._data - self._data.max(axis=axis, keepdims=True)
+        e = self.xp.exp(x)
+        return self._wrap(e / e.sum(axis=axis, keepdims=True))
+
+    # ----- arithmetic -----------------------------------------------------------
+    def _wrap(self, data):
+        return NDArray(data, self._ctx)
+
+    def _binary(self, other, fn):
+        return self._wrap(fn(self._data, _operand(other, self._ctx)))
+
+    def _inplace(self, other, fn):
+        fn(self._data, _operand(other, self._ctx), out=self._data, casting="unsafe")
+        return self
+
+    def __add__(self, o): return self._binary(o, lambda a, b: a + b)
+    def __radd__(self, o): return self._binary(o, lambda a, b: b + a)
+    def __sub__(self, o): return self._binary(o, lambda a, b: a - b)
+    def __rsub__(self, o): return self._binary(o, lambda a, b: b - a)
+    def __mul__(self, o): return self._binary(o, lambda a, b: a * b)
+    def __rmul__(self, o): return self._binary(o, lambda a, b: b * a)
+    def __truediv__(self, o): return self._binary(o, lambda a, b: a / b)
+    def __rtruediv__(self, o): return self._binary(o, lambda a, b: b / a)
+    def __floordiv__(self, o): return self._binary(o, lambda a, b: a // b)
+    def __mod__(self, o): return self._binary(o, lambda a, b: a % b)
+    def __pow__(self, o): return self._binary(o, lambda a, b: a ** b)
+    def __rpow__(self, o): return self._binary(o, lambda a, b: b ** a)
+    def __matmul__(self, o): return self._binary(o, lambda a, b: a @ b)
+    def __neg__(self): return self._wrap(-self._data)
+    def __pos__(self): return self
+    def __abs__(self): return self.abs()
+
+    def __iadd__(self, o): return self._inplace(o, self.xp.add)
+    def __isub__(self, o): return self._inplace(o, self.xp.subtract)
+    def __imul__(self, o): return self._inplace(o, self.xp.multiply)
+    def __itruediv__(self, o): return self._inplace(o, self.xp.divide)
+
+    # MXNet comparisons return 0/1 arrays of the operand dtype, not booleans
+    def _compare(self, other, fn):
+        return self._wrap(fn(self._data, _operand(other, self._ctx)).astype(self._data.dtype))
+
+    def __eq__(self, o): return self._compare(o, lambda a, b: a == b)
+    def __ne__(self, o): return self._compare(o, lambda a, b: a != b)
+    def __lt__(self, o): return self._compare(o, lambda a, b: a < b)
+    def __le__(self, o): return self._compare(o, lambda a, b: a <= b)
+    def __gt__(self, o): return self._compare(o, lambda a, b: a > b)
+    def __ge__(self, o): return self._compare(o, lambda a, b: a >= b)
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        if self.size != 1:
+            raise ValueError("the truth value of an NDArray with more than one element is ambiguous")
+        return bool(self.asscalar())
+
+    def __float__(self):
+        return float(self.asscalar())
+
+    def __int__(self):
+        return int(self.asscalar())
+
+    def __repr__(self):
+        body = np.array2string(self.asnumpy(), separator=" ", threshold=50, precision=6)
+        shape = "x".join(str(d) for d in self.shape)
+        return f"\n{body}\n<NDArray {shape} @{self._ctx}>"
+
+    def __getstate__(self):
+        return {"data": self.asnumpy(), "ctx": (self._ctx.device_type, self._ctx.device_id)}
+
+    def __setstate__(self, state):
+        self._ctx = Context(*state["ctx"])
+        self._data = self._ctx.xp.asarray(state["data"])
+
+
+def _move(data, ctx):
+    xp = ctx.xp
+    if xp is np:
+        return np.array(_to_host(data), copy=True)
+    return xp.asarray(data).copy()
+
+
+def _operand(value, ctx):
+    if isinstance(value, NDArray):
+        if value._ctx != ctx:
+            raise DeviceError(f"arrays are on different devices: {ctx} and {value._ctx}; "
+                              f"move one with .as_in_context({ctx})")
+        return value._data
+    if isinstance(value, numbers.Number):
+        return value
+    return ctx.xp.asarray(value)
+
+
+def _index(key, ctx):
+    if isinstance(key, NDArray):
+        return key._data.astype(np.int64)
+    if isinstance(key, tuple):
+        return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k for k in key)
+    return key
+
+
+def _mx_shape(src, shape):
+    """MXNet reshape codes: 0 copies the input dimension, -1 infers one dimension."""
+    out = []
+    for i, dim in enumerate(shape):
+        out.append(src[i] if dim == 0 and i < len(src) else dim)
+    return tuple(out)
+
+
+def from_data(data, ctx=None, dtype=None):
+    """An NDArray from anything array-like, on ctx (default: the current context)."""
+    ctx = ctx or current_context()
+    if isinstance(data, NDArray):
+        dtype = dtype or data.dtype  # as MXNet: NDArray sources keep their dtype, all else float32
+        data = _to_host(data._data)
+    host = np.array(data, dtype=dtype or DEFAULT_DTYPE)
+    return NDArray(ctx.xp.asarray(host) if ctx.is_gpu else host, ctx)

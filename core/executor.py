@@ -1,0 +1,259 @@
+"""Executor: a Symbol bound to arrays on one device. The plan (order, which gradients
+are needed) is made once at bind time; forward keeps only what backward needs.
+
+>>> import core as mx
+>>> net = mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=2, name="fc")
+>>> exe = net.simple_bind(mx.cpu(), data=(1, 3))
+>>> exe.forward(is_train=False)[0].shape
+(1, 2)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import DeviceError, GraphError, ShapeError
+from .ndarray.ndarray import NDArray
+from .symbol.graph import topo_order
+
+GRAD_REQS = ("write", "add", "null")
+
+
+class _Step:
+    """One operator node in execution order, with input slots resolved to indices."""
+    __slots__ = ("node", "op", "args", "aux", "needs", "wanted")
+
+    def __init__(self, node, op, args, aux, needs, wanted):
+        self.node, self.op, self.args, self.aux = node, op, args, aux
+        self.needs, self.wanted = needs, wanted
+
+
+class Executor:
+    def __init__(self, symbol, ctx, args, args_grad=None, grad_req="write", aux_states=None):
+        self._symbol = symbol
+        self._ctx = ctx
+        self._xp = ctx.xp
+        self.arg_names = symbol.list_arguments()
+        self.aux_names = symbol.list_auxiliary_states()
+        self.output_names = symbol.list_outputs()
+        self.arg_arrays = self._as_list(args, self.arg_names, "args")
+        self.aux_arrays = self._as_list(aux_states or [], self.aux_names, "aux_states")
+        self.grad_req = self._grad_reqs(grad_req)
+        if args_grad is None:
+            self.grad_arrays = [None] * len(self.arg_names)
+            self.grad_req = {n: "null" for n in self.arg_names}
+        else:
+            self.grad_arrays = self._as_list(args_grad, self.arg_names, "args_grad", allow_missing=True)
+            for name, grad in zip(self.arg_names, self.grad_arrays):
+                if grad is None:
+                    self.grad_req[name] = "null"
+        self.arg_dict = dict(zip(self.arg_names, self.arg_arrays))
+        self.aux_dict = dict(zip(self.aux_names, self.aux_arrays))
+        self.grad_dict = {n: g for n, g in zip(self.arg_names, self.grad_arrays) if g is not None}
+        self.outputs = []
+        self._saved = {}
+        self._monitor = None
+        self._plan()
+
+    # ----- construction -------------------------------------------------------
+    @classmethod
+    def simple_bind(cls, symbol, ctx, grad_req="write", shared_exec=None, **shapes):
+        arg_shapes, _, aux_shapes = symbol.infer_shape_partial(**shapes)
+        names = symbol.list_arguments() + symbol.list_auxiliary_states()
+        missing = [n for n, s in zip(names, arg_shapes + aux_shapes) if s is None]
+        if missing:
+            raise ShapeError(f"cannot bind: the shapes of {', '.join(missing)} are unknown; "
+                             f"pass them to simple_bind (e.g. {missing[0]}=(batch, ...))")
+        xp = ctx.xp
+        shared = shared_exec.arg_dict if shared_exec is not None else {}
+
+        def alloc(name, shape):
+            old = shared.get(name)
+            if old is not None and old.shape == tuple(shape):
+                return old
+            return NDArray(xp.zeros(shape, dtype=np.float32), ctx)
+
+        args = [alloc(n, s) for n, s in zip(symbol.list_arguments(), arg_shapes)]
+        reqs = cls._grad_req_map(grad_req, symbol.list_arguments())
+        grads = [NDArray(xp.zeros(s, dtype=np.float32), ctx) if reqs[n] != "null" else None
+                 for n, s in zip(symbol.list_arguments(), arg_shapes)]
+        shared_aux = shared_exec.aux_dict if shared_exec is not None else {}
+        aux = [shared_aux[n] if n in shared_aux and shared_aux[n].shape == tuple(s)
+               else NDArray(xp.zeros(s, dtype=np.float32), ctx)
+               for n, s in zip(symbol.list_auxiliary_states(), aux_shapes)]
+        return cls(symbol, ctx, args, grads, reqs, aux)
+
+    def _as_list(self, arrays, names, what, allow_missing=False):
+        if isinstance(arrays, dict):
+            unknown = set(arrays) - set(names)
+            if unknown and what == "args":
+                raise GraphError(f"bind: {what} has names the network does not use: {sorted(unknown)}")
+            arrays = [arrays.get(n) for n in names]
+        arrays = list(arrays)
+        if len(arrays) != len(names):
+            raise GraphError(f"bind: {what} has {len(arrays)} arrays, the network needs {len(names)}: {names}")
+        for name, array in zip(names, arrays):
+            if array is None:
+                if allow_missing:
+                    continue
+                raise GraphError(f"bind: no array given for {name!r} in {what}")
+            if not isinstance(array, NDArray):
+                raise GraphError(f"bind: {what}[{name!r}] must be an NDArray, got {type(array).__name__}")
+            if array.context != self._ctx:
+                raise DeviceError(f"bind: {what}[{name!r}] is on {array.context}, the executor on {self._ctx}")
+        return arrays
+
+    @staticmethod
+    def _grad_req_map(grad_req, names):
+        if isinstance(grad_req, str):
+            reqs = {n: grad_req for n in names}
+        elif isinstance(grad_req, dict):
+            reqs = {n: grad_req.get(n, "null") for n in names}
+        else:
+            reqs = dict(zip(names, grad_req))
+        for name, req in reqs.items():
+            if req not in GRAD_REQS:
+                raise GraphError(f"grad_req for {name!r} is {req!r}; expected one of {GRAD_REQS}")
+        return reqs
+
+    def _grad_reqs(self, grad_req):
+        return self._grad_req_map(grad_req, self.arg_names)
+
+    def _plan(self):
+        """Order the nodes once; number every value slot; mark which need gradients."""
+        nodes = topo_order(self._symbol._outputs)
+        slot = {}
+        self._var_slots = []
+        for node in nodes:
+            if node.is_variable:
+                slot[(id(node), 0)] = len(slot)
+                self._var_slots.append(node.name)
+        requires = {id(n): self.grad_req.get(n.name, "null") != "null" for n in nodes if n.is_variable}
+        self._steps = []
+        for node in nodes:
+            if node.is_variable:
+                continue
+            op = node.op
+            n_args = len(op.list_arguments())
+            args = [slot[(id(c), i)] for c, i in node.inputs[:n_args]]
+            aux = [slot[(id(c), i)] for c, i in node.inputs[n_args:]]
+            needs = [requires.get(id(c), False) if c.is_variable else requires[id(c)]
+                     for c, _ in node.inputs[:n_args]]
+            requires[id(node)] = any(needs)
+            for i in range(len(op.list_outputs())):
+                slot[(id(node), i)] = len(slot)
+            outputs = [slot[(id(node), i)] for i in range(len(op.list_outputs()))]
+            self._steps.append(_Step(node, op, args, aux, needs, outputs))
+        self._n_slots = len(slot)
+        self._head_slots = [slot[(id(n), i)] for n, i in self._symbol._outputs]
+        self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
+
+    # ----- running -------------------------------------------------------------
+    def forward(self, is_train=False, **kwargs):
+        for name, value in kwargs.items():
+            if name not in self.arg_dict:
+                raise GraphError(f"forward: {name!r} is not an argument of this network")
+            self.arg_dict[name][:] = value
+        values = [None] * self._n_slots
+        for name, array in zip(self.arg_names, self.arg_arrays):
+            values[self._var_index[name]] = array._data
+        for name, array in zip(self.aux_names, self.aux_arrays):
+            values[self._var_index[name]] = array._data
+        xp, saved = self._xp, {}
+        for step in self._steps:
+            inputs = [values[i] for i in step.args]
+            aux = [values[i] for i in step.aux]
+            outputs, keep = step.op.forward(xp, inputs, aux, is_train)
+            for index, out in zip(step.wanted, outputs):
+                values[index] = out
+            if is_train and any(step.needs):
+                saved[id(step)] = keep
+            if self._monitor is not None:
+                for name, out in zip(step.node.output_names(), outputs):
+                    self._monitor(name, NDArray(out, self._ctx))
+        self._saved = saved
+        self._values = values if is_train else None
+        self.outputs = [NDArray(values[i], self._ctx) for i in self._head_slots]
+        return self.outputs
+
+    def backward(self, out_grads=None, is_train=True):
+        if not self._saved and any(any(s.needs) for s in self._steps):
+            raise GraphError("backward needs a forward(is_train=True) first")
+        xp = self._xp
+        grads = [None] * self._n_slots
+        if out_grads is not None:
+            out_grads = [out_grads] if isinstance(out_grads, NDArray) else list(out_grads)
+            for index, grad in zip(self._head_slots, out_grads):
+                grads[index] = grad._data if isinstance(grad, NDArray) else xp.asarray(grad)
+        else:
+            for index in self._head_slots:
+                grads[index] = None
+        for step in reversed(self._steps):
+            if not any(step.needs):
+                continue
+            out_grads_here = [grads[i] for i in step.wanted]
+            if not step.op.is_loss:
+                if all(g is None for g in out_grads_here):
+                    if not any(i in self._head_slots for i in step.wanted):
+                        continue
+                out_grads_here = [g if g is not None else xp.ones_like(self._values[i]) if i in self._head_slots
+                                  else xp.zeros_like(self._values[i]) for g, i in zip(out_grads_here, step.wanted)]
+            in_grads = step.op.backward(xp, self._saved[id(step)], out_grads_here, step.needs)
+            for index, grad, need in zip(step.args, in_grads, step.needs):
+                if need and grad is not None:
+                    grads[index] = grad if grads[index] is None else grads[index] + grad
+        self._write_grads(grads)
+        self._saved = {}
+        self._values = None
+
+    def _write_grads(self, grads):
+        for name, target in zip(self.arg_names, self.grad_arrays):
+            req = self.grad_req.get(name, "null")
+            if target is None or req == "null":
+                continue
+            grad = grads[self._var_index[name]]
+            if grad is None:
+                if req == "write":
+                    target._data[...] = 0
+                continue
+            if req == "write":
+                target._data[...] = grad
+            else:
+                target._data += grad
+
+    # ----- conveniences ----------------------------------------------------------
+    @property
+    def output_dict(self):
+        return dict(zip(self.output_names, self.outputs))
+
+    def copy_params_from(self, arg_params, aux_params=None, allow_extra_params=False):
+        for name, array in (arg_params or {}).items():
+            if name in self.arg_dict:
+                _copy_into(self.arg_dict[name], array, name)
+            elif not allow_extra_params:
+                raise GraphError(f"copy_params_from: {name!r} is not an argument of this network")
+        for name, array in (aux_params or {}).items():
+            if name in self.aux_dict:
+                _copy_into(self.aux_dict[name], array, name)
+            elif not allow_extra_params:
+                raise GraphError(f"copy_params_from: {name!r} is not an auxiliary state of this network")
+
+    def reshape(self, partial_shaping=False, allow_up_sizing=False, **shapes):
+        known = {n: a.shape for n, a in self.arg_dict.items() if n not in shapes}
+        known.update(shapes)
+        reqs = dict(self.grad_req)
+        return Executor.simple_bind(self._symbol, self._ctx, grad_req=reqs, shared_exec=self,
+                                    **{k: v for k, v in known.items() if k in shapes or k in self.arg_dict})
+
+    def set_monitor_callback(self, callback, monitor_all=False):
+        """Call ``callback(name, NDArray)`` on every operator output during forward."""
+        self._monitor = callback
+
+    def debug_str(self):
+        return self._symbol.debug_str()
+
+
+def _copy_into(target, source, name):
+    if tuple(source.shape) != target.shape:
+        raise ShapeError(f"parameter {name!r}: stored shape {tuple(source.shape)} does not match "
+                         f"the network's {target.shape}")
+    target[:] = source

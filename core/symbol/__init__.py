@@ -1,0 +1,12 @@
+"""``mx.sym``: Variables, operators as functions, Group, JSON in and out."""
+from .json_io import load, load_json  # noqa: F401
+from .naming import AttrScope, NameManager, Prefix  # noqa: F401
+from .symbol import Group, Symbol, Variable, var  # noqa: F401
+
+
+def __getattr__(name):
+    from ..ops import OPS
+    if name in OPS:
+        from .ops import constructor
+        return constructor(name)
+    raise AttributeError(f"module 'core.sym' has no attribute {name!r}")

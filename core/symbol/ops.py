@@ -1,0 +1,56 @@
+"""Symbol constructors for every registered operator: ``mx.sym.Convolution(data=..., ...)``.
+
+Missing arguments (weights, biases, labels) become variables named ``<node>_<arg>``, as
+MXNet does, so checkpoints interoperate.
+"""
+from __future__ import annotations
+
+from ..errors import GraphError
+from ..ops import OPS
+from .graph import Node
+from .naming import AttrScope, NameManager
+from .symbol import Symbol, Variable
+
+
+def make(op_name, args, kwargs, name=None, attr=None):
+    cls = OPS.get(op_name)
+    symbols = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
+    attrs = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
+    if "num_args" in cls.params and "num_args" not in attrs:
+        attrs["num_args"] = len(args)
+    node_name = NameManager.current().get(name, cls.name.lower())
+    op = cls(node_name=node_name, **attrs)
+    arg_names = op.list_arguments()
+    inputs = []
+    for position, arg in enumerate(args):
+        if not isinstance(arg, Symbol):
+            raise GraphError(f"node {node_name!r} ({cls.name}): positional input {position} is a "
+                             f"{type(arg).__name__}, expected a Symbol")
+        inputs.append(arg)
+    for arg_name in arg_names[len(inputs):]:
+        inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
+    if symbols:
+        raise GraphError(f"node {node_name!r} ({cls.name}): unknown input(s) {sorted(symbols)}; "
+                         f"{cls.name} takes {arg_names}")
+    if len(inputs) > len(arg_names):
+        raise GraphError(f"node {node_name!r} ({cls.name}): {len(inputs)} inputs given, "
+                         f"it takes {len(arg_names)}: {arg_names}")
+    entries = []
+    for sym in inputs:
+        if len(sym._outputs) != 1:
+            raise GraphError(f"node {node_name!r} ({cls.name}): an input is a group of "
+                             f"{len(sym._outputs)} outputs; pick one with sym[i]")
+        entries.append(sym._outputs[0])
+    for aux_name in op.list_auxiliary_states():
+        entries.append(Variable(f"{node_name}_{aux_name}")._outputs[0])
+    node = Node(op, node_name, AttrScope.current().get(attr), entries)
+    return Symbol([(node, i) for i in range(len(op.list_outputs()))])
+
+
+def constructor(op_name):
+    def build(*args, name=None, attr=None, **kwargs):
+        return make(op_name, args, kwargs, name=name, attr=attr)
+    cls = OPS.get(op_name)
+    build.__name__ = op_name
+    build.__doc__ = cls.doc
+    return build

@@ -82,6 +82,10 @@ class Op:
     def error(self, message, cls=ShapeError):
         return cls(f"node {self.node_name!r} ({self.name}): {message}")
 
+    def macs(self, in_shapes, out_shapes):
+        """Multiply-accumulates per sample, for the editor's cost column (0 = negligible)."""
+        return 0
+
     # ----- computation -------------------------------------------------
     def infer_shape(self, in_shapes):
         raise NotImplementedError

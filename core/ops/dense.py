@@ -44,6 +44,11 @@ class FullyConnected(Op):
         out = (data[0], self.num_hidden) if self.flatten else (*data[:-1], self.num_hidden)
         return shapes, [out], []
 
+    def macs(self, in_shapes, out_shapes):
+        data = in_shapes[0]
+        rows = 1 if self.flatten else math.prod(data[1:-1])
+        return rows * self._in_units(data) * self.num_hidden
+
     def forward(self, xp, inputs, aux, is_train):
         data, weight = inputs[0], inputs[1]
         x = data.reshape(data.shape[0], -1) if self.flatten else data.reshape(-1, data.shape[-1])

@@ -1,4 +1,5 @@
-"""Elementwise activations. Each keeps only what its derivative needs."""
+"""Elementwise activations: Activation(act_type=...) and the standalone relu, sigmoid,
+tanh, softsign. Each keeps only what its derivative needs. LeakyReLU is in leaky_relu.py."""
 from __future__ import annotations
 
 from .attrs import Param
@@ -78,3 +79,48 @@ class Activation(Op):
 
     def backward(self, xp, saved, out_grads, needs):
         return [ACTIVATIONS[self.act_type][1](xp, saved, out_grads[0])]
+
+
+class _ActivationFunction(Op):
+    """The standalone form of one activation: ``relu(x)`` is ``Activation(x, act_type='relu')``."""
+    category = "Activation"
+    params = {}
+    act_type = ""
+
+    def infer_shape(self, in_shapes):
+        return same_shape_op_infer(self, in_shapes)
+
+    def forward(self, xp, inputs, aux, is_train):
+        out, saved = ACTIVATIONS[self.act_type][0](xp, inputs[0])
+        return [out], saved
+
+    def backward(self, xp, saved, out_grads, needs):
+        return [ACTIVATIONS[self.act_type][1](xp, saved, out_grads[0])]
+
+
+@register_op()
+class Relu(_ActivationFunction):
+    name = "relu"
+    act_type = "relu"
+    doc = "max(x, 0)."
+
+
+@register_op()
+class Sigmoid(_ActivationFunction):
+    name = "sigmoid"
+    act_type = "sigmoid"
+    doc = "1 / (1 + exp(-x))."
+
+
+@register_op()
+class Tanh(_ActivationFunction):
+    name = "tanh"
+    act_type = "tanh"
+    doc = "Hyperbolic tangent."
+
+
+@register_op()
+class Softsign(_ActivationFunction):
+    name = "softsign"
+    act_type = "softsign"
+    doc = "x / (1 + |x|)."

@@ -7,12 +7,7 @@ import math
 from .attrs import Param
 from .base import Op
 from .registry import register_op
-
-
-def softmax(xp, x, axis=-1):
-    shifted = x - x.max(axis=axis, keepdims=True)
-    e = xp.exp(shifted)
-    return e / e.sum(axis=axis, keepdims=True)
+from .softmax import softmax
 
 
 @register_op("Softmax")
@@ -123,3 +118,45 @@ class SoftmaxOutput(Op):
         if valid is not None:
             loss = loss * valid
         return loss.sum() * self.grad_scale / self._norm(prob[0], valid)
+
+
+@register_op("make_loss")
+class MakeLoss(Op):
+    name = "MakeLoss"
+    category = "Output"
+    doc = ("Treat data as a loss: forward passes it through; backward starts from "
+           "grad_scale (divided by the batch size or the count of valid entries).")
+    is_loss = True
+    params = {
+        "grad_scale": Param("float", 1.0, "gradient of every entry"),
+        "valid_thresh": Param("float", 0.0, "normalization=valid counts entries above this"),
+        "normalization": Param("str", "null", "divide the gradient by: nothing, batch size, "
+                               "or the count of entries > valid_thresh",
+                               choices=("batch", "null", "valid")),
+    }
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        return in_shapes, [None if data is None else tuple(data)], []
+
+    def forward(self, xp, inputs, aux, is_train):
+        data = inputs[0]
+        return [data], data
+
+    def _scale(self, xp, data):
+        if self.normalization == "batch":
+            return self.grad_scale / data.shape[0]
+        if self.normalization == "valid":
+            valid = (data > self.valid_thresh).sum()
+            return self.grad_scale / xp.maximum(valid, 1).astype(data.dtype)
+        return self.grad_scale
+
+    def backward(self, xp, saved, out_grads, needs):
+        # NOTE: the head gradient is ignored, as in MXNet: this node is where backward starts
+        data = saved
+        return [xp.full(data.shape, 1, dtype=data.dtype) * self._scale(xp, data)]
+
+    def loss_value(self, xp, inputs):
+        """sum(data) times the scale; its gradient is what backward returns."""
+        data = inputs[0]
+        return data.sum() * self._scale(xp, data)

@@ -1,0 +1,119 @@
+"""LeakyReLU: the family of rectifiers with a negative side (leaky, prelu, rrelu, elu,
+selu, gelu), with MXNet's attribute names and defaults."""
+from __future__ import annotations
+
+import math
+
+from ..errors import GraphError
+from .attrs import Param
+from .base import Op, same_shape_op_infer
+from .random_source import uniform
+from .registry import register_op
+from .unary import erf
+
+# SELU's fixed constants (Klambauer et al. 2017), as MXNet spells them
+SELU_LAMBDA = 1.0507009873554804934193349852946
+SELU_ALPHA = 1.6732632423543772848170429916717
+
+ACT_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
+
+
+@register_op()
+class LeakyReLU(Op):
+    name = "LeakyReLU"
+    category = "Activation"
+    doc = ("Rectifier with a negative side: leaky (slope·x), prelu (learned slope per "
+           "channel), rrelu (random slope while training), elu, selu, gelu.")
+    params = {
+        "act_type": Param("str", "leaky", "activation function", choices=ACT_TYPES),
+        "slope": Param("float", 0.25, "slope for x < 0 (leaky); alpha (elu)"),
+        "lower_bound": Param("float", 0.125, "rrelu: lowest random slope"),
+        "upper_bound": Param("float", 0.334, "rrelu: highest random slope"),
+    }
+
+    def check(self):
+        if self.act_type == "rrelu":
+            if self.lower_bound > self.upper_bound:
+                raise self.error(f"lower_bound={self.lower_bound} is above upper_bound="
+                                 f"{self.upper_bound}", GraphError)
+
+    def list_arguments(self):
+        return ["data", "gamma"] if self.act_type == "prelu" else ["data"]
+
+    def list_outputs(self):
+        # MXNet shows rrelu's slopes as a second output named "mask"
+        return ["output", "mask"] if self.act_type == "rrelu" else ["output"]
+
+    def infer_shape(self, in_shapes):
+        if self.act_type != "prelu":
+            shapes, outs, aux = same_shape_op_infer(self, in_shapes)
+            return shapes, outs * len(self.list_outputs()), aux
+        data, gamma = in_shapes
+        if data is None:
+            return in_shapes, [None], []
+        data = tuple(data)
+        if len(data) < 2:
+            raise self.error(f"prelu needs data with a channel axis (n, c, ...), got {data}")
+        if gamma is not None and tuple(gamma) not in ((data[1],), (1,)):
+            raise self.error(f"gamma has shape {tuple(gamma)}, expected ({data[1]},) - one "
+                             f"slope per channel of data {data} - or (1,)")
+        return [data, tuple(gamma) if gamma is not None else (data[1],)], [data], []
+
+    # ----- forward and backward, per act_type -----------------------------------
+    def forward(self, xp, inputs, aux, is_train):
+        x = inputs[0]
+        if self.act_type == "prelu":
+            gamma = self._channel_view(inputs[1], x.ndim)
+            return [xp.where(x > 0, x, gamma * x)], (x, gamma)
+        if self.act_type == "rrelu":
+            slope = self._rrelu_slope(xp, x, is_train)
+            return [xp.where(x > 0, x, slope * x), slope], (x, slope)
+        if self.act_type == "leaky":
+            return [xp.where(x > 0, x, self.slope * x)], x
+        if self.act_type == "gelu":
+            return [0.5 * x * (1 + erf(xp, x / math.sqrt(2)))], x
+        scale, alpha = (SELU_LAMBDA, SELU_ALPHA) if self.act_type == "selu" else (1.0, self.slope)
+        # expm1 of min(x, 0): no overflow on the positive side that where() discards
+        out = scale * xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
+        return [out.astype(x.dtype, copy=False)], (x, out)
+
+    def backward(self, xp, saved, out_grads, needs):
+        g = out_grads[0]
+        if self.act_type == "prelu":
+            x, gamma = saved
+            grad_data = xp.where(x > 0, g, gamma * g) if needs[0] else None
+            grad_gamma = self._gamma_grad(xp, x, g, gamma) if needs[1] else None
+            return [grad_data, grad_gamma]
+        if self.act_type in ("rrelu", "leaky"):
+            x, slope = saved if self.act_type == "rrelu" else (saved, self.slope)
+            # NOTE: grad at x == 0 is the slope (MXNet tests x > 0)
+            return [xp.where(x > 0, g, slope * g)]
+        if self.act_type == "gelu":
+            x = saved
+            cdf = 0.5 * (1 + erf(xp, x / math.sqrt(2)))
+            pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+            return [g * (cdf + x * pdf)]
+        x, out = saved
+        scale, alpha = (SELU_LAMBDA, SELU_ALPHA) if self.act_type == "selu" else (1.0, self.slope)
+        # for x <= 0: d/dx scale·alpha·(e^x - 1) = out + scale·alpha
+        return [xp.where(x > 0, scale * g, g * (out + scale * alpha))]
+
+    # ----- helpers ----------------------------------------------------------------
+    @staticmethod
+    def _channel_view(gamma, ndim):
+        """gamma (c,) as (1, c, 1, ...) to scale axis 1; a single slope stays (1,)."""
+        if gamma.size == 1:
+            return gamma.reshape((1,) * ndim)
+        return gamma.reshape((1, -1) + (1,) * (ndim - 2))
+
+    @staticmethod
+    def _gamma_grad(xp, x, g, gamma_view):
+        grad = xp.where(x > 0, 0, x * g)
+        axes = tuple(i for i in range(x.ndim) if gamma_view.shape[i] == 1)
+        return grad.sum(axis=axes).reshape(-1)
+
+    def _rrelu_slope(self, xp, x, is_train):
+        if is_train:
+            return uniform(xp, self.lower_bound, self.upper_bound, x.shape, x.dtype)
+        # NOTE: at inference the slope is the mean of the bounds, as in MXNet
+        return xp.full(x.shape, (self.lower_bound + self.upper_bound) / 2, dtype=x.dtype)

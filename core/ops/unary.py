@@ -1,0 +1,240 @@
+"""Elementwise math on one array: exp, log, sqrt, square, abs, negative, ... and clip.
+
+Each primitive keeps only what its derivative reads: the input x, the output y, or
+nothing. Rounding functions (zero gradient) live in rounding.py.
+"""
+from __future__ import annotations
+
+import math
+
+from ..errors import GraphError
+from .attrs import Param
+from .base import Op, same_shape_op_infer
+from .compose import Composite
+from .registry import register_op
+
+
+class Unary(Op):
+    """y = f(x) elementwise. ``uses`` names what ``grad`` reads: "x", "y" or ""."""
+    category = "Math"
+    params = {}
+    uses = "x"
+
+    def infer_shape(self, in_shapes):
+        return same_shape_op_infer(self, in_shapes)
+
+    def f(self, xp, x):
+        raise NotImplementedError
+
+    def grad(self, xp, kept, g):
+        raise NotImplementedError
+
+    def forward(self, xp, inputs, aux, is_train):
+        x = inputs[0]
+        y = self.f(xp, x)
+        kept = x if self.uses == "x" else y if self.uses == "y" else None
+        return [y], kept
+
+    def backward(self, xp, saved, out_grads, needs):
+        return [self.grad(xp, saved, out_grads[0])]
+
+
+@register_op()
+class Exp(Unary):
+    name = "exp"
+    doc = "e to the power x."
+    uses = "y"
+
+    def f(self, xp, x):
+        return xp.exp(x)
+
+    def grad(self, xp, y, g):
+        return g * y
+
+
+@register_op()
+class Log(Unary):
+    name = "log"
+    doc = "Natural logarithm."
+
+    def f(self, xp, x):
+        return xp.log(x)
+
+    def grad(self, xp, x, g):
+        return g / x
+
+
+@register_op()
+class Log1p(Unary):
+    name = "log1p"
+    doc = "log(1 + x), exact for small x."
+
+    def f(self, xp, x):
+        return xp.log1p(x)
+
+    def grad(self, xp, x, g):
+        return g / (1 + x)
+
+
+@register_op()
+class Expm1(Unary):
+    name = "expm1"
+    doc = "exp(x) - 1, exact for small x."
+    uses = "y"
+
+    def f(self, xp, x):
+        return xp.expm1(x)
+
+    def grad(self, xp, y, g):
+        return g * (y + 1)
+
+
+@register_op()
+class Sqrt(Unary):
+    name = "sqrt"
+    doc = "Square root."
+    uses = "y"
+
+    def f(self, xp, x):
+        return xp.sqrt(x)
+
+    def grad(self, xp, y, g):
+        return g * 0.5 / y
+
+
+@register_op()
+class Square(Unary):
+    name = "square"
+    doc = "x squared."
+
+    def f(self, xp, x):
+        return x * x
+
+    def grad(self, xp, x, g):
+        return g * 2 * x
+
+
+@register_op()
+class Reciprocal(Unary):
+    name = "reciprocal"
+    doc = "1 / x."
+    uses = "y"
+
+    def f(self, xp, x):
+        return 1 / x
+
+    def grad(self, xp, y, g):
+        return -g * y * y
+
+
+@register_op()
+class Rsqrt(Composite):
+    name = "rsqrt"
+    category = "Math"
+    doc = "1 / sqrt(x)."
+    params = {}
+
+    def parts(self):
+        return [(Sqrt(self.node_name), [0]), (Reciprocal(self.node_name), [1])]
+
+
+@register_op()
+class Abs(Unary):
+    name = "abs"
+    doc = "Absolute value."
+
+    def f(self, xp, x):
+        return xp.abs(x)
+    # NOTE: sign(0) = 0, so the gradient at 0 is 0, as in MXNet
+    def grad(self, xp, x, g):
+        return g * xp.sign(x)
+
+
+@register_op()
+class Negative(Unary):
+    name = "negative"
+    doc = "-x."
+    uses = ""
+
+    def f(self, xp, x):
+        return -x
+
+    def grad(self, xp, _, g):
+        return -g
+
+
+@register_op()
+class Sin(Unary):
+    name = "sin"
+    doc = "Sine."
+
+    def f(self, xp, x):
+        return xp.sin(x)
+
+    def grad(self, xp, x, g):
+        return g * xp.cos(x)
+
+
+@register_op()
+class Cos(Unary):
+    name = "cos"
+    doc = "Cosine."
+
+    def f(self, xp, x):
+        return xp.cos(x)
+
+    def grad(self, xp, x, g):
+        return -g * xp.sin(x)
+
+
+def erf(xp, x):
+    """Error function, relative error < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit).
+
+    NumPy has no erf and SciPy is not a dependency; this is exact enough for float32.
+    """
+    z = xp.abs(x)
+    t = 1 / (1 + 0.5 * z)
+    poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    erfc = t * xp.exp(poly)
+    return xp.sign(x) * (1 - erfc)
+
+
+@register_op()
+class Erf(Unary):
+    name = "erf"
+    doc = "Gauss error function."
+
+    def f(self, xp, x):
+        return erf(xp, x)
+
+    def grad(self, xp, x, g):
+        return g * (2 / math.sqrt(math.pi)) * xp.exp(-x * x)
+
+
+@register_op()
+class Clip(Op):
+    name = "clip"
+    category = "Math"
+    doc = "Limit values to [a_min, a_max]; the gradient flows only inside the range."
+    params = {
+        "a_min": Param("float", doc="lower bound"),
+        "a_max": Param("float", doc="upper bound"),
+    }
+
+    def check(self):
+        if self.a_min > self.a_max:
+            raise self.error(f"a_min={self.a_min} is above a_max={self.a_max}", GraphError)
+
+    def infer_shape(self, in_shapes):
+        return same_shape_op_infer(self, in_shapes)
+
+    def forward(self, xp, inputs, aux, is_train):
+        x = inputs[0]
+        return [xp.clip(x, self.a_min, self.a_max).astype(x.dtype, copy=False)], x
+
+    def backward(self, xp, x, out_grads, needs):
+        # NOTE: the bounds themselves pass the gradient (MXNet: a_min <= x <= a_max)
+        inside = (x >= self.a_min) & (x <= self.a_max)
+        return [out_grads[0] * inside]

@@ -54,6 +54,7 @@ FLAG_OF_DTYPE = {np.dtype(d): f for d, f in (
 DEV_TYPES = {1, 2, 3, 5}
 SPARSE_AUX_COUNT = {1: 1, 2: 2}    # row_sparse: row index; csr: indptr, indices
 MAX_NDIM = 32
+MAX_BYTES = 2 ** 48            # even an empty (0-size) array must have a creatable shape
 
 
 class _Reader:
@@ -82,14 +83,14 @@ class _Reader:
     def unpack(self, fmt, what):
         return struct.unpack("<" + fmt, self.take(struct.calcsize("<" + fmt), what))
 
-    def shape(self, what, dim_format="q"):
+    def shape(self, what, may_be_unknown=False):
         at = self.pos
         (ndim,) = self.unpack("i", f"{what} ndim")
-        if ndim == -1:
+        if ndim == -1 and may_be_unknown:
             return None                      # V3 "unknown shape": an unallocated array
         if not 0 <= ndim <= MAX_NDIM:
             raise self.fail(f"{what} has ndim {ndim}; expected 0..{MAX_NDIM}", at)
-        return self.dims(ndim, what, dim_format)
+        return self.dims(ndim, what, "q")
 
     def dims(self, ndim, what, dim_format):
         at = self.pos
@@ -111,6 +112,8 @@ def _dtype_for(reader, flag, what, at):
 def _raw_array(reader, shape, flag, what, at):
     dtype = _dtype_for(reader, flag, what, at)
     count = math.prod(shape)
+    if math.prod(d for d in shape if d) * dtype.itemsize > MAX_BYTES:
+        raise reader.fail(f"{what} has implausible shape {shape}", at)
     raw = reader.take(count * dtype.itemsize, f"{what} data ({count} x {dtype.name})")
     values = np.frombuffer(raw, dtype=dtype, count=count).reshape(shape)
     if flag == BFLOAT16_FLAG:     # bfloat16 is the top half of a float32
@@ -133,7 +136,7 @@ def _read_array(reader, index):
     if magic in (V2_MAGIC, V3_MAGIC):
         return _read_v2(reader, what, magic)
     if magic == V1_MAGIC:
-        shape = reader.shape(f"{what} shape")
+        shape = reader.shape(f"{what} shape", may_be_unknown=True)
     elif magic <= MAX_NDIM:          # legacy: no magic, the word is ndim, dims are uint32
         shape = reader.dims(magic, f"{what} shape", "I")
     else:
@@ -155,7 +158,7 @@ def _read_v2(reader, what, magic):
                           "1 (row_sparse) or 2 (csr)", at)
     n_aux = SPARSE_AUX_COUNT.get(stype, 0)
     storage_shape = reader.shape(f"{what} storage shape") if n_aux else None
-    shape = reader.shape(f"{what} shape")
+    shape = reader.shape(f"{what} shape", may_be_unknown=True)
     if shape is None or (magic == V2_MAGIC and not shape):
         return _none_array()
     _context(reader, what)
@@ -174,15 +177,25 @@ def _read_v2(reader, what, magic):
 
 
 def _densify(reader, stype, shape, values, aux, what):
-    dense = np.zeros(shape, dtype=values.dtype)
+    """Sparse arrays come back dense; their parts must agree before we allocate anything."""
+    if stype == 1:                           # row_sparse: values[i] is row aux[0][i]
+        fits = values.shape[1:] == shape[1:] and aux[0].shape == values.shape[:1]
+    else:                                    # csr: row pointers, column indices
+        indptr = aux[0]
+        fits = (len(shape) == 2 and indptr.shape == (shape[0] + 1,) and values.ndim == 1
+                and aux[1].shape == values.shape and indptr.dtype.kind in "iu"
+                and indptr[0] == 0 and indptr[-1] == len(values) and (np.diff(indptr) >= 0).all())
+    if not fits or any(a.dtype.kind not in "iu" for a in aux):
+        raise reader.fail(f"{what}: sparse parts {values.shape}, "
+                          f"{[(a.shape, a.dtype.name) for a in aux]} do not fit shape {shape}")
     try:
-        if stype == 1:                       # row_sparse: values[i] is row aux[0][i]
+        dense = np.zeros(shape, dtype=values.dtype)
+        if stype == 1:
             dense[aux[0]] = values
-        else:                                # csr: indptr, column indices
-            indptr, cols = aux
-            rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-            dense[rows, cols] = values
-    except (IndexError, ValueError) as error:
+        else:
+            rows = np.repeat(np.arange(shape[0]), np.diff(aux[0]))
+            dense[rows, aux[1]] = values
+    except (IndexError, ValueError, MemoryError) as error:
         raise reader.fail(f"{what}: sparse indices do not fit shape {shape}: {error}") from error
     return dense
 
@@ -222,8 +235,8 @@ def parse_params(data, source="<bytes>"):
     at = reader.pos
     (count,) = reader.unpack("Q", "array count")
     if count * 4 > reader.left():    # every array takes at least its 4-byte header
-        raise reader.fail(f"file claims {count} arrays but only {reader.left()} bytes "
-                          "follow (truncated or corrupt)", at)
+        raise reader.fail(f"file claims {count} arrays but only {reader.left()} bytes follow; "
+                          "expected at least 4 bytes per array (truncated or corrupt)", at)
     arrays = [_read_array(reader, i) for i in range(count)]
     names = _read_names(reader, count)
     if names:
@@ -250,6 +263,8 @@ def _host_array(value, name):
     if hasattr(value, "asnumpy"):
         value = value.asnumpy()
     array = np.asarray(value)
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
     if array.dtype not in FLAG_OF_DTYPE:
         raise ParamsFormatError(f"{name} has dtype {array.dtype}; MXNet .params files "
                                 f"hold {', '.join(d.name for d in FLAG_OF_DTYPE)}")

@@ -88,3 +88,81 @@ def test_resize_iter_makes_epochs_of_a_fixed_length():
     assert len(list(resized)) == 7
     resized.reset()
     assert len(list(resized)) == 7
+
+
+# ----- IDX files and Fashion-MNIST ---------------------------------------------------
+from core.io import datasets  # noqa: E402
+from core.io.idx import read_idx, read_idx_pair  # noqa: E402
+
+SUBSET = datasets.bundled_subset_dir()
+
+
+def test_bundled_subset_is_balanced_and_readable():
+    images, labels = datasets.load_fashion_mnist("train", root=SUBSET)
+    assert images.shape == (6000, 28, 28) and images.dtype == np.uint8
+    assert np.bincount(labels).tolist() == [600] * 10
+    test_images, test_labels = datasets.load_fashion_mnist("test", root=SUBSET)
+    assert test_images.shape == (1000, 28, 28) and np.bincount(test_labels).tolist() == [100] * 10
+    assert 0 < images.mean() < 255 and len(datasets.FASHION_MNIST_CLASSES) == 10
+
+
+def test_raw_and_gzipped_idx_read_the_same(tmp_path):
+    import gzip
+    gz = SUBSET / "t10k-labels-idx1-ubyte.gz"
+    raw = tmp_path / "labels.idx"
+    raw.write_bytes(gzip.decompress(gz.read_bytes()))
+    np.testing.assert_array_equal(read_idx(gz), read_idx(raw))
+
+
+def _write_idx(path, header, body=b""):
+    path.write_bytes(header + body)
+    return path
+
+
+def test_corrupt_header_names_file_magic_and_dims(tmp_path):
+    bad = _write_idx(tmp_path / "bad-images", bytes.fromhex("12345678"), b"\0" * 20)
+    with pytest.raises(DataError, match=r"bad-images.*305419896 \(0x12345678\).*expected 2051"):
+        read_idx_pair(bad, SUBSET / "t10k-labels-idx1-ubyte.gz")
+    truncated = _write_idx(tmp_path / "short", bytes.fromhex("00000803") + (10).to_bytes(4, "big")
+                           + (28).to_bytes(4, "big") * 2, b"\0" * 100)
+    with pytest.raises(DataError, match=r"short: dims \(10, 28, 28\).*7840 bytes.*found 100"):
+        read_idx(truncated)
+
+
+def test_swapped_and_mismatched_files_are_explained(tmp_path):
+    with pytest.raises(DataError, match="magic number 2049.*expected 2051.*swapped"):
+        read_idx_pair(SUBSET / "t10k-labels-idx1-ubyte.gz", SUBSET / "t10k-images-idx3-ubyte.gz")
+    with pytest.raises(DataError, match="6000 images but .* 1000 labels"):
+        read_idx_pair(SUBSET / "train-images-idx3-ubyte.gz", SUBSET / "t10k-labels-idx1-ubyte.gz")
+
+
+def test_discovery_prefers_env_and_falls_back_to_the_subset(tmp_path, monkeypatch):
+    import shutil
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        shutil.copy(SUBSET / name, tmp_path / name)
+    monkeypatch.setenv("NETSTUDIO_DATA", str(tmp_path))
+    assert datasets.find_fashion_mnist() == tmp_path
+    monkeypatch.setenv("NETSTUDIO_DATA", str(tmp_path / "nowhere"))
+    monkeypatch.setattr(datasets, "candidate_dirs",
+                        lambda include_subset=True: [tmp_path / "nowhere"] + ([SUBSET] if include_subset else []))
+    assert datasets.is_bundled_subset(datasets.find_fashion_mnist())
+    assert datasets.find_fashion_mnist(include_subset=False) is None
+    with pytest.raises(DataError, match="not found in.*NETSTUDIO_DATA"):
+        datasets.fashion_mnist_files("test", root=tmp_path / "nowhere")
+
+
+def test_mnist_iter_scales_and_batches_like_mxnet():
+    image, label = datasets.fashion_mnist_files("test", root=SUBSET)
+    it = mx.io.MNISTIter(image=image, label=label, batch_size=300, shuffle=False)
+    batches = list(it)
+    assert len(batches) == 3   # 1000 examples: the incomplete last batch is dropped, as in MXNet
+    first = batches[0]
+    assert first.data[0].shape == (300, 1, 28, 28) and it.provide_data[0].shape == (300, 1, 28, 28)
+    images, labels = datasets.load_fashion_mnist("test", root=SUBSET)
+    np.testing.assert_allclose(first.data[0].asnumpy()[:, 0], images[:300] / 256.0)
+    assert first.label[0].asnumpy().tolist() == labels[:300].tolist()
+    flat = mx.io.MNISTIter(image=image, label=label, batch_size=10, flat=True, shuffle=True, seed=1)
+    batch = next(flat)
+    assert batch.data[0].shape == (10, 784)
+    np.testing.assert_allclose(batch.data[0].asnumpy() * 256, images[batch.index].reshape(10, -1))

@@ -1,0 +1,121 @@
+"""Finding, loading and downloading Fashion-MNIST.
+
+Looked for, in order: ``$NETSTUDIO_DATA`` (the folder itself or its ``fashion-mnist``
+subfolder), ``/usr/share/datasets/fashion-mnist`` (Debian's ``dataset-fashion-mnist``),
+``../shared/data/fashion-mnist`` next to the repository, the user cache folder (where
+``download_fashion_mnist`` puts it), and last the 7,000-image subset bundled in
+``resources/datasets/fashion-mnist-subset``, so training works offline on first launch.
+
+>>> images, labels = load_fashion_mnist("test", root=bundled_subset_dir())
+>>> images.shape, labels[:3].tolist(), FASHION_MNIST_CLASSES[int(labels[0])]
+((1000, 28, 28), [9, 2, 1], 'Ankle boot')
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import DataError
+from .idx import read_idx_pair
+
+FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+          "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+# Zalando's official addresses and the MD5 sums they publish for the .gz files
+DOWNLOAD_BASE = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+DOWNLOAD_MD5 = {"train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+                "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+                "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+                "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310"}
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def bundled_subset_dir():
+    return REPO_ROOT / "resources" / "datasets" / "fashion-mnist-subset"
+
+
+def user_cache_dir():
+    """Where downloads go: the platform's cache folder for Net Studio."""
+    try:
+        from platformdirs import user_cache_dir as cache
+        base = Path(cache("netstudio"))
+    except ImportError:
+        base = Path.home() / ".cache" / "netstudio"
+    return base / "datasets" / "fashion-mnist"
+
+
+def candidate_dirs(include_subset=True):
+    """Every folder searched, in order of preference."""
+    found = []
+    env = os.environ.get("NETSTUDIO_DATA")
+    if env:
+        found += [Path(env), Path(env) / "fashion-mnist"]
+    found += [Path("/usr/share/datasets/fashion-mnist"),
+              REPO_ROOT.parent / "shared" / "data" / "fashion-mnist",
+              user_cache_dir()]
+    if include_subset:
+        found.append(bundled_subset_dir())
+    return found
+
+
+def split_files(root, split):
+    """(images path, labels path) of a split in ``root``, gzipped or not; None if missing."""
+    if split not in SPLITS:
+        raise ValueError(f"unknown Fashion-MNIST split {split!r}; use 'train' or 'test'")
+    paths = []
+    for stem in SPLITS[split]:
+        options = [Path(root) / (stem + ".gz"), Path(root) / stem]
+        existing = [p for p in options if p.is_file()]
+        if not existing:
+            return None
+        paths.append(existing[0])
+    return tuple(paths)
+
+
+def has_fashion_mnist(root):
+    return all(split_files(root, split) for split in SPLITS)
+
+
+def find_fashion_mnist(include_subset=True):
+    """The first folder holding all four Fashion-MNIST files, or None."""
+    for folder in candidate_dirs(include_subset):
+        if folder.is_dir() and has_fashion_mnist(folder):
+            return folder
+    return None
+
+
+def is_bundled_subset(root):
+    return root is not None and Path(root).resolve() == bundled_subset_dir().resolve()
+
+
+def fashion_mnist_files(split="train", root=None):
+    """(images path, labels path) for ``MNISTIter(image=..., label=...)``."""
+    folder = Path(root) if root is not None else find_fashion_mnist()
+    files = split_files(folder, split) if folder is not None else None
+    if files is None:
+        where = [str(folder)] if root is not None else [str(p) for p in candidate_dirs()]
+        names = ", ".join(s + "[.gz]" for s in SPLITS[split])
+        raise DataError(f"Fashion-MNIST {split} files ({names}) not found in: {'; '.join(where)}. "
+                        "Install Debian's dataset-fashion-mnist, set NETSTUDIO_DATA, or download it "
+                        "(core.io.datasets.download_fashion_mnist)")
+    return files
+
+
+def load_fashion_mnist(split="train", root=None):
+    """(images uint8 (n, 28, 28), labels int64 (n,)) of one split."""
+    return read_idx_pair(*fashion_mnist_files(split, root))
+
+
+def download_fashion_mnist(dest=None, progress=None):
+    """Download the four official files into ``dest`` (default: the user cache folder),
+    checking Zalando's MD5 sums; ``progress(done_bytes, total_bytes)`` is called as it goes.
+    Files already present and valid are kept. Returns the folder."""
+    from ..zoo.download import download
+    dest = Path(dest) if dest is not None else user_cache_dir()
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, md5 in DOWNLOAD_MD5.items():
+        download(DOWNLOAD_BASE + name, dest / name, md5=md5, progress=progress)
+    for split in SPLITS:
+        read_idx_pair(*split_files(dest, split))   # a readable header and matching counts
+    return dest

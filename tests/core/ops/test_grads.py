@@ -18,7 +18,13 @@ for module in pkgutil.iter_modules([str(Path(__file__).parent)]):
         CASES += importlib.import_module(f"{__package__}.{module.name}").CASES
 
 #: ops whose gradient is zero or undefined by design, checked elsewhere
-NO_GRADIENT = set()
+#: (test_tensor_semantics.py)
+NO_GRADIENT = {
+    "BlockGrad",  # the gradient is deliberately 0 while the function is the identity
+    "one_hot",    # its input is integer indices; nudging them by 1e-6 is meaningless
+    "argmax",     # integer-valued output: no derivative, MXNet gives zeros
+    "argmin",     # the same
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

@@ -1,0 +1,162 @@
+"""Joining and cutting along one axis: Concat, SliceChannel (split), slice_axis."""
+from __future__ import annotations
+
+from ..errors import GraphError
+from .attrs import Param
+from .base import Op
+from .registry import register_op
+
+
+def _axis(op, axis, ndim, shape):
+    if not -ndim <= axis < ndim:
+        raise op.error(f"axis {axis} is out of range for data {tuple(shape)} ({ndim} axes)")
+    return axis % ndim
+
+
+@register_op("concat")
+class Concat(Op):
+    name = "Concat"
+    category = "Tensor"
+    doc = "Join num_args arrays along axis dim; all other axes must match."
+    params = {
+        "num_args": Param("int", doc="number of inputs"),
+        "dim": Param("int", 1, "the axis to join along"),
+    }
+
+    def check(self):
+        if self.num_args < 1:
+            raise self.error(f"num_args must be at least 1, got {self.num_args}", GraphError)
+
+    def list_arguments(self):
+        return [f"arg{i}" for i in range(self.num_args)]
+
+    def infer_shape(self, in_shapes):
+        names = self.list_arguments()
+        known = [(n, tuple(s)) for n, s in zip(names, in_shapes) if s is not None]
+        if not known:
+            return in_shapes, [None], []
+        first_name, first = known[0]
+        axis = _axis(self, self.dim, len(first), first)
+        for name, shape in known[1:]:
+            if len(shape) != len(first) or any(a != b for i, (a, b) in enumerate(zip(shape, first))
+                                               if i != axis):
+                raise self.error(f"input {name} has shape {shape} but {first_name} has {first}; "
+                                 f"all axes except dim={self.dim} must match")
+        if len(known) < len(names):
+            return in_shapes, [None], []
+        out = list(first)
+        out[axis] = sum(shape[axis] for _, shape in known)
+        return [s for _, s in known], [tuple(out)], []
+
+    def forward(self, xp, inputs, aux, is_train):
+        axis = self.dim % inputs[0].ndim
+        return [xp.concatenate(inputs, axis=axis)], (axis, [x.shape[axis] for x in inputs])
+
+    def backward(self, xp, saved, out_grads, needs):
+        axis, sizes = saved
+        grads, start = [], 0
+        index = [slice(None)] * out_grads[0].ndim
+        for size, need in zip(sizes, needs):
+            index[axis] = slice(start, start + size)
+            grads.append(out_grads[0][tuple(index)] if need else None)
+            start += size
+        return grads
+
+
+@register_op("split")
+class SliceChannel(Op):
+    name = "SliceChannel"
+    category = "Tensor"
+    doc = "Cut data into num_outputs equal parts along axis (optionally dropping that axis)."
+    params = {
+        "num_outputs": Param("int", doc="number of parts"),
+        "axis": Param("int", 1, "the axis to cut"),
+        "squeeze_axis": Param("bool", False, "drop the cut axis (each part must have size 1 there)"),
+    }
+
+    def check(self):
+        if self.num_outputs < 1:
+            raise self.error(f"num_outputs must be at least 1, got {self.num_outputs}", GraphError)
+
+    def list_outputs(self):
+        return [f"output{i}" for i in range(self.num_outputs)]
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None] * self.num_outputs, []
+        data = tuple(data)
+        axis = _axis(self, self.axis, len(data), data)
+        if data[axis] % self.num_outputs:
+            raise self.error(f"axis {self.axis} of data {data} has size {data[axis]}, which does "
+                             f"not split into num_outputs={self.num_outputs} equal parts")
+        part = data[axis] // self.num_outputs
+        if self.squeeze_axis and part != 1:
+            raise self.error(f"squeeze_axis needs parts of size 1, but axis {self.axis} of data "
+                             f"{data} splits into parts of {part}")
+        out = data[:axis] + ((part,) if not self.squeeze_axis else ()) + data[axis + 1:]
+        return [data], [out] * self.num_outputs, []
+
+    def forward(self, xp, inputs, aux, is_train):
+        data = inputs[0]
+        self.infer_shape([data.shape])  # the same checks as at bind time
+        axis = self.axis % data.ndim
+        # copies, so writing into one output never changes the input or another part
+        parts = [p.copy() for p in xp.split(data, self.num_outputs, axis=axis)]
+        if self.squeeze_axis:
+            parts = [p.reshape(p.shape[:axis] + p.shape[axis + 1:]) for p in parts]
+        return parts, (axis, data.shape)
+
+    def backward(self, xp, saved, out_grads, needs):
+        axis, shape = saved
+        if self.squeeze_axis:
+            out_grads = [xp.expand_dims(g, axis) for g in out_grads]
+        return [xp.concatenate(out_grads, axis=axis).reshape(shape)]
+
+
+@register_op()
+class SliceAxis(Op):
+    name = "slice_axis"
+    category = "Tensor"
+    doc = "Keep positions begin..end-1 of one axis (negative counts from the end)."
+    params = {
+        "axis": Param("int", doc="the axis to slice"),
+        "begin": Param("int", doc="first position kept"),
+        "end": Param("int_or_none", doc="one past the last position kept; None: to the end"),
+    }
+
+    def _range(self, shape):
+        axis = _axis(self, self.axis, len(shape), shape)
+        size = shape[axis]
+        begin = self.begin + size if self.begin < 0 else self.begin
+        end = size if self.end is None else self.end + size if self.end < 0 else self.end
+        if not 0 <= begin < end <= size:
+            raise self.error(f"begin={self.begin}, end={self.end} select nothing valid from axis "
+                             f"{self.axis} of size {size} (data {tuple(shape)})")
+        return axis, begin, end
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None], []
+        axis, begin, end = self._range(data)
+        out = list(data)
+        out[axis] = end - begin
+        return [tuple(data)], [tuple(out)], []
+
+    def _index(self, ndim, axis, begin, end):
+        index = [slice(None)] * ndim
+        index[axis] = slice(begin, end)
+        return tuple(index)
+
+    def forward(self, xp, inputs, aux, is_train):
+        data = inputs[0]
+        axis, begin, end = self._range(data.shape)
+        return [data[self._index(data.ndim, axis, begin, end)].copy()], (data.shape, data.dtype)
+
+    def backward(self, xp, saved, out_grads, needs):
+        shape, dtype = saved
+        axis, begin, end = self._range(shape)
+        grad = xp.zeros(shape, dtype=out_grads[0].dtype)
+        grad[self._index(len(shape), axis, begin, end)] = out_grads[0]
+        return [grad]

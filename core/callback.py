@@ -1,0 +1,141 @@
+"""``mx.callback``: MXNet's training callbacks, as plain callables.
+
+Batch callbacks take one argument with ``epoch``, ``nbatch`` and ``eval_metric``: a
+``TrainEvent`` (what fit passes) or MXNet's ``BatchEndParam``. Given a TrainEvent of
+another kind (through ``fit(callbacks=[...])``), they ignore it. Epoch callbacks keep
+MXNet's ``cb(epoch, symbol, arg_params, aux_params)``.
+
+>>> import logging, core as mx
+>>> speed = mx.callback.Speedometer(batch_size=32, frequent=10)
+>>> mod_fit_kwargs = dict(batch_end_callback=speed)
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+
+from .events import BATCH_END, EPOCH_END, BatchEndParam, TrainEvent  # noqa: F401 (re-export)
+
+
+def _is_other_event(param, kind=BATCH_END):
+    return isinstance(param, TrainEvent) and param.kind != kind
+
+
+def _name_values(metric):
+    if metric is None:
+        return []
+    return list(metric.get_name_value())
+
+
+def _reset_local(metric):
+    reset = getattr(metric, "reset_local", None)
+    if reset is not None:
+        reset()
+
+
+class Speedometer:
+    """Log speed and the training metric every ``frequent`` batches::
+
+        Epoch[0] Batch [20]	Speed: 1234.56 samples/sec	accuracy=0.500000
+
+    With ``auto_reset`` the metric's local window restarts after each log line.
+    """
+
+    def __init__(self, batch_size, frequent=50, auto_reset=True, logger=None):
+        self.batch_size = batch_size
+        self.frequent = frequent
+        self.auto_reset = auto_reset
+        self.logger = logger or logging
+        self.init = False
+        self.tic = 0.0
+        self.last_count = 0
+
+    def __call__(self, param):
+        if _is_other_event(param):
+            return
+        count = param.nbatch
+        if self.last_count > count:
+            self.init = False  # a new epoch began
+        self.last_count = count
+        if not self.init:
+            self.init = True
+            self.tic = time.time()
+            return
+        if count % self.frequent != 0:
+            return
+        elapsed = time.time() - self.tic
+        speed = self.frequent * self.batch_size / elapsed if elapsed > 0 else float("inf")
+        name_value = _name_values(param.eval_metric)
+        if self.auto_reset:
+            _reset_local(param.eval_metric)
+        message = "Epoch[%d] Batch [%d]\tSpeed: %.2f samples/sec" + "\t%s=%f" * len(name_value)
+        self.logger.info(message, param.epoch, count, speed, *[x for pair in name_value for x in pair])
+        self.tic = time.time()
+
+
+class ProgressBar:
+    """Log a bar of the epoch's progress: ``[========--------] 50%``."""
+
+    def __init__(self, total, length=80, logger=None):
+        self.total = total
+        self.bar_len = length
+        self.logger = logger or logging
+
+    def __call__(self, param):
+        if _is_other_event(param):
+            return
+        count = param.nbatch
+        filled = int(round(self.bar_len * count / float(self.total)))
+        percents = math.ceil(100.0 * count / float(self.total))
+        bar = "=" * filled + "-" * (self.bar_len - filled)
+        self.logger.info("[%s] %s%s\r", bar, percents, "%")
+
+
+def log_train_metric(period, auto_reset=False):
+    """A batch callback logging ``Iter[E] Batch[B] Train-<name>=<value>`` every ``period``."""
+    def _callback(param):
+        if _is_other_event(param) or param.eval_metric is None or param.nbatch % period != 0:
+            return
+        for name, value in _name_values(param.eval_metric):
+            logging.info("Iter[%d] Batch[%d] Train-%s=%f", param.epoch, param.nbatch, name, value)
+        if auto_reset:
+            _reset_local(param.eval_metric)
+    return _callback
+
+
+class LogValidationMetricsCallback:
+    """An eval-end callback logging ``Epoch[E] Validation-<name>=<value>``."""
+
+    def __call__(self, param):
+        if param.eval_metric is None:
+            return
+        for name, value in _name_values(param.eval_metric):
+            logging.info("Epoch[%d] Validation-%s=%f", param.epoch, name, value)
+
+
+def do_checkpoint(prefix, period=1):
+    """An epoch-end callback writing ``prefix-symbol.json`` and ``prefix-%04d.params``
+    (epoch + 1) every ``period`` epochs, atomically: a crash never leaves a broken file."""
+    period = int(max(1, period))
+
+    def _callback(iter_no, sym=None, arg=None, aux=None):
+        if (iter_no + 1) % period == 0:
+            from .model import save_checkpoint
+            save_checkpoint(prefix, iter_no + 1, sym, arg, aux)
+    return _callback
+
+
+def module_checkpoint(mod, prefix, period=1, save_optimizer_states=False):
+    """An epoch-end callback calling ``mod.save_checkpoint(prefix, epoch + 1, ...)``.
+    Works as MXNet's ``cb(epoch, sym, arg, aux)`` and as a TrainEvent callback."""
+    period = int(max(1, period))
+
+    def _callback(iter_no, sym=None, arg=None, aux=None):
+        if isinstance(iter_no, TrainEvent):
+            if iter_no.kind != EPOCH_END:
+                return
+            iter_no = iter_no.epoch
+        if (iter_no + 1) % period == 0:
+            mod.save_checkpoint(prefix, iter_no + 1, save_optimizer_states)
+    return _callback

@@ -1,0 +1,100 @@
+"""Sliding-window helpers shared by Convolution, Deconvolution and Pooling.
+
+Every helper works on (N, C, *spatial) arrays of any spatial rank (1-D, 2-D, 3-D) and
+on any array module ``xp``. Loops run over kernel offsets only (k×k strided copies),
+never over pixels or samples.
+
+Coordinates: a window at output position o covers input cells
+``o*stride - pad + t*dilate`` for kernel offsets t. The *buffer* is the input moved by
+``pad`` and cut or extended to exactly the cells the windows touch, so every window
+is a plain strided slice of it.
+
+>>> import numpy as np
+>>> x = np.arange(5.0).reshape(1, 1, 5)
+>>> buf = embed(np, x, before=(1,), lengths=(7,), fill=0.0)
+>>> buf.ravel().tolist()
+[0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 0.0]
+"""
+from __future__ import annotations
+
+import itertools
+
+
+def conv_out_size(size, kernel, stride, pad, dilate=1):
+    """Output length of a valid (floor) window sweep; may be < 1 if the kernel is too big."""
+    return (size + 2 * pad - dilate * (kernel - 1) - 1) // stride + 1
+
+
+def buffer_length(out, kernel, stride, dilate=1):
+    """Cells from the first window's start to the last window's end."""
+    return (out - 1) * stride + dilate * (kernel - 1) + 1
+
+
+def window(offset, stride, count):
+    """The slice that picks ``count`` cells ``offset, offset+stride, ...``."""
+    return slice(offset, offset + stride * (count - 1) + 1, stride)
+
+
+def offsets(kernel):
+    """All kernel offsets, row-major (the order MXNet scans a window in)."""
+    return itertools.product(*(range(k) for k in kernel))
+
+
+def window_views(buf, kernel, stride, dilate, out):
+    """Yield (offset, view) with view[n, c, *o] = buf[n, c, *(o*stride + offset*dilate)]."""
+    for offset in offsets(kernel):
+        index = tuple(window(t * d, s, n) for t, d, s, n in zip(offset, dilate, stride, out))
+        yield offset, buf[(Ellipsis, *index)]
+
+
+def embed(xp, x, before, lengths, fill=0):
+    """x placed ``before`` cells into a buffer of ``lengths``; cells outside x get ``fill``.
+
+    Returns x itself or a view when nothing needs moving (no padding, cropping only).
+    """
+    spatial = x.shape[2:]
+    if all(b == 0 for b in before) and all(n <= s for n, s in zip(lengths, spatial)):
+        if tuple(lengths) == tuple(spatial):
+            return x
+        return x[(Ellipsis, *(slice(0, n) for n in lengths))]
+    buf = xp.empty(x.shape[:2] + tuple(lengths), dtype=x.dtype)
+    dst, src = [], []
+    for axis, (b, n, s) in enumerate(zip(before, lengths, spatial)):
+        lo, hi = b, min(b + s, n)
+        dst.append(slice(lo, hi))
+        src.append(slice(0, hi - lo))
+        # only the border is filled: the inside is overwritten by x just below
+        lead = (slice(None),) * (axis + 2)
+        buf[lead + (slice(0, lo),)] = fill
+        buf[lead + (slice(hi, n),)] = fill
+    buf[(Ellipsis, *dst)] = x[(Ellipsis, *src)]
+    return buf
+
+
+def extract(xp, buf, before, sizes):
+    """Inverse of ``embed`` for gradients: cells of the original x, zero where the buffer
+    did not reach (cells no window touched)."""
+    lengths = buf.shape[2:]
+    if all(b + s <= n for b, s, n in zip(before, sizes, lengths)):
+        return buf[(Ellipsis, *(slice(b, b + s) for b, s in zip(before, sizes)))]
+    out = xp.zeros(buf.shape[:2] + tuple(sizes), dtype=buf.dtype)
+    dst = tuple(slice(0, max(min(n - b, s), 0)) for b, s, n in zip(before, sizes, lengths))
+    src = tuple(slice(b, b + d.stop) for b, d in zip(before, dst))
+    out[(Ellipsis, *dst)] = buf[(Ellipsis, *src)]
+    return out
+
+
+def im2col(xp, buf, kernel, stride, dilate, out):
+    """Columns (N, C, *kernel, *out): one strided copy per kernel offset."""
+    cols = xp.empty(buf.shape[:2] + tuple(kernel) + tuple(out), dtype=buf.dtype)
+    for offset, view in window_views(buf, kernel, stride, dilate, out):
+        cols[(slice(None), slice(None), *offset)] = view
+    return cols
+
+
+def col2im(xp, cols, lengths, kernel, stride, dilate, out):
+    """Adjoint of im2col: sum each offset's column block back into a zero buffer."""
+    buf = xp.zeros(cols.shape[:2] + tuple(lengths), dtype=cols.dtype)
+    for offset, view in window_views(buf, kernel, stride, dilate, out):
+        view += cols[(slice(None), slice(None), *offset)]
+    return buf

@@ -1,0 +1,186 @@
+"""Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + one batched GEMM.
+
+Layout of the work: the input is padded into a buffer, copied into columns
+(N, groups, C/groups·k…, out pixels) with one strided copy per kernel offset, and
+multiplied by the weight (groups, F/groups, C/groups·k…) in one ``matmul`` whose
+result is already NCHW. Backward reuses the columns for the weight gradient and runs
+col2im only when the data gradient is wanted.
+
+>>> import numpy as np
+>>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))
+>>> op.infer_shape([(2, 3, 8, 8), None, None])[1]
+[(2, 4, 8, 8)]
+"""
+from __future__ import annotations
+
+import math
+
+from ..errors import GraphError
+from ._window import buffer_length, col2im, conv_out_size, embed, extract, im2col
+from .attrs import Param
+from .base import Op
+from .registry import register_op
+
+CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
+LAYOUTS = ("None", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
+CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
+
+
+def conv_params(no_bias_default, workspace_default):
+    """The attributes Convolution and Deconvolution share, with MXNet's defaults."""
+    return {
+        "kernel": Param("shape", doc="window size: (w,), (h, w) or (d, h, w)"),
+        "stride": Param("shape", (), "step between windows; default 1 on each axis"),
+        "dilate": Param("shape", (), "spacing between kernel taps; default 1"),
+        "pad": Param("shape", (), "zero padding on both sides of each axis; default 0"),
+        "num_filter": Param("int", doc="number of output channels"),
+        "num_group": Param("int", 1, "split channels into groups (= channels: depthwise)"),
+        "workspace": Param("int", workspace_default, "MXNet's scratch limit in MB (ignored)"),
+        "no_bias": Param("bool", no_bias_default, "leave out the bias"),
+        "cudnn_tune": Param("str", "None", "cuDNN algorithm choice (ignored)", choices=CUDNN_TUNE),
+        "cudnn_off": Param("bool", False, "turn off cuDNN (ignored)"),
+        "layout": Param("str", "None", "data layout; only channels-first is computed", choices=LAYOUTS),
+    }
+
+
+class WindowedOp(Op):
+    """Shared checks of the window attributes (kernel, stride, dilate, pad)."""
+
+    def _per_axis(self, key, fill):
+        value = getattr(self, key)
+        if not value:
+            return (fill,) * len(self.kernel)
+        if len(value) != len(self.kernel):
+            raise self.error(f"{key}={value} has {len(value)} axes but kernel={self.kernel} "
+                             f"has {len(self.kernel)}", GraphError)
+        return tuple(value)
+
+    def _check_window(self, keys_and_fills):
+        if len(self.kernel) not in CHANNELS_FIRST or any(k <= 0 for k in self.kernel):
+            raise self.error(f"kernel={self.kernel}: expected 1 to 3 positive sizes, "
+                             f"e.g. (3, 3)", GraphError)
+        for key, fill in keys_and_fills:
+            setattr(self, key, self._per_axis(key, fill))
+        if any(s <= 0 for s in getattr(self, "stride", (1,))):
+            raise self.error(f"stride={self.stride} must be positive", GraphError)
+        layout = getattr(self, "layout", "None")
+        if layout not in ("None", CHANNELS_FIRST[len(self.kernel)]):
+            raise self.error(f"layout={layout} is not supported: Net Studio computes "
+                             f"{CHANNELS_FIRST[len(self.kernel)]} (channels first), as MXNet "
+                             f"does on CPU", GraphError)
+
+    def _check_data(self, data):
+        rank = len(self.kernel) + 2
+        if len(data) != rank:
+            raise self.error(f"data has shape {tuple(data)}, expected {rank} axes "
+                             f"({CHANNELS_FIRST[len(self.kernel)]}) for kernel {self.kernel}")
+
+    def _check_given(self, name, given, expected):
+        if given is not None and tuple(given) != tuple(expected):
+            raise self.error(f"{name} has shape {tuple(given)}, expected {tuple(expected)}")
+
+
+@register_op()
+class Convolution(WindowedOp):
+    name = "Convolution"
+    category = "Convolution"
+    doc = "Convolution over 1-D, 2-D or 3-D windows, with groups (depthwise) and dilation."
+    params = conv_params(no_bias_default=False, workspace_default=1024)
+
+    def check(self):
+        self._check_window([("stride", 1), ("dilate", 1), ("pad", 0)])
+        if self.num_filter <= 0 or self.num_group <= 0:
+            raise self.error(f"num_filter={self.num_filter} and num_group={self.num_group} "
+                             f"must be positive", GraphError)
+        if self.num_filter % self.num_group:
+            raise self.error(f"num_filter={self.num_filter} is not divisible by "
+                             f"num_group={self.num_group}", GraphError)
+
+    def list_arguments(self):
+        return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]
+
+    # ----- shapes --------------------------------------------------------------
+    def _out_spatial(self, spatial):
+        out = []
+        for size, k, s, p, d in zip(spatial, self.kernel, self.stride, self.pad, self.dilate):
+            if d * (k - 1) + 1 > size + 2 * p:
+                padded = "×".join(str(n + 2 * q) for n, q in zip(spatial, self.pad))
+                raise self.error(f"kernel {self.kernel} (dilate {self.dilate}) is larger than "
+                                 f"the padded input {padded}")
+            out.append(conv_out_size(size, k, s, p, d))
+        return tuple(out)
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None], []
+        data = tuple(data)
+        self._check_data(data)
+        if data[1] % self.num_group:
+            raise self.error(f"data has {data[1]} channels, not divisible by "
+                             f"num_group={self.num_group}")
+        weight = (self.num_filter, data[1] // self.num_group, *self.kernel)
+        self._check_given("weight", in_shapes[1], weight)
+        shapes = [data, weight]
+        if not self.no_bias:
+            self._check_given("bias", in_shapes[2], (self.num_filter,))
+            shapes.append((self.num_filter,))
+        out = (data[0], self.num_filter, *self._out_spatial(data[2:]))
+        return shapes, [out], []
+
+    def macs(self, in_shapes, out_shapes):
+        return math.prod(in_shapes[1]) * math.prod(out_shapes[0][2:])
+
+    # ----- computation ---------------------------------------------------------
+    def _is_pointwise(self):
+        """1×1, stride 1, no pad: the input already is the column matrix."""
+        return all(k == 1 for k in self.kernel) and all(s == 1 for s in self.stride) \
+            and not any(self.pad)
+
+    def _columns(self, xp, x, out):
+        """(N, groups, C/groups·k…, P) columns of x for output size ``out``."""
+        n, groups = x.shape[0], self.num_group
+        if self._is_pointwise():
+            return x.reshape(n, groups, x.shape[1] // groups, -1)
+        lengths = [buffer_length(o, k, s, d)
+                   for o, k, s, d in zip(out, self.kernel, self.stride, self.dilate)]
+        buf = embed(xp, x, self.pad, lengths)
+        cols = im2col(xp, buf, self.kernel, self.stride, self.dilate, out)
+        return cols.reshape(n, groups, -1, math.prod(out))
+
+    def forward(self, xp, inputs, aux, is_train):
+        x, weight = inputs[0], inputs[1]
+        out_spatial = self._out_spatial(x.shape[2:])
+        cols = self._columns(xp, x, out_spatial)
+        w = weight.reshape(self.num_group, self.num_filter // self.num_group, -1)
+        out = xp.matmul(w, cols).reshape(x.shape[0], self.num_filter, *out_spatial)
+        if not self.no_bias:
+            out += inputs[2].reshape((1, -1) + (1,) * len(out_spatial))
+        saved = (cols, weight, x.shape, out_spatial) if is_train else None
+        return [out], saved
+
+    def backward(self, xp, saved, out_grads, needs):
+        cols, weight, x_shape, out_spatial = saved
+        n, groups = x_shape[0], self.num_group
+        grad = out_grads[0].reshape(n, groups, self.num_filter // groups, -1)
+        grad_data = grad_weight = None
+        if needs[1]:
+            # per-sample (F/g × P)·(P × C/g·k…) products, summed over the batch
+            grad_weight = xp.matmul(grad, cols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
+        if needs[0]:
+            w = weight.reshape(groups, self.num_filter // groups, -1)
+            grad_cols = xp.matmul(w.swapaxes(-1, -2), grad)
+            grad_data = self._data_grad(xp, grad_cols, x_shape, out_spatial)
+        if self.no_bias:
+            return [grad_data, grad_weight]
+        grad_bias = grad.sum(axis=(0, 3)).reshape(-1) if needs[2] else None
+        return [grad_data, grad_weight, grad_bias]
+
+    def _data_grad(self, xp, grad_cols, x_shape, out_spatial):
+        if self._is_pointwise():
+            return grad_cols.reshape(x_shape)
+        lengths = [buffer_length(o, k, s, d)
+                   for o, k, s, d in zip(out_spatial, self.kernel, self.stride, self.dilate)]
+        grad_cols = grad_cols.reshape(x_shape[:2] + tuple(self.kernel) + tuple(out_spatial))
+        buf = col2im(xp, grad_cols, lengths, self.kernel, self.stride, self.dilate, out_spatial)
+        return extract(xp, buf, self.pad, x_shape[2:])

@@ -1,0 +1,221 @@
+"""Pooling: max, avg, sum and Lp windows over 1-D, 2-D or 3-D inputs, MXNet's conventions.
+
+The input is placed in a buffer (padding filled with the lowest float for max, zero
+otherwise) that covers exactly the cells the windows reach; windows may overhang the
+input under the ``full`` convention, as in MXNet. Max pooling keeps the winning kernel
+offset per output cell (one byte each), not a mask the size of the input.
+
+>>> op = Pooling(kernel=(3, 3), stride=(2, 2), pooling_convention="full")
+>>> op.infer_shape([(1, 1, 6, 6)])[1]
+[(1, 1, 3, 3)]
+"""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from ..errors import GraphError
+from ._window import buffer_length, embed, extract, window_views
+from .attrs import Param
+from .conv import CHANNELS_FIRST, LAYOUTS, WindowedOp
+from .registry import register_op
+
+
+@register_op()
+class Pooling(WindowedOp):
+    name = "Pooling"
+    category = "Pooling"
+    doc = "Max, average, sum or Lp pooling over windows, or over the whole map (global_pool)."
+    params = {
+        "kernel": Param("shape", (), "window size: (w,), (h, w) or (d, h, w)"),
+        "pool_type": Param("str", "max", "what each window computes",
+                           choices=("max", "avg", "sum", "lp")),
+        "global_pool": Param("bool", False, "pool over the whole map; kernel is ignored"),
+        "cudnn_off": Param("bool", False, "turn off cuDNN (ignored)"),
+        "pooling_convention": Param("str", "valid", "valid: floor, full: ceil (windows may "
+                                    "overhang), same: ceil(size/stride), 1-D only",
+                                    choices=("valid", "full", "same")),
+        "stride": Param("shape", (), "step between windows; default 1 on each axis"),
+        "pad": Param("shape", (), "padding on both sides of each axis; default 0"),
+        "p_value": Param("int_or_none", None, "p of Lp pooling"),
+        "count_include_pad": Param("bool", True, "avg: divide by the window size including "
+                                   "padding cells"),
+        "layout": Param("str", "None", "data layout; only channels-first is computed",
+                        choices=LAYOUTS),
+    }
+
+    def __init__(self, node_name="", **attrs):
+        # MXNet writes count_include_pad=None for "not set", which means True
+        if str(attrs.get("count_include_pad", "")).strip() == "None":
+            attrs.pop("count_include_pad")
+        super().__init__(node_name, **attrs)
+
+    def check(self):
+        if not self.kernel and not self.global_pool:
+            raise self.error("kernel is required unless global_pool=True", GraphError)
+        if self.kernel:
+            self._check_window([("stride", 1), ("pad", 0)])
+        if self.pool_type == "lp" and not self.p_value:
+            raise self.error("pool_type='lp' needs p_value (1, 2, ...)", GraphError)
+        if self.pooling_convention == "same" and not self.global_pool:
+            if len(self.kernel) != 1 or any(self.pad):
+                raise self.error("pooling_convention='same' works on 1-D data without pad, "
+                                 f"got kernel={self.kernel} pad={self.pad}", GraphError)
+
+    # ----- shapes --------------------------------------------------------------
+    def _geometry(self, spatial):
+        """(kernel, stride, pad, out) for an input of ``spatial`` size."""
+        if self.global_pool:
+            n = len(spatial)
+            return tuple(spatial), (1,) * n, (0,) * n, (1,) * n
+        out = []
+        for size, k, s, p in zip(spatial, self.kernel, self.stride, self.pad):
+            if k > size + 2 * p:
+                padded = "×".join(str(n + 2 * q) for n, q in zip(spatial, self.pad))
+                raise self.error(f"kernel {self.kernel} is larger than the padded input {padded}")
+            if self.pooling_convention == "valid":
+                out.append(1 + (size + 2 * p - k) // s)
+            elif self.pooling_convention == "full":
+                out.append(1 + math.ceil((size + 2 * p - k) / s))
+            else:
+                out.append(math.ceil((size + 2 * p) / s))
+        return self.kernel, self.stride, self.pad, tuple(out)
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None], []
+        data = tuple(data)
+        if self.global_pool:
+            if not 3 <= len(data) <= 5:
+                raise self.error(f"data has shape {data}, expected 3 to 5 axes (NCW, NCHW or NCDHW)")
+        else:
+            self._check_data(data)
+        out = self._geometry(data[2:])[3]
+        return [data], [(data[0], data[1], *out)], []
+
+    # ----- computation ---------------------------------------------------------
+    def _buffer(self, xp, x, geometry, fill):
+        kernel, stride, pad, out = geometry
+        lengths = [buffer_length(o, k, s) for o, k, s in zip(out, kernel, stride)]
+        return embed(xp, x, pad, lengths, fill)
+
+    def forward(self, xp, inputs, aux, is_train):
+        x = inputs[0]
+        geometry = self._geometry(x.shape[2:])
+        if self.pool_type == "max":
+            out, keep = self._max_forward(xp, x, geometry)
+        elif self.pool_type == "lp":
+            out, keep = self._lp_forward(xp, x, geometry)
+        else:
+            out, keep = self._sum_forward(xp, x, geometry)
+        return [out], ((x.shape, geometry, keep) if is_train else None)
+
+    def backward(self, xp, saved, out_grads, needs):
+        x_shape, geometry, keep = saved
+        kernel, stride, pad, out = geometry
+        grad = out_grads[0]
+        lengths = tuple(buffer_length(o, k, s) for o, k, s in zip(out, kernel, stride))
+        # windows that tile the buffer exactly (stride == kernel) write each cell once
+        tiled = tuple(stride) == tuple(kernel)
+        buf = (xp.empty if tiled else xp.zeros)(x_shape[:2] + lengths, dtype=grad.dtype)
+        if self.pool_type == "max":
+            contributions = self._max_backward(xp, grad, keep)
+        elif self.pool_type == "lp":
+            contributions = self._lp_backward(xp, grad, keep, geometry)
+        else:
+            contributions = self._sum_backward(xp, grad, keep)
+        for (offset, view), part in zip(window_views(buf, kernel, stride, (1,) * len(kernel), out),
+                                        contributions):
+            if tiled:
+                view[...] = part
+            else:
+                view += part
+        return [extract(xp, buf, pad, x_shape[2:])]
+
+    # max: the first largest cell of each window wins, in row-major order like MXNet
+    def _max_forward(self, xp, x, geometry):
+        kernel, stride, pad, out = geometry
+        lowest = np.finfo(x.dtype).min   # MXNet's value for a window with no input cell
+        buf = self._buffer(xp, x, geometry, lowest)
+        index_type = "uint8" if math.prod(kernel) <= 256 else "int32"
+        best = winner = None
+        for t, (offset, view) in enumerate(window_views(buf, kernel, stride, (1,) * len(kernel), out)):
+            if best is None:
+                best = view.copy()
+                winner = xp.zeros(best.shape, dtype=index_type)
+                continue
+            better = view > best
+            xp.copyto(winner, t, where=better)
+            xp.maximum(best, view, out=best)
+        return best, winner
+
+    def _max_backward(self, xp, grad, winner):
+        zero = grad.dtype.type(0)
+        for t in itertools.count():
+            yield xp.where(winner == t, grad, zero)
+
+    # sum and avg: one add per kernel offset; avg divides by MXNet's window count
+    def _sum_forward(self, xp, x, geometry):
+        kernel, stride, pad, out = geometry
+        buf = self._buffer(xp, x, geometry, 0)
+        total = None
+        for offset, view in window_views(buf, kernel, stride, (1,) * len(kernel), out):
+            if total is None:
+                total = view.copy()
+            else:
+                total += view
+        if self.pool_type == "sum":
+            return total, None
+        divisor = self._divisor(xp, x.shape[2:], geometry, x.dtype)
+        return total / divisor, divisor
+
+    def _sum_backward(self, xp, grad, divisor):
+        return itertools.repeat(grad if divisor is None else grad / divisor)
+
+    def _divisor(self, xp, spatial, geometry, dtype):
+        """Cells each window averages over: MXNet counts padding (count_include_pad) but
+        never the overhang past the padding; an empty window divides by 1 (its sum is 0)."""
+        kernel, stride, pad, out = geometry
+        divisor = np.ones((1,), dtype=np.float64)
+        for size, k, s, p, n in zip(spatial, kernel, stride, pad, out):
+            start = np.arange(n) * s - p
+            end = np.minimum(start + k, size + p)
+            if self.count_include_pad:
+                count = end - start
+            else:
+                count = np.minimum(end, size) - np.maximum(start, 0)
+            divisor = np.multiply.outer(divisor, np.maximum(count, 0))
+        divisor = np.maximum(divisor.reshape(out), 1)
+        return xp.asarray(divisor.reshape((1, 1) + tuple(out)), dtype=dtype)
+
+    # Lp: (sum x^p)^(1/p), with the real (signed) root for odd p like MXNet
+    def _lp_forward(self, xp, x, geometry):
+        kernel, stride, pad, out = geometry
+        p = self.p_value
+        buf = self._buffer(xp, x, geometry, 0)
+        total = None
+        for offset, view in window_views(buf, kernel, stride, (1,) * len(kernel), out):
+            if total is None:
+                total = view ** p
+            else:
+                total += view ** p
+        if p == 1:
+            result = total
+        elif p == 2:
+            result = xp.sqrt(total)
+        else:
+            result = xp.sign(total) * xp.abs(total) ** (1.0 / p)
+        return result.astype(x.dtype, copy=False), (buf, result)
+
+    def _lp_backward(self, xp, grad, keep, geometry):
+        kernel, stride, pad, out = geometry
+        buf, result = keep
+        p = self.p_value
+        # d out / d x = (x / out)^(p-1); zero where the window's norm is zero
+        safe = xp.where(result == 0, 1, result)
+        scale = xp.where(result == 0, 0, grad / safe ** (p - 1))
+        for offset, view in window_views(buf, kernel, stride, (1,) * len(kernel), out):
+            yield scale * view ** (p - 1)

@@ -98,6 +98,13 @@ class SoftmaxActivation(Composite):
     params = {"mode": Param("str", "instance", "instance: last axis; channel: axis 1",
                             choices=("channel", "instance"))}
 
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if self.mode == "channel" and data is not None and len(data) < 3:
+            raise self.error(f"mode=channel needs data with at least 3 axes (n, c, ...), got "
+                             f"{tuple(data)}; use mode=instance for (n, c)")
+        return super().infer_shape(in_shapes)
+
     def parts(self):
         # NOTE: MXNet's instance mode flattens to 2-D the mshadow way, (prod(shape[:-1]),
         # shape[-1]), so it normalises over the last axis even for 4-D data

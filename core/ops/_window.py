@@ -60,7 +60,8 @@ def embed(xp, x, before, lengths, fill=0):
     buf = xp.empty(x.shape[:2] + tuple(lengths), dtype=x.dtype)
     dst, src = [], []
     for axis, (b, n, s) in enumerate(zip(before, lengths, spatial)):
-        lo, hi = b, min(b + s, n)
+        lo = min(b, n)
+        hi = min(b + s, n)
         dst.append(slice(lo, hi))
         src.append(slice(0, hi - lo))
         # only the border is filled: the inside is overwritten by x just below

@@ -1,0 +1,136 @@
+"""Deconvolution (transposed convolution): Convolution's data gradient run forward.
+
+Each input pixel spreads a weighted copy of the kernel into the output (one GEMM to
+columns, then col2im); ``pad`` crops the output, ``adj`` adds cells at the end, and
+``target_shape`` picks pad and adj for a wanted output size, all as in MXNet.
+
+>>> op = Deconvolution(kernel=(4, 4), stride=(2, 2), pad=(1, 1), num_filter=3)
+>>> op.infer_shape([(1, 2, 5, 5), None])[1]
+[(1, 3, 10, 10)]
+"""
+from __future__ import annotations
+
+import math
+
+from ..errors import GraphError
+from ._window import buffer_length, col2im, embed, extract, im2col
+from .attrs import Param
+from .conv import WindowedOp, conv_params
+from .registry import register_op
+
+
+@register_op()
+class Deconvolution(WindowedOp):
+    name = "Deconvolution"
+    category = "Convolution"
+    doc = "Transposed convolution (upsampling), with groups, dilation, adj and target_shape."
+    params = {
+        **conv_params(no_bias_default=True, workspace_default=512),
+        "adj": Param("shape", (), "extra cells at the end of each output axis; default 0"),
+        "target_shape": Param("shape", (), "wanted output size; sets pad and adj"),
+    }
+
+    def check(self):
+        self._check_window([("stride", 1), ("dilate", 1), ("pad", 0), ("adj", 0)])
+        if self.target_shape and not any(self.target_shape):
+            self.target_shape = ()  # MXNet: all zeros means not given
+        if self.target_shape and len(self.target_shape) != len(self.kernel):
+            raise self.error(f"target_shape={self.target_shape} has {len(self.target_shape)} "
+                             f"axes but kernel={self.kernel} has {len(self.kernel)}", GraphError)
+        if self.num_filter <= 0 or self.num_group <= 0 or self.num_filter % self.num_group:
+            raise self.error(f"num_filter={self.num_filter} must be a positive multiple of "
+                             f"num_group={self.num_group}", GraphError)
+
+    def list_arguments(self):
+        return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]
+
+    # ----- shapes --------------------------------------------------------------
+    def _spans(self):
+        return [d * (k - 1) + 1 for k, d in zip(self.kernel, self.dilate)]
+
+    def _pad_adj(self, spatial):
+        """MXNet's InferPad: target_shape, when given, decides pad and adj."""
+        if not self.target_shape:
+            return self.pad, self.adj
+        pads, adjs = [], []
+        for size, s, span, target in zip(spatial, self.stride, self._spans(), self.target_shape):
+            total = s * (size - 1) + span
+            if total < target:
+                raise self.error(f"target_shape={self.target_shape} is too big: at most "
+                                 f"{total} on an axis of input size {size}")
+            pads.append((total - target + 1) // 2)
+            adjs.append((total - target) % 2)
+        return tuple(pads), tuple(adjs)
+
+    def _out_spatial(self, spatial):
+        pad, adj = self._pad_adj(spatial)
+        out = []
+        for size, s, span, p, a in zip(spatial, self.stride, self._spans(), pad, adj):
+            if a >= s:
+                raise self.error(f"adj={adj} must be smaller than stride={self.stride}")
+            n = s * (size - 1) + span - 2 * p + a
+            if n <= 0:
+                raise self.error(f"pad={pad} crops the whole output of input {tuple(spatial)}")
+            out.append(n)
+        return tuple(out), pad
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None], []
+        data = tuple(data)
+        self._check_data(data)
+        if data[1] % self.num_group:
+            raise self.error(f"data has {data[1]} channels, not divisible by "
+                             f"num_group={self.num_group}")
+        weight = (data[1], self.num_filter // self.num_group, *self.kernel)
+        self._check_given("weight", in_shapes[1], weight)
+        shapes = [data, weight]
+        if not self.no_bias:
+            self._check_given("bias", in_shapes[2], (self.num_filter,))
+            shapes.append((self.num_filter,))
+        out = (data[0], self.num_filter, *self._out_spatial(data[2:])[0])
+        return shapes, [out], []
+
+    def macs(self, in_shapes, out_shapes):
+        return math.prod(in_shapes[1]) * math.prod(in_shapes[0][2:])
+
+    # ----- computation ---------------------------------------------------------
+    def _lengths(self, in_spatial):
+        return [buffer_length(n, k, s, d)
+                for n, k, s, d in zip(in_spatial, self.kernel, self.stride, self.dilate)]
+
+    def _grouped_weight(self, weight):
+        """(groups, C/groups, F/groups·k…)"""
+        return weight.reshape(self.num_group, weight.shape[0] // self.num_group, -1)
+
+    def forward(self, xp, inputs, aux, is_train):
+        x, weight = inputs[0], inputs[1]
+        n, channels, in_spatial = x.shape[0], x.shape[1], x.shape[2:]
+        out_spatial, pad = self._out_spatial(in_spatial)
+        xg = x.reshape(n, self.num_group, channels // self.num_group, -1)
+        cols = xp.matmul(self._grouped_weight(weight).swapaxes(-1, -2), xg)
+        cols = cols.reshape((n, self.num_filter) + tuple(self.kernel) + tuple(in_spatial))
+        buf = col2im(xp, cols, self._lengths(in_spatial), self.kernel, self.stride,
+                     self.dilate, in_spatial)
+        out = extract(xp, buf, pad, out_spatial)
+        if not self.no_bias:
+            out = out + inputs[2].reshape((1, -1) + (1,) * len(out_spatial))
+        return [out], ((xg, weight, x.shape, pad) if is_train else None)
+
+    def backward(self, xp, saved, out_grads, needs):
+        xg, weight, x_shape, pad = saved
+        grad = out_grads[0]
+        in_spatial = x_shape[2:]
+        buf = embed(xp, grad, pad, self._lengths(in_spatial))
+        grad_cols = im2col(xp, buf, self.kernel, self.stride, self.dilate, in_spatial)
+        grad_cols = grad_cols.reshape(x_shape[0], self.num_group, -1, math.prod(in_spatial))
+        grad_data = grad_weight = None
+        if needs[0]:
+            grad_data = xp.matmul(self._grouped_weight(weight), grad_cols).reshape(x_shape)
+        if needs[1]:
+            grad_weight = xp.matmul(xg, grad_cols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
+        if self.no_bias:
+            return [grad_data, grad_weight]
+        axes = (0,) + tuple(range(2, grad.ndim))
+        return [grad_data, grad_weight, grad.sum(axis=axes) if needs[2] else None]

@@ -17,8 +17,14 @@ def _relu_grad(xp, out, g):
     return g * (out > 0)
 
 
+def sigmoid(xp, x):
+    """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
 def _sigmoid(xp, x):
-    out = 1 / (1 + xp.exp(-x))
+    out = sigmoid(xp, x)
     return out, out
 
 
@@ -42,7 +48,7 @@ def _softrelu(xp, x):
 
 
 def _softrelu_grad(xp, x, g):
-    return g / (1 + xp.exp(-x))
+    return g * sigmoid(xp, x)
 
 
 def _softsign(xp, x):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from .activation import sigmoid
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -91,7 +92,7 @@ class LogisticRegressionOutput(_RegressionOutput):
            "(sigmoid(data) - label) · grad_scale / outputs, the cross-entropy gradient.")
 
     def link(self, xp, data):
-        return 1 / (1 + xp.exp(-data))
+        return sigmoid(xp, data)
 
     def residual_grad(self, xp, out, label):
         return out - label

@@ -1,0 +1,196 @@
+"""ImageClassifier: pictures in, top-k labelled predictions or feature vectors out.
+
+>>> from core.zoo import ImageClassifier
+>>> clf = ImageClassifier.from_zoo("efficientnet-lite0")            # doctest: +SKIP
+>>> clf.predict_topk(["coffee.png"], k=1)[0][0].label               # doctest: +SKIP
+'espresso'
+"""
+from __future__ import annotations
+
+import os
+from collections import namedtuple
+from pathlib import Path
+
+import numpy as np
+
+from ..context import Context, cpu
+from ..errors import DataError, GraphError
+from .features import Runner, get_feature_symbol, layer_names, outputs_probabilities, params_on, softmax
+from .meta import default_preprocess, read_meta
+from .preprocess import prepare
+
+Prediction = namedtuple("Prediction", ["index", "label", "probability"])
+
+
+class ImageClassifier:
+    def __init__(self, symbol, arg_params, aux_params, labels=None, input_size=(3, 224, 224),
+                 preprocess=None, name="model", ctx=None, batch_size=16):
+        self.symbol = symbol
+        self.name = name
+        self.input_size = tuple(int(v) for v in input_size)
+        self.preprocess = preprocess or default_preprocess(self.input_size)
+        self.batch_size = int(batch_size)
+        self._ctx = ctx or cpu()
+        self.arg_params = params_on(arg_params, self._ctx)
+        self.aux_params = params_on(aux_params, self._ctx)
+        self._runners = {}
+        self._probabilities = outputs_probabilities(symbol)
+        classes = self._num_classes()
+        self.labels = list(labels) if labels is not None else [str(i) for i in range(classes)]
+        if classes is not None and len(self.labels) != classes:
+            raise GraphError(f"model {name!r} has {classes} outputs but {len(self.labels)} labels")
+
+    # ----- construction ------------------------------------------------------
+    @classmethod
+    def from_zoo(cls, name="efficientnet-lite0", ctx=None, install=True, progress=None, cancel=None):
+        """A zoo model by name; offline models install on first use, downloadable ones
+        download when ``install`` (else RegistryError says to download first)."""
+        from ..model.checkpoint import load_checkpoint
+        from .installer import load_spec
+        spec = load_spec(name, install=install, progress=progress, cancel=cancel)
+        symbol, arg_params, aux_params = load_checkpoint(str(spec.prefix), spec.epoch)
+        return cls(symbol, arg_params, aux_params, spec.labels, spec.input_size, spec.preprocess,
+                   name=name, ctx=ctx)
+
+    @classmethod
+    def from_checkpoint(cls, prefix, epoch, ctx=None, labels=None, input_size=None, preprocess=None):
+        """A checkpoint ``prefix-symbol.json`` + ``prefix-%04d.params``; labels, input size
+        and preprocessing come from ``prefix-meta.json`` (written by training) unless given."""
+        from ..model.checkpoint import load_checkpoint
+        symbol, arg_params, aux_params = load_checkpoint(str(prefix), epoch)
+        meta = read_meta(prefix) or {}
+        input_size = input_size or meta.get("input_size") or _guess_input_size(symbol, arg_params)
+        return cls(symbol, arg_params, aux_params, labels or meta.get("labels"), input_size,
+                   preprocess or meta.get("preprocess"), name=meta.get("name") or Path(str(prefix)).name,
+                   ctx=ctx)
+
+    # ----- device ------------------------------------------------------------------
+    @property
+    def ctx(self):
+        return self._ctx
+
+    def to(self, ctx):
+        """Move to another device (``mx.gpu(0)``); returns self."""
+        if not isinstance(ctx, Context):
+            raise GraphError(f"to() expects a Context such as mx.cpu() or mx.gpu(0), got {ctx!r}")
+        if ctx != self._ctx:
+            ctx.xp  # raises DeviceError early when the device is unusable
+            self.arg_params = params_on(self.arg_params, ctx)
+            self.aux_params = params_on(self.aux_params, ctx)
+            self._ctx = ctx
+            self._runners = {}
+        return self
+
+    # ----- prediction ----------------------------------------------------------------
+    def predict_proba(self, images):
+        """(N, classes) probabilities for a batch of pictures."""
+        return np.concatenate([self._probs(batch) for batch in self._batches(_as_list(images))], axis=0) \
+            if _as_list(images) else np.zeros((0, len(self.labels)), np.float32)
+
+    def predict_topk(self, images, k=5):
+        """Top-k Predictions per picture (paths, arrays or PIL images). A picture that
+        cannot be decoded raises DataError naming it; see ``iter_predict_topk`` to go on."""
+        results = []
+        for _, outcome in self.iter_predict_topk(images, k):
+            if isinstance(outcome, DataError):
+                raise outcome
+            results.append(outcome)
+        return results
+
+    def iter_predict_topk(self, images, k=5):
+        """Yield ``(picture, [Prediction...] or DataError)`` per picture, in order, in
+        batches; a bad picture yields its error and the rest go on."""
+        k = max(1, min(int(k), len(self.labels)))
+        for chunk in _chunks(_as_list(images), self.batch_size):
+            prepared, errors = [], {}
+            for position, source in enumerate(chunk):
+                try:
+                    prepared.append(prepare(source, self.preprocess, self.input_size))
+                except DataError as error:
+                    errors[position] = error
+            probs = iter(self._probs(np.stack(prepared)) if prepared else ())
+            for position, source in enumerate(chunk):
+                yield source, errors[position] if position in errors else self._top(next(probs), k)
+
+    def _top(self, probs, k):
+        order = np.argsort(-probs, kind="stable")[:k]
+        return [Prediction(int(i), self.labels[i], float(probs[i])) for i in order]
+
+    def _probs(self, batch):
+        out = self._runner(None)(batch)
+        out = out.reshape(out.shape[0], -1)
+        return out if self._probabilities else softmax(out)
+
+    # ----- features --------------------------------------------------------------------
+    def layer_names(self):
+        return layer_names(self.symbol)
+
+    def extract_features(self, images, top_layer=None):
+        """(N, D) float32 features from ``top_layer`` (default: the layer feeding the
+        classifier), flattened per picture."""
+        images = _as_list(images)
+        runner = self._runner(top_layer or "")
+        parts = [runner(batch) for batch in self._batches(images)]
+        if not parts:
+            return np.zeros((0, 0), np.float32)
+        return np.concatenate([p.reshape(p.shape[0], -1) for p in parts], axis=0)
+
+    # ----- internals ---------------------------------------------------------------------
+    def _runner(self, top_layer):
+        key = top_layer
+        if key not in self._runners:
+            symbol = self.symbol if top_layer is None else get_feature_symbol(self.symbol, top_layer or None)
+            self._runners[key] = Runner(symbol, self.arg_params, self.aux_params, self._ctx)
+        return self._runners[key]
+
+    def _batches(self, images):
+        for chunk in _chunks(images, self.batch_size):
+            yield np.stack([prepare(source, self.preprocess, self.input_size) for source in chunk])
+
+    def _num_classes(self):
+        try:
+            _, outs, _ = self.symbol.infer_shape_partial(data=(1,) + self.input_size)
+        except GraphError:
+            return None
+        return int(np.prod(outs[0][1:])) if outs and outs[0] is not None else None
+
+    def __repr__(self):
+        return f"<ImageClassifier {self.name} on {self._ctx}, {len(self.labels)} classes>"
+
+
+def _as_list(images):
+    if isinstance(images, (str, os.PathLike)) or _is_pil(images):
+        return [images]
+    if isinstance(images, np.ndarray):
+        if images.ndim == 4:
+            return [_hwc(image) for image in images]
+        return [images]
+    return list(images)
+
+
+def _hwc(image):
+    # a (C, H, W) picture inside an NCHW batch becomes (H, W, C)
+    if image.shape[0] in (1, 3) and image.shape[-1] not in (1, 3, 4):
+        return np.moveaxis(image, 0, -1)
+    return image
+
+
+def _is_pil(value):
+    return type(value).__module__.startswith("PIL.")
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _guess_input_size(symbol, arg_params):
+    """Without a sidecar: channels from the first convolution's weight; 28x28 for one
+    channel (MNIST-style), 224x224 otherwise."""
+    for name in symbol.list_arguments():
+        value = arg_params.get(name)
+        if value is not None and len(value.shape) == 4:
+            channels = int(value.shape[1])
+            return (channels, 28, 28) if channels == 1 else (channels, 224, 224)
+    raise DataError("cannot tell this checkpoint's input size; pass input_size=(C, H, W) "
+                    "or write a prefix-meta.json sidecar")

@@ -1,0 +1,89 @@
+"""Class names and the ``prefix-meta.json`` sidecar that tells a classifier how to use a
+checkpoint: its labels, input size and preprocessing. Training writes the sidecar next to
+``prefix-symbol.json``; ``ImageClassifier.from_checkpoint`` reads it.
+
+>>> readable_label("n02123045 tabby, tabby cat")
+'tabby'
+>>> readable_label("T-shirt/top")
+'T-shirt/top'
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..errors import FormatError
+from ..fileio import atomic_write_text
+from .registry import Preprocess
+
+_WNID = re.compile(r"^n\d{8}\s+")
+
+
+def readable_label(line):
+    """'n02123159 tiger cat' -> 'tiger cat'; a WordNet line's first synonym; other lines as they are."""
+    line = line.strip()
+    if _WNID.match(line):
+        return _WNID.sub("", line).split(",")[0].strip()
+    return line
+
+
+def read_class_file(path):
+    """Labels from a synset-style text file (one class per line) or a JSON list."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise FormatError(f"{path}: cannot read the class list ({error.strerror})") from None
+    if path.suffix == ".json":
+        try:
+            labels = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise FormatError(f"{path}: not valid JSON ({error})") from None
+        if isinstance(labels, dict):  # {"0": "cat", ...}
+            labels = [labels[k] for k in sorted(labels, key=lambda k: int(k))]
+        return [readable_label(str(label)) for label in labels]
+    return [readable_label(line) for line in text.splitlines() if line.strip()]
+
+
+def meta_path(prefix):
+    return Path(f"{prefix}-meta.json")
+
+
+def write_meta(prefix, labels, input_size, preprocess=None, name=None, **extra):
+    """Write ``prefix-meta.json`` (atomically). ``preprocess`` is a Preprocess or a dict;
+    by default grey pictures are scaled to 0..1 and colour ones centred as EfficientNet's."""
+    channels = int(input_size[0])
+    if preprocess is None:
+        preprocess = default_preprocess(input_size)
+    if isinstance(preprocess, Preprocess):
+        preprocess = preprocess.to_dict()
+    doc = {"format": 1, "name": name, "labels": [str(label) for label in labels],
+           "input_size": [channels, int(input_size[1]), int(input_size[2])], "preprocess": preprocess}
+    doc.update(extra)
+    atomic_write_text(meta_path(prefix), json.dumps(doc, indent=2))
+    return meta_path(prefix)
+
+
+def read_meta(prefix):
+    """The sidecar as {'labels', 'input_size', 'preprocess' (a Preprocess), 'name'}, or None."""
+    path = meta_path(prefix)
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {"name": doc.get("name"), "labels": [str(x) for x in doc["labels"]],
+                "input_size": tuple(int(x) for x in doc["input_size"]),
+                "preprocess": Preprocess.from_dict(doc["preprocess"], str(path))}
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+        raise FormatError(f"{path}: not a valid classifier sidecar ({error})") from None
+
+
+def default_preprocess(input_size):
+    channels, height, width = (int(v) for v in input_size)
+    if channels == 1:
+        # Fashion-MNIST style: grey, straight resize, 0..1, light object on dark ground
+        return Preprocess(color="L", mode="resize", resize=None, crop=None, scale=1 / 255,
+                          mean=(0.0,), std=(1.0,), invert="auto")
+    return Preprocess(color="RGB", mode="short-side-crop", resize=round(min(height, width) * 256 / 224),
+                      crop=min(height, width), scale=1.0, mean=(127.0,) * 3, std=(128.0,) * 3)

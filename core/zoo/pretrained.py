@@ -1,0 +1,141 @@
+"""``mx.pretrained_model``: list, download, load and remove pretrained models (seed 002).
+
+>>> import core as mx
+>>> [m.name for m in mx.pretrained_model.list_models()][:2]
+['efficientnet-lite0', 'fashion-mnist-lenet']
+
+``download_model`` takes a zoo name or a URL of a model package (a ``.tar.gz`` holding
+``metadata.json``, ``labels.json`` and an MXNet checkpoint, as GraphLab published them);
+the package's name is the file name up to its first '-' (``mnist_lenet-1.0.tar.gz`` ->
+``mnist_lenet``). Files stream into the cache, resume when interrupted, are checked
+against their SHA-256, and count as installed only once all are in place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ..errors import RegistryError
+from . import store
+from .registry import entry_for_url, registry, registry_entry, resource_path
+
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tar.xz")
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """What the Zoo view and ``netstudio zoo list`` show about one model."""
+
+    name: str
+    task: str
+    dataset: str
+    input_size: tuple
+    download_size: int
+    installed: bool
+    description: str
+    title: str = ""
+    source: str = ""              # "convert", "bundled", "download" or "url"
+    location: str | None = None   # the folder it is installed in
+
+
+def _info(entry=None, name=None, record=None):
+    if entry is None:
+        record = record or store.read_marker(name) or {}
+        return ModelInfo(name=name, task=record.get("task", "image-classification"),
+                         dataset=record.get("dataset", "unknown"),
+                         input_size=tuple(record.get("input_size") or ()),
+                         download_size=sum(record.get("files", {}).values()), installed=bool(record),
+                         description=f"downloaded from {record.get('url', 'a URL')}", title=name,
+                         source="url", location=str(store.model_path(name)) if record else None)
+    installed = _bundle_prefix(entry) is not None if entry.source == "bundled" else store.is_installed(entry.name)
+    location = (str(_bundle_prefix(entry).parent) if entry.source == "bundled" and installed
+                else str(store.model_path(entry.name)) if installed else None)
+    return ModelInfo(name=entry.name, task=entry.task, dataset=entry.dataset, input_size=entry.input_size,
+                     download_size=entry.download_size, installed=installed, description=entry.description,
+                     title=entry.title, source=entry.source, location=location)
+
+
+def _bundle_prefix(entry):
+    try:
+        folder = resource_path(entry.extra["bundle"])
+    except (RegistryError, KeyError):
+        return None
+    prefix = folder / entry.prefix
+    return prefix if Path(f"{prefix}-symbol.json").is_file() else None
+
+
+def list_models():
+    """Every model the zoo knows, then any installed from other URLs, as ModelInfo."""
+    known = [_info(entry) for entry in registry().values()]
+    extra = [_info(name=n) for n in store.installed_names() if n not in registry()]
+    return known + extra
+
+
+def installed_models():
+    return [info for info in list_models() if info.installed]
+
+
+def model_info(name):
+    if name in registry():
+        return _info(registry_entry(name))
+    if store.is_installed(name):
+        return _info(name=name)
+    raise RegistryError(f"no model named {name!r}; known: {', '.join(m.name for m in list_models())}")
+
+
+def download_model(name_or_url, progress=None, cancel=None, overwrite=False):
+    """Install a zoo model by name, or a model package by URL; returns its ModelInfo.
+    Already installed: nothing to do unless ``overwrite``. ``progress(done, total)`` is
+    called as bytes arrive; ``cancel`` (a callable or Event) stops the download."""
+    from .installer import install_entry, install_url
+    entry = registry().get(name_or_url) or entry_for_url(name_or_url)
+    if entry is None and not _looks_like_url(name_or_url):
+        raise RegistryError(f"{name_or_url!r} is neither a zoo model nor a URL; zoo models: "
+                            f"{', '.join(registry())}")
+    name = entry.name if entry else package_name(name_or_url)
+    if overwrite and not (entry is not None and entry.source == "bundled"):
+        store.remove(name)
+    if entry is not None:
+        install_entry(entry, progress=progress, cancel=cancel)
+        return _info(entry)
+    if not store.is_installed(name):
+        install_url(name, name_or_url, progress=progress, cancel=cancel)
+    return _info(name=name)
+
+
+def remove_model(name):
+    """Delete an installed model's files; True if anything was removed. Bundled models
+    ship with Net Studio and cannot be removed."""
+    entry = registry().get(name)
+    if entry is not None and entry.source == "bundled":
+        raise RegistryError(f"{name!r} ships with Net Studio and cannot be removed")
+    return store.remove(name)
+
+
+def load_model(name, ctx=None):
+    """An ImageClassifier for an installed (or offline-installable) model, as GraphLab's
+    ``load_model``; its ``.symbol``, ``.arg_params``, ``.aux_params`` are the checkpoint."""
+    from .classifier import ImageClassifier
+    return ImageClassifier.from_zoo(name, ctx=ctx, install=False)
+
+
+def load_checkpoint(name):
+    """``(symbol, arg_params, aux_params)`` of an installed model (MXNet's tuple)."""
+    classifier = load_model(name)
+    return classifier.symbol, classifier.arg_params, classifier.aux_params
+
+
+def package_name(url):
+    """GraphLab's rule: the file name up to the first '-' (``mnist_lenet-1.0.tar.gz``)."""
+    filename = Path(urlparse(url).path).name
+    for suffix in ARCHIVE_SUFFIXES:
+        if filename.endswith(suffix):
+            filename = filename[:-len(suffix)]
+            break
+    name = filename.split("-")[0]
+    return store._check_name(name or "model")
+
+
+def _looks_like_url(text):
+    return urlparse(str(text)).scheme in ("http", "https", "file")

@@ -1,9 +1,11 @@
-"""Joining and cutting along one axis: Concat, SliceChannel (split), slice_axis."""
+"""Joining and cutting: Concat, stack, SliceChannel (split), slice_axis, slice."""
 from __future__ import annotations
+
+import ast
 
 from ..errors import GraphError
 from .attrs import Param
-from .base import Op
+from .base import Op, same_shape_op_infer
 from .registry import register_op
 
 
@@ -159,4 +161,103 @@ class SliceAxis(Op):
         axis, begin, end = self._range(shape)
         grad = xp.zeros(shape, dtype=out_grads[0].dtype)
         grad[self._index(len(shape), axis, begin, end)] = out_grads[0]
+        return [grad]
+
+
+@register_op()
+class Stack(Op):
+    name = "stack"
+    category = "Tensor"
+    doc = "Join num_args arrays of one shape along a new axis."
+    params = {
+        "axis": Param("int", 0, "where the new axis goes, in [-ndim-1, ndim]"),
+        "num_args": Param("int", doc="number of inputs"),
+    }
+
+    def check(self):
+        if self.num_args < 1:
+            raise self.error(f"num_args must be at least 1, got {self.num_args}", GraphError)
+
+    def list_arguments(self):
+        return [f"arg{i}" for i in range(self.num_args)]
+
+    def _position(self, ndim):
+        if not -ndim - 1 <= self.axis <= ndim:
+            raise self.error(f"axis={self.axis} is out of range [{-ndim - 1}, {ndim}] for "
+                             f"inputs with {ndim} axes")
+        return self.axis % (ndim + 1)
+
+    def infer_shape(self, in_shapes):
+        shapes, outs, aux = same_shape_op_infer(self, in_shapes)
+        if outs[0] is None:
+            return shapes, outs, aux
+        axis = self._position(len(outs[0]))
+        return shapes, [outs[0][:axis] + (self.num_args,) + outs[0][axis:]], aux
+
+    def forward(self, xp, inputs, aux, is_train):
+        axis = self._position(inputs[0].ndim)
+        return [xp.stack(inputs, axis=axis)], axis
+
+    def backward(self, xp, axis, out_grads, needs):
+        g = out_grads[0]
+        return [xp.take(g, i, axis=axis) if need else None for i, need in enumerate(needs)]
+
+
+def _parse_bounds(text):
+    """MXNet's begin/end/step: a tuple of ints where None means the default."""
+    value = ast.literal_eval(str(text).strip() or "()")
+    value = (value,) if value is None or isinstance(value, int) else tuple(value)
+    if not all(v is None or isinstance(v, int) for v in value):
+        raise ValueError(f"expected a tuple of integers or None, got {text!r}")
+    return value
+
+
+@register_op("crop")
+class Slice(Op):
+    name = "slice"
+    category = "Tensor"
+    doc = "data[begin:end:step] on the first len(begin) axes; None takes the default."
+    params = {
+        "begin": Param("str", doc="first position per axis, e.g. (0, None)"),
+        "end": Param("str", doc="one past the last position per axis"),
+        "step": Param("str", "()", "step per axis (default 1; negative walks backwards)"),
+    }
+
+    def check(self):
+        try:
+            self._begin, self._end, self._step = (_parse_bounds(v) for v in (self.begin, self.end, self.step))
+        except (ValueError, SyntaxError) as error:
+            raise self.error(f"begin/end/step: {error}", GraphError) from None
+        if len(self._begin) != len(self._end) or len(self._step) not in (0, len(self._begin)):
+            raise self.error(f"begin={self.begin}, end={self.end}, step={self.step} must have "
+                             f"the same length", GraphError)
+        if 0 in self._step:
+            raise self.error(f"step={self.step} has a 0", GraphError)
+
+    def _index(self, shape):
+        if len(self._begin) > len(shape):
+            raise self.error(f"begin={self.begin} has {len(self._begin)} axes, data {tuple(shape)} "
+                             f"has {len(shape)}")
+        steps = self._step or (None,) * len(self._begin)
+        index = tuple(slice(b, e, s) for b, e, s in zip(self._begin, self._end, steps))
+        out = tuple(len(range(*part.indices(d))) for part, d in zip(index, shape)) + tuple(shape[len(index):])
+        if 0 in out:
+            raise self.error(f"begin={self.begin}, end={self.end}, step={self.step} select nothing "
+                             f"from data {tuple(shape)}")
+        return index, out
+
+    def infer_shape(self, in_shapes):
+        if in_shapes[0] is None:
+            return in_shapes, [None], []
+        return [tuple(in_shapes[0])], [self._index(in_shapes[0])[1]], []
+
+    def forward(self, xp, inputs, aux, is_train):
+        data = inputs[0]
+        index, _ = self._index(data.shape)
+        return [data[index].copy()], (data.shape, index)
+
+    def backward(self, xp, saved, out_grads, needs):
+        shape, index = saved
+        grad = xp.zeros(shape, dtype=out_grads[0].dtype)
+        grad[index] = out_grads[0]
         return [grad]

@@ -200,3 +200,37 @@ class Squeeze(_ShapeOp):
         out = tuple(d for i, d in enumerate(data) if i not in drop)
         # NOTE: MXNet has no 0-d arrays; squeezing everything leaves (1,)
         return out or (1,)
+
+
+@register_op("swapaxes")
+class SwapAxis(Op):
+    name = "SwapAxis"
+    category = "Tensor"
+    doc = "Exchange two axes."
+    params = {
+        "dim1": Param("int", 0, "first axis"),
+        "dim2": Param("int", 0, "second axis"),
+    }
+
+    def _axes(self, shape):
+        ndim = len(shape)
+        for dim in (self.dim1, self.dim2):
+            if not -ndim <= dim < ndim:
+                raise self.error(f"axis {dim} is out of range for data {tuple(shape)}")
+        return self.dim1 % ndim, self.dim2 % ndim
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None], []
+        first, second = self._axes(data)
+        out = list(data)
+        out[first], out[second] = data[second], data[first]
+        return [tuple(data)], [tuple(out)], []
+
+    def forward(self, xp, inputs, aux, is_train):
+        first, second = self._axes(inputs[0].shape)
+        return [inputs[0].swapaxes(first, second)], (first, second)
+
+    def backward(self, xp, axes, out_grads, needs):
+        return [out_grads[0].swapaxes(*axes)]

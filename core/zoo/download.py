@@ -1,0 +1,195 @@
+"""Downloads for the model zoo: stream to ``<dest>.part``, resume it with an HTTP Range
+request, check size and SHA-256, and only then rename it into place.
+
+Failures say one clear thing: the host cannot be reached (NetworkError, the ``.part``
+is kept so the next call resumes), the server answered with an error (DownloadError),
+the bytes are wrong (ChecksumError, the bad file is deleted) or the user cancelled
+(Cancelled, ``.part`` kept). A file at ``dest`` is therefore always a whole one.
+
+>>> from core.zoo.download import cache_dir, download
+>>> path = download("http://127.0.0.1:8000/lenet-0010.params",    # doctest: +SKIP
+...                 cache_dir() / "lenet-0010.params", sha256="9f2c...")
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+
+from ..errors import Cancelled, ChecksumError, DownloadError, NetworkError
+from .archive import extract_archive  # noqa: F401  (part of this module's API)
+
+CHUNK_BYTES = 64 * 1024
+TIMEOUT = (10.0, 30.0)          # seconds to connect, and to wait for each piece of data
+PROGRESS_INTERVAL = 0.1         # seconds between progress callbacks (plus the final one)
+
+
+def cache_dir():
+    """Where downloaded models live: $NETSTUDIO_CACHE, else the platform's user cache
+    folder (``~/.cache/netstudio`` on Linux, ``~/Library/Caches/netstudio`` on macOS,
+    ``%LOCALAPPDATA%\\netstudio\\Cache`` on Windows)."""
+    override = os.environ.get("NETSTUDIO_CACHE")
+    if override:
+        path = Path(override).expanduser()
+    else:
+        import platformdirs
+        path = Path(platformdirs.user_cache_dir("netstudio", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def part_path(dest):
+    dest = Path(dest)
+    return dest.with_name(dest.name + ".part")
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(url, dest, sha256=None, size=None, progress=None, cancel=None, timeout=TIMEOUT):
+    """Fetch ``url`` into ``dest`` and return ``dest`` as a Path.
+
+    progress(done_bytes, total_bytes or None, bytes_per_second) is called about ten
+    times a second; ``cancel`` is a threading.Event checked between chunks. A ``dest``
+    that already exists and passes the size/hash checks is returned without a request."""
+    dest, part = Path(dest), part_path(dest)
+    if dest.exists() and _is_whole(dest, sha256, size):
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    offset = part.stat().st_size if part.exists() else 0
+    if size is not None and offset > size:
+        part.unlink()                      # longer than the real file: not a prefix of it
+        offset = 0
+    if size is None or offset < size:
+        _fetch(url, part, offset, size, progress, cancel, timeout)
+    _verify(url, part, sha256, size)
+    os.replace(part, dest)
+    return dest
+
+
+def _is_whole(path, sha256, size):
+    if size is not None and path.stat().st_size != size:
+        return False
+    return sha256 is None or sha256_of(path) == sha256.lower()
+
+
+def _fetch(url, part, offset, size, progress, cancel, timeout):
+    # identity: byte counts and Range offsets must refer to the file, not a gzip of it
+    headers = {"Accept-Encoding": "identity"}
+    if offset:
+        headers["Range"] = f"bytes={offset}-"
+    try:
+        response = requests.get(url, headers=headers, stream=True, timeout=timeout)
+    except requests.exceptions.RequestException as error:
+        raise _network_error(url, error) from error
+    with response:
+        if response.status_code == 416 and offset:
+            # "Range Not Satisfiable": the .part already holds every byte (or is junk)
+            if _content_range_total(response) == offset:
+                return
+            part.unlink()
+            return _fetch(url, part, 0, size, progress, cancel, timeout)
+        if response.status_code >= 400:
+            part.unlink(missing_ok=True)
+            raise DownloadError(f"{url}: the server answered HTTP {response.status_code} "
+                                f"{response.reason or ''}".rstrip())
+        if response.status_code != 206:
+            offset = 0                     # the server ignored Range: start again
+        total = _expected_total(url, response, offset, size)
+        _stream(url, response, part, offset, total, progress, cancel)
+
+
+def _content_range_total(response):
+    value = response.headers.get("Content-Range", "")
+    total = value.rsplit("/", 1)[-1]
+    return int(total) if total.isdigit() else None
+
+
+def _expected_total(url, response, offset, size):
+    if response.status_code == 206:
+        start = response.headers.get("Content-Range", "").removeprefix("bytes ").split("-")[0]
+        if start != str(offset):
+            raise DownloadError(f"{url}: asked to resume at byte {offset}, the server sent "
+                                f"{response.headers.get('Content-Range')!r}")
+        total = _content_range_total(response)
+    else:
+        length = response.headers.get("Content-Length", "")
+        total = int(length) if length.isdigit() else None
+    if size is not None and total is not None and total != size:
+        raise DownloadError(f"{url}: the server offers {total:,} bytes, expected {size:,}")
+    return total if total is not None else size
+
+
+def _stream(url, response, part, offset, total, progress, cancel):
+    done, started, last_report = offset, time.monotonic(), 0.0
+    mode = "ab" if offset else "wb"
+    # NOTE: with length enforcement urllib3 raises on an early close and the bytes of the
+    # chunk being read are lost; without it every received byte is kept for the resume,
+    # and the count check after the loop reports the short read.
+    if hasattr(response.raw, "enforce_content_length"):
+        response.raw.enforce_content_length = False
+    with open(part, mode) as handle:
+        try:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled(f"download of {url} cancelled after {done:,} bytes; "
+                                    f"run it again to resume")
+                handle.write(chunk)
+                done += len(chunk)
+                now = time.monotonic()
+                if progress is not None and now - last_report >= PROGRESS_INTERVAL:
+                    progress(done, total, (done - offset) / max(now - started, 1e-6))
+                    last_report = now
+        except requests.exceptions.RequestException as error:
+            raise _network_error(url, error, done, total) from error
+        finally:
+            handle.flush()
+            os.fsync(handle.fileno())
+    if total is not None and done < total:
+        raise _network_error(url, "IncompleteRead", done, total)
+    if progress is not None:
+        progress(done, total, (done - offset) / max(time.monotonic() - started, 1e-6))
+
+
+def _verify(url, part, sha256, size):
+    actual_size = part.stat().st_size
+    if size is not None and actual_size != size:
+        part.unlink()
+        raise DownloadError(f"{url}: got {actual_size:,} bytes, expected {size:,}; "
+                            f"the file was deleted")
+    if sha256 is not None:
+        actual = sha256_of(part)
+        if actual != sha256.lower():
+            part.unlink()
+            raise ChecksumError(f"{url}: checksum mismatch, expected SHA-256 {sha256.lower()}, "
+                                f"got {actual}; the file was deleted")
+
+
+# (text found in requests/urllib3 errors, what to tell a person)
+_REASONS = [("NameResolution", "host name not found"), ("Name or service not known", "host name not found"),
+            ("getaddrinfo", "host name not found"), ("Temporary failure in name resolution", "host name not found"),
+            ("Connection refused", "connection refused"), ("Network is unreachable", "network is unreachable"),
+            ("No route to host", "no route to host"), ("timed out", "timed out"), ("Timeout", "timed out"),
+            ("IncompleteRead", "the connection closed early"), ("Connection broken", "the connection broke"),
+            ("Connection reset", "the connection was reset"), ("SSL", "secure connection failed")]
+
+
+def _network_error(url, error, done=None, total=None):
+    """A NetworkError for a person; ``error`` is the requests exception (or its text)."""
+    text = error if isinstance(error, str) else repr(error)
+    reason = next((words for needle, words in _REASONS if needle in text), type(error).__name__)
+    host = urlsplit(url).hostname or url
+    message = f"cannot reach host {host}: {reason}; check your connection"
+    if done:
+        so_far = f"{done:,} of {total:,}" if total else f"{done:,}"
+        message += f" ({so_far} bytes kept, the next attempt resumes)"
+    return NetworkError(message)

@@ -43,3 +43,23 @@ def test_matches_mxnet(case):
         got = np.zeros_like(want) if got is None else got  # MXNet writes zeros for labels
         assert got.shape == want.shape, f"gradient of {name}: shape {got.shape} vs MXNet {want.shape}"
         np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=f"gradient of {name}")
+
+
+def test_network_saved_by_mxnet_loads_and_matches_forward_and_backward():
+    """mxnet_graph.json: prelu, Reshape codes, Dropout, softmax, split, concat, scalar ops,
+    reflect pad, clip, sum, max, broadcast_div, slice, elu, log_softmax, regression output."""
+    import core as mx
+
+    doc = json.loads((REFERENCE.parent / "mxnet_graph.json").read_text())
+    net = mx.sym.load_json(doc["symbol"])
+    for symbol in (net, mx.sym.load_json(net.tojson())):          # as loaded, then our own JSON
+        args = {name: mx.nd.array(np.asarray(doc["args"][name]), dtype="float64")
+                for name in symbol.list_arguments()}
+        grads = {name: mx.nd.zeros(args[name].shape, dtype="float64") for name in doc["grads"]}
+        exe = symbol.bind(mx.cpu(), args=args, args_grad=grads)
+        out = exe.forward(is_train=True)[0].asnumpy()
+        np.testing.assert_allclose(out, doc["output"], rtol=1e-6, atol=1e-9)
+        exe.backward()
+        for name, want in doc["grads"].items():
+            np.testing.assert_allclose(exe.grad_dict[name].asnumpy(), want, rtol=1e-6, atol=1e-9,
+                                       err_msg=f"gradient of {name}")

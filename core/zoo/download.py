@@ -64,6 +64,8 @@ def download(url, dest, sha256=None, size=None, progress=None, cancel=None, time
     dest, part = Path(dest), part_path(dest)
     if dest.exists() and _is_whole(dest, sha256, size):
         return dest
+    if cancel is not None and cancel.is_set():
+        raise Cancelled(f"download of {url} cancelled before it started")
     dest.parent.mkdir(parents=True, exist_ok=True)
     offset = part.stat().st_size if part.exists() else 0
     if size is not None and offset > size:

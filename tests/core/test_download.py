@@ -90,8 +90,10 @@ def test_cancel_keeps_the_part_and_the_next_call_resumes(server, tmp_path):
                  cancel=cancel, timeout=FAST)
     kept = part_path(dest).stat().st_size
     assert 0 < kept < len(PAYLOAD) and not dest.exists()
+    with pytest.raises(Cancelled, match="before it started"):
+        download(server.url("model.params"), dest, cancel=cancel)
     download(server.url("model.params"), dest, sha256=PAYLOAD_SHA, timeout=FAST)
-    assert server.requests[-1] == ("model.params", f"bytes={kept}-")
+    assert server.requests[-1] == ("model.params", f"bytes={kept}-") and len(server.requests) == 2
     assert dest.read_bytes() == PAYLOAD
 
 

@@ -18,7 +18,8 @@ def make(op_name, args, kwargs, name=None, attr=None):
     attrs = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
     if "num_args" in cls.params and "num_args" not in attrs:
         attrs["num_args"] = len(args)
-    node_name = NameManager.current().get(name, cls.name.lower())
+    # MXNet's hint is the name the op was called by: mx.sym.split -> split0
+    node_name = NameManager.current().get(name, op_name.lower().replace("_scalar", "scalar"))
     op = cls(node_name=node_name, **attrs)
     arg_names = op.list_arguments()
     inputs = []

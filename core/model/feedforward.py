@@ -28,11 +28,6 @@ def _default_initializer():
     return Uniform(0.01)
 
 
-def _default_eval_end():
-    from ..callback import LogValidationMetricsCallback
-    return LogValidationMetricsCallback()
-
-
 class FeedForward:
     def __init__(self, symbol, ctx=None, num_epoch=None, epoch_size=None, optimizer="sgd",
                  initializer=None, numpy_batch_size=128, arg_params=None, aux_params=None,
@@ -116,7 +111,7 @@ class FeedForward:
                 optimizer_params=optimizer_params, initializer=self.initializer,
                 arg_params=self.arg_params, aux_params=self.aux_params, allow_missing=True,
                 begin_epoch=self.begin_epoch, num_epoch=self.num_epoch, monitor=monitor,
-                eval_end_callback=eval_end_callback if eval_end_callback is not None else _default_eval_end(),
+                eval_end_callback=eval_end_callback,
                 eval_batch_end_callback=eval_batch_end_callback, callbacks=callbacks, cancel=cancel)
         self._module = mod
         self.arg_params, self.aux_params = mod.get_params()

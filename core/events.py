@@ -83,32 +83,52 @@ BatchEndParam = namedtuple("BatchEndParam", ["epoch", "nbatch", "eval_metric", "
 
 
 class CancelToken:
-    """A thread-safe request to stop. Training checks it between batches and ends
-    cleanly (no exception); the train_end event reports status 'cancelled'."""
+    """A thread-safe request to stop (and to pause). Training checks it between batches:
+    ``cancel()`` ends the run cleanly (no exception; the train_end event says 'cancelled'),
+    ``pause()`` holds it before the next batch until ``resume()`` or ``cancel()``."""
 
     def __init__(self):
-        self._event = threading.Event()
+        self._cancelled = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
         self.reason = ""
 
     def cancel(self, reason="stop requested"):
         self.reason = self.reason or reason
-        self._event.set()
+        self._cancelled.set()
+        self._running.set()   # a paused run wakes up to stop
 
     __call__ = cancel
 
     @property
     def cancelled(self):
-        return self._event.is_set()
+        return self._cancelled.is_set()
+
+    def pause(self):
+        self._running.clear()
+
+    def resume(self):
+        self._running.set()
+
+    @property
+    def paused(self):
+        return not self._running.is_set()
+
+    def wait_while_paused(self, timeout=None):
+        """Block while paused; True when running (or cancelled), False on timeout."""
+        return self._running.wait(timeout)
 
     def wait(self, timeout=None):
-        return self._event.wait(timeout)
+        """Block until cancelled; True if it was."""
+        return self._cancelled.wait(timeout)
 
     def reset(self):
-        self._event.clear()
+        self._cancelled.clear()
+        self._running.set()
         self.reason = ""
 
     def __repr__(self):
-        return f"CancelToken(cancelled={self.cancelled})"
+        return f"CancelToken(cancelled={self.cancelled}, paused={self.paused})"
 
 
 def as_list(callbacks):

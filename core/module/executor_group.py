@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import DataError
+from ..errors import DataError, ShapeError
 from ..executor import Executor
 from ..ndarray.ndarray import NDArray
 
@@ -98,12 +98,15 @@ class ExecutorGroup:
     # ----- parameters -----------------------------------------------------------------
     def set_params(self, arg_params, aux_params):
         for exe in self.master:
-            for name in self.param_names:
-                if name in arg_params:
-                    load_into(exe.arg_dict[name], arg_params[name])
-            for name in self.aux_names:
-                if name in aux_params:
-                    load_into(exe.aux_dict[name], aux_params[name])
+            for names, given, arrays in ((self.param_names, arg_params, exe.arg_dict),
+                                         (self.aux_names, aux_params, exe.aux_dict)):
+                for name in names:
+                    if name not in given:
+                        continue
+                    if tuple(given[name].shape) != arrays[name].shape:
+                        raise ShapeError(f"parameter {name!r}: the given value has shape "
+                                         f"{tuple(given[name].shape)}, the network needs {arrays[name].shape}")
+                    load_into(arrays[name], given[name])
 
     def get_params(self, arg_params, aux_params):
         """Copy device values into the given dicts of host NDArrays; aux states (running

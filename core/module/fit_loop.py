@@ -45,10 +45,18 @@ class FitLoop:
 
     @staticmethod
     def _known_length(data):
+        """Batches per epoch when the iterator can tell (for progress and ETA)."""
         try:
             return len(data)
         except TypeError:
+            pass
+        count = getattr(data, "num_data", getattr(data, "num_examples", None))
+        batch = getattr(data, "batch_size", 0)
+        if not isinstance(count, int) or not batch:
             return None
+        if getattr(data, "last_batch_handle", "discard") == "pad":
+            return -(-count // batch)
+        return count // batch
 
     @staticmethod
     def _clone(metric):
@@ -145,9 +153,9 @@ class FitLoop:
             for callback in self.batch_end:
                 callback(event)
             self.nbatch += 1
+            self.token.wait_while_paused()
             if end_of_epoch:
-                if self.total_batches is None:
-                    self.total_batches = self.nbatch
+                self.total_batches = self.nbatch   # what this iterator really gave
                 return True
             if self.token.cancelled:
                 return False

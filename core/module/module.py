@@ -201,7 +201,8 @@ class Module(ParamsMixin, BaseModule):
         if tuple(tuple(a.shape) for a in data) != current:
             self.reshape(*batch_descs(data_batch, self._data_shapes, self._label_shapes))
         self._exec_group.forward(data_batch, is_train)
-
+        if is_train:
+            self._params_dirty = True   # BatchNorm's running statistics moved
     def backward(self, out_grads=None):
         self._require_bound()
         self._exec_group.backward(out_grads=out_grads)

@@ -345,3 +345,25 @@ def test_fixed_params_stay_and_input_grads_are_available():
     assert not np.array_equal(after["fc2_weight"].asnumpy(), before["fc2_weight"])
     grads = mod.get_input_grads()[0].asnumpy()
     assert grads.shape == (40, 10) and np.abs(grads).sum() > 0
+
+
+def test_pause_holds_training_between_batches_until_resume():
+    data, labels = blobs()
+    token = mx.events.CancelToken()
+    seen, paused_count = [], []
+
+    def on_event(event):
+        if event.kind == "batch_end":
+            seen.append(event.nbatch)
+            if event.nbatch == 0 and event.epoch == 0:
+                token.pause()
+
+    def resume_later():
+        threading.Event().wait(0.3)
+        paused_count.append(len(seen))
+        token.resume()
+    helper = threading.Thread(target=resume_later)
+    helper.start()
+    trained_module(data, labels, num_epoch=1, callbacks=[on_event], cancel=token)
+    helper.join()
+    assert paused_count == [1] and seen == [0, 1, 2, 3, 4, 5]

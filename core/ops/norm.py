@@ -110,11 +110,17 @@ class BatchNorm(Op):
             mean = moving_mean.astype(x.dtype, copy=False)
             inv_std = (1 / xp.sqrt(moving_var + self.eps)).astype(x.dtype, copy=False)
             var = None
-            x_hat = (x - channel_view(mean, x.ndim, axis)) * channel_view(inv_std, x.ndim, axis)
-        out = x_hat * channel_view(gamma, x.ndim, axis) + channel_view(beta, x.ndim, axis)
-        outputs = [out, mean, inv_std] if self.output_mean_var else [out]
         if not is_train:
-            return outputs, None
+            # inference: one multiply-add per value with the folded scale and shift
+            scale = gamma * inv_std
+            out = x * channel_view(scale, x.ndim, axis)
+            out += channel_view(beta - mean * scale, x.ndim, axis)
+            return ([out, mean, inv_std] if self.output_mean_var else [out]), None
+        if not batch_stats:
+            x_hat = (x - channel_view(mean, x.ndim, axis)) * channel_view(inv_std, x.ndim, axis)
+        out = x_hat * channel_view(gamma, x.ndim, axis)
+        out += channel_view(beta, x.ndim, axis)
+        outputs = [out, mean, inv_std] if self.output_mean_var else [out]
         return outputs, (x_hat, inv_std, gamma, axes, batch_stats, (mean, var, aux))
 
     def backward(self, xp, saved, out_grads, needs):
@@ -125,12 +131,14 @@ class BatchNorm(Op):
         grad_gamma = (grad * x_hat).sum(axis=axes)
         grad_data = None
         if needs[0]:
-            grad_hat = grad * channel_view(gamma, grad.ndim, axis)
+            scale = gamma * inv_std
+            grad_data = grad * channel_view(scale, grad.ndim, axis)
             if batch_stats:
-                grad_data = normalize_backward(grad_hat, x_hat,
-                                               channel_view(inv_std, grad.ndim, axis), axes)
-            else:
-                grad_data = grad_hat * channel_view(inv_std, grad.ndim, axis)
+                # the batch mean and variance depend on x too: remove the gradient's
+                # per-channel mean and its projection on x_hat (see normalize_backward)
+                count = grad.size // grad.shape[axis]
+                grad_data -= x_hat * channel_view(scale * grad_gamma / count, grad.ndim, axis)
+                grad_data -= channel_view(scale * grad_beta / count, grad.ndim, axis)
         if self.fix_gamma:
             grad_gamma = xp.zeros_like(grad_gamma)
         if batch_stats:

@@ -106,7 +106,7 @@ class Pooling(WindowedOp):
         x = inputs[0]
         geometry = self._geometry(x.shape[2:])
         if self.pool_type == "max":
-            out, keep = self._max_forward(xp, x, geometry)
+            out, keep = self._max_forward(xp, x, geometry, track=is_train)
         elif self.pool_type == "lp":
             out, keep = self._lp_forward(xp, x, geometry)
         else:
@@ -136,20 +136,26 @@ class Pooling(WindowedOp):
         return [extract(xp, buf, pad, x_shape[2:])]
 
     # max: the first largest cell of each window wins, in row-major order like MXNet
-    def _max_forward(self, xp, x, geometry):
+    def _max_forward(self, xp, x, geometry, track):
+        """Window maxima and, when training, the winning kernel offset of each window."""
         kernel, stride, pad, out = geometry
         lowest = np.finfo(x.dtype).min   # MXNet's value for a window with no input cell
         buf = self._buffer(xp, x, geometry, lowest)
-        index_type = "uint8" if math.prod(kernel) <= 256 else "int32"
-        best = winner = None
-        for t, (offset, view) in enumerate(window_views(buf, kernel, stride, (1,) * len(kernel), out)):
-            if best is None:
-                best = view.copy()
-                winner = xp.zeros(best.shape, dtype=index_type)
-                continue
-            better = view > best
-            xp.copyto(winner, t, where=better)
+        views = [view for _, view in window_views(buf, kernel, stride, (1,) * len(kernel), out)]
+        if not track:
+            best = views[0].copy()
+            for view in views[1:]:
+                xp.maximum(best, view, out=best)
+            return best, None
+        if len(views) == 4:
+            return _max_of_four(xp, views)
+        index_type = xp.uint8 if len(views) <= 256 else xp.int32
+        best = views[0].copy()
+        winner = xp.zeros(best.shape, dtype=index_type)
+        for t, view in enumerate(views[1:], 1):
+            better = view > best  # strict: on ties the earlier offset keeps the window
             xp.maximum(best, view, out=best)
+            winner = xp.where(better, index_type(t), winner)
         return best, winner
 
     def _max_backward(self, xp, grad, winner):
@@ -219,3 +225,18 @@ class Pooling(WindowedOp):
         scale = xp.where(result == 0, 0, grad / safe ** (p - 1))
         for offset, view in window_views(buf, kernel, stride, (1,) * len(kernel), out):
             yield scale * view ** (p - 1)
+
+
+def _max_of_four(xp, views):
+    """2×2 windows as a two-round tournament: fewer passes than the general loop, same
+    first-maximum rule (a later cell wins only when strictly larger)."""
+    a, b, c, d = views
+    right_first = b > a
+    right_second = d > c
+    first = xp.maximum(a, b)
+    second = xp.maximum(c, d)
+    second_wins = second > first
+    xp.maximum(first, second, out=first)
+    winner = xp.where(second_wins, right_second.view(xp.uint8) + xp.uint8(2),
+                      right_first.view(xp.uint8))
+    return first, winner

@@ -88,3 +88,19 @@ def lrn(x, nsize, alpha, beta, knorm):
         norm = knorm + alpha / nsize * (x[:, lo:hi] ** 2).sum(axis=1)
         out[:, ch] = x[:, ch] * norm ** -beta
     return out
+
+
+def max_pool2d_grad(x, grad, kernel, stride, pad, convention="valid"):
+    """pool.h's unpool_max: each window's gradient goes to its first maximum (row-major)."""
+    out = pool2d(x, kernel, stride, pad, "max", convention)
+    result = np.zeros_like(x)
+    n, c, h, wd = x.shape
+    for s_, ch, i, j in itertools.product(range(n), range(c), *map(range, out.shape[2:])):
+        y0, z0 = max(i * stride[0] - pad[0], 0), max(j * stride[1] - pad[1], 0)
+        y1 = min(i * stride[0] - pad[0] + kernel[0], h)
+        z1 = min(j * stride[1] - pad[1] + kernel[1], wd)
+        cells = [(y, z) for y in range(y0, y1) for z in range(z0, z1)]
+        first = next((cell for cell in cells if x[s_, ch][cell] == out[s_, ch, i, j]), None)
+        if first is not None:
+            result[s_, ch][first] += grad[s_, ch, i, j]
+    return result

@@ -138,6 +138,21 @@ def test_max_pooling_gradient_goes_to_the_first_maximum_only():
     assert grad.ravel().tolist() == [5.0, 0.0, 0.0, 0.0]
 
 
+@pytest.mark.parametrize("kernel,stride,pad,convention", [
+    ((2, 2), (2, 2), (0, 0), "valid"), ((2, 2), (1, 1), (0, 0), "valid"),
+    ((2, 2), (2, 2), (1, 1), "full"), ((3, 3), (2, 2), (1, 1), "valid"),
+    ((3, 3), (2, 2), (0, 0), "full"), ((3, 2), (1, 2), (1, 0), "valid"),
+], ids=str)
+def test_max_pooling_gradient_with_ties_matches_direct_loops(kernel, stride, pad, convention):
+    x = RNG.integers(0, 3, (2, 2, 5, 6)).astype(np.float64)  # many equal values
+    op, (out,), saved = run("Pooling", [x], kernel=kernel, stride=stride, pad=pad,
+                            pooling_convention=convention)
+    head = RNG.standard_normal(out.shape)
+    (grad,) = op.backward(np, saved, [head], [True])
+    expected = naive.max_pool2d_grad(x, head, kernel, stride, pad, convention)
+    np.testing.assert_allclose(grad, expected, rtol=1e-12)
+
+
 def test_batchnorm_and_lrn_match_direct_formulas():
     x = RNG.standard_normal((4, 3, 2, 2))
     gamma, beta = RNG.standard_normal(3), RNG.standard_normal(3)

@@ -12,10 +12,11 @@ subfolder), ``/usr/share/datasets/fashion-mnist`` (Debian's ``dataset-fashion-mn
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
-from ..errors import DataError
+from ..errors import ChecksumError, DataError
 from .idx import read_idx_pair
 
 FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -28,6 +29,9 @@ DOWNLOAD_MD5 = {"train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d"
                 "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
                 "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
                 "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310"}
+# for the progress bar only (sizes of the official .gz files)
+APPROX_SIZES = {"train-images-idx3-ubyte.gz": 26421880, "train-labels-idx1-ubyte.gz": 29515,
+                "t10k-images-idx3-ubyte.gz": 4422102, "t10k-labels-idx1-ubyte.gz": 5148}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -107,15 +111,41 @@ def load_fashion_mnist(split="train", root=None):
     return read_idx_pair(*fashion_mnist_files(split, root))
 
 
-def download_fashion_mnist(dest=None, progress=None):
-    """Download the four official files into ``dest`` (default: the user cache folder),
-    checking Zalando's MD5 sums; ``progress(done_bytes, total_bytes)`` is called as it goes.
-    Files already present and valid are kept. Returns the folder."""
+def download_fashion_mnist(dest=None, progress=None, cancel=None, base_url=DOWNLOAD_BASE,
+                           checksums=None):
+    """Download the four official files into ``dest`` (default: the user cache folder)
+    and check Zalando's MD5 sums. ``progress(done_bytes, total_bytes, bytes_per_second)``
+    covers all four files; ``cancel`` is a threading.Event. Valid files already present
+    are kept. ``base_url``/``checksums`` (name -> MD5) are for a mirror. Returns the folder."""
     from ..zoo.download import download
     dest = Path(dest) if dest is not None else user_cache_dir()
     dest.mkdir(parents=True, exist_ok=True)
-    for name, md5 in DOWNLOAD_MD5.items():
-        download(DOWNLOAD_BASE + name, dest / name, md5=md5, progress=progress)
+    total, finished = sum(APPROX_SIZES.values()), 0
+    for name, md5 in (checksums or DOWNLOAD_MD5).items():
+        target = dest / name
+        if not (target.is_file() and _md5_of(target) == md5):
+            report = None
+            if progress is not None:
+                report = (lambda done, _total, speed, base=finished: progress(base + done, total, speed))
+            download(base_url.rstrip("/") + "/" + name, target, progress=report, cancel=cancel)
+            _check_md5(target, md5)
+        finished += APPROX_SIZES.get(name, 0)
     for split in SPLITS:
         read_idx_pair(*split_files(dest, split))   # a readable header and matching counts
     return dest
+
+
+def _md5_of(path):
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_md5(path, expected):
+    found = _md5_of(path)
+    if found != expected:
+        path.unlink()
+        raise ChecksumError(f"{path.name}: MD5 {found} does not match Zalando's published {expected}; "
+                            "the download was damaged and has been deleted, try again")

@@ -209,3 +209,30 @@ def test_csv_iter_errors_name_the_file(tmp_path):
     words = _csv(tmp_path, "w.csv", [[1, 2], ["x", 3]])
     with pytest.raises(DataError, match="w.csv.*numeric"):
         mx.io.CSVIter(data_csv=words, data_shape=(2,), batch_size=1)
+
+
+def test_download_checks_md5_and_keeps_valid_files(tmp_path):
+    import functools
+    import hashlib
+    import http.server
+    import threading
+    from core.errors import ChecksumError
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SUBSET))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        with pytest.raises(ChecksumError, match="does not match Zalando"):
+            datasets.download_fashion_mnist(tmp_path / "official", base_url=base)   # the subset is not the original
+        sums = {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in SUBSET.glob("*.gz")}
+        seen = []
+        folder = datasets.download_fashion_mnist(tmp_path / "mirror", progress=lambda *a: seen.append(a),
+                                                 base_url=base, checksums=sums)
+        assert datasets.load_fashion_mnist("test", root=folder)[0].shape == (1000, 28, 28)
+        assert seen and seen[-1][0] > 0
+        server.shutdown()   # now everything must come from the files already there
+        assert datasets.download_fashion_mnist(folder, base_url=base, checksums=sums) == folder
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -18,6 +18,7 @@ is a plain strided slice of it.
 from __future__ import annotations
 
 import itertools
+import math
 
 
 def conv_out_size(size, kernel, stride, pad, dilate=1):
@@ -47,17 +48,18 @@ def window_views(buf, kernel, stride, dilate, out):
         yield offset, buf[(Ellipsis, *index)]
 
 
-def embed(xp, x, before, lengths, fill=0):
+def embed(xp, x, before, lengths, fill=0, out=None):
     """x placed ``before`` cells into a buffer of ``lengths``; cells outside x get ``fill``.
 
-    Returns x itself or a view when nothing needs moving (no padding, cropping only).
+    Returns x itself or a view when nothing needs moving (no padding, cropping only),
+    unless ``out`` (a buffer of the right shape to fill) is given.
     """
     spatial = x.shape[2:]
-    if all(b == 0 for b in before) and all(n <= s for n, s in zip(lengths, spatial)):
+    if out is None and all(b == 0 for b in before) and all(n <= s for n, s in zip(lengths, spatial)):
         if tuple(lengths) == tuple(spatial):
             return x
         return x[(Ellipsis, *(slice(0, n) for n in lengths))]
-    buf = xp.empty(x.shape[:2] + tuple(lengths), dtype=x.dtype)
+    buf = xp.empty(x.shape[:2] + tuple(lengths), dtype=x.dtype) if out is None else out
     dst, src = [], []
     for axis, (b, n, s) in enumerate(zip(before, lengths, spatial)):
         lo = min(b, n)
@@ -99,3 +101,37 @@ def col2im(xp, cols, lengths, kernel, stride, dilate, out):
     for offset, view in window_views(buf, kernel, stride, dilate, out):
         view += cols[(slice(None), slice(None), *offset)]
     return buf
+
+
+# ----- stride-1 windows on the flattened buffer ----------------------------------
+# With stride 1 a kernel offset is a constant shift in the flattened buffer, so each
+# im2col copy is one long contiguous run per (sample, channel) instead of many short
+# rows. The price: outputs are computed on a "wide" grid that spans the buffer's full
+# extent on every axis but the first; the extra cells are cut off afterwards.
+
+def wide_geometry(lengths, kernel, dilate, out):
+    """(shifts per kernel offset, wide output grid, tail cells the last shifts read past
+    the buffer) for stride-1 windows over a buffer of ``lengths``."""
+    strides = [math.prod(lengths[axis + 1:]) for axis in range(len(lengths))]
+    shifts = [sum(t * d * s for t, d, s in zip(offset, dilate, strides))
+              for offset in offsets(kernel)]
+    wide = (out[0],) + tuple(lengths[1:])
+    tail = max(shifts) + math.prod(wide) - math.prod(lengths)
+    return shifts, wide, max(tail, 0)
+
+
+def wide_im2col(xp, flat, shifts, wide_size):
+    """Columns (N, C, offsets, wide_size) from a flattened buffer (N, C, cells + tail)."""
+    cols = xp.empty(flat.shape[:2] + (len(shifts), wide_size), dtype=flat.dtype)
+    for t, shift in enumerate(shifts):
+        cols[:, :, t] = flat[:, :, shift:shift + wide_size]
+    return cols
+
+
+def wide_col2im(xp, cols, shifts, flat_size):
+    """Adjoint of wide_im2col: a flattened buffer (N, C, flat_size)."""
+    flat = xp.zeros(cols.shape[:2] + (flat_size,), dtype=cols.dtype)
+    wide_size = cols.shape[-1]
+    for t, shift in enumerate(shifts):
+        flat[:, :, shift:shift + wide_size] += cols[:, :, t]
+    return flat

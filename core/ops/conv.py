@@ -1,10 +1,10 @@
 """Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + one batched GEMM.
 
-Layout of the work: the input is padded into a buffer, copied into columns
-(N, groups, C/groups·k…, out pixels) with one strided copy per kernel offset, and
-multiplied by the weight (groups, F/groups, C/groups·k…) in one ``matmul`` whose
-result is already NCHW. Backward reuses the columns for the weight gradient and runs
-col2im only when the data gradient is wanted.
+Layout of the work: the input is copied into columns (N, groups, C/groups·k…, out
+pixels) with one copy per kernel offset (core/ops/_columns.py picks how), and multiplied
+by the weight (groups, F/groups, C/groups·k…) in one ``matmul`` whose result is already
+NCHW. Backward reuses the columns for the weight gradient and runs col2im only when the
+data gradient is wanted.
 
 >>> import numpy as np
 >>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))
@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 
 from ..errors import GraphError
-from ._window import buffer_length, col2im, conv_out_size, embed, extract, im2col
+from ._columns import ColumnPlan
+from ._window import conv_out_size
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -132,55 +133,38 @@ class Convolution(WindowedOp):
         return math.prod(in_shapes[1]) * math.prod(out_shapes[0][2:])
 
     # ----- computation ---------------------------------------------------------
-    def _is_pointwise(self):
-        """1×1, stride 1, no pad: the input already is the column matrix."""
-        return all(k == 1 for k in self.kernel) and all(s == 1 for s in self.stride) \
-            and not any(self.pad)
+    def _plan(self, x_shape):
+        out = self._out_spatial(x_shape[2:])
+        return ColumnPlan.make(x_shape, out, self.kernel, self.stride, self.dilate, self.pad)
 
-    def _columns(self, xp, x, out):
-        """(N, groups, C/groups·k…, P) columns of x for output size ``out``."""
-        n, groups = x.shape[0], self.num_group
-        if self._is_pointwise():
-            return x.reshape(n, groups, x.shape[1] // groups, -1)
-        lengths = [buffer_length(o, k, s, d)
-                   for o, k, s, d in zip(out, self.kernel, self.stride, self.dilate)]
-        buf = embed(xp, x, self.pad, lengths)
-        cols = im2col(xp, buf, self.kernel, self.stride, self.dilate, out)
-        return cols.reshape(n, groups, -1, math.prod(out))
+    def _grouped(self, array):
+        """(N, C, ...) -> (N, groups, C/groups·..., last axis)"""
+        return array.reshape(array.shape[0], self.num_group, -1, array.shape[-1])
 
     def forward(self, xp, inputs, aux, is_train):
         x, weight = inputs[0], inputs[1]
-        out_spatial = self._out_spatial(x.shape[2:])
-        cols = self._columns(xp, x, out_spatial)
+        plan = self._plan(x.shape)
+        cols = self._grouped(plan.columns(xp, x))
         w = weight.reshape(self.num_group, self.num_filter // self.num_group, -1)
-        out = xp.matmul(w, cols).reshape(x.shape[0], self.num_filter, *out_spatial)
+        out = xp.matmul(w, cols).reshape(x.shape[0], self.num_filter, -1)
+        out = plan.narrow(xp, out)
         if not self.no_bias:
-            out += inputs[2].reshape((1, -1) + (1,) * len(out_spatial))
-        saved = (cols, weight, x.shape, out_spatial) if is_train else None
-        return [out], saved
+            out += inputs[2].reshape((1, -1) + (1,) * len(plan.out))
+        return [out], ((cols, weight, plan) if is_train else None)
 
     def backward(self, xp, saved, out_grads, needs):
-        cols, weight, x_shape, out_spatial = saved
-        n, groups = x_shape[0], self.num_group
-        grad = out_grads[0].reshape(n, groups, self.num_filter // groups, -1)
+        cols, weight, plan = saved
+        grad = self._grouped(plan.widen(xp, out_grads[0]))
         grad_data = grad_weight = None
         if needs[1]:
             # per-sample (F/g × P)·(P × C/g·k…) products, summed over the batch
             grad_weight = xp.matmul(grad, cols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
         if needs[0]:
-            w = weight.reshape(groups, self.num_filter // groups, -1)
+            w = weight.reshape(self.num_group, self.num_filter // self.num_group, -1)
             grad_cols = xp.matmul(w.swapaxes(-1, -2), grad)
-            grad_data = self._data_grad(xp, grad_cols, x_shape, out_spatial)
+            n, channels = plan.x_shape[:2]
+            grad_data = plan.spread(xp, grad_cols.reshape(n, channels, -1, plan.size))
         if self.no_bias:
             return [grad_data, grad_weight]
         grad_bias = grad.sum(axis=(0, 3)).reshape(-1) if needs[2] else None
         return [grad_data, grad_weight, grad_bias]
-
-    def _data_grad(self, xp, grad_cols, x_shape, out_spatial):
-        if self._is_pointwise():
-            return grad_cols.reshape(x_shape)
-        lengths = [buffer_length(o, k, s, d)
-                   for o, k, s, d in zip(out_spatial, self.kernel, self.stride, self.dilate)]
-        grad_cols = grad_cols.reshape(x_shape[:2] + tuple(self.kernel) + tuple(out_spatial))
-        buf = col2im(xp, grad_cols, lengths, self.kernel, self.stride, self.dilate, out_spatial)
-        return extract(xp, buf, self.pad, x_shape[2:])

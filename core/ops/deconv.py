@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from ..errors import GraphError
-from ._window import buffer_length, col2im, embed, extract, im2col
+from ._columns import ColumnPlan
 from .attrs import Param
 from .conv import WindowedOp, conv_params
 from .registry import register_op
@@ -96,9 +96,15 @@ class Deconvolution(WindowedOp):
         return math.prod(in_shapes[1]) * math.prod(in_shapes[0][2:])
 
     # ----- computation ---------------------------------------------------------
-    def _lengths(self, in_spatial):
-        return [buffer_length(n, k, s, d)
-                for n, k, s, d in zip(in_spatial, self.kernel, self.stride, self.dilate)]
+    def _plan(self, x_shape):
+        """Columns of the *output*: Deconvolution is the adjoint of this convolution."""
+        out_spatial, pad = self._out_spatial(x_shape[2:])
+        out_shape = (x_shape[0], self.num_filter) + out_spatial
+        return ColumnPlan.make(out_shape, x_shape[2:], self.kernel, self.stride, self.dilate, pad)
+
+    def _grouped(self, array):
+        """(N, C, ...) -> (N, groups, C/groups·..., last axis)"""
+        return array.reshape(array.shape[0], self.num_group, -1, array.shape[-1])
 
     def _grouped_weight(self, weight):
         """(groups, C/groups, F/groups·k…)"""
@@ -106,28 +112,22 @@ class Deconvolution(WindowedOp):
 
     def forward(self, xp, inputs, aux, is_train):
         x, weight = inputs[0], inputs[1]
-        n, channels, in_spatial = x.shape[0], x.shape[1], x.shape[2:]
-        out_spatial, pad = self._out_spatial(in_spatial)
-        xg = x.reshape(n, self.num_group, channels // self.num_group, -1)
+        plan = self._plan(x.shape)
+        xg = self._grouped(plan.widen(xp, x))
         cols = xp.matmul(self._grouped_weight(weight).swapaxes(-1, -2), xg)
-        cols = cols.reshape((n, self.num_filter) + tuple(self.kernel) + tuple(in_spatial))
-        buf = col2im(xp, cols, self._lengths(in_spatial), self.kernel, self.stride,
-                     self.dilate, in_spatial)
-        out = extract(xp, buf, pad, out_spatial)
+        out = plan.spread(xp, cols.reshape(x.shape[0], self.num_filter, -1, plan.size))
         if not self.no_bias:
-            out = out + inputs[2].reshape((1, -1) + (1,) * len(out_spatial))
-        return [out], ((xg, weight, x.shape, pad) if is_train else None)
+            out = out + inputs[2].reshape((1, -1) + (1,) * (out.ndim - 2))
+        return [out], ((xg, weight, x.shape, plan) if is_train else None)
 
     def backward(self, xp, saved, out_grads, needs):
-        xg, weight, x_shape, pad = saved
+        xg, weight, x_shape, plan = saved
         grad = out_grads[0]
-        in_spatial = x_shape[2:]
-        buf = embed(xp, grad, pad, self._lengths(in_spatial))
-        grad_cols = im2col(xp, buf, self.kernel, self.stride, self.dilate, in_spatial)
-        grad_cols = grad_cols.reshape(x_shape[0], self.num_group, -1, math.prod(in_spatial))
+        grad_cols = self._grouped(plan.columns(xp, grad))
         grad_data = grad_weight = None
         if needs[0]:
-            grad_data = xp.matmul(self._grouped_weight(weight), grad_cols).reshape(x_shape)
+            grad_data = xp.matmul(self._grouped_weight(weight), grad_cols)
+            grad_data = plan.narrow(xp, grad_data.reshape(x_shape[0], x_shape[1], -1))
         if needs[1]:
             grad_weight = xp.matmul(xg, grad_cols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
         if self.no_bias:

@@ -10,6 +10,8 @@ import pytest
 import core as mx
 from core.errors import GraphError, ShapeError
 from core.ops import OPS
+from core.ops import _columns as columns
+from core.testing import check_op_grad
 
 from . import naive_spatial as naive
 
@@ -35,8 +37,17 @@ CONV_CASES = [
 ]
 
 
+@pytest.fixture(params=["auto", "wide", "strided"])
+def column_path(request, monkeypatch):
+    """Run a test with core/ops/_columns.py free to choose, forced to the stride-1 'wide'
+    path wherever it applies, or forced to plain strided im2col."""
+    limits = {"auto": columns.WIDE_LIMIT, "wide": float("inf"), "strided": 0.0}
+    monkeypatch.setattr(columns, "WIDE_LIMIT", limits[request.param])
+    return request.param
+
+
 @pytest.mark.parametrize("attrs", CONV_CASES, ids=str)
-def test_convolution_matches_direct_loops(attrs):
+def test_convolution_matches_direct_loops(attrs, column_path):
     x = RNG.standard_normal((2, 4, 6, 5))
     groups = attrs.get("num_group", 1)
     w = RNG.standard_normal((attrs["num_filter"], 4 // groups, *attrs["kernel"]))
@@ -47,7 +58,16 @@ def test_convolution_matches_direct_loops(attrs):
     np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-12)
 
 
-def test_convolution_1d_is_2d_with_unit_height():
+@pytest.mark.parametrize("attrs", CONV_CASES + [dict(kernel=(2, 3), num_filter=2, pad=(2, 1))],
+                         ids=str)
+def test_convolution_gradients_on_every_column_path(attrs, column_path):
+    groups = attrs.get("num_group", 1)
+    shapes = [(2, 4, 5, 4), (attrs["num_filter"], 4 // groups, *attrs["kernel"])]
+    op = OPS.get("Convolution")(node_name="c", **attrs)
+    check_op_grad(op, shapes + ([] if attrs.get("no_bias") else [(attrs["num_filter"],)]))
+
+
+def test_convolution_1d_is_2d_with_unit_height(column_path):
     x, w, b = RNG.standard_normal((2, 3, 9)), RNG.standard_normal((2, 3, 3)), RNG.standard_normal(2)
     _, (out,), _ = run("Convolution", [x, w, b], kernel=(3,), stride=(2,), pad=(1,), num_filter=2)
     expected = naive.conv2d(x[:, :, None], w[:, :, None], b, (1, 2), (0, 1), (1, 1), 1)[:, :, 0]
@@ -63,7 +83,7 @@ DECONV_CASES = [
 
 
 @pytest.mark.parametrize("attrs", DECONV_CASES, ids=str)
-def test_deconvolution_matches_direct_loops(attrs):
+def test_deconvolution_matches_direct_loops(attrs, column_path):
     x = RNG.standard_normal((2, 4, 3, 4))
     groups = attrs.get("num_group", 1)
     w = RNG.standard_normal((4, attrs["num_filter"] // groups, *attrs["kernel"]))
@@ -72,6 +92,14 @@ def test_deconvolution_matches_direct_loops(attrs):
     expected = naive.deconv2d(x, w, b, attrs.get("stride", (1, 1)), attrs.get("pad", (0, 0)),
                               attrs.get("dilate", (1, 1)), groups, attrs.get("adj", (0, 0)))
     np.testing.assert_allclose(out, expected, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("attrs", DECONV_CASES, ids=str)
+def test_deconvolution_gradients_on_every_column_path(attrs, column_path):
+    groups = attrs.get("num_group", 1)
+    shapes = [(1, 4, 3, 2), (4, attrs["num_filter"] // groups, *attrs["kernel"])]
+    op = OPS.get("Deconvolution")(node_name="d", **attrs)
+    check_op_grad(op, shapes + ([(attrs["num_filter"],)] if attrs.get("no_bias") is False else []))
 
 
 POOL_CASES = [
@@ -181,7 +209,7 @@ def mxnet_arrays():
 
 @pytest.mark.parametrize("index,case", _mxnet_cases(),
                          ids=[f"{i}-{c['op']}-{c['attrs']}" for i, c in _mxnet_cases()])
-def test_forward_and_backward_match_mxnet(index, case, mxnet_arrays):
+def test_forward_and_backward_match_mxnet(index, case, mxnet_arrays, column_path):
     """Same float32 inputs, head gradients and running statistics as MXNet had; our
     outputs, input gradients and updated running statistics must agree."""
     get = lambda kind, name: mxnet_arrays[f"{index}/{kind}/{name}"]  # noqa: E731

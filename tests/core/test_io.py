@@ -1,5 +1,7 @@
 """Data iterators: NDArrayIter's epoch semantics (checked against MXNet 1.9.1's output),
 IDX files, CSV and image folders."""
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -236,3 +238,94 @@ def test_download_checks_md5_and_keeps_valid_files(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ----- background prefetching and image folders -----------------------------------------------
+def test_prefetching_iter_joins_iterators_and_restarts():
+    a = mx.io.NDArrayIter(np.arange(10).reshape(10, 1), np.arange(10), batch_size=4)
+    b = mx.io.NDArrayIter({"data": np.arange(10).reshape(10, 1) * 2}, batch_size=4)
+    it = mx.io.PrefetchingIter([a, b], rename_data=[{"data": "x"}, {"data": "y"}])
+    assert [d.name for d in it.provide_data] == ["x", "y"] and it.batch_size == 4
+    for _ in range(2):
+        batches = list(it)
+        assert [bt.pad for bt in batches] == [0, 0, 2]
+        np.testing.assert_array_equal(batches[1].data[1].asnumpy(), batches[1].data[0].asnumpy() * 2)
+        assert list(it) == []
+        it.reset()
+    it.close()
+
+
+SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"
+
+
+@pytest.fixture()
+def image_folder(tmp_path):
+    """Three classes of real photos, five differently cropped and sized copies each."""
+    from PIL import Image
+    root = tmp_path / "photos"
+    for name, source in [("cat", "chelsea.png"), ("cup", "coffee.png"), ("rocket", "rocket.jpg")]:
+        (root / name).mkdir(parents=True)
+        img = Image.open(SAMPLES / source).convert("RGB")
+        for k in range(5):
+            width, height = img.size
+            copy = img.crop((k * 7, k * 5, width - k * 3, height - k * 4)).resize((96 + 8 * k, 80 + 6 * k))
+            copy.save(root / name / (f"{k}.jpg" if k % 2 else f"{k}.png"))
+    return root
+
+
+def test_image_folder_iter_batches_labels_and_normalises(image_folder):
+    it = mx.io.ImageFolderIter(image_folder, data_shape=(3, 32, 40), batch_size=4, mean=True, std=True)
+    assert it.classes == ["cat", "cup", "rocket"] and it.num_examples == 15
+    batches = list(it)
+    assert [b.pad for b in batches] == [0, 0, 0, 1]
+    assert batches[0].data[0].shape == (4, 3, 32, 40) and it.provide_data == [("data", (4, 3, 32, 40))]
+    labels = np.concatenate([b.label[0].asnumpy() for b in batches])[:15]
+    assert labels.tolist() == [0] * 5 + [1] * 5 + [2] * 5
+    values = batches[0].data[0].asnumpy()
+    assert -3 < values.mean() < 3 and values.std() > 0.2      # ImageNet mean/std applied
+    it.reset()
+    assert len(list(it)) == 4
+    it.close()
+
+
+def test_image_folder_iter_augments_repeatably_and_in_grey(image_folder):
+    def first_batch(**kw):
+        mx.random.seed(5)
+        it = mx.io.ImageFolderIter(image_folder, data_shape=(3, 48, 48), batch_size=15, shuffle=True,
+                                   rand_crop=True, rand_mirror=True, **kw)
+        batch = next(it)
+        it.close()
+        return batch
+    one, two = first_batch(), first_batch()
+    np.testing.assert_array_equal(one.data[0].asnumpy(), two.data[0].asnumpy())
+    assert sorted(one.index.tolist()) == list(range(15)) and one.index.tolist() != list(range(15))
+    grey = mx.io.ImageFolderIter(image_folder, data_shape=(1, 28, 28), batch_size=5, last_batch_handle="discard")
+    batch = next(grey)
+    assert batch.data[0].shape == (5, 1, 28, 28) and batch.data[0].asnumpy().max() <= 255
+    grey.close()
+
+
+def test_corrupt_image_is_skipped_and_recorded(image_folder):
+    good = (image_folder / "cup" / "1.jpg").read_bytes()
+    (image_folder / "cup" / "broken.jpg").write_bytes(good[:300])
+    it = mx.io.ImageFolderIter(image_folder, data_shape=(3, 32, 32), batch_size=16)
+    with pytest.warns(UserWarning, match="broken.jpg"):
+        batch = next(it)
+    assert batch.data[0].shape == (16, 3, 32, 32)
+    assert [Path(p).name for p, _ in it.skipped] == ["broken.jpg"] and "corrupt" in it.skipped[0][1]
+    broken = [i for i, (p, _) in enumerate(it.samples) if p.name == "broken.jpg"][0]
+    assert broken not in batch.index.tolist()
+    it.close()
+
+
+def test_image_folder_layout_errors(tmp_path):
+    with pytest.raises(DataError, match="is empty; expected one subfolder per class"):
+        mx.io.ImageFolderIter(tmp_path, data_shape=(3, 32, 32), batch_size=2)
+    (tmp_path / "loose.png").write_bytes((SAMPLES / "coffee.png").read_bytes())
+    with pytest.raises(DataError, match="1 images but no class subfolders"):
+        mx.io.ImageFolderIter(tmp_path, data_shape=(3, 32, 32), batch_size=2)
+    (tmp_path / "cats").mkdir()
+    with pytest.raises(DataError, match=r"subfolders \['cats'\] hold no images"):
+        mx.io.ImageFolderIter(tmp_path, data_shape=(3, 32, 32), batch_size=2)
+    with pytest.raises(DataError, match="does not exist"):
+        mx.io.ImageFolderIter(tmp_path / "missing", data_shape=(3, 32, 32), batch_size=2)

@@ -15,11 +15,11 @@ def __getattr__(name):
     lazy = {
         "PrefetchingIter": "core.io.prefetch", "MNISTIter": "core.io.idx",
         "CSVIter": "core.io.csv_iter", "ImageFolderIter": "core.io.image_folder",
-        "idx": "core.io.idx", "datasets": "core.io.datasets",
+        "idx": "core.io.idx", "datasets": "core.io.datasets", "dataset": "core.io.dataset",
     }
     if name in lazy:
         module = importlib.import_module(lazy[name])
-        value = module if name in ("idx", "datasets") else getattr(module, name)
+        value = module if name in ("idx", "datasets", "dataset") else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'core.io' has no attribute {name!r}")

@@ -3,12 +3,12 @@ background threads while the network works on the previous batch.
 
     pets/cat/001.jpg, pets/cat/002.png, ..., pets/dog/001.jpg ...
 
->>> import core as mx                                           # doctest: +SKIP
->>> it = mx.io.ImageFolderIter("pets", data_shape=(3, 224, 224), batch_size=32,
-...                            shuffle=True, rand_crop=True, rand_mirror=True,
-...                            mean=True, std=True)
->>> it.classes
-['cat', 'dog']
+Used as::
+
+    it = mx.io.ImageFolderIter("pets", data_shape=(3, 224, 224), batch_size=32,
+                               shuffle=True, rand_crop=True, rand_mirror=True,
+                               mean=True, std=True)
+    it.classes   # ['cat', 'dog']
 """
 from __future__ import annotations
 
@@ -71,13 +71,14 @@ class ImageFolderIter(DataIter):
     ``mean=True`` / ``std=True`` use MXNet's ImageNet values. ``last_batch_handle``
     'pad' fills the last batch from the start (``batch.pad`` says how many), 'discard'
     drops it. An image that cannot be decoded is replaced by the next good one and
-    listed in ``.skipped`` as (path, reason); the epoch goes on.
+    listed in ``.skipped`` as (path, reason); the epoch goes on. ``indices`` keeps only
+    those samples of the folder (``.samples`` and ``batch.index`` then refer to them).
     """
 
     def __init__(self, root, data_shape=(3, 224, 224), batch_size=32, shuffle=False,
                  rand_crop=False, rand_mirror=False, mean=None, std=None, scale=1.0, resize=None,
                  num_workers=2, prefetch_batches=2, last_batch_handle="pad",
-                 data_name="data", label_name="softmax_label", interpolation="bilinear"):
+                 data_name="data", label_name="softmax_label", interpolation="bilinear", indices=None):
         super().__init__(int(batch_size))
         if len(data_shape) != 3 or data_shape[0] not in (1, 3):
             raise DataError(f"ImageFolderIter: data_shape must be (1 or 3, height, width), got {data_shape}")
@@ -85,6 +86,10 @@ class ImageFolderIter(DataIter):
             raise ValueError(f"ImageFolderIter: last_batch_handle must be 'pad' or 'discard', got {last_batch_handle!r}")
         self.root = Path(root)
         self.classes, self.samples = scan_image_folder(root)
+        if indices is not None:   # a split of the folder (e.g. the validation part)
+            self.samples = [self.samples[int(i)] for i in indices]
+            if not self.samples:
+                raise DataError(f"image folder {root}: the chosen split holds no images")
         self.data_shape = tuple(int(v) for v in data_shape)
         self.shuffle, self.rand_crop, self.rand_mirror = shuffle, rand_crop, rand_mirror
         self.mean = _per_channel(mean, IMAGENET_MEAN) or (0.0,)

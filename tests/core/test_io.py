@@ -329,3 +329,38 @@ def test_image_folder_layout_errors(tmp_path):
         mx.io.ImageFolderIter(tmp_path, data_shape=(3, 32, 32), batch_size=2)
     with pytest.raises(DataError, match="does not exist"):
         mx.io.ImageFolderIter(tmp_path / "missing", data_shape=(3, 32, 32), batch_size=2)
+
+
+# ----- datasets for the Data view --------------------------------------------------------------
+from core.io.dataset import open_dataset, open_fashion_mnist, split_indices  # noqa: E402
+
+
+def test_open_dataset_recognises_idx_folders_image_folders_and_csv(image_folder, tmp_path):
+    splits = open_dataset(SUBSET)
+    assert set(splits) == {"train", "test"} and len(splits["train"]) == 6000
+    assert splits["test"].classes[9] == "Ankle boot" and splits["test"].image(0).shape == (28, 28)
+    photos = open_dataset(image_folder)["all"]
+    assert photos.classes == ["cat", "cup", "rocket"] and photos.image(14).shape[2] == 3
+    assert photos.class_counts().tolist() == [5, 5, 5]
+    table = tmp_path / "t.csv"
+    table.write_text("x,y,z\n1,2,3\n4,5,6\n")
+    assert open_dataset(table)["all"].data.shape == (2, 3)
+    with pytest.raises(DataError, match="not a dataset"):
+        open_dataset(tmp_path / "nothing.bin")
+
+
+def test_stratified_split_and_iterators_over_it(image_folder):
+    ds = open_fashion_mnist("train", root=SUBSET)
+    train, val = split_indices(ds.labels, 0.2, seed=1)
+    assert len(val) == 1200 and np.bincount(ds.labels[val]).tolist() == [120] * 10
+    assert not set(train) & set(val) and len(train) + len(val) == 6000
+    assert np.array_equal(split_indices(ds.labels, 0.2, seed=1)[1], val)
+    batch = next(ds.make_iter(val, batch_size=50))
+    assert batch.data[0].shape == (50, 1, 28, 28) and batch.data[0].asnumpy().max() <= 1.0
+    np.testing.assert_array_equal(batch.label[0].asnumpy(), ds.labels[val[:50]])
+    photos = open_dataset(image_folder)["all"]
+    _, photo_val = split_indices(photos.labels, 0.4, seed=0)
+    it = photos.make_iter(photo_val, batch_size=3, data_shape=(3, 24, 24))
+    labels = np.concatenate([b.label[0].asnumpy() for b in it])
+    assert sorted(labels.tolist()) == [0, 0, 1, 1, 2, 2]
+    it.close()

@@ -1,0 +1,240 @@
+"""One training run, start to finish, for the Train view (or a script): prepare the data,
+build the network, ``Module.fit`` with the event stream and a cancel token, a checkpoint
+and ``prefix-meta.json`` per epoch, pause/resume, and at the end the test evaluation and
+the run's record in the history.
+
+``run()`` blocks: call it on a worker thread. ``pause()``, ``resume()`` and ``stop()``
+may be called from any thread. ``listener(kind, payload)`` gets plain data only:
+"status" (str), "log" (str), "begin"/"batch"/"epoch" (dicts), "paused" (bool),
+"evaluation" (an Evaluation) and "finished" (the RunRecord as a dict).
+
+>>> from core.io.datasets import bundled_subset_dir
+>>> from core.session import DataChoice, NetworkChoice, TrainSettings, choose_input, open_fashion_mnist
+>>> source = open_fashion_mnist(bundled_subset_dir())
+>>> session = TrainingSession(NetworkChoice.template("lenet"), DataChoice(source, choose_input(source)),
+...                           TrainSettings(epochs=1))                   # doctest: +SKIP
+>>> session.run().final["test_accuracy"] > 0.7                          # doctest: +SKIP
+True
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+
+from ..errors import Cancelled, NetStudioError, TrainingDiverged
+from ..events import BATCH_END, CANCELLED, COMPLETED, DIVERGED, EPOCH_END, FAILED, TRAIN_BEGIN, TRAIN_END, CancelToken
+from .curves import Curves
+from .evaluation import evaluate
+from .history import RunHistory
+from .prepare import prepare_data, zoo_input
+
+log = logging.getLogger(__name__)
+LOSS, ACCURACY = "cross-entropy", "accuracy"
+
+
+class _ListenerLog:
+    """A logger for Module and Speedometer whose lines go to the listener."""
+
+    def __init__(self, emit):
+        self._emit = emit
+
+    def info(self, message, *args):
+        self._emit("log", message % args if args else str(message))
+
+    warning = error = info
+
+    def debug(self, *args):
+        pass
+
+
+class TrainingSession:
+    def __init__(self, network, data, settings, history=None, title=None, listener=None,
+                 worst=24, log_every=10):
+        self.network, self.data, self.settings = network, data, settings
+        self.history = history if history is not None else RunHistory()
+        self.title = title or f"{network.title} on {data.source.name}"
+        self.listener = listener or (lambda kind, payload: None)
+        self.worst, self.log_every = worst, log_every
+        self.token = CancelToken()
+        self._running = threading.Event()
+        self._running.set()
+        self.curves = Curves()
+        self.batches_done = 0
+        self.stop_requested_at = None     # batches done when Stop came (to check "within one batch")
+        self.record = None
+        self.prepared = None
+        self.module = None
+        self.evaluation = None
+        self._end = (COMPLETED, "")
+
+    # ----- control, from any thread ---------------------------------------------------
+    def pause(self):
+        self._running.clear()
+
+    def resume(self):
+        self._running.set()
+
+    def stop(self, reason="stopped by the user"):
+        if self.stop_requested_at is None:
+            self.stop_requested_at = self.batches_done
+        self.token.cancel(reason)
+        self._running.set()
+
+    @property
+    def paused(self):
+        return not self._running.is_set()
+
+    # ----- the run (worker thread) -----------------------------------------------------
+    def emit(self, kind, payload=None):
+        try:
+            self.listener(kind, payload)
+        except Exception:  # noqa: BLE001 - a broken listener must not kill training
+            log.exception("training listener failed on %s", kind)
+
+    def run(self):
+        record = self.record = self.history.create(self.title)
+        record.network, record.dataset = self.network.to_dict(), self.data.to_dict()
+        record.settings = self.settings.to_dict()
+        self.history.save(record)
+        started = time.time()
+        try:
+            self._train(record)
+            status, message = self._end
+        except TrainingDiverged as error:
+            status, message = DIVERGED, str(error)
+            message += self._rescue_checkpoint(record)
+        except Cancelled as error:
+            status, message = CANCELLED, str(error) or "stopped"
+        except Exception as error:  # noqa: BLE001 - reported on screen, logged with traceback
+            log.exception("training %s failed", self.title)
+            status = FAILED
+            message = str(error) if isinstance(error, NetStudioError) else f"{type(error).__name__}: {error}"
+        record.status, record.message = status, message
+        record.epochs_saved = self._saved_epochs(record)
+        if status == COMPLETED and self.prepared is not None:
+            self._final_evaluation(record)
+        record.curves = self.curves.to_dict()
+        record.duration = time.time() - started
+        self.history.save(record)
+        self.emit("log", f"Run {status}: {message}")
+        self.emit("finished", record.to_dict())
+        return record
+
+    def _train(self, record):
+        from ..model.checkpoint import save_checkpoint
+        from ..module import Module
+        from ..random_state import seed
+        from ..zoo.meta import write_meta
+        source, settings = self.data.source, self.settings
+        self.emit("status", "Building the network…")
+        ctx = settings.context()
+        built = self.network.build(source.num_classes, self.data.input.shape)
+        spec = self.data.input
+        if built.input_shape is not None and tuple(built.input_shape) != spec.shape:
+            from ..zoo.installer import load_spec
+            spec = zoo_input(built.input_shape, load_spec(self.network.name, install=False).preprocess)
+        self.emit("status", "Preparing the data…")
+        self.prepared = prepare_data(self.data, settings.batch_size, settings.seed, spec, self.token,
+                                     lambda text: self.emit("status", text))
+        if self.token.cancelled:
+            raise Cancelled(self.token.reason)
+        record.dataset["input"] = spec.to_dict()
+        write_meta(record.prefix, source.classes, spec.shape, spec.rule(), name=self.title,
+                   dataset=source.name, run_id=record.run_id)
+        seed(settings.seed)
+        logger = _ListenerLog(self.emit)
+        self.module = Module(built.symbol, label_names=built.label_names, context=ctx,
+                             fixed_param_names=built.fixed_param_names or None, logger=logger)
+
+        def checkpoint(epoch, symbol, arg_params, aux_params):
+            save_checkpoint(record.prefix, epoch + 1, symbol, arg_params, aux_params)
+            self.emit("log", f"Saved checkpoint {record.prefix}-{epoch + 1:04d}.params")
+            self.emit("checkpoint", {"prefix": record.prefix, "epoch": epoch + 1})
+
+        from ..callback import Speedometer
+        self.emit("status", "Training…")
+        self.module.fit(self.prepared.train_iter, eval_data=self.prepared.val_iter, eval_metric=["acc", "ce"],
+                        epoch_end_callback=checkpoint,
+                        batch_end_callback=Speedometer(settings.batch_size, self.log_every, logger=logger),
+                        optimizer=settings.optimizer, optimizer_params=settings.optimizer_params(),
+                        initializer=settings.make_initializer(), arg_params=built.arg_params or None,
+                        aux_params=built.aux_params or None, allow_missing=True,
+                        num_epoch=int(settings.epochs), callbacks=[self._on_event], cancel=self.token)
+
+    # ----- events from fit (worker thread) --------------------------------------------------
+    def _on_event(self, event):
+        if event.kind == BATCH_END:
+            self.batches_done += 1
+            total = event.total_batches or len(self.prepared.train_iter)
+            loss, accuracy = event.metrics.get(LOSS), event.metrics.get(ACCURACY)
+            self.curves.add_batch(event.epoch, event.nbatch, total, loss, accuracy, event.samples_per_sec)
+            self.emit("batch", {"epoch": event.epoch, "nbatch": event.nbatch, "total": total,
+                                "loss": loss, "accuracy": accuracy, "speed": event.samples_per_sec,
+                                "elapsed": event.elapsed, "epochs": int(self.settings.epochs)})
+            self._wait_while_paused()
+        elif event.kind == EPOCH_END:
+            train, val = event.metrics, event.eval_metrics
+            seconds = event.elapsed - sum(v or 0 for v in self.curves.epoch["seconds"])
+            self.curves.add_epoch(event.epoch, train.get(LOSS), train.get(ACCURACY), val.get(LOSS),
+                                  val.get(ACCURACY), event.samples_per_sec, seconds)
+            self.emit("epoch", {"epoch": event.epoch, "train_loss": train.get(LOSS),
+                                "train_accuracy": train.get(ACCURACY), "val_loss": val.get(LOSS),
+                                "val_accuracy": val.get(ACCURACY), "speed": event.samples_per_sec,
+                                "val_name": self.prepared.val_name, "elapsed": event.elapsed})
+        elif event.kind == TRAIN_BEGIN:
+            self.emit("begin", {"total": event.total_batches, "epochs": int(self.settings.epochs),
+                                "train_examples": self.prepared.train_iter.num_examples,
+                                "val_name": self.prepared.val_name})
+        elif event.kind == TRAIN_END:
+            self._end = (event.status, event.message)
+
+    def _wait_while_paused(self):
+        if self._running.is_set():
+            return
+        self.emit("paused", True)
+        while not self._running.wait(0.1):
+            if self.token.cancelled:
+                break
+        self.emit("paused", False)
+
+    # ----- endings -----------------------------------------------------------------------
+    @staticmethod
+    def _saved_epochs(record):
+        from ..model.checkpoint import list_epochs
+        return list_epochs(record.prefix)
+
+    def _rescue_checkpoint(self, record):
+        """After NaN: name the last epoch's checkpoint; with none yet, save the weights as
+        they were before the step that diverged (the NaN check runs before the update)."""
+        epochs = self._saved_epochs(record)
+        if epochs:
+            return f". The last good checkpoint is epoch {epochs[-1]} ({record.prefix}-{epochs[-1]:04d}.params)."
+        module = self.module
+        if module is None or not module.params_initialized:
+            return ""
+        from ..model.checkpoint import save_checkpoint
+        arg_params, aux_params = module.get_params()
+        save_checkpoint(record.prefix, 0, module.symbol, arg_params, aux_params)
+        return (f". No epoch finished; the last finite weights were saved as epoch 0 "
+                f"({record.prefix}-0000.params).")
+
+    def _final_evaluation(self, record):
+        prepared = self.prepared
+        self.emit("status", f"Evaluating on the {prepared.final_name} set…")
+        result = evaluate(self.module, prepared.final_iter, prepared.final_labels,
+                          self.data.source.num_classes, prepared.final_name, self.worst, self.token)
+        if result is None:
+            return
+        # gallery entries point into the dataset split, not into the evaluated subset
+        result.mistakes = [dataclasses.replace(m, index=int(prepared.final_indices[m.index]))
+                           for m in result.mistakes]
+        result.source_split = prepared.final_split
+        self.evaluation = result
+        record.final.update({f"{prepared.final_name}_accuracy": result.accuracy,
+                             f"{prepared.final_name}_loss": result.loss,
+                             "evaluated_on": prepared.final_name, "confusion": result.matrix.tolist()})
+        self.emit("log", f"{prepared.final_name.capitalize()} accuracy {result.accuracy:.4f}, "
+                         f"loss {result.loss:.4f} on {len(result.labels):,} examples")
+        self.emit("evaluation", result)

@@ -105,3 +105,13 @@ def test_mixed_chooses_by_pattern_and_load_copies():
 def test_orthogonal_rows_are_orthogonal():
     w = _init(mx.init.Orthogonal(scale=1.0), "fc_weight", (8, 20))
     np.testing.assert_allclose(w @ w.T, np.eye(8), atol=1e-5)
+
+
+def test_load_reads_a_params_file(tmp_path):
+    path = tmp_path / "net-0001.params"
+    mx.nd.save(str(path), {"arg:fc_weight": mx.nd.full((2, 3), 1.5), "aux:bn_moving_var": mx.nd.ones((3,))})
+    weight = mx.nd.zeros((2, 3))
+    mx.init.Load(str(path))("fc_weight", weight)
+    assert weight.asnumpy().sum() == 9.0
+    with pytest.raises(ValueError, match=r"shape mismatch, target \(3, 2\) vs loaded \(2, 3\)"):
+        mx.init.Load(str(path))("fc_weight", mx.nd.zeros((3, 2)))

@@ -105,6 +105,9 @@ class Pooling(WindowedOp):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         geometry = self._geometry(x.shape[2:])
+        if self.pool_type != "lp" and all(o == 1 for o in geometry[3]):
+            out, keep = self._single_window_forward(xp, x, geometry)
+            return [out], ((x.shape, geometry, keep) if is_train else None)
         if self.pool_type == "max":
             out, keep = self._max_forward(xp, x, geometry, track=is_train)
         elif self.pool_type == "lp":
@@ -117,6 +120,8 @@ class Pooling(WindowedOp):
         x_shape, geometry, keep = saved
         kernel, stride, pad, out = geometry
         grad = out_grads[0]
+        if all(o == 1 for o in out) and self.pool_type != "lp":
+            return [self._single_window_backward(xp, grad, x_shape, geometry, keep)]
         lengths = tuple(buffer_length(o, k, s) for o, k, s in zip(out, kernel, stride))
         # windows that tile the buffer exactly (stride == kernel) write each cell once
         tiled = tuple(stride) == tuple(kernel)
@@ -134,6 +139,33 @@ class Pooling(WindowedOp):
             else:
                 view += part
         return [extract(xp, buf, pad, x_shape[2:])]
+
+    # one window covering the whole (padded) map, as in global pooling: plain reductions
+    def _single_window_forward(self, xp, x, geometry):
+        fill = np.finfo(x.dtype).min if self.pool_type == "max" else 0
+        cells = self._buffer(xp, x, geometry, fill).reshape(x.shape[0], x.shape[1], -1)
+        shape = x.shape[:2] + (1,) * (x.ndim - 2)
+        if self.pool_type == "max":
+            winner = xp.argmax(cells, axis=-1)  # the first maximum, like MXNet
+            return cells.max(axis=-1).reshape(shape), winner
+        total = cells.sum(axis=-1).reshape(shape)
+        if self.pool_type == "sum":
+            return total, None
+        divisor = self._divisor(xp, x.shape[2:], geometry, x.dtype)
+        return total / divisor, divisor
+
+    def _single_window_backward(self, xp, grad, x_shape, geometry, keep):
+        kernel, stride, pad, out = geometry
+        n, c = x_shape[:2]
+        grad = grad.reshape(n, c, 1)
+        size = math.prod(kernel)
+        if self.pool_type == "max":
+            hits = xp.arange(size).reshape(1, 1, -1) == keep[:, :, None]
+            cells = hits * grad
+        else:
+            part = grad if keep is None else grad / keep.reshape(1, 1, 1)
+            cells = part * xp.ones((1, 1, size), dtype=grad.dtype)
+        return extract(xp, cells.reshape((n, c) + tuple(kernel)), pad, x_shape[2:])
 
     # max: the first largest cell of each window wins, in row-major order like MXNet
     def _max_forward(self, xp, x, geometry, track):

@@ -31,6 +31,11 @@ CASES = [
     pool({"global_pool": True, "pool_type": "max"}),
     pool({"global_pool": True, "pool_type": "avg"}),
     pool({"global_pool": True, "pool_type": "sum", "kernel": (2, 2)}),
+    # one window over the whole padded map (the reduction path, like global pooling)
+    pool({"kernel": (4, 3), "pad": (1, 1)}, (2, 2, 2, 3)),
+    pool({"kernel": (4, 3), "pad": (1, 1), "pool_type": "avg"}, (2, 2, 2, 3)),
+    pool({"kernel": (4, 3), "pad": (1, 1), "pool_type": "avg", "count_include_pad": False},
+         (2, 2, 2, 3)),
     pool({"kernel": (2, 2), "stride": (1, 1), "pool_type": "lp", "p_value": 2}),
     pool({"kernel": (2, 2), "stride": (2, 2), "pool_type": "lp", "p_value": 1}),
     pool({"kernel": (3,), "stride": (2,), "pooling_convention": "same"}, (2, 2, 7)),

@@ -106,6 +106,7 @@ POOL_CASES = [
     (pool_type, kernel, stride, pad, convention, include)
     for pool_type in ("max", "avg", "sum")
     for kernel, stride, pad in (((2, 2), (2, 2), (0, 0)), ((3, 3), (2, 2), (1, 1)),
+                                ((6, 7), (1, 1), (1, 1)), ((5, 6), (3, 3), (0, 0)),
                                 ((3, 2), (1, 1), (1, 0)), ((2, 2), (2, 2), (1, 1)),
                                 ((3, 3), (3, 3), (1, 1)))
     for convention in ("valid", "full")

@@ -56,13 +56,14 @@ def parse_idx(raw, path="<bytes>", expect_magic=None):
     if zeros != b"\x00\x00" or type_code not in IDX_TYPES or not 1 <= ndim <= 8:
         raise DataError(f"IDX file {path}: bad header, magic number {magic} (0x{magic:08x}) found, "
                         f"expected {wanted}; is this an MNIST-format file?")
-    if expect_magic is not None and magic != expect_magic:
-        raise DataError(f"IDX file {path}: magic number {magic} (0x{magic:08x}) found, expected {wanted} "
-                        f"({'images' if expect_magic == IMAGES_MAGIC else 'labels'}); were image and label files swapped?")
     header = 4 + 4 * ndim
     if len(raw) < header:
         raise DataError(f"IDX file {path}: header promises {ndim} dimensions but the file ends after {len(raw)} bytes")
     dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    if expect_magic is not None and magic != expect_magic:
+        what = "images" if expect_magic == IMAGES_MAGIC else "labels"
+        raise DataError(f"IDX file {path}: magic number {magic} (0x{magic:08x}) with dims {dims} found, "
+                        f"expected {wanted} ({what}); were image and label files swapped?")
     dtype = IDX_TYPES[type_code]
     expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
     if len(raw) - header != expected:

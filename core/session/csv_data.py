@@ -48,10 +48,10 @@ def _is_number(text):
 
 def _picture_shape(columns, path):
     side = math.isqrt(columns)
-    if side * side == columns:
+    if side >= 2 and side * side == columns:
         return (side, side)
     side = math.isqrt(columns // 3)
-    if columns % 3 == 0 and side * side * 3 == columns:
+    if side >= 2 and columns % 3 == 0 and side * side * 3 == columns:
         return (side, side, 3)
     raise DataError(f"{path}: {columns} pixel columns do not make a square picture (expected "
                     f"side² for grey or 3·side² for RGB, e.g. 784 for 28x28)")

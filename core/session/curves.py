@@ -5,7 +5,7 @@ for noisy per-batch values, and thinning long curves before they are stored.
 >>> curves.add_batch(epoch=0, nbatch=0, total=4, loss=2.3, accuracy=0.1, speed=900.0)
 >>> curves.batch["x"], curves.batch["loss"]
 ([0.25], [2.3])
->>> [round(v, 2) for v in ema([1.0, 0.0, 0.0], 0.5)]
+>>> ema([1.0, 0.0, 0.0], 0.5).round(2).tolist()
 [1.0, 0.5, 0.25]
 """
 from __future__ import annotations

@@ -20,8 +20,8 @@ import numpy as np
 from ..errors import DataError
 from ..io.datasets import (FASHION_MNIST_CLASSES, bundled_subset_dir, find_fashion_mnist,
                            is_bundled_subset, load_fashion_mnist)
+from ..io.image_folder import IMAGE_SUFFIXES
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 MNIST_CLASSES = [str(digit) for digit in range(10)]
 
 
@@ -133,22 +133,15 @@ def open_idx(root, classes=None, name=None):
 
 # ---- image folders ------------------------------------------------------------------
 
-def _class_folders(folder):
-    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
-def _images_in(folder):
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-
-
-def _folder_split(folder, classes):
-    paths, labels = [], []
-    for label, name in enumerate(classes):
-        sub = folder / name
-        files = _images_in(sub) if sub.is_dir() else []
-        paths += [str(p) for p in files]
-        labels += [label] * len(files)
-    return Split(np.array(labels, np.int64), paths=paths)
+def _folder_split(folder, classes=None):
+    """A Split of a class-per-subfolder tree (``core.io``'s scan); with ``classes``,
+    labels follow that list and other subfolders are ignored."""
+    from ..io.image_folder import scan_image_folder
+    found, samples = scan_image_folder(folder)
+    classes = classes or found
+    position = {name: i for i, name in enumerate(classes)}
+    kept = [(str(path), position[found[label]]) for path, label in samples if found[label] in position]
+    return classes, Split(np.array([label for _, label in kept], np.int64), paths=[p for p, _ in kept])
 
 
 def open_image_folder(folder):
@@ -157,22 +150,19 @@ def open_image_folder(folder):
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(f"{folder}: not a folder; choose a folder holding one subfolder per class")
-    parts = {p.name.lower(): p for p in _class_folders(folder)}
-    if "train" in parts and _class_folders(parts["train"]):
-        classes = [p.name for p in _class_folders(parts["train"])]
+    parts = {p.name.lower(): p for p in folder.iterdir() if p.is_dir()}
+    test = None
+    if "train" in parts:
+        classes, train = _folder_split(parts["train"])
         test_dir = parts.get("test") or parts.get("val") or parts.get("validation")
-        train = _folder_split(parts["train"], classes)
-        test = _folder_split(test_dir, classes) if test_dir is not None else None
+        if test_dir is not None:
+            test = _folder_split(test_dir, classes)[1]
     else:
-        classes = [p.name for p in _class_folders(folder)]
-        train, test = _folder_split(folder, classes) if classes else None, None
-    if not classes or train is None or not len(train):
-        raise DataError(f"{folder}: found no class subfolders with images in them; an image "
-                        f"dataset is a folder with one subfolder of pictures per class")
+        classes, train = _folder_split(folder)
     empty = [c for c, n in zip(classes, train.counts(len(classes))) if n == 0]
     if empty:
         raise DataError(f"{folder}: class folder(s) {', '.join(empty)} hold no images "
-                        f"(looked for {', '.join(IMAGE_SUFFIXES)})")
+                        f"(looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
     if test is not None and not len(test):
         test = None
-    return DataSource(folder.name, "folder", str(folder), classes, train, test)
+    return DataSource(folder.name, "folder", str(folder), list(classes), train, test)

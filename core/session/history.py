@@ -7,7 +7,7 @@ The folder is ``$NETSTUDIO_RUNS`` when set, else ``<user data dir>/netstudio/run
 >>> import tempfile
 >>> history = RunHistory(tempfile.mkdtemp())
 >>> record = history.create("LeNet on Fashion-MNIST")
->>> history.save(record); [r.title for r in history.list()]
+>>> _ = history.save(record); [r.title for r in history.list()]
 ['LeNet on Fashion-MNIST']
 """
 from __future__ import annotations

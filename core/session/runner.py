@@ -5,7 +5,7 @@ the run's record in the history.
 
 ``run()`` blocks: call it on a worker thread. ``pause()``, ``resume()`` and ``stop()``
 may be called from any thread. ``listener(kind, payload)`` gets plain data only:
-"status" (str), "log" (str), "begin"/"batch"/"epoch" (dicts), "paused" (bool),
+"status" (str), "log" (str), "begin"/"batch"/"epoch"/"checkpoint" (dicts),
 "evaluation" (an Evaluation) and "finished" (the RunRecord as a dict).
 
 >>> from core.io.datasets import bundled_subset_dir
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import threading
 import time
 
 from ..errors import Cancelled, NetStudioError, TrainingDiverged
@@ -57,9 +56,7 @@ class TrainingSession:
         self.title = title or f"{network.title} on {data.source.name}"
         self.listener = listener or (lambda kind, payload: None)
         self.worst, self.log_every = worst, log_every
-        self.token = CancelToken()
-        self._running = threading.Event()
-        self._running.set()
+        self.token = CancelToken()      # fit checks it between batches: stop and pause
         self.curves = Curves()
         self.batches_done = 0
         self.stop_requested_at = None     # batches done when Stop came (to check "within one batch")
@@ -71,20 +68,20 @@ class TrainingSession:
 
     # ----- control, from any thread ---------------------------------------------------
     def pause(self):
-        self._running.clear()
+        """Hold training after the current batch (until resume() or stop())."""
+        self.token.pause()
 
     def resume(self):
-        self._running.set()
+        self.token.resume()
 
     def stop(self, reason="stopped by the user"):
         if self.stop_requested_at is None:
             self.stop_requested_at = self.batches_done
-        self.token.cancel(reason)
-        self._running.set()
+        self.token.cancel(reason)     # also wakes a paused run
 
     @property
     def paused(self):
-        return not self._running.is_set()
+        return self.token.paused
 
     # ----- the run (worker thread) -----------------------------------------------------
     def emit(self, kind, payload=None):
@@ -173,7 +170,6 @@ class TrainingSession:
             self.emit("batch", {"epoch": event.epoch, "nbatch": event.nbatch, "total": total,
                                 "loss": loss, "accuracy": accuracy, "speed": event.samples_per_sec,
                                 "elapsed": event.elapsed, "epochs": int(self.settings.epochs)})
-            self._wait_while_paused()
         elif event.kind == EPOCH_END:
             train, val = event.metrics, event.eval_metrics
             seconds = event.elapsed - sum(v or 0 for v in self.curves.epoch["seconds"])
@@ -189,15 +185,6 @@ class TrainingSession:
                                 "val_name": self.prepared.val_name})
         elif event.kind == TRAIN_END:
             self._end = (event.status, event.message)
-
-    def _wait_while_paused(self):
-        if self._running.is_set():
-            return
-        self.emit("paused", True)
-        while not self._running.wait(0.1):
-            if self.token.cancelled:
-                break
-        self.emit("paused", False)
 
     # ----- endings -----------------------------------------------------------------------
     @staticmethod

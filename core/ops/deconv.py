@@ -117,7 +117,7 @@ class Deconvolution(WindowedOp):
         cols = xp.matmul(self._grouped_weight(weight).swapaxes(-1, -2), xg)
         out = plan.spread(xp, cols.reshape(x.shape[0], self.num_filter, -1, plan.size))
         if not self.no_bias:
-            out = out + inputs[2].reshape((1, -1) + (1,) * (out.ndim - 2))
+            out += inputs[2].reshape((1, -1) + (1,) * (out.ndim - 2))
         return [out], ((xg, weight, x.shape, plan) if is_train else None)
 
     def backward(self, xp, saved, out_grads, needs):

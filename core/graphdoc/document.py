@@ -67,7 +67,8 @@ class GraphDocument:
     # ---- events ----
     def subscribe(self, callback):
         """``callback(kind, obj)`` after each change: node_added, node_removed,
-        node_changed, node_moved, edge_added, edge_removed (obj: DocNode or Edge), reset."""
+        node_changed, node_moved, edge_added, edge_removed (obj: DocNode or Edge),
+        nodes_moved (a list of DocNode), reset (None)."""
         self._listeners.append(callback)
 
     def unsubscribe(self, callback):
@@ -216,6 +217,15 @@ class GraphDocument:
         node = self.node(node_id)
         node.pos = (float(pos[0]), float(pos[1]))
         self._emit("node_moved", node)
+
+    def move_many(self, positions):
+        """Move several nodes at once ({id: (x, y)}): one ``nodes_moved`` event (a layout)."""
+        moved = []
+        for node_id, pos in positions.items():
+            node = self.node(node_id)
+            node.pos = (float(pos[0]), float(pos[1]))
+            moved.append(node)
+        self._emit("nodes_moved", moved)
 
     def clear(self):
         self.nodes.clear()

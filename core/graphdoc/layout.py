@@ -8,11 +8,11 @@
 
 >>> pos = layered_layout([1, 2, 3], [(1, 2), (2, 3)], {1: (100, 40), 2: (100, 40), 3: (100, 40)})
 >>> [pos[i][1] for i in (1, 2, 3)]
-[0.0, 84.0, 168.0]
+[0.0, 76.0, 152.0]
 """
 from __future__ import annotations
 
-LAYER_GAP = 44.0
+LAYER_GAP = 36.0
 NODE_GAP = 36.0
 LANE_WIDTH = 16.0
 LANE_GAP = 14.0

@@ -1,0 +1,191 @@
+"""The view onto the scene: wheel zoom, middle-button or Space-drag pan, rubber-band
+selection, fit-to-view, palette drops, and a hint while the document is empty."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPolygonF
+from PySide6.QtWidgets import QGraphicsView
+
+from . import theme
+
+OP_MIME = "application/x-netstudio-op"
+MIN_ZOOM, MAX_ZOOM = 0.08, 2.5
+GRID = 24.0
+
+
+class CanvasView(QGraphicsView):
+    sigDropped = Signal(str, QPointF)     # op name, scene position
+    sigZoomChanged = Signal(float)
+
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self.setObjectName("EditorCanvas")
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setAcceptDrops(True)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
+        self.empty_hint = ("Drag a layer from the palette onto the canvas,\n"
+                           "or start from a template with New.")
+        self._pan_from = None
+        self._space_down = False
+
+    # ---- zoom and pan ----
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        scale = factor / self.zoom()
+        if anchor is None:
+            self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.scale(scale, scale)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.sigZoomChanged.emit(self.zoom())
+
+    def update_scene_rect(self) -> None:
+        """Room to pan around the network, whatever its size."""
+        content = self._content_rect()
+        margin = max(2000.0, 2 * max(content.width(), content.height()))
+        self.setSceneRect(content.adjusted(-margin, -margin, margin, margin))
+
+    def wheelEvent(self, event) -> None:
+        """A mouse wheel zooms; a touchpad's two-finger scroll pans (Ctrl + scroll zooms)."""
+        pixels = event.pixelDelta()
+        if not pixels.isNull() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.pan(pixels.x(), pixels.y())
+            event.accept()
+            return
+        steps = event.angleDelta().y() / 120.0
+        if steps == 0:
+            return super().wheelEvent(event)
+        self.set_zoom(self.zoom() * (1.15 ** steps), event.position())
+        event.accept()
+
+    def pan(self, dx: float, dy: float) -> None:
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(dx))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(dy))
+
+    def fit(self, rect: QRectF | None = None, max_zoom: float = 1.0, min_zoom: float = MIN_ZOOM,
+            top: bool = False) -> None:
+        """Show ``rect`` (all nodes by default) whole, no larger than ``max_zoom``; if that
+        would go below ``min_zoom``, keep ``min_zoom`` and show the top (the inputs)."""
+        rect = rect if rect is not None else self._content_rect()
+        if rect.isEmpty():
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        self.update_scene_rect()
+        rect = rect.adjusted(-24, -24, 24, 24)
+        view = self.viewport().rect()
+        wanted = min(view.width() / rect.width(), view.height() / rect.height())
+        factor = max(min_zoom, min(max_zoom, wanted))
+        self.resetTransform()
+        self.scale(factor, factor)
+        if top and wanted < factor:
+            visible_height = view.height() / factor
+            self.centerOn(rect.center().x(), rect.top() + visible_height / 2)
+        else:
+            self.centerOn(rect.center())
+        self.sigZoomChanged.emit(self.zoom())
+
+    def _content_rect(self) -> QRectF:
+        items = getattr(self.scene(), "node_items", {})
+        rect = QRectF()
+        for item in items.values():
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton or (
+                self._space_down and event.button() == Qt.MouseButton.LeftButton):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.pan(delta.x(), delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self.viewport().unsetCursor()
+            return
+        super().keyReleaseEvent(event)
+
+    # ---- palette drops ----
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(OP_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(OP_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if event.mimeData().hasFormat(OP_MIME):
+            op = bytes(event.mimeData().data(OP_MIME)).decode("utf-8")
+            self.sigDropped.emit(op, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
+
+    # ---- painting ----
+    def drawBackground(self, painter, rect) -> None:
+        painter.fillRect(rect, theme.CANVAS)
+        if self.zoom() < 0.5:
+            return
+        painter.setPen(theme.GRID_DOT)
+        left = int(rect.left() // GRID) * GRID
+        top = int(rect.top() // GRID) * GRID
+        points = []
+        y = top
+        while y < rect.bottom():
+            x = left
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += GRID
+            y += GRID
+        painter.drawPoints(QPolygonF(points))
+
+    def drawForeground(self, painter, rect) -> None:
+        if getattr(self.scene(), "node_items", None):
+            return
+        painter.save()
+        painter.resetTransform()
+        painter.setPen(theme.TEXT_MUTED)
+        painter.setFont(theme.font(11))
+        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter, self.empty_hint)
+        painter.restore()

@@ -1,0 +1,393 @@
+"""The Build view: palette | canvas | inspector, a toolbar, and a status line with the
+network's parameters and multiply-adds, re-analysed after every edit.
+
+Public hand-offs: ``open_symbol(symbol, title)`` and ``open_network(payload)`` (the
+Zoo view's "Open in editor"), ``sigTrainNetwork(symbol)`` ("Train this network"),
+``open_dialog``/``open_paths``/``save_document``/``paste`` for the main window's menus.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from core.errors import NetStudioError
+from core.fileio import atomic_write_text
+from core.graphdoc import GraphDocument, document_from_symbol, to_json, to_symbol
+from core.graphdoc.check import analyse_document
+from core.graphdoc.layout import layout_document
+from core.graphdoc.summary import count_text
+from core.graphdoc.templates import templates
+
+from ..resources import resource_path
+from . import clipboard
+from .canvas import CanvasView
+from .commands import MoveNodesCommand, RenameCommand, SetAttrCommand
+from .inspector import Inspector
+from .node_item import node_size
+from .palette import PaletteWidget
+from .scene import EditorScene
+from .sources import (document_from_path, looks_like_symbol_file, prepare, template_document,
+                      title_for_path, zoo_document)
+
+JSON_FILTER = "MXNet symbol (*.json);;All files (*)"
+MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indicator { image: "
+                   "url(@ICONS@/chevron-down.svg); subcontrol-origin: padding; subcontrol-position: "
+                   "right center; right: 8px; width: 10px; height: 10px; }")
+
+
+class EditorView(QWidget):
+    sigStatus = Signal(str)
+    sigOpenedPath = Signal(str)
+    sigTrainNetwork = Signal(object)      # a core Symbol
+
+    title = "Build"
+
+    def __init__(self, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings
+        self.doc = GraphDocument()
+        self.undo_stack = QUndoStack(self)
+        self.document_title, self.path, self.report = "Untitled network", None, None
+        self.scene = EditorScene(self.doc, self.undo_stack, self)
+        self._analysis_timer = QTimer(self, singleShot=True, interval=0)
+        self._analysis_timer.timeout.connect(self.analyse_now)
+        self._build()
+        self._connect()
+        self.analyse_now()
+
+    # ---- layout ----
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 14, 20, 10)
+        outer.setSpacing(10)
+        outer.addLayout(self._header())
+        self.banner = QLabel(self)
+        self.banner.setObjectName("ErrorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        self.palette = PaletteWidget(self)
+        self.canvas = CanvasView(self.scene, self)
+        self.inspector = Inspector(self.doc, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.palette)
+        splitter.addWidget(self._framed(self.canvas))
+        splitter.addWidget(self.inspector)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 760, 300])
+        splitter.setChildrenCollapsible(False)
+        self.palette.setMinimumWidth(170)
+        self.inspector.setMinimumWidth(260)
+        outer.addWidget(splitter, 1)
+        self.status_line = QLabel(self)
+        self.status_line.setObjectName("ViewSubtitle")
+        outer.addWidget(self.status_line)
+        self._actions()
+
+    def _framed(self, widget) -> QWidget:
+        frame = QWidget(self)
+        frame.setObjectName("CanvasFrame")
+        frame.setStyleSheet("#CanvasFrame { border: 1px solid #e2e8f0; border-radius: 10px; background: #f8fafc; }")
+        layout = QVBoxLayout(frame)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.addWidget(widget)
+        return frame
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        heading = QLabel("Build")
+        heading.setObjectName("ViewTitle")
+        self.doc_label = QLabel(self.document_title)
+        self.doc_label.setObjectName("ViewSubtitle")
+        titles.addWidget(heading)
+        titles.addWidget(self.doc_label)
+        row.addLayout(titles, 1)
+        self.new_button = QToolButton(self)
+        self.new_button.setText("New")
+        self.new_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.new_button.setMenu(self._templates_menu())
+        self.new_button.setStyleSheet(MENU_BUTTON_QSS.replace("@ICONS@", resource_path("icons").as_posix()))
+        self.open_button = QPushButton("Open…")
+        self.save_button = QPushButton("Save…")
+        self.undo_button = QToolButton(self)
+        self.redo_button = QToolButton(self)
+        self.layout_button = QPushButton("Auto layout")
+        self.fit_button = QPushButton("Fit")
+        self.train_button = QPushButton("Train this network")
+        self.train_button.setProperty("primary", True)
+        for widget in (self.new_button, self.open_button, self.save_button, self.undo_button,
+                       self.redo_button, self.layout_button, self.fit_button, self.train_button):
+            row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    def _templates_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction("Empty canvas", self.new_document)
+        menu.addSeparator()
+        zoo = None
+        for found in templates():
+            if found.featured:
+                action = menu.addAction(found.title, lambda k=found.key: self.new_from_template(k))
+            else:
+                zoo = zoo or menu.addMenu("Zoo networks")
+                action = zoo.addAction(found.title, lambda k=found.key: self.new_from_template(k))
+            action.setToolTip(found.description)
+        menu.setToolTipsVisible(True)
+        return menu
+
+    def _actions(self) -> None:
+        self.undo_action = QAction("Undo", self)
+        self.redo_action = QAction("Redo", self)
+        self.undo_action.triggered.connect(self.undo_stack.undo)
+        self.redo_action.triggered.connect(self.undo_stack.redo)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda text: self.undo_action.setToolTip(f"Undo {text}"))
+        self.undo_stack.redoTextChanged.connect(lambda text: self.redo_action.setToolTip(f"Redo {text}"))
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.undo_button.setDefaultAction(self.undo_action)
+        self.redo_button.setDefaultAction(self.redo_action)
+        shortcuts = (
+            ("Delete", self.scene.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"]),
+            ("Copy", self.copy_selection, [QKeySequence.StandardKey.Copy]),
+            ("Cut", self.cut_selection, [QKeySequence.StandardKey.Cut]),
+            ("Select all", self.select_all, [QKeySequence.StandardKey.SelectAll]),
+            ("Fit", self.fit, ["F"]),
+            ("Zoom in", lambda: self.canvas.set_zoom(self.canvas.zoom() * 1.25), [QKeySequence.StandardKey.ZoomIn]),
+            ("Zoom out", lambda: self.canvas.set_zoom(self.canvas.zoom() / 1.25), [QKeySequence.StandardKey.ZoomOut]),
+        )
+        for text, slot, keys in shortcuts:
+            action = QAction(text, self.canvas)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.canvas.addAction(action)
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    def _connect(self) -> None:
+        self.undo_stack.indexChanged.connect(self._on_edit)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self._show_title())
+        self.scene.selectionChanged.connect(self._show_inspector)
+        self.scene.sigMessage.connect(self.sigStatus.emit)
+        self.canvas.sigDropped.connect(self.drop_operator)
+        self.palette.sigActivated.connect(self._add_at_center)
+        self.inspector.sigSetAttr.connect(self.set_attribute)
+        self.inspector.sigRename.connect(self.rename_node)
+        self.open_button.clicked.connect(self.open_dialog)
+        self.save_button.clicked.connect(self.save_document)
+        self.layout_button.clicked.connect(self.auto_layout)
+        self.fit_button.clicked.connect(self.fit)
+        self.train_button.clicked.connect(self.train_network)
+
+    # ---- editing (the UI's own entry points; tests call these) ----
+    def drop_operator(self, op: str, scene_pos: QPointF) -> int:
+        node_id = self.scene.drop_operator(op, scene_pos)
+        self.scene.select_nodes([node_id])
+        return node_id
+
+    def _add_at_center(self, op: str) -> None:
+        center = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+        self.drop_operator(op, center)
+
+    def set_attribute(self, node_id: int, key: str, value, session: int = 0) -> None:
+        if node_id in self.doc.nodes and self.doc.nodes[node_id].attrs.get(key) != value:
+            self.undo_stack.push(SetAttrCommand(self.doc, node_id, key, value, session or None))
+
+    def rename_node(self, node_id: int, name: str, session: int = 0) -> None:
+        if node_id in self.doc.nodes and self.doc.nodes[node_id].name != name:
+            self.undo_stack.push(RenameCommand(self.doc, node_id, name, session or None))
+
+    def select_all(self) -> None:
+        self.scene.select_nodes(list(self.doc.nodes))
+
+    def copy_selection(self) -> None:
+        ids = self.scene.selected_node_ids()
+        if ids:
+            clipboard.copy_nodes(self.doc, ids)
+            self.sigStatus.emit(f"Copied {len(ids)} layer{'s' if len(ids) != 1 else ''}.")
+
+    def cut_selection(self) -> None:
+        self.copy_selection()
+        self.scene.delete_selection()
+
+    def paste(self) -> None:
+        command = clipboard.paste_command(self.doc)
+        if command is None:
+            self.sigStatus.emit("The clipboard holds no layers.")
+            return
+        self.undo_stack.push(command)
+        self.scene.select_nodes([n.id for n in command.nodes])
+
+    def auto_layout(self) -> None:
+        if self.doc.is_empty():
+            return
+        after = layout_document(self.doc, node_size)
+        before = {node_id: self.doc.nodes[node_id].pos for node_id in after}
+        if any(tuple(before[i]) != tuple(after[i]) for i in after):
+            self.undo_stack.push(MoveNodesCommand(self.doc, before, after, "Auto layout"))
+        self.fit_readable()
+
+    def fit(self) -> None:
+        self.canvas.fit()
+
+    def fit_readable(self) -> None:
+        """Whole network if it is legible that way, else the top of it at a readable size."""
+        self.canvas.fit(min_zoom=0.72, top=True)
+
+    # ---- analysis ----
+    def _on_edit(self, _index: int) -> None:
+        self.banner.hide()
+        self._show_title()
+        self._analysis_timer.setInterval(0 if len(self.doc.nodes) < 150 else 120)
+        self._analysis_timer.start()
+
+    @property
+    def analysis_pending(self) -> bool:
+        return self._analysis_timer.isActive()
+
+    def analyse_now(self) -> None:
+        self._analysis_timer.stop()
+        self.canvas.update_scene_rect()
+        self.report = analyse_document(self.doc) if not self.doc.is_empty() else None
+        self.scene.apply_report(self.report)
+        self._show_status()
+        self._show_inspector()
+
+    def _show_status(self) -> None:
+        report = self.report
+        if report is None:
+            self.status_line.setText("Empty network: drag layers from the palette, or start from a template.")
+            return
+        layers = sum(1 for n in self.doc.nodes.values() if not n.is_variable)
+        text = (f"{layers} layers  ·  {report.total_params:,} parameters  ·  "
+                f"{count_text(report.total_macs)} multiply-adds per sample")
+        errors = report.errors
+        if errors:
+            first = self.doc.nodes[next(iter(errors))].name
+            text += f"  ·  ⚠ {len(errors)} error{'s' if len(errors) != 1 else ''} (first: {first})"
+        self.status_line.setText(text)
+
+    def _show_inspector(self) -> None:
+        ids = self.scene.selected_node_ids() if self.scene is not None else []
+        if len(ids) == 1 and ids[0] in self.doc.nodes:
+            state = self.report.nodes.get(ids[0]) if self.report is not None else None
+            self.inspector.show_node(self.doc.nodes[ids[0]], state)
+        else:
+            self.inspector.show_overview(self.document_title, self.report, ids if len(ids) > 1 else ())
+
+    def _show_title(self) -> None:
+        dirty = "" if self.undo_stack.isClean() else "  •  edited"
+        where = f"  —  {self.path}" if self.path else ""
+        self.doc_label.setText(f"{self.document_title}{where}{dirty}")
+
+    # ---- documents ----
+    def new_document(self) -> None:
+        self._replace(GraphDocument(), "Untitled network", None)
+
+    def new_from_template(self, key: str) -> None:
+        doc, title, shape = template_document(key)
+        self._replace(doc, title, None, shape)
+
+    def open_symbol(self, symbol, title: str = "Network", input_shape=None) -> None:
+        """Show ``symbol`` as a new document (the Zoo view's "Open in editor")."""
+        self._replace(document_from_symbol(symbol), title, None, input_shape)
+
+    def open_network(self, payload) -> None:
+        """Route target for ``sigOpenInEditor``: a zoo model name, a Symbol, or
+        (symbol, title)."""
+        try:
+            if isinstance(payload, str):
+                doc, title, shape = zoo_document(payload)
+                self._replace(doc, title, None, shape)
+            elif isinstance(payload, tuple):
+                self.open_symbol(*payload)
+            else:
+                self.open_symbol(payload)
+        except NetStudioError as error:
+            self._show_banner(str(error))
+
+    def accepts_path(self, path) -> bool:
+        return looks_like_symbol_file(path)
+
+    def open_dialog(self) -> None:
+        start = str(Path(self.path).parent) if self.path else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", start, JSON_FILTER)
+        if path:
+            self.open_paths([path])
+
+    def open_paths(self, paths) -> None:
+        path = str(paths[0])
+        try:
+            doc = document_from_path(path)
+        except NetStudioError as error:
+            self._show_banner(str(error))
+            return
+        self._replace(doc, title_for_path(path), path)
+        self.sigOpenedPath.emit(path)
+
+    def _replace(self, doc, title, path, input_shape=None) -> None:
+        note = prepare(doc, input_shape)
+        self.undo_stack.clear()
+        self.doc.load(list(doc.nodes.values()), doc.edges)
+        self.document_title, self.path = title, path
+        self.undo_stack.setClean()
+        self.banner.hide()
+        self._show_title()
+        self.analyse_now()
+        self.fit_readable()
+        self.sigStatus.emit(note or f"Opened {title}.")
+
+    def save_document(self) -> None:
+        suggested = self.path or str(Path.home() / f"{self.document_title.split(' (')[0].replace(' ', '-').lower()}-symbol.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save network", suggested, JSON_FILTER)
+        if path:
+            self.save_to(path)
+
+    def save_to(self, path) -> bool:
+        try:
+            text = to_json(self.doc)
+        except NetStudioError as error:
+            self._show_banner(f"Cannot save yet: {error}")
+            return False
+        atomic_write_text(path, text)
+        self.path = str(path)
+        if self.document_title == "Untitled network":
+            self.document_title = title_for_path(path)
+        self.undo_stack.setClean()
+        self._show_title()
+        self.sigOpenedPath.emit(str(path))
+        self.sigStatus.emit(f"Saved {Path(path).name}")
+        return True
+
+    def current_symbol(self):
+        return to_symbol(self.doc, positions=False)
+
+    def train_network(self) -> None:
+        self.analyse_now()
+        if self.report is None or self.report.errors:
+            count = len(self.report.errors) if self.report is not None else 0
+            self._show_banner("Fix the marked layers before training." if count else
+                              "Add layers first: the network is empty.")
+            return
+        try:
+            symbol = to_symbol(self.doc)
+        except NetStudioError as error:
+            self._show_banner(str(error))
+            return
+        self.sigTrainNetwork.emit(symbol)
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+        self.sigStatus.emit(text)

@@ -135,6 +135,23 @@ class ImageClassifier:
             return np.zeros((0, 0), np.float32)
         return np.concatenate([p.reshape(p.shape[0], -1) for p in parts], axis=0)
 
+    # ----- transfer learning and files ------------------------------------------------
+    def finetune(self, folder, num_epoch=10, learning_rate=0.01, top_layer=None, **kwargs):
+        """A new classifier for the classes of a class-per-folder dataset: this network,
+        frozen, with a new head trained on its (cached) features."""
+        from .finetune import finetune
+        tuned = finetune(None, self, folder, num_epoch, learning_rate, top_layer=top_layer, **kwargs)
+        return ImageClassifier(tuned.symbol, tuned.arg_params, tuned.aux_params, tuned.classes,
+                               self.input_size, self.preprocess, name=f"{self.name}-finetuned", ctx=self._ctx)
+
+    def save(self, prefix, epoch=0):
+        """Write ``prefix-symbol.json``, ``prefix-%04d.params`` and the ``prefix-meta.json``
+        sidecar, so ``from_checkpoint(prefix, epoch)`` gets the same classifier back."""
+        from ..model.checkpoint import save_checkpoint
+        from .meta import write_meta
+        save_checkpoint(str(prefix), epoch, self.symbol, self.arg_params, self.aux_params)
+        write_meta(prefix, self.labels, self.input_size, self.preprocess, name=self.name)
+
     # ----- internals ---------------------------------------------------------------------
     def _runner(self, top_layer):
         key = top_layer

@@ -1,0 +1,224 @@
+"""Transfer learning (seed 004): freeze a pretrained network, train a new head.
+
+With the base frozen, its output never changes, so each picture goes through it once:
+features are cached on disk (``FeatureCache``) and the head trains on them alone; an
+epoch over 1,000 pictures is then a few small matrix products.
+
+>>> import core as mx
+>>> base = mx.zoo.ImageClassifier.from_zoo("fashion-mnist-lenet")          # doctest: +SKIP
+>>> tuned = mx.model.finetune(None, base, "photos/", num_epoch=20, learning_rate=0.05)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import DataError, GraphError
+from ..symbol import Variable
+from ..symbol.graph import Node
+from ..symbol.ops import make
+from .feature_cache import FeatureCache, model_fingerprint
+from .features import Runner, default_feature_layer, get_feature_symbol
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
+
+
+def image_folder(root):
+    """``(paths, labels, classes)`` of a class-per-folder dataset: ``root/<class>/<picture>``."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError(f"{root}: not a folder; expected one sub-folder of pictures per class")
+    classes = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    paths, labels = [], []
+    for index, name in enumerate(classes):
+        found = sorted(p for p in (root / name).rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+        paths += found
+        labels += [index] * len(found)
+    if len(classes) < 2 or not paths:
+        raise DataError(f"{root}: needs at least two class sub-folders with pictures in them "
+                        f"(found {len(classes)} folders, {len(paths)} pictures)")
+    return paths, np.asarray(labels, np.float32), classes
+
+
+class _Base:
+    """The pretrained network, whatever form it came in (ImageClassifier, FeedForward,
+    (symbol, arg_params, aux_params), or a zoo name)."""
+
+    def __init__(self, model, preprocess=None, input_size=None, ctx=None):
+        if isinstance(model, str):
+            from .classifier import ImageClassifier
+            model = ImageClassifier.from_zoo(model, ctx=ctx)
+        if isinstance(model, tuple) and len(model) == 3:
+            self.symbol, self.arg_params, self.aux_params = model
+            self.name, self.ctx = "model", ctx
+        else:
+            self.symbol = model.symbol
+            self.arg_params, self.aux_params = model.arg_params or {}, model.aux_params or {}
+            self.name = getattr(model, "name", "model")
+            self.ctx = ctx or _first_ctx(getattr(model, "ctx", None))
+        self.preprocess = preprocess or getattr(model, "preprocess", None)
+        self.input_size = tuple(input_size or getattr(model, "input_size", None) or ())
+        if not self.input_size:
+            from .classifier import _guess_input_size
+            self.input_size = _guess_input_size(self.symbol, self.arg_params)
+        if self.preprocess is None:
+            from .meta import default_preprocess
+            self.preprocess = default_preprocess(self.input_size)
+
+    def feature_symbol(self, top_layer):
+        return get_feature_symbol(self.symbol, top_layer)
+
+    def base_params(self, feature_symbol):
+        args = set(feature_symbol.list_arguments())
+        auxs = set(feature_symbol.list_auxiliary_states())
+        return ({k: v for k, v in self.arg_params.items() if k in args},
+                {k: v for k, v in self.aux_params.items() if k in auxs})
+
+
+def _first_ctx(ctx):
+    return ctx[0] if isinstance(ctx, (list, tuple)) else ctx
+
+
+def extract_features(model, X, top_layer=None, batch_size=32, ctx=None, cache=True, progress=None,
+                     preprocess=None, input_size=None):
+    """Features of X at ``top_layer`` (default: the layer feeding the classifier), one
+    row per example. X: a class-per-folder path, a list of picture paths, an (N, C, H, W)
+    array or a DataIter. Picture files' features are cached on disk unless ``cache=False``."""
+    base = model if isinstance(model, _Base) else _Base(model, preprocess, input_size, ctx)
+    layer = top_layer or default_feature_layer(base.symbol)
+    symbol = base.feature_symbol(layer)
+    runner = Runner(symbol, *base.base_params(symbol), ctx=base.ctx)
+    if isinstance(X, (str, os.PathLike)) and Path(X).is_dir():
+        X = image_folder(X)[0]
+    if isinstance(X, np.ndarray):
+        return np.concatenate([runner(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
+    if hasattr(X, "provide_data"):
+        return _from_iter(runner, X)
+    store = FeatureCache(model_fingerprint(base.name, base.symbol, base.arg_params, base.preprocess,
+                                           base.input_size), layer) if cache else None
+    return _from_files(runner, list(X), base, batch_size, store, progress)
+
+
+def _from_iter(runner, data_iter):
+    data_iter.reset()
+    parts = []
+    for batch in data_iter:
+        out = runner(batch.data[0].asnumpy())
+        parts.append(out[:out.shape[0] - (batch.pad or 0)])
+    return np.concatenate(parts)
+
+
+def _from_files(runner, paths, base, batch_size, store, progress):
+    """Features for picture files, from the cache where possible. A picture that cannot
+    be decoded raises DataError naming it."""
+    from .preprocess import prepare
+    found = [store.get(p) if store is not None else None for p in paths]
+    missing = [i for i, f in enumerate(found) if f is None]
+    for start in range(0, len(missing), batch_size):
+        chunk = missing[start:start + batch_size]
+        batch = np.stack([prepare(paths[i], base.preprocess, base.input_size) for i in chunk])
+        for i, row in zip(chunk, runner(batch)):
+            found[i] = row
+            if store is not None:
+                store.put(paths[i], row)
+        if progress is not None:
+            progress(len(paths) - len(missing) + start + len(chunk), len(paths))
+    if progress is not None and not missing:
+        progress(len(paths), len(paths))
+    return np.stack(found) if found else np.zeros((0,), np.float32)
+
+
+def head_symbol(symbol, base_symbol):
+    """``(cut layer, head)``: the part of ``symbol`` above the pretrained network's layers,
+    reading the cut layer's output from a Variable 'data'. A node belongs to the base if
+    it is the base's own node, or has a base layer's name and operator and reads only
+    base layers (a symbol loaded from JSON)."""
+    base_nodes = {id(n) for n in base_symbol._nodes()}
+    base_ops = {n.name: n.op_name for n in base_symbol._nodes() if not n.is_variable}
+    nodes = symbol._nodes()
+    in_base = {}
+    for node in nodes:
+        in_base[id(node)] = node.is_variable or id(node) in base_nodes or (
+            base_ops.get(node.name) == node.op_name
+            and all(in_base[id(c)] for c, _ in node.inputs))
+    is_head = {id(n): not in_base[id(n)] for n in nodes}
+    boundary = {c.name for n in nodes if is_head[id(n)] for c, _ in n.inputs
+                if c.op is not None and not is_head[id(c)]}
+    if len(boundary) != 1:
+        raise GraphError(f"the new network must sit on exactly one layer of the pretrained one; it reads "
+                         f"{sorted(boundary) or 'none'}")
+    cut = boundary.pop()
+    data = Variable("data")._outputs[0]
+    copies = {}
+    for node in nodes:
+        if is_head[id(node)]:
+            inputs = [data if (c.name == cut and c.op is not None) else (copies.get(id(c), c), i)
+                      for c, i in node.inputs]
+            copies[id(node)] = Node(node.op, node.name, node.attrs, inputs)
+    from ..symbol import Symbol
+    return cut, Symbol([(copies[id(n)], i) for n, i in symbol._outputs])
+
+
+def new_head(feature_symbol, num_classes, name="finetune_fc"):
+    """A fresh classifier on the features: FullyConnected + SoftmaxOutput 'softmax'."""
+    fc = make("FullyConnected", [feature_symbol], {"num_hidden": int(num_classes)}, name=name)
+    return make("SoftmaxOutput", [fc], {}, name="softmax")
+
+
+def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_layer=None, batch_size=32,
+             ctx=None, optimizer="sgd", momentum=0.9, wd=1e-4, eval_data=None, cache=True, progress=None,
+             callbacks=None, cancel=None, initializer=None, **optimizer_params):
+    """Train ``symbol`` (the pretrained ``model``'s layers plus a new head) with the
+    pretrained layers frozen; returns a FeedForward holding every parameter.
+
+    ``symbol=None`` puts a new FullyConnected + SoftmaxOutput on ``top_layer``. X is a
+    class-per-folder path (labels from folder names), picture paths or an (N, C, H, W)
+    array with labels ``y``, or a DataIter. ``eval_data``: the same kinds, or (X, y)."""
+    import core as mx
+    base = _Base(model, ctx=ctx)
+    X, y, classes = _examples(X, y)
+    if symbol is None:
+        num_classes = len(classes) if classes else int(np.max(y)) + 1
+        symbol = new_head(base.feature_symbol(top_layer), num_classes)
+    cut, head = head_symbol(symbol, base.symbol)
+    features = extract_features(base, X, cut, batch_size, cache=cache, progress=progress)
+    evaluation = None
+    if eval_data is not None:
+        eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
+        evaluation = (extract_features(base, eval_x, cut, batch_size, cache=cache), eval_y)
+    logging.info("fine-tuning %s on %d examples' features from layer %r", base.name, len(features), cut)
+    trained = mx.model.FeedForward.create(
+        head, features, np.asarray(y, np.float32), ctx=base.ctx, num_epoch=num_epoch,
+        numpy_batch_size=batch_size, optimizer=optimizer, learning_rate=learning_rate, momentum=momentum,
+        wd=wd, initializer=initializer or mx.init.Xavier(), eval_data=evaluation, callbacks=callbacks,
+        cancel=cancel, **optimizer_params)
+    arg_params, aux_params = base.base_params(base.feature_symbol(cut))
+    arg_params.update(trained.arg_params)
+    aux_params.update(trained.aux_params or {})
+    result = mx.model.FeedForward(symbol, ctx=base.ctx, arg_params=arg_params, aux_params=aux_params,
+                                  num_epoch=num_epoch)
+    result.classes = classes
+    result.head_model = trained
+    return result
+
+
+def _examples(X, y):
+    """(examples, labels, class names or None) from the accepted forms of X."""
+    if isinstance(X, (str, os.PathLike)):
+        return image_folder(X)
+    if hasattr(X, "provide_data"):
+        labels = []
+        X.reset()
+        for batch in X:
+            label = batch.label[0].asnumpy()
+            labels.append(label[:label.shape[0] - (batch.pad or 0)])
+        return X, np.concatenate(labels), None
+    if y is None:
+        raise DataError("finetune: give the labels y for pictures or arrays (or a class-per-folder path)")
+    y = np.asarray(y, np.float32).reshape(-1)
+    if len(X) != len(y):
+        raise DataError(f"finetune: {len(X)} examples but {len(y)} labels")
+    return X, y, None

@@ -15,8 +15,9 @@ class ProgressBar:
         self._last = 0.0
         self.done = 0
 
-    def __call__(self, done, total=None):
-        """Show ``done`` of ``total`` (either may be bytes or items); at most ~10 redraws/s."""
+    def __call__(self, done, total=None, rate=None):
+        """Show ``done`` of ``total`` (bytes or items; ``rate`` per second is shown when
+        given, as downloads report it); at most ~10 redraws a second."""
         self.done = done
         if total:
             self.total = total
@@ -30,6 +31,8 @@ class ProgressBar:
             text = f"\r{self.label} [{bar}] {_amount(done, self.unit)}/{_amount(self.total, self.unit)}"
         else:
             text = f"\r{self.label} {_amount(done, self.unit)}"
+        if rate:
+            text += f"  {_amount(rate, self.unit)}/s"
         self.stream.write(text)
         self.stream.flush()
 

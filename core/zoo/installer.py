@@ -84,7 +84,7 @@ def install_url(name, url, progress=None, cancel=None):
 def _unpack(archive, folder):
     from .download import extract_archive
     try:
-        extract_archive(archive, folder)
+        extract_archive(archive, folder / "package")
     finally:
         try:
             archive.unlink()

@@ -32,6 +32,9 @@ class Inspector(QScrollArea):
         self.setObjectName("EditorInspector")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setStyleSheet("#EditorInspector { background: #ffffff; border: 1px solid #e2e8f0; "
+                           "border-radius: 10px; } #InspectorBody { background: transparent; } "
+                           "#InspectorTitle { font-size: 12pt; font-weight: 600; }")
         self.node_id = None
         self.fields: dict[str, Field] = {}
         self._params = {}
@@ -193,6 +196,7 @@ class Inspector(QScrollArea):
     # ---- pieces ----
     def _new_body(self):
         body = QWidget()
+        body.setObjectName("InspectorBody")
         layout = QVBoxLayout(body)
         layout.setContentsMargins(14, 12, 14, 12)
         layout.setSpacing(8)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.errors import NetStudioError
@@ -105,6 +105,8 @@ class EditorView(QWidget):
         heading.setObjectName("ViewTitle")
         self.doc_label = QLabel(self.document_title)
         self.doc_label.setObjectName("ViewSubtitle")
+        self.doc_label.setMinimumWidth(80)
+        self.doc_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         titles.addWidget(heading)
         titles.addWidget(self.doc_label)
         row.addLayout(titles, 1)
@@ -288,8 +290,9 @@ class EditorView(QWidget):
 
     def _show_title(self) -> None:
         dirty = "" if self.undo_stack.isClean() else "  •  edited"
-        where = f"  —  {self.path}" if self.path else ""
+        where = f"  —  {Path(self.path).name}" if self.path else ""
         self.doc_label.setText(f"{self.document_title}{where}{dirty}")
+        self.doc_label.setToolTip(str(self.path or ""))
 
     # ---- documents ----
     def new_document(self) -> None:

@@ -5,9 +5,9 @@ Batch callbacks take one argument with ``epoch``, ``nbatch`` and ``eval_metric``
 another kind (through ``fit(callbacks=[...])``), they ignore it. Epoch callbacks keep
 MXNet's ``cb(epoch, symbol, arg_params, aux_params)``.
 
->>> import logging, core as mx
->>> speed = mx.callback.Speedometer(batch_size=32, frequent=10)
->>> mod_fit_kwargs = dict(batch_end_callback=speed)
+>>> import core as mx
+>>> every_2 = mx.callback.log_train_metric(period=2)
+>>> every_2(mx.callback.BatchEndParam(epoch=0, nbatch=2, eval_metric=None, locals=None))  # no metric: silent
 """
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""Shared pieces of the zoo tests: one model cache per test session (the EfficientNet
+conversion happens once), real pictures from resources/, Fashion-MNIST PNG folders."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "resources" / "samples"
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("netstudio-cache")
+
+
+@pytest.fixture
+def zoo_cache(session_cache, monkeypatch):
+    """NETSTUDIO_CACHE pointing at the session's cache; returns its path."""
+    monkeypatch.setenv("NETSTUDIO_CACHE", str(session_cache))
+    return session_cache
+
+
+def fashion_folder(root, count_per_class, offset=0, classes=None, grouping=None):
+    """Write real Fashion-MNIST test pictures (the bundled subset) as PNGs into
+    ``root/<class>/<n>.png``; ``grouping`` maps an original label to a folder name."""
+    from PIL import Image
+
+    from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir, load_fashion_mnist
+    images, labels = load_fashion_mnist("test", root=bundled_subset_dir())
+    names = grouping or {i: FASHION_MNIST_CLASSES[i].replace("/", "-") for i in range(10)}
+    wanted = set(classes) if classes is not None else set(names)
+    seen = {}
+    for index in range(len(labels)):
+        label = int(labels[index])
+        if label not in wanted:
+            continue
+        seen[label] = seen.get(label, 0) + 1
+        if not offset < seen[label] <= offset + count_per_class:
+            continue
+        folder = Path(root) / names[label]
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.asarray(images[index])).save(folder / f"{index}.png")
+    return Path(root)

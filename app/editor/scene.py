@@ -20,6 +20,9 @@ from .node_item import NodeItem
 from .port_item import PortItem
 
 
+_BAND = 160.0
+
+
 class EditorScene(QGraphicsScene):
     sigMessage = Signal(str)        # something the user should read (a refused connection ...)
 
@@ -34,12 +37,15 @@ class EditorScene(QGraphicsScene):
         self._hover_port: PortItem | None = None
         self._press_positions: dict[int, QPointF] = {}
         self._syncing = False
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self._bulk = False
+        self._bands = None          # node rectangles by band, rebuilt after any node change
         doc.subscribe(self._on_doc_event)
         self._rebuild()
 
     # ---- following the document ----
     def _on_doc_event(self, kind: str, obj) -> None:
+        if kind.startswith("node") or kind == "reset":
+            self._bands = None
         if kind == "reset":
             self._rebuild()
         elif kind == "node_added":
@@ -76,8 +82,10 @@ class EditorScene(QGraphicsScene):
         self._drag_line = None
         for node in self.doc.nodes.values():
             self._add_node_item(node)
+        self._bulk = True        # labels come with the next analysis, not edge by edge
         for edge in self.doc.edges:
             self._add_edge_item(edge)
+        self._bulk = False
 
     def _add_node_item(self, node) -> None:
         item = NodeItem(node)
@@ -91,7 +99,8 @@ class EditorScene(QGraphicsScene):
         self.addItem(item)
         item.update_path()
         self._update_port_marks(edge)
-        self.apply_report(self.report, only=[item])
+        if not self._bulk:
+            self.apply_report(self.report, only=[item])
 
     def _update_port_marks(self, edge) -> None:
         dst = self.node_items.get(edge.dst)
@@ -110,18 +119,30 @@ class EditorScene(QGraphicsScene):
             self._update_port_marks(edge)
 
     def node_item_moved(self, item: NodeItem) -> None:
+        self._bands = None
         if not self._syncing:
             self._refresh_edges_of(item.node_id)
 
     def node_rects_in(self, rect: QRectF, skip_ids) -> list[QRectF]:
         """Scene rectangles of the nodes overlapping ``rect`` (edge routing)."""
-        found = []
-        for node_id, item in self.node_items.items():
-            if node_id not in skip_ids:
-                box = item.mapRectToScene(item.rect())
-                if box.intersects(rect):
+        if self._bands is None:
+            self._index_rects()
+        found, seen = [], set()
+        first, last = int(rect.top() // _BAND), int(rect.bottom() // _BAND)
+        for band in range(first, last + 1):
+            for node_id, box in self._bands.get(band, ()):
+                if node_id not in seen and node_id not in skip_ids and box.intersects(rect):
+                    seen.add(node_id)
                     found.append(box)
         return found
+
+    def _index_rects(self) -> None:
+        """Node rectangles in horizontal bands: routing asks for them a lot."""
+        self._bands = {}
+        for node_id, item in self.node_items.items():
+            box = QRectF(item.pos(), item.rect().size())
+            for band in range(int(box.top() // _BAND), int(box.bottom() // _BAND) + 1):
+                self._bands.setdefault(band, []).append((node_id, box))
 
     def reroute_all(self) -> None:
         for item in self.edge_items.values():

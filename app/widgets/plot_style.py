@@ -1,0 +1,49 @@
+"""One look for every pyqtgraph chart in the app: white card, slate axes, light grid,
+the palette of the stylesheet. Per-widget settings only (no global pg.setConfigOptions),
+so nothing changes for plots made elsewhere."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+BLUE, BLUE_LIGHT = "#2563eb", "#bfdbfe"
+ORANGE, ORANGE_LIGHT = "#ea580c", "#fed7aa"
+GREEN, PURPLE, SLATE = "#16a34a", "#7c3aed", "#64748b"
+SERIES = ["#2563eb", "#ea580c", "#16a34a", "#7c3aed", "#db2777", "#0891b2", "#ca8a04", "#475569"]
+
+
+def make_plot(title: str = "", left: str = "", bottom: str = "", parent=None) -> pg.PlotWidget:
+    """A PlotWidget styled for a card: title top-left, axis labels, faint grid."""
+    widget = pg.PlotWidget(parent=parent, background="#ffffff")
+    widget.setAntialiasing(True)
+    widget.setMinimumHeight(150)
+    plot = widget.getPlotItem()
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    if title:
+        plot.setTitle(f"<span style='color:#0f172a;font-size:10pt;font-weight:600'>{title}</span>",
+                      justify="left")
+    font = QFont()
+    font.setPointSizeF(8.5)
+    for name, label in (("left", left), ("bottom", bottom)):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen("#cbd5e1"))
+        axis.setTextPen(pg.mkPen(SLATE))
+        axis.setTickFont(font)
+        if label:
+            axis.setLabel(f"<span style='color:{SLATE};font-size:8.5pt'>{label}</span>")
+    plot.showGrid(x=True, y=True, alpha=0.12)
+    widget.setStyleSheet("border: none;")
+    return widget
+
+
+def pen(color: str, width: float = 1.6) -> pg.QtGui.QPen:
+    return pg.mkPen(QColor(color), width=width)
+
+
+def add_legend(widget: pg.PlotWidget, offset=(-8, 8)) -> pg.LegendItem:
+    legend = widget.getPlotItem().addLegend(offset=offset, labelTextColor=SLATE,
+                                            brush=pg.mkBrush(255, 255, 255, 220),
+                                            pen=pg.mkPen("#e2e8f0"))
+    legend.setLabelTextSize("8pt")
+    return legend

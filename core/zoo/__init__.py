@@ -17,7 +17,7 @@ _EXPORTS = {
     "download_model": "pretrained", "remove_model": "pretrained", "load_model": "pretrained",
     "model_info": "pretrained", "load_checkpoint": "pretrained",
     "get_feature_symbol": "features", "layer_names": "features", "default_feature_layer": "features",
-    "extract_features": "finetune", "finetune": "finetune", "FeatureCache": "feature_cache",
+    "extract_features": "transfer", "finetune": "transfer", "image_folder": "transfer", "FeatureCache": "feature_cache",
     "get_symbol": "builtin", "list_networks": "builtin",
     "cache_dir": "store", "write_meta": "meta", "read_meta": "meta",
 }

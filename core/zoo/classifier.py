@@ -139,7 +139,7 @@ class ImageClassifier:
     def finetune(self, folder, num_epoch=10, learning_rate=0.01, top_layer=None, **kwargs):
         """A new classifier for the classes of a class-per-folder dataset: this network,
         frozen, with a new head trained on its (cached) features."""
-        from .finetune import finetune
+        from .transfer import finetune
         tuned = finetune(None, self, folder, num_epoch, learning_rate, top_layer=top_layer, **kwargs)
         return ImageClassifier(tuned.symbol, tuned.arg_params, tuned.aux_params, tuned.classes,
                                self.input_size, self.preprocess, name=f"{self.name}-finetuned", ctx=self._ctx)

@@ -86,7 +86,8 @@ def extract_features(model, X, top_layer=None, batch_size=32, ctx=None, cache=Tr
                      preprocess=None, input_size=None):
     """Features of X at ``top_layer`` (default: the layer feeding the classifier), one
     row per example. X: a class-per-folder path, a list of picture paths, an (N, C, H, W)
-    array or a DataIter. Picture files' features are cached on disk unless ``cache=False``."""
+    array or a DataIter. Picture files' features are cached on disk unless ``cache=False``
+    (or in the given FeatureCache)."""
     base = model if isinstance(model, _Base) else _Base(model, preprocess, input_size, ctx)
     layer = top_layer or default_feature_layer(base.symbol)
     symbol = base.feature_symbol(layer)
@@ -97,8 +98,9 @@ def extract_features(model, X, top_layer=None, batch_size=32, ctx=None, cache=Tr
         return np.concatenate([runner(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
     if hasattr(X, "provide_data"):
         return _from_iter(runner, X)
-    store = FeatureCache(model_fingerprint(base.name, base.symbol, base.arg_params, base.preprocess,
-                                           base.input_size), layer) if cache else None
+    store = cache if isinstance(cache, FeatureCache) else FeatureCache(
+        model_fingerprint(base.name, base.symbol, base.arg_params, base.preprocess, base.input_size),
+        layer) if cache else None
     return _from_files(runner, list(X), base, batch_size, store, progress)
 
 

@@ -93,6 +93,23 @@ def fit_pictures(pictures, spec):
     return np.stack([fit_picture(p, spec) for p in pictures])
 
 
+def fit_files(paths, spec):
+    """(uint8 pictures, positions kept, [DataError...]) for picture files: an unreadable
+    file is left out and its error (which names it) returned, so one bad file in a
+    folder of thousands does not stop anything."""
+    from ..errors import DataError as _DataError
+    kept, positions, errors = [], [], []
+    for position, path in enumerate(paths):
+        try:
+            kept.append(fit_picture(path, spec))
+            positions.append(position)
+        except _DataError as error:
+            errors.append(error)
+    shape = (spec.height, spec.width) if spec.channels == 1 else (spec.height, spec.width, 3)
+    pictures = np.stack(kept) if kept else np.zeros((0,) + shape, np.uint8)
+    return pictures, np.asarray(positions, np.int64), errors
+
+
 def to_input(pictures, spec):
     """float32 (n, C, H, W) network input from pictures (see ``fit_pictures``)."""
     fitted = fit_pictures(pictures, spec)
@@ -131,7 +148,11 @@ def choose_input(source, normalize="standardize", size=None, channels=None, seed
     train = source.train
     count = min(len(train), STATS_SAMPLE if train.in_memory else 200)
     picks = np.random.RandomState(seed).choice(len(train), count, replace=False)
-    pictures = fit_pictures(train.images[np.sort(picks)] if train.in_memory
-                            else [train.paths[i] for i in picks], spec)
+    if train.in_memory:
+        pictures = fit_pictures(train.images[np.sort(picks)], spec)
+    else:
+        pictures = fit_files([train.paths[i] for i in picks], spec)[0]
+        if not len(pictures):
+            raise DataError(f"{source.location}: none of {count} sampled pictures could be read")
     mean, std = channel_stats(pictures)
     return InputSpec(channels, spec.height, spec.width, normalize, mean, std, invert)

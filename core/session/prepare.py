@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import Cancelled
+from ..errors import Cancelled, DataError
 from .batches import PictureIter, split_train_val
-from .inputs import InputSpec, fit_pictures
+from .inputs import InputSpec, fit_files, fit_pictures
 
 
 @dataclass
@@ -51,7 +51,7 @@ class PreparedData:
     final_iter: PictureIter | None      # what the confusion matrix is made on
     final_name: str                     # "test", "validation" or "train"
     final_labels: np.ndarray
-    final_indices: np.ndarray           # positions in the dataset's split ``final_split``
+    final_indices: np.ndarray           # per evaluated example: its position in split ``final_split``
     final_split: str
 
 
@@ -66,25 +66,33 @@ def zoo_input(input_size, rule):
 
 
 def _pictures(split, spec, cancel, progress, what):
-    """All pictures of a split at the input size, as one uint8 array."""
+    """(uint8 pictures at the input size, their labels, their positions in the split).
+    Unreadable files are left out and reported through ``progress``."""
     if split.in_memory:
-        return fit_pictures(split.images, spec)
-    done, chunks, step = 0, [], 256
+        return fit_pictures(split.images, spec), split.labels, np.arange(len(split))
+    chunks, positions, errors, step = [], [], [], 256
     for start in range(0, len(split), step):
         if cancel is not None and cancel.cancelled:
             raise Cancelled("stopped while reading the pictures")
-        chunks.append(fit_pictures(split.paths[start:start + step], spec))
-        done += len(chunks[-1])
+        pictures, kept, bad = fit_files(split.paths[start:start + step], spec)
+        chunks.append(pictures)
+        positions.append(kept + start)
+        errors += bad
         if progress is not None:
-            progress(f"Reading {what} pictures: {done:,} of {len(split):,}")
-    return np.concatenate(chunks)
+            progress(f"Reading {what} pictures: {min(start + step, len(split)):,} of {len(split):,}")
+    if progress is not None:
+        for error in errors[:20]:
+            progress(f"Skipped: {error}")
+    positions = np.concatenate(positions)
+    if not len(positions):
+        raise DataError(f"none of the {len(split):,} {what} pictures could be read")
+    return np.concatenate(chunks), split.labels[positions], positions
 
 
 def prepare_data(choice, batch_size, seed=0, spec=None, cancel=None, progress=None):
     """Iterators for training, per-epoch validation and the final evaluation."""
     source, spec = choice.source, spec or choice.input
-    train_pictures = _pictures(source.train, spec, cancel, progress, "training")
-    labels = source.train.labels
+    train_pictures, labels, train_positions = _pictures(source.train, spec, cancel, progress, "training")
     if choice.val_fraction > 0:
         train_idx, val_idx = split_train_val(labels, choice.val_fraction, seed)
     else:
@@ -93,16 +101,15 @@ def prepare_data(choice, batch_size, seed=0, spec=None, cancel=None, progress=No
     val_iter = PictureIter(train_pictures, labels, val_idx, spec, batch_size) if len(val_idx) else None
     val_name = f"validation ({choice.val_fraction:.0%} of train)" if val_iter is not None else ""
     if source.test is not None:
-        test_pictures = _pictures(source.test, spec, cancel, progress, "test")
-        test_idx = np.arange(len(source.test))
-        test_iter = PictureIter(test_pictures, source.test.labels, test_idx, spec, batch_size)
+        test_pictures, test_labels, test_positions = _pictures(source.test, spec, cancel, progress, "test")
+        test_idx = np.arange(len(test_labels))
+        test_iter = PictureIter(test_pictures, test_labels, test_idx, spec, batch_size)
         if val_iter is None:
             val_iter, val_name = test_iter, "test"
-        return PreparedData(train_iter, val_iter, val_name, test_iter, "test",
-                            source.test.labels, test_idx, "test")
+        return PreparedData(train_iter, val_iter, val_name, test_iter, "test", test_labels, test_positions, "test")
     if val_iter is not None:
         return PreparedData(train_iter, val_iter, val_name, val_iter, "validation",
-                            labels[val_idx], val_idx, "train")
+                            labels[val_idx], train_positions[val_idx], "train")
     every = np.arange(len(labels))
     return PreparedData(train_iter, None, "", PictureIter(train_pictures, labels, every, spec, batch_size),
-                        "train", labels, every, "train")
+                        "train", labels, train_positions, "train")

@@ -2,7 +2,7 @@
 selection, fit-to-view, palette drops, and a hint while the document is empty."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPolygonF
 from PySide6.QtWidgets import QGraphicsView
 
@@ -16,6 +16,7 @@ GRID = 24.0
 class CanvasView(QGraphicsView):
     sigDropped = Signal(str, QPointF)     # op name, scene position
     sigZoomChanged = Signal(float)
+    sigContextMenu = Signal(QPoint, QPointF)  # global position, scene position
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -140,6 +141,10 @@ class CanvasView(QGraphicsView):
             self.viewport().unsetCursor()
             return
         super().keyReleaseEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        self.sigContextMenu.emit(event.globalPos(), self.mapToScene(event.pos()))
+        event.accept()
 
     # ---- palette drops ----
     def dragEnterEvent(self, event) -> None:

@@ -3,8 +3,10 @@ its analysis (output shape, parameters, multiply-adds) and its error; with nothi
 selected, the document's totals."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout,
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout,
                                QWidget)
 
 from core.errors import NetStudioError
@@ -18,6 +20,9 @@ from .fields import Field, make_field
 from .node_item import strip_node_prefix
 from .palette import group_icon
 
+TIPS = ("Drag layers from the palette; connect a node's bottom port to another's top port. "
+        "Select a layer to edit it here.\n\nWheel: zoom · middle button or Space + drag: pan · "
+        "F: fit · Delete: remove · Ctrl+C / Ctrl+V: copy and paste · Ctrl+Z: undo")
 SHAPE_PARAM = Param("shape", doc="the input's shape, batch size first: (1, 1, 28, 28) for one "
                                  "28×28 grey image; training replaces the batch size")
 
@@ -25,6 +30,7 @@ SHAPE_PARAM = Param("shape", doc="the input's shape, batch size first: (1, 1, 28
 class Inspector(QScrollArea):
     sigSetAttr = Signal(int, str, object, int)   # node id, key, value or None, session
     sigRename = Signal(int, str, int)            # node id, new name, session
+    sigShowNode = Signal(int)                    # a listed error was clicked
 
     def __init__(self, doc, parent=None):
         super().__init__(parent)
@@ -59,12 +65,50 @@ class Inspector(QScrollArea):
             lines.insert(0, f"{len(selected)} selected")
         layout.addWidget(self._muted(" · ".join(lines)))
         if report is not None and report.errors:
-            names = [self.doc.nodes[i].name for i in report.errors if i in self.doc.nodes]
-            layout.addWidget(self._error_banner(f"{len(names)} layer{'s' if len(names) != 1 else ''} "
-                                                f"cannot work: {', '.join(names[:6])}"))
-        layout.addWidget(self._muted("Select a layer to edit it. Drag from a node's bottom port "
-                                     "to another's top port to connect them."))
+            self._error_list(layout, report.errors)
+        if layers:
+            layout.addLayout(self._breakdown())
+        layout.addSpacing(6)
+        layout.addWidget(self._muted(TIPS))
         layout.addStretch(1)
+
+    def _error_list(self, layout, errors) -> None:
+        count = len(errors)
+        layout.addWidget(self._error_banner(f"{count} layer{'s' if count != 1 else ''} cannot work "
+                                            f"(marked red). Click one to go to it:"))
+        for node_id, message in list(errors.items())[:8]:
+            node = self.doc.nodes.get(node_id)
+            if node is None:
+                continue
+            text = html.escape(strip_node_prefix(message))
+            link = QLabel(f'<a href="{node_id}" style="color:#b91c1c; font-weight:600; '
+                          f'text-decoration:none">{html.escape(node.name)}</a>'
+                          f'<span style="color:#b91c1c">: {text}</span>')
+            link.setWordWrap(True)
+            link.setToolTip("Show this layer")
+            link.linkActivated.connect(lambda target: self.sigShowNode.emit(int(target)))
+            layout.addWidget(link)
+
+    def _breakdown(self) -> QGridLayout:
+        """How many layers of each kind, with the canvas colours."""
+        counts = {}
+        for node in self.doc.nodes.values():
+            if not node.is_variable:
+                group = group_of(node.op)
+                counts[group] = counts.get(group, 0) + 1
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        for row, (group, count) in enumerate(sorted(counts.items(), key=lambda kv: -kv[1])):
+            icon = QLabel()
+            icon.setPixmap(group_icon(group).pixmap(12, 12))
+            grid.addWidget(icon, row, 0)
+            grid.addWidget(QLabel(group), row, 1)
+            number = QLabel(str(count))
+            number.setAlignment(Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(number, row, 2)
+        grid.setColumnStretch(1, 1)
+        return grid
 
     def show_node(self, node, state) -> None:
         """Show ``node``; when it is the one already shown, only update values in place so
@@ -124,6 +168,10 @@ class Inspector(QScrollArea):
                 continue
             self._add_field(form, node, key, param)
         layout.addLayout(form)
+        if node.is_variable:
+            layout.addWidget(self._muted("Batch size first: (1, 1, 28, 28) is one 28×28 grey image, "
+                                         "(1, 3, 224, 224) one colour photo. Training uses its own "
+                                         "batch size."))
         if advanced:
             layout.addWidget(self._muted("Kept for MXNet, not used by Net Studio:"))
             extra = QFormLayout()

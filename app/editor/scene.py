@@ -199,6 +199,14 @@ class EditorScene(QGraphicsScene):
             text = "Disconnect" if not nodes else None
             self.undo_stack.push(RemoveCommand(self.doc, nodes, edges, text))
 
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            while item is not None and not isinstance(item, NodeItem):
+                item = item.parentItem()
+            if item is not None:
+                return item
+        return None
+
     def selected_node_ids(self) -> list[int]:
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
 

@@ -183,9 +183,11 @@ class EditorView(QWidget):
         self.scene.selectionChanged.connect(self._show_inspector)
         self.scene.sigMessage.connect(self.sigStatus.emit)
         self.canvas.sigDropped.connect(self.drop_operator)
+        self.canvas.sigContextMenu.connect(lambda where, pos: self.context_menu(pos).exec(where))
         self.palette.sigActivated.connect(self._add_at_center)
         self.inspector.sigSetAttr.connect(self.set_attribute)
         self.inspector.sigRename.connect(self.rename_node)
+        self.inspector.sigShowNode.connect(self.show_node)
         self.open_button.clicked.connect(self.open_dialog)
         self.save_button.clicked.connect(self.save_document)
         self.layout_button.clicked.connect(self.auto_layout)
@@ -209,6 +211,37 @@ class EditorView(QWidget):
     def rename_node(self, node_id: int, name: str, session: int = 0) -> None:
         if node_id in self.doc.nodes and self.doc.nodes[node_id].name != name:
             self.undo_stack.push(RenameCommand(self.doc, node_id, name, session or None))
+
+    def show_node(self, node_id: int) -> None:
+        """Select a layer and bring it into view."""
+        item = self.scene.node_items.get(node_id)
+        if item is not None:
+            self.scene.select_nodes([node_id])
+            if self.canvas.zoom() < 0.6:
+                self.canvas.set_zoom(0.8)
+            self.canvas.centerOn(item)
+
+    def context_menu(self, scene_pos: QPointF) -> QMenu:
+        """The canvas's right-click menu; a layer under the pointer becomes the selection."""
+        item = self.scene.node_at(scene_pos)
+        if item is not None and not item.isSelected():
+            self.scene.select_nodes([item.node_id])
+        selected = bool(self.scene.selectedItems())
+        menu = QMenu(self)
+        for text, slot, enabled in (("Copy", self.copy_selection, selected),
+                                    ("Cut", self.cut_selection, selected),
+                                    ("Paste", self.paste, True),
+                                    ("Delete", self.scene.delete_selection, selected),
+                                    (None, None, None),
+                                    ("Select all", self.select_all, not self.doc.is_empty()),
+                                    ("Auto layout", self.auto_layout, not self.doc.is_empty()),
+                                    ("Fit to view", self.fit, not self.doc.is_empty())):
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = menu.addAction(text, slot)
+            action.setEnabled(enabled)
+        return menu
 
     def select_all(self) -> None:
         self.scene.select_nodes(list(self.doc.nodes))

@@ -118,8 +118,10 @@ def _build(doc, node, state, built, variables):
             name, attrs = node.param_vars.get(slot, (f"{node.name}_{slot}", {}))
             entries.append((variable_node(variables, name, attrs), 0))
     if missing:
-        state.error = (f"node {node.name!r} ({node.op}): input {', '.join(repr(m) for m in missing)} "
-                       f"is not connected; drag from a node's output to it")
+        which = (f"input {missing[0]!r} is" if len(missing) == 1 else
+                 f"inputs {', '.join(repr(m) for m in missing)} are")
+        state.error = (f"node {node.name!r} ({node.op}): {which} not connected; drag from a "
+                       f"layer's output to {'it' if len(missing) == 1 else 'them'}")
         return None
     return Node(op, node.name, {}, entries)
 

@@ -1,6 +1,8 @@
 """The Build view builds seed 001's LeNet through its own UI paths, undoes and redoes it,
 marks broken layers, and lays out ResNet-18 without overlaps (real widgets, real engine)."""
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF
@@ -16,6 +18,8 @@ from app.editor.fields import BoolField, ChoiceField, IntField
 from app.resources import load_stylesheet
 
 from .conftest import screenshot
+
+MXNET_PYTHON = Path("/work/mxvenv/bin/python")   # a throwaway MXNet 1.9.1, when present
 
 # seed 001's LeNet, as a person builds it: (palette entry, name, inspector edits)
 LENET_STEPS = [
@@ -136,6 +140,12 @@ def test_building_lenet_through_the_ui_saves_the_template_network(editor, qtbot,
     assert POS_ATTR in by_name["data"]["attrs"] and POS_ATTR in by_name["conv1"]["attrs"]
     expected = json.loads(to_json(template("lenet").document()))
     assert strip_positions(saved) == strip_positions(expected)
+    if MXNET_PYTHON.exists():       # the file loads in Apache MXNet 1.9.1 itself
+        script = ("import mxnet as mx, sys; s = mx.sym.load(sys.argv[1]); "
+                  "print(s.infer_shape(data=(128, 1, 28, 28))[1][0])")
+        done = subprocess.run([str(MXNET_PYTHON), "-c", script, str(path)], capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0 and done.stdout.strip().endswith("(128, 10)"), done.stderr
     ours, theirs = load(path), get_symbol("lenet")
     assert ours.infer_shape(data=(128, 1, 28, 28)) == theirs.infer_shape(data=(128, 1, 28, 28))
     conv1 = editor.scene.node_items[node_named(editor, "conv1").id]

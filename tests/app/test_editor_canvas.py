@@ -124,6 +124,19 @@ def test_copy_and_paste_duplicate_layers_with_fresh_names(editor):
     assert len(editor.doc.nodes) == 14
 
 
+def test_right_click_menu_acts_on_the_layer_under_the_pointer(editor):
+    editor.new_from_template("lenet")
+    conv1 = editor.scene.node_items[node_named(editor, "conv1").id]
+    menu = editor.context_menu(conv1.sceneBoundingRect().center())
+    assert editor.scene.selected_node_ids() == [conv1.node_id]
+    actions = {a.text(): a for a in menu.actions() if a.text()}
+    assert actions["Delete"].isEnabled()
+    actions["Delete"].trigger()
+    assert conv1.node_id not in editor.doc.nodes
+    menu = editor.context_menu(QPointF(-3000, -3000))
+    assert not {a.text(): a for a in menu.actions()}["Copy"].isEnabled()
+
+
 def test_fewer_concat_inputs_drop_an_edge_and_undo_brings_it_back(editor):
     data, _ = two_layers(editor)
     concat = drop_from_palette(editor, "Concat", QPoint(300, 500))

@@ -11,12 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QSplitter,
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
-from core.errors import NetStudioError
-from core.fileio import atomic_write_text
-from core.graphdoc import GraphDocument, document_from_symbol, to_json, to_symbol
+from core.graphdoc import GraphDocument
 from core.graphdoc.check import analyse_document
 from core.graphdoc.layout import layout_document
 from core.graphdoc.summary import count_text
@@ -26,20 +24,18 @@ from ..resources import resource_path
 from . import clipboard
 from .canvas import CanvasView
 from .commands import MoveNodesCommand, RenameCommand, SetAttrCommand
+from .documents import DocumentsMixin
 from .inspector import Inspector
 from .node_item import node_size
 from .palette import PaletteWidget
 from .scene import EditorScene
-from .sources import (document_from_path, looks_like_symbol_file, prepare, template_document,
-                      title_for_path, zoo_document)
 
-JSON_FILTER = "MXNet symbol (*.json);;All files (*)"
 MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indicator { image: "
                    "url(@ICONS@/chevron-down.svg); subcontrol-origin: padding; subcontrol-position: "
                    "right center; right: 8px; width: 10px; height: 10px; }")
 
 
-class EditorView(QWidget):
+class EditorView(DocumentsMixin, QWidget):
     sigStatus = Signal(str)
     sigOpenedPath = Signal(str)
     sigTrainNetwork = Signal(object)      # a core Symbol
@@ -326,104 +322,3 @@ class EditorView(QWidget):
         where = f"  —  {Path(self.path).name}" if self.path else ""
         self.doc_label.setText(f"{self.document_title}{where}{dirty}")
         self.doc_label.setToolTip(str(self.path or ""))
-
-    # ---- documents ----
-    def new_document(self) -> None:
-        self._replace(GraphDocument(), "Untitled network", None)
-
-    def new_from_template(self, key: str) -> None:
-        doc, title, shape = template_document(key)
-        self._replace(doc, title, None, shape)
-
-    def open_symbol(self, symbol, title: str = "Network", input_shape=None) -> None:
-        """Show ``symbol`` as a new document (the Zoo view's "Open in editor")."""
-        self._replace(document_from_symbol(symbol), title, None, input_shape)
-
-    def open_network(self, payload) -> None:
-        """Route target for ``sigOpenInEditor``: a zoo model name, a Symbol, or
-        (symbol, title)."""
-        try:
-            if isinstance(payload, str):
-                doc, title, shape = zoo_document(payload)
-                self._replace(doc, title, None, shape)
-            elif isinstance(payload, tuple):
-                self.open_symbol(*payload)
-            else:
-                self.open_symbol(payload)
-        except NetStudioError as error:
-            self._show_banner(str(error))
-
-    def accepts_path(self, path) -> bool:
-        return looks_like_symbol_file(path)
-
-    def open_dialog(self) -> None:
-        start = str(Path(self.path).parent) if self.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open network", start, JSON_FILTER)
-        if path:
-            self.open_paths([path])
-
-    def open_paths(self, paths) -> None:
-        path = str(paths[0])
-        try:
-            doc = document_from_path(path)
-        except NetStudioError as error:
-            self._show_banner(str(error))
-            return
-        self._replace(doc, title_for_path(path), path)
-        self.sigOpenedPath.emit(path)
-
-    def _replace(self, doc, title, path, input_shape=None) -> None:
-        note = prepare(doc, input_shape)
-        self.undo_stack.clear()
-        self.doc.load(list(doc.nodes.values()), doc.edges)
-        self.document_title, self.path = title, path
-        self.undo_stack.setClean()
-        self.banner.hide()
-        self._show_title()
-        self.analyse_now()
-        self.fit_readable()
-        self.sigStatus.emit(note or f"Opened {title}.")
-
-    def save_document(self) -> None:
-        suggested = self.path or str(Path.home() / f"{self.document_title.split(' (')[0].replace(' ', '-').lower()}-symbol.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save network", suggested, JSON_FILTER)
-        if path:
-            self.save_to(path)
-
-    def save_to(self, path) -> bool:
-        try:
-            text = to_json(self.doc)
-        except NetStudioError as error:
-            self._show_banner(f"Cannot save yet: {error}")
-            return False
-        atomic_write_text(path, text)
-        self.path = str(path)
-        if self.document_title == "Untitled network":
-            self.document_title = title_for_path(path)
-        self.undo_stack.setClean()
-        self._show_title()
-        self.sigOpenedPath.emit(str(path))
-        self.sigStatus.emit(f"Saved {Path(path).name}")
-        return True
-
-    def current_symbol(self):
-        return to_symbol(self.doc, positions=False)
-
-    def train_network(self) -> None:
-        self.analyse_now()
-        if self.report is None or self.report.errors:
-            count = len(self.report.errors) if self.report is not None else 0
-            self._show_banner("Fix the marked layers before training." if count else
-                              "Add layers first: the network is empty.")
-            return
-        try:
-            symbol = to_symbol(self.doc)
-        except NetStudioError as error:
-            self._show_banner(str(error))
-            return
-        self.sigTrainNetwork.emit(symbol)
-
-    def _show_banner(self, text: str) -> None:
-        self.banner.setText(text)
-        self.banner.show()
-        self.sigStatus.emit(text)

@@ -1,6 +1,5 @@
 """The editor's Qt-free document: edits, Symbol/JSON round trips, analysis, layout, palette."""
 import json
-import shutil
 import subprocess
 from pathlib import Path
 

@@ -81,7 +81,12 @@ class EditorView(DocumentsMixin, QWidget):
         outer.addWidget(splitter, 1)
         self.status_line = QLabel(self)
         self.status_line.setObjectName("ViewSubtitle")
-        outer.addWidget(self.status_line)
+        self.zoom_label = QLabel(self)
+        self.zoom_label.setObjectName("ViewSubtitle")
+        footer = QHBoxLayout()
+        footer.addWidget(self.status_line, 1)
+        footer.addWidget(self.zoom_label)
+        outer.addLayout(footer)
         self._actions()
 
     def _framed(self, widget) -> QWidget:
@@ -179,6 +184,7 @@ class EditorView(DocumentsMixin, QWidget):
         self.scene.selectionChanged.connect(self._show_inspector)
         self.scene.sigMessage.connect(self.sigStatus.emit)
         self.canvas.sigDropped.connect(self.drop_operator)
+        self.canvas.sigZoomChanged.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.canvas.sigContextMenu.connect(lambda where, pos: self.context_menu(pos).exec(where))
         self.palette.sigActivated.connect(self._add_at_center)
         self.inspector.sigSetAttr.connect(self.set_attribute)

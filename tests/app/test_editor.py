@@ -129,6 +129,13 @@ def build_lenet(view, qtbot):
     view.analyse_now()
 
 
+def test_an_empty_editor_says_how_to_start(editor):
+    assert editor.doc.is_empty() and editor.report is None
+    assert "drag layers from the palette" in editor.status_line.text()
+    assert not editor.undo_button.isEnabled()
+    screenshot(editor, "editor_empty")
+
+
 def test_building_lenet_through_the_ui_saves_the_template_network(editor, qtbot, tmp_path):
     build_lenet(editor, qtbot)
     assert editor.report.errors == {}

@@ -176,3 +176,17 @@ def test_templates_list_lenet_mlp_and_every_builtin_network():
     assert [t.key for t in found[:2]] == ["lenet", "mlp"]
     assert sorted(t.key for t in found) == sorted(list_networks())
     assert analyse_document(template("mlp").document()).errors == {}
+
+
+def test_an_explicit_label_input_is_kept_and_needs_no_shape():
+    doc = template("mlp").document()
+    label = doc.add_node(doc.make_node("null", "label"))
+    softmax = doc.by_name("softmax")
+    doc.connect(Edge(label.id, 0, softmax.id, "label"))
+    report = analyse_document(doc)
+    assert report.errors == {} and report.nodes[label.id].out_shapes == [(1,)]
+    symbol = to_symbol(doc)
+    assert "label" in symbol.list_arguments() and "softmax_label" not in symbol.list_arguments()
+    again = document_from_json(symbol.tojson())
+    assert again.by_name("label").is_variable
+    assert [e.slot for e in again.edges_from(again.by_name("label").id)] == ["label"]

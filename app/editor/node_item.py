@@ -93,10 +93,23 @@ class NodeItem(QGraphicsItem):
         self.outputs = [PortItem(self, "out", index, False, name) for index, name in enumerate(spec.outputs)]
 
     def _place_ports(self) -> None:
-        for ports, y in ((list(self.inputs.values()), 0.0), (self.outputs, self.height)):
-            count = len(ports)
-            for index, port in enumerate(ports):
-                port.setPos(self.width * (index + 1) / (count + 1), y)
+        required = [p for p in self.inputs.values() if not p.optional]
+        if len(required) == 1 and len(self.inputs) > 1:
+            # one data input plus optional ones (a loss's label): data centred so a chain
+            # stays straight, the optional ones towards the right
+            required[0].setPos(self.width / 2, 0.0)
+            optional = [p for p in self.inputs.values() if p.optional]
+            for index, port in enumerate(optional):
+                port.setPos(self.width - 30 - 40 * index, 0.0)
+            self._place_row(self.outputs, self.height)
+            return
+        self._place_row(list(self.inputs.values()), 0.0)
+        self._place_row(self.outputs, self.height)
+
+    def _place_row(self, ports, y) -> None:
+        count = len(ports)
+        for index, port in enumerate(ports):
+            port.setPos(self.width * (index + 1) / (count + 1), y)
 
     def set_state(self, state) -> None:
         """Analysis results: NodeState or None (not analysed)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from core.errors import NetStudioError
 from core.fileio import atomic_write_text
@@ -62,7 +62,20 @@ class DocumentsMixin:
         self._replace(doc, title_for_path(path), path)
         self.sigOpenedPath.emit(path)
 
+    def may_discard(self) -> bool:
+        """True when the current document may be replaced: it is saved, empty, or the user
+        agreed to lose its changes."""
+        if self.undo_stack.isClean() or self.doc.is_empty():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Discard the changes to {self.document_title}?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
     def _replace(self, doc, title, path, input_shape=None) -> None:
+        if not self.may_discard():
+            return
         note = prepare(doc, input_shape)
         self.undo_stack.clear()
         self.doc.load(list(doc.nodes.values()), doc.edges)

@@ -152,6 +152,20 @@ def test_fewer_concat_inputs_drop_an_edge_and_undo_brings_it_back(editor):
     assert editor.scene.node_items[concat].inputs["arg1"].connected
 
 
+def test_replacing_an_edited_document_asks_first(editor, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+    editor.new_from_template("lenet")
+    editor.set_attribute(node_named(editor, "conv1").id, "num_filter", "8")
+    answers = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.append(a[2]) or QMessageBox.StandardButton.Cancel)
+    editor.new_from_template("mlp")
+    assert answers == ["Discard the changes to LeNet (seed 001)?"]
+    assert node_named(editor, "conv1") is not None
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    editor.new_from_template("mlp")
+    assert node_named(editor, "conv1") is None and editor.undo_stack.isClean()
+
+
 def test_wheel_zooms_and_fit_shows_everything(editor):
     editor.new_from_template("resnet18_v1")
     viewport = editor.canvas.viewport()

@@ -307,9 +307,10 @@ class EditorView(DocumentsMixin, QWidget):
             self.status_line.setText("Empty network: drag layers from the palette, or start from a template.")
             return
         layers = sum(1 for n in self.doc.nodes.values() if not n.is_variable)
-        text = (f"{layers} layers  ·  {report.total_params:,} parameters  ·  "
-                f"{count_text(report.total_macs)} multiply-adds per sample")
         errors = report.errors
+        partial = "at least " if errors or any(s.blocked for s in report.nodes.values()) else ""
+        text = (f"{layers} layers  ·  {partial}{report.total_params:,} parameters  ·  "
+                f"{partial}{count_text(report.total_macs)} multiply-adds per sample")
         if errors:
             first = self.doc.nodes[next(iter(errors))].name
             text += f"  ·  ⚠ {len(errors)} error{'s' if len(errors) != 1 else ''} (first: {first})"

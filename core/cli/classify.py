@@ -26,7 +26,7 @@ def add_arguments(parser):
     parser.add_argument("--epoch", type=int, default=0, help="checkpoint epoch (default: %(default)s)")
     parser.add_argument("--top", type=int, default=5, metavar="K", help="predictions per picture")
     parser.add_argument("--ctx", default="cpu", choices=("cpu", "gpu"), help="device")
-    parser.add_argument("--batch-size", type=int, default=16, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=8, help=argparse.SUPPRESS)
     parser.add_argument("--csv", metavar="OUT", help="also write image,rank,index,label,probability rows")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 

@@ -24,7 +24,7 @@ Prediction = namedtuple("Prediction", ["index", "label", "probability"])
 
 class ImageClassifier:
     def __init__(self, symbol, arg_params, aux_params, labels=None, input_size=(3, 224, 224),
-                 preprocess=None, name="model", ctx=None, batch_size=16):
+                 preprocess=None, name="model", ctx=None, batch_size=8):
         self.symbol = symbol
         self.name = name
         self.input_size = tuple(int(v) for v in input_size)
@@ -84,8 +84,8 @@ class ImageClassifier:
     # ----- prediction ----------------------------------------------------------------
     def predict_proba(self, images):
         """(N, classes) probabilities for a batch of pictures."""
-        return np.concatenate([self._probs(batch) for batch in self._batches(_as_list(images))], axis=0) \
-            if _as_list(images) else np.zeros((0, len(self.labels)), np.float32)
+        parts = [self._probs(batch) for batch in self._batches(_as_list(images))]
+        return np.concatenate(parts, axis=0) if parts else np.zeros((0, len(self.labels)), np.float32)
 
     def predict_topk(self, images, k=5):
         """Top-k Predictions per picture (paths, arrays or PIL images). A picture that

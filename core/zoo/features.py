@@ -8,6 +8,7 @@ KeyError; by default it cuts just before the classifier (the last FullyConnected
 from __future__ import annotations
 
 import difflib
+import threading
 
 import numpy as np
 
@@ -74,7 +75,8 @@ def get_feature_symbol(model, top_layer=None):
 
 
 class Runner:
-    """A symbol bound for inference with fixed parameters; one executor per batch size."""
+    """A symbol bound for inference with fixed parameters; one executor per batch size.
+    Calls are serialised, so a GUI worker and a script may share one."""
 
     def __init__(self, symbol, arg_params, aux_params, ctx=None, data_name="data"):
         self.symbol = symbol
@@ -83,6 +85,7 @@ class Runner:
         self.arg_params = arg_params
         self.aux_params = aux_params
         self._executors = {}
+        self._lock = threading.Lock()
         inputs = {data_name} | {n for n in symbol.list_arguments() if n.endswith("_label")}
         missing = [n for n in symbol.list_arguments() if n not in inputs and n not in arg_params]
         missing += [n for n in symbol.list_auxiliary_states() if n not in aux_params]
@@ -104,10 +107,11 @@ class Runner:
     def __call__(self, batch):
         """First output of the network for a (N, C, H, W) float32 NumPy batch, as NumPy."""
         batch = np.ascontiguousarray(batch, dtype=np.float32)
-        executor = self._executor(tuple(batch.shape))
-        data = executor.arg_dict[self.data_name]
-        data._data[...] = data.xp.asarray(batch) if data.xp is not np else batch
-        return executor.forward(is_train=False)[0].asnumpy()
+        with self._lock:
+            executor = self._executor(tuple(batch.shape))
+            data = executor.arg_dict[self.data_name]
+            data._data[...] = data.xp.asarray(batch) if data.xp is not np else batch
+            return executor.forward(is_train=False)[0].asnumpy()
 
 
 def outputs_probabilities(symbol):

@@ -82,7 +82,7 @@ def _first_ctx(ctx):
     return ctx[0] if isinstance(ctx, (list, tuple)) else ctx
 
 
-def extract_features(model, X, top_layer=None, batch_size=32, ctx=None, cache=True, progress=None,
+def extract_features(model, X, top_layer=None, batch_size=8, ctx=None, cache=True, progress=None,
                      preprocess=None, input_size=None):
     """Features of X at ``top_layer`` (default: the layer feeding the classifier), one
     row per example. X: a class-per-folder path, a list of picture paths, an (N, C, H, W)
@@ -172,13 +172,15 @@ def new_head(feature_symbol, num_classes, name="finetune_fc"):
 
 def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_layer=None, batch_size=32,
              ctx=None, optimizer="sgd", momentum=0.9, wd=1e-4, eval_data=None, cache=True, progress=None,
-             callbacks=None, cancel=None, initializer=None, **optimizer_params):
+             callbacks=None, cancel=None, initializer=None, feature_batch_size=8, **optimizer_params):
     """Train ``symbol`` (the pretrained ``model``'s layers plus a new head) with the
     pretrained layers frozen; returns a FeedForward holding every parameter.
 
     ``symbol=None`` puts a new FullyConnected + SoftmaxOutput on ``top_layer``. X is a
     class-per-folder path (labels from folder names), picture paths or an (N, C, H, W)
-    array with labels ``y``, or a DataIter. ``eval_data``: the same kinds, or (X, y)."""
+    array with labels ``y``, or a DataIter. ``eval_data``: the same kinds, or (X, y).
+    ``batch_size`` is the head's; pictures go through the base ``feature_batch_size`` at a
+    time (big convolutional batches cost memory and gain nothing on a CPU)."""
     import core as mx
     base = _Base(model, ctx=ctx)
     X, y, classes = _examples(X, y)
@@ -186,11 +188,11 @@ def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_lay
         num_classes = len(classes) if classes else int(np.max(y)) + 1
         symbol = new_head(base.feature_symbol(top_layer), num_classes)
     cut, head = head_symbol(symbol, base.symbol)
-    features = extract_features(base, X, cut, batch_size, cache=cache, progress=progress)
+    features = extract_features(base, X, cut, feature_batch_size, cache=cache, progress=progress)
     evaluation = None
     if eval_data is not None:
         eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
-        evaluation = (extract_features(base, eval_x, cut, batch_size, cache=cache), eval_y)
+        evaluation = (extract_features(base, eval_x, cut, feature_batch_size, cache=cache), eval_y)
     logging.info("fine-tuning %s on %d examples' features from layer %r", base.name, len(features), cut)
     trained = mx.model.FeedForward.create(
         head, features, np.asarray(y, np.float32), ctx=base.ctx, num_epoch=num_epoch,

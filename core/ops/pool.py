@@ -57,6 +57,9 @@ class Pooling(WindowedOp):
             raise self.error("kernel is required unless global_pool=True", GraphError)
         if self.kernel:
             self._check_window([("stride", 1), ("pad", 0)])
+        elif self.layout not in ("None", *CHANNELS_FIRST.values()):
+            raise self.error(f"layout={self.layout} is not supported: Net Studio computes "
+                             f"channels first (NCW, NCHW, NCDHW)", GraphError)
         if self.pool_type == "lp" and not self.p_value:
             raise self.error("pool_type='lp' needs p_value (1, 2, ...)", GraphError)
         if self.pooling_convention == "same" and not self.global_pool:

@@ -7,8 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import core as mx
-from core.errors import GraphError, ShapeError
 from core.ops import OPS
 from core.ops import _columns as columns
 from core.testing import check_op_grad

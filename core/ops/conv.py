@@ -17,6 +17,7 @@ import math
 
 from ..errors import GraphError
 from ._columns import ColumnPlan
+from ._depthwise import depthwise_forward
 from ._window import conv_out_size
 from .attrs import Param
 from .base import Op
@@ -25,6 +26,8 @@ from .registry import register_op
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 LAYOUTS = ("None", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
 CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
+#: depthwise inference skips im2col when the columns would take more than this
+DIRECT_DEPTHWISE_BYTES = 32 << 20
 
 
 def conv_params(no_bias_default, workspace_default):
@@ -141,8 +144,23 @@ class Convolution(WindowedOp):
         """(N, C, ...) -> (N, groups, C/groups·..., last axis)"""
         return array.reshape(array.shape[0], self.num_group, -1, array.shape[-1])
 
+    def _direct_depthwise(self, x_shape, out_spatial, itemsize):
+        """Inference on depthwise layers whose columns would be big: skip im2col."""
+        if self.num_group != x_shape[1] or self.num_group == 1:
+            return False
+        cols = math.prod(x_shape[:2]) * math.prod(self.kernel) * math.prod(out_spatial)
+        return cols * itemsize > DIRECT_DEPTHWISE_BYTES
+
     def forward(self, xp, inputs, aux, is_train):
         x, weight = inputs[0], inputs[1]
+        if not is_train:
+            out_spatial = self._out_spatial(x.shape[2:])
+            if self._direct_depthwise(x.shape, out_spatial, x.dtype.itemsize):
+                out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
+                                        self.pad, out_spatial)
+                if not self.no_bias:
+                    out += inputs[2].reshape((1, -1) + (1,) * len(out_spatial))
+                return [out], None
         plan = self._plan(x.shape)
         cols = self._grouped(plan.columns(xp, x))
         w = weight.reshape(self.num_group, self.num_filter // self.num_group, -1)

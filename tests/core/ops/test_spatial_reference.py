@@ -9,6 +9,7 @@ import pytest
 
 from core.ops import OPS
 from core.ops import _columns as columns
+from core.ops import conv as conv_module
 from core.testing import check_op_grad
 
 from . import naive_spatial as naive
@@ -63,6 +64,22 @@ def test_convolution_gradients_on_every_column_path(attrs, column_path):
     shapes = [(2, 4, 5, 4), (attrs["num_filter"], 4 // groups, *attrs["kernel"])]
     op = OPS.get("Convolution")(node_name="c", **attrs)
     check_op_grad(op, shapes + ([] if attrs.get("no_bias") else [(attrs["num_filter"],)]))
+
+
+@pytest.mark.parametrize("stride,multiplier,dilate", [((1, 1), 1, (1, 1)), ((2, 2), 2, (1, 1)),
+                                                     ((1, 2), 1, (2, 1))], ids=str)
+def test_depthwise_inference_without_columns_matches_direct_loops(stride, multiplier, dilate,
+                                                                   monkeypatch):
+    monkeypatch.setattr(conv_module, "DIRECT_DEPTHWISE_BYTES", 0)  # always the direct path
+    x = RNG.standard_normal((2, 4, 6, 5)).astype(np.float32)
+    w = RNG.standard_normal((4 * multiplier, 1, 3, 3)).astype(np.float32)
+    b = RNG.standard_normal(4 * multiplier).astype(np.float32)
+    attrs = dict(kernel=(3, 3), stride=stride, dilate=dilate, pad=(1, 1), num_group=4,
+                 num_filter=4 * multiplier)
+    _, (out,), saved = run("Convolution", [x, w, b], is_train=False, **attrs)
+    assert saved is None and out.dtype == np.float32
+    expected = naive.conv2d(x, w, b, stride, (1, 1), dilate, 4)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
 
 
 def test_convolution_1d_is_2d_with_unit_height(column_path):

@@ -36,7 +36,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def bundled_subset_dir():
-    return REPO_ROOT / "resources" / "datasets" / "fashion-mnist-subset"
+    """The subset shipped in ``resources/`` (a packaged app's copy when frozen)."""
+    from ..resources import find_resource
+    return find_resource("datasets", "fashion-mnist-subset")
 
 
 def user_cache_dir():

@@ -9,7 +9,6 @@ adding a model is adding an entry there.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,12 +19,11 @@ REGISTRY_FILE = "zoo/models.json"
 
 
 def resources_dir():
-    """The folder holding class lists and the registry: ``$NETSTUDIO_RESOURCES``, the
-    source tree's ``resources/``, or ``<prefix>/share/netstudio/resources`` when installed."""
-    candidates = [os.environ.get("NETSTUDIO_RESOURCES"),
-                  Path(__file__).resolve().parents[2] / "resources"]
-    import sys
-    candidates.append(Path(sys.prefix) / "share" / "netstudio" / "resources")
+    """The folder holding class lists and the registry: ``$NETSTUDIO_RESOURCES``, a packaged
+    app's bundle, the source tree's ``resources/``, or ``<prefix>/share/netstudio/resources``
+    (the order is core/resources.py's)."""
+    from ..resources import resources_candidates
+    candidates = resources_candidates()
     for candidate in candidates:
         if candidate and (Path(candidate) / REGISTRY_FILE).is_file():
             return Path(candidate)

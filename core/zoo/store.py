@@ -45,12 +45,26 @@ def _check_name(name):
 
 
 def model_path(name):
-    return models_root() / _check_name(name)
+    """A packaged app's bundled copy of ``name`` if whole (read-only), else its cache folder."""
+    bundled = bundled_model_path(name)
+    return bundled if bundled is not None else models_root() / _check_name(name)
+
+
+def bundled_model_path(name):
+    from ..resources import bundled_models_dir
+    root = bundled_models_dir()
+    if root is None:
+        return None
+    folder = root / _check_name(name)
+    return folder if _read_record(folder) is not None else None
 
 
 def read_marker(name):
     """The install record of ``name`` if it is wholly installed, else None."""
-    folder = model_path(name)
+    return _read_record(model_path(name))
+
+
+def _read_record(folder):
     try:
         record = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
@@ -87,7 +101,7 @@ def install(name, build, record=None):
     Two processes installing the same model at once both succeed; the second to
     finish keeps the first one's files.
     """
-    target = model_path(name)
+    target = models_root() / _check_name(name)
     root = target.parent
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=root))
@@ -106,13 +120,13 @@ def install(name, build, record=None):
 
 def _swap_into_place(staging, target):
     if target.exists():
-        if is_installed(target.name):
+        if _read_record(target) is not None:
             return  # someone else finished first; theirs is whole, keep it
         _remove_tree(target)
     try:
         os.replace(staging, target)
     except OSError:
-        if not is_installed(target.name):
+        if _read_record(target) is None:
             raise
 
 
@@ -127,8 +141,9 @@ def _remove_tree(folder):
 
 
 def remove(name):
-    """Delete an installed (or half-installed) model; True if there was anything."""
-    target = model_path(name)
+    """Delete an installed (or half-installed) model from the cache; True if there was
+    anything. A packaged app's bundled copy is never touched."""
+    target = models_root() / _check_name(name)
     existed = target.exists()
     if existed:
         _remove_tree(target)

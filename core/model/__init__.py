@@ -9,4 +9,10 @@ def __getattr__(name):
     if name == "FeedForward":
         from .feedforward import FeedForward
         return FeedForward
+    if name in ("extract_features", "finetune"):
+        from ..zoo import transfer
+        return getattr(transfer, name)
+    if name == "get_feature_symbol":
+        from ..zoo.features import get_feature_symbol
+        return get_feature_symbol
     raise AttributeError(f"module 'core.model' has no attribute {name!r}")

@@ -30,9 +30,11 @@ def make(op_name, args, kwargs, name=None, attr=None):
         inputs.append(arg)
     for arg_name in arg_names[len(inputs):]:
         inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
+    aux_inputs = [symbols.pop(aux, None) or Variable(f"{node_name}_{aux}")
+                  for aux in op.list_auxiliary_states()]
     if symbols:
         raise GraphError(f"node {node_name!r} ({cls.name}): unknown input(s) {sorted(symbols)}; "
-                         f"{cls.name} takes {arg_names}")
+                         f"{cls.name} takes {arg_names + op.list_auxiliary_states()}")
     if len(inputs) > len(arg_names):
         raise GraphError(f"node {node_name!r} ({cls.name}): {len(inputs)} inputs given, "
                          f"it takes {len(arg_names)}: {arg_names}")
@@ -42,8 +44,7 @@ def make(op_name, args, kwargs, name=None, attr=None):
             raise GraphError(f"node {node_name!r} ({cls.name}): an input is a group of "
                              f"{len(sym._outputs)} outputs; pick one with sym[i]")
         entries.append(sym._outputs[0])
-    for aux_name in op.list_auxiliary_states():
-        entries.append(Variable(f"{node_name}_{aux_name}")._outputs[0])
+    entries += [sym._outputs[0] for sym in aux_inputs]
     node = Node(op, node_name, AttrScope.current().get(attr), entries)
     return Symbol([(node, i) for i in range(len(op.list_outputs()))])
 

@@ -1,0 +1,153 @@
+"""The Classify view on the real engine: drops, folders, bad files, paste, export, cancel."""
+import csv
+import shutil
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from app.classify.results_model import CANCELLED, DONE, ERROR, QUEUED
+
+from .conftest import MODEL_TIMEOUT_MS, SAMPLES, copy_samples, drop_urls, screenshot
+
+
+def classify_view(window):
+    return window.show_view("classify")
+
+
+def drop_and_wait(qtbot, view, paths, timeout=MODEL_TIMEOUT_MS):
+    with qtbot.waitSignal(view.sigIdle, timeout=timeout):
+        drop_urls(view, paths)
+
+
+def by_name(view):
+    return {item.name: item for item in view.results.items()}
+
+
+def test_dropping_coffee_shows_espresso_first(main_window, qtbot):
+    view = classify_view(main_window)
+    screenshot(main_window, "classify_empty")
+    drop_and_wait(qtbot, view, [SAMPLES / "coffee.png"])
+    [item] = view.results.items()
+    assert item.state == DONE, item.error
+    index, label, probability = item.predictions[0]
+    assert label == "espresso" and probability > 0.5
+    assert len(item.predictions) == 5
+    assert all(not p[1].startswith("n0") for p in item.predictions), "labels must be readable, not WNIDs"
+    assert view.detail.bars[0].label == "espresso"
+    assert "efficientnet-lite0" in main_window.model_label.text()
+    screenshot(main_window, "classify_coffee")
+
+
+def test_dropping_a_folder_classifies_every_image_in_it(main_window, qtbot, tmp_path):
+    folder = tmp_path / "photos"
+    copy_samples(folder / "more", names=("rocket.jpg",))
+    copy_samples(folder, names=("chelsea.png", "coffee.png"))
+    (folder / "README.txt").write_text("not a photo; a folder drop skips it")
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [folder])
+    items = by_name(view)
+    assert sorted(items) == ["chelsea.png", "coffee.png", "rocket.jpg"]
+    assert all(item.state == DONE for item in items.values())
+    assert items["coffee.png"].top_label == "espresso"
+    cat_words = ("cat", "tabby", "lynx")
+    assert any(w in items["chelsea.png"].top_label.lower() for w in cat_words), items["chelsea.png"].predictions
+    screenshot(main_window, "classify_folder")
+
+
+def test_bad_files_show_inline_errors_and_the_rest_is_classified(main_window, qtbot, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("shopping list: coffee beans, milk\n")
+    corrupt = tmp_path / "corrupt.jpg"
+    corrupt.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)   # JPEG magic, then garbage
+    huge = tmp_path / "huge.png"
+    Image.new("1", (20_000, 20_000)).save(huge)                     # 400 megapixels, tiny file
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [text, SAMPLES / "coffee.png", corrupt, huge])
+    items = by_name(view)
+    assert items["coffee.png"].state == DONE and items["coffee.png"].top_label == "espresso"
+    for name in ("notes.txt", "corrupt.jpg", "huge.png"):
+        assert items[name].state == ERROR, f"{name} should fail, got {items[name].predictions}"
+        assert items[name].error and "Traceback" not in items[name].error
+        assert name in items[name].error, f"the message should name the file: {items[name].error}"
+    view.list.setCurrentIndex(view.results.index(view.results.row_of(items["notes.txt"].item_id)))
+    assert view.detail.error.isVisible() and view.detail.error.text() == items["notes.txt"].error
+    screenshot(main_window, "classify_errors")
+
+
+def test_paste_an_image_from_the_clipboard(main_window, qtbot):
+    view = classify_view(main_window)
+    QApplication.clipboard().setImage(QImage(str(SAMPLES / "coffee.png")))
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        main_window.paste()          # Edit > Paste routes to the current view
+    [item] = view.results.items()
+    assert item.state == DONE and item.top_label == "espresso"
+
+
+def test_export_csv(main_window, qtbot, tmp_path):
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [SAMPLES / "coffee.png", tmp_path])   # an empty folder adds nothing
+    out = tmp_path / "results.csv"
+    view.export_csv(out)
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 1 and rows[0]["label_1"] == "espresso"
+    assert float(rows[0]["probability_1"]) > 0.5 and rows[0]["status"] == DONE
+
+
+def test_cancel_stops_between_images(main_window, qtbot, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        shutil.copy(SAMPLES / "rocket.jpg", folder / f"rocket_{i:02d}.jpg")
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [SAMPLES / "coffee.png"])     # model loaded
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        drop_urls(view, [folder])
+        qtbot.waitUntil(lambda: view.results.count(DONE) >= 2, timeout=MODEL_TIMEOUT_MS)
+        assert view.cancel_button.isVisible() and view.progress.isVisible()
+        screenshot(main_window, "classify_progress")
+        view.cancel_button.click()
+    assert view.results.count(QUEUED) == 0
+    assert view.results.count(CANCELLED) > 0
+    assert not view.cancel_button.isVisible()
+    screenshot(main_window, "classify_cancelled")
+
+
+def test_a_model_that_cannot_load_is_an_inline_message(main_window, qtbot, tmp_path):
+    view = classify_view(main_window)
+    with qtbot.waitSignal(view.jobs.sigModelError, timeout=MODEL_TIMEOUT_MS):
+        view.use_model({"name": "missing", "prefix": str(tmp_path / "missing"), "epoch": 3})
+    assert "Could not load" in view.model_state.text()
+    drop_and_wait(qtbot, view, [SAMPLES / "coffee.png"])
+    [item] = view.results.items()
+    assert item.state == ERROR and item.error.startswith("Not classified")
+    assert "not loaded" in main_window.model_label.text()
+
+
+@pytest.mark.slow
+def test_gui_thread_stays_responsive_while_classifying_200_images(main_window, qtbot, tmp_path):
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    folder = tmp_path / "two_hundred"
+    folder.mkdir()
+    sources = [np.asarray(Image.open(SAMPLES / n).convert("RGB")) for n in sorted(p.name for p in SAMPLES.iterdir())]
+    for i in range(200):
+        pixels = sources[i % len(sources)]
+        Image.fromarray(np.ascontiguousarray(pixels[:, ::-1] if i % 2 else pixels)).save(folder / f"img_{i:03d}.jpg")
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [SAMPLES / "coffee.png"])     # model loaded before timing
+    gaps, clock = [], QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: (gaps.append(clock.restart())))
+    clock.start()
+    timer.start()
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS * 3):
+        drop_urls(view, [folder])
+    timer.stop()
+    worst = max(gaps[1:]) if len(gaps) > 1 else None
+    print(f"\nGUI latency while classifying 200 images: max timer gap {worst} ms "
+          f"(timer 10 ms, {len(gaps)} ticks, median {sorted(gaps)[len(gaps) // 2]} ms)")
+    assert view.results.count(DONE) == 201
+    screenshot(main_window, "classify_200")

@@ -72,6 +72,8 @@ def run(args):
         failed += "error" in row
         rows.append(row)
         if "error" in row:
+            if bar is not None:
+                bar.clear()
             print(f"netstudio classify: {row['error']}", file=sys.stderr)
         elif not args.json:
             _print_text(row, bar)
@@ -98,7 +100,7 @@ def _print_text(row, bar):
     lines = [row["image"]]
     lines += [f"  {p['probability']:.4f}  {p['label']}" for p in row["top"]]
     if bar is not None:
-        sys.stderr.write("\r")
+        bar.clear()
     print("\n".join(lines), flush=True)
 
 

@@ -36,6 +36,12 @@ class ProgressBar:
         self.stream.write(text)
         self.stream.flush()
 
+    def clear(self):
+        """Blank the bar's line so other output starts clean; the next update redraws it."""
+        self.stream.write("\r" + " " * (self.width + len(self.label) + 40) + "\r")
+        self.stream.flush()
+        self._last = 0.0
+
     def close(self):
         self.stream.write("\n")
         self.stream.flush()

@@ -41,9 +41,10 @@ def make_main_window(qapp, qtbot, isolated_settings):
     assert not leaked, f"an earlier test left windows open: {leaked}"
     made = []
 
-    def make(settings=isolated_settings):
+    def make(settings=isolated_settings, size=(1280, 820)):
         window = MainWindow(settings=settings)
-        window.resize(1280, 820)
+        if size:
+            window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
         made.append(window)

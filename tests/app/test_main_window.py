@@ -37,7 +37,7 @@ def test_geometry_view_and_device_are_remembered(make_main_window, isolated_sett
     first.resize(1100, 700)
     first.show_view("zoo")
     first.close()
-    second = make_main_window(isolated_settings)
+    second = make_main_window(isolated_settings, size=None)
     assert second.current_key() == "zoo"
     assert (second.width(), second.height()) == (1100, 700)
     assert isolated_settings.value("device") == "cpu"

@@ -1,0 +1,4 @@
+"""The Classify view: drop photos, read the top-5 answers."""
+from .view import ClassifyView
+
+__all__ = ["ClassifyView"]

@@ -1,0 +1,111 @@
+"""Pick the classifier: installed zoo models, then the user's own trained checkpoints.
+
+The offline EfficientNet-Lite0 is always offered (it is converted on first use).
+"Add trained model…" browses for a ``prefix-symbol.json`` and takes its newest epoch.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox
+
+from ..model_spec import (DEFAULT_MODEL, DEFAULT_ZOO_MODEL, ModelSpec, checkpoint_from_symbol_file,
+                          remember_trained_model, trained_models)
+
+log = logging.getLogger(__name__)
+SPEC_ROLE = Qt.ItemDataRole.UserRole + 1
+ADD_TRAINED = "add-trained"
+
+
+def installed_zoo_classifiers() -> list[tuple[str, str]]:
+    """(name, dataset) of installed zoo classifiers; the offline default comes first."""
+    found = [(DEFAULT_ZOO_MODEL, "ImageNet")]
+    try:
+        from core.zoo import list_models
+        for info in list_models():
+            task = str(getattr(info, "task", "")).lower()
+            if info.name == DEFAULT_ZOO_MODEL:
+                found[0] = (info.name, str(info.dataset))
+            elif info.installed and ("classif" in task or not task):
+                found.append((info.name, str(info.dataset)))
+    except Exception:  # noqa: BLE001 - the registry missing must not stop the app opening
+        log.warning("could not list zoo models", exc_info=True)
+    return found
+
+
+class ModelSelector(QComboBox):
+    sigModelChosen = Signal(object)   # ModelSpec
+
+    def __init__(self, settings: QSettings, parent=None):
+        super().__init__(parent)
+        self._settings = settings
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setMinimumContentsLength(22)
+        self.setToolTip("The model that classifies dropped images")
+        self.refresh(DEFAULT_MODEL)
+        self.activated.connect(self._on_activated)
+
+    def refresh(self, select: ModelSpec | None = None) -> None:
+        select = select or self.current_spec()
+        self.blockSignals(True)
+        self.clear()
+        for name, dataset in installed_zoo_classifiers():
+            self.addItem(f"{name} · {dataset}")
+            self.setItemData(self.count() - 1, ModelSpec.zoo(name), SPEC_ROLE)
+        trained = trained_models(self._settings)
+        if select and select.kind == "checkpoint" and select not in trained:
+            trained.insert(0, select)
+        if trained:
+            self.insertSeparator(self.count())
+            for spec in trained:
+                self.addItem(f"{spec.name} · epoch {spec.epoch}")
+                self.setItemData(self.count() - 1, spec, SPEC_ROLE)
+                self.setItemData(self.count() - 1, spec.prefix, Qt.ItemDataRole.ToolTipRole)
+        self.insertSeparator(self.count())
+        self.addItem("Add trained model…")
+        self.setItemData(self.count() - 1, ADD_TRAINED, SPEC_ROLE)
+        self.blockSignals(False)
+        self.select(select or DEFAULT_MODEL)
+
+    def current_spec(self) -> ModelSpec | None:
+        data = self.currentData(SPEC_ROLE) if self.count() else None
+        return data if isinstance(data, ModelSpec) else None
+
+    def select(self, spec: ModelSpec) -> None:
+        for row in range(self.count()):
+            if self.itemData(row, SPEC_ROLE) == spec:
+                self.setCurrentIndex(row)
+                self._last = row
+                return
+        self.setCurrentIndex(0)
+        self._last = 0
+
+    def add_trained(self, spec: ModelSpec) -> None:
+        remember_trained_model(self._settings, spec)
+        self.refresh(spec)
+
+    def _on_activated(self, row: int) -> None:
+        data = self.itemData(row, SPEC_ROLE)
+        if data == ADD_TRAINED:
+            self.setCurrentIndex(self._last)   # keep showing the model in use while browsing
+            spec = self._browse_checkpoint()
+            if spec is None:
+                return
+            self.add_trained(spec)
+            data = spec
+        self._last = self.currentIndex()
+        if isinstance(data, ModelSpec):
+            self.sigModelChosen.emit(data)
+
+    def _browse_checkpoint(self) -> ModelSpec | None:
+        path, _ = QFileDialog.getOpenFileName(self, "Add a trained model", "",
+                                              "MXNet symbol (*-symbol.json);;All files (*)")
+        if not path:
+            return None
+        spec = checkpoint_from_symbol_file(path)
+        if spec is None:
+            QMessageBox.warning(self, "Not a checkpoint",
+                                f"{path}\n\nExpected a file named PREFIX-symbol.json with at least "
+                                "one PREFIX-NNNN.params next to it.")
+        return spec

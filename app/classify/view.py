@@ -1,0 +1,360 @@
+"""The Classify view: drop photos anywhere on it, read the top-5 answers.
+
+Drops, Open…, Paste and the sample button all end in ``classify_paths`` or
+``classify_pixels``; the work runs on ``ClassifyJobs``' worker thread and the list fills
+in as results arrive.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QListView,
+                               QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter,
+                               QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+
+from ..model_spec import DEFAULT_MODEL, ModelSpec
+from ..resources import IMAGE_SUFFIXES, sample_images
+from ..settings import open_settings
+from ..widgets.device_selector import context_from_key
+from ..widgets.thumbnail import array_from_qimage
+from ..workers import ImageRequest
+from .delegate import ResultDelegate
+from .detail import DetailPanel
+from .drop import expand_paths, paths_from_mime
+from .export import write_results_csv
+from .jobs import ClassifyJobs
+from .model_selector import ModelSelector
+from .results_model import DONE, ERROR, ITEM_ROLE, ClassifyItem, ResultsModel
+from .widgets import DropOverlay, EmptyState
+
+IMAGE_FILTER = "Images ({});;All files (*)".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
+
+
+class ClassifyView(QWidget):
+    sigStatus = Signal(str)         # a transient message for the status bar
+    sigModelStatus = Signal(str)    # the model in use, for the status bar
+    sigOpenedPath = Signal(str)     # for File > Recent
+    sigIdle = Signal()              # every dropped item has its answer (or error)
+
+    title = "Classify"
+
+    def __init__(self, settings: QSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.settings = settings if settings is not None else open_settings()
+        self.setAcceptDrops(True)
+        self._next_id = 0
+        self.results = ResultsModel(self)
+        self.jobs = ClassifyJobs(self)
+        self._build()
+        self._connect()
+        saved = ModelSpec.from_json(self.settings.value("classify/model", "")) or DEFAULT_MODEL
+        self.selector.refresh(saved)
+        self.jobs.spec = self.selector.current_spec() or DEFAULT_MODEL
+
+    # ---- layout ----
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 16)
+        outer.setSpacing(12)
+        outer.addLayout(self._header())
+        outer.addLayout(self._model_row())
+        self.pages = QStackedWidget(self)
+        self.empty = EmptyState(self)
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self._results_page())
+        outer.addWidget(self.pages, 1)
+        outer.addLayout(self._footer())
+        self.overlay = DropOverlay(self)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancel)
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        title = QLabel("Classify")
+        title.setObjectName("ViewTitle")
+        subtitle = QLabel("Drop photos anywhere on this page to see what the model recognises.")
+        subtitle.setObjectName("ViewSubtitle")
+        titles.addWidget(title)
+        titles.addWidget(subtitle)
+        row.addLayout(titles, 1)
+        self.open_button = QToolButton(self)
+        self.open_button.setText("Open…")
+        self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu = QMenu(self.open_button)
+        menu.addAction("Images…", self.open_dialog)
+        menu.addAction("Folder…", self.open_folder_dialog)
+        self.open_button.setMenu(menu)
+        self.open_button.clicked.connect(self.open_dialog)
+        self.paste_button = QPushButton("Paste")
+        self.export_button = QPushButton("Export CSV…")
+        self.clear_button = QPushButton("Clear")
+        for button in (self.open_button, self.paste_button, self.export_button, self.clear_button):
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    def _model_row(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        label = QLabel("Model")
+        label.setObjectName("ViewSubtitle")
+        self.selector = ModelSelector(self.settings, self)
+        self.model_state = QLabel("")
+        self.model_state.setObjectName("ViewSubtitle")
+        row.addWidget(label)
+        row.addWidget(self.selector)
+        row.addWidget(self.model_state, 1)
+        return row
+
+    def _results_page(self) -> QWidget:
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.list = QListView(splitter)
+        self.list.setObjectName("ResultsList")
+        self.list.setModel(self.results)
+        self.list.setItemDelegate(ResultDelegate(self.list))
+        self.list.setUniformItemSizes(True)
+        self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.list.setMouseTracking(True)
+        self.list.setAcceptDrops(False)
+        self.list.viewport().setAcceptDrops(False)
+        self.detail = DetailPanel(splitter)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([560, 380])
+        splitter.setChildrenCollapsible(False)
+        return splitter
+
+    def _footer(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        self.summary = QLabel("No images yet.")
+        self.summary.setObjectName("ViewSubtitle")
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(260)
+        self.cancel_button = QPushButton("Cancel")
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
+        self._set_busy(False)
+        return row
+
+    def _connect(self) -> None:
+        self.paste_button.clicked.connect(self.paste)
+        self.export_button.clicked.connect(self.save_document)
+        self.clear_button.clicked.connect(self.clear)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.empty.sigTrySamples.connect(lambda: self.classify_paths(sample_images()))
+        self.selector.sigModelChosen.connect(self.use_model)
+        self.list.selectionModel().currentChanged.connect(self._show_current)
+        self.results.dataChanged.connect(self._refresh_detail)
+        self.jobs.sigResult.connect(self._on_result)
+        self.jobs.sigSettled.connect(self._on_settled)
+        self.jobs.sigProgress.connect(self._on_progress)
+        self.jobs.sigIdle.connect(self._on_idle)
+        self.jobs.sigModelLoading.connect(self._on_model_loading)
+        self.jobs.sigModelReady.connect(self._on_model_ready)
+        self.jobs.sigModelError.connect(self._on_model_error)
+
+    # ---- what people do ----
+    def classify_paths(self, paths) -> int:
+        """Queue files and folders; returns how many images were queued."""
+        files = expand_paths(paths)
+        if not files:
+            self.sigStatus.emit("No image files found there.")
+            return 0
+        items, requests = [], []
+        for path in files:
+            item_id = self._new_id()
+            items.append(ClassifyItem(item_id, path.name, str(path)))
+            requests.append(ImageRequest(item_id, path.name, path=str(path)))
+        self._enqueue(items, requests)
+        return len(items)
+
+    def classify_pixels(self, pixels, name: str = "Pasted image") -> None:
+        item_id = self._new_id()
+        self._enqueue([ClassifyItem(item_id, name, name)], [ImageRequest(item_id, name, pixels=pixels)])
+
+    def open_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", IMAGE_FILTER)
+        self.open_paths(paths)
+
+    def open_folder_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Classify every image in a folder")
+        if folder:
+            self.open_paths([folder])
+
+    def open_paths(self, paths) -> None:
+        if self.classify_paths(paths):
+            for path in paths:
+                self.sigOpenedPath.emit(str(path))
+
+    def accepts_path(self, path) -> bool:
+        path = Path(path)
+        return path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES
+
+    def paste(self) -> None:
+        mime = QApplication.clipboard().mimeData()
+        if mime is not None and paths_from_mime(mime):
+            self.classify_paths(paths_from_mime(mime))
+        elif mime is not None and mime.hasImage():
+            self.classify_pixels(array_from_qimage(mime.imageData()))
+        else:
+            self.sigStatus.emit("The clipboard holds no image or image file.")
+
+    def save_document(self) -> None:
+        """File > Save… here means: export the results as CSV."""
+        if not self.results.rowCount():
+            self.sigStatus.emit("Nothing to export yet: drop some images first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export results", "classification.csv",
+                                              "CSV files (*.csv)")
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path) -> None:
+        try:
+            write_results_csv(path, self.results.items())
+        except OSError as error:
+            QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error.strerror}")
+            return
+        self.sigStatus.emit(f"Exported {self.results.rowCount()} results to {path}")
+
+    def clear(self) -> None:
+        self.jobs.cancel()
+        self.results.clear()
+        self.detail.show_item(None)
+        self.pages.setCurrentIndex(0)
+        self._update_summary()
+
+    def cancel(self) -> None:
+        if self.jobs.busy():
+            self.jobs.cancel()
+            self.sigStatus.emit("Cancelling…")
+
+    def use_model(self, model) -> None:
+        """A ModelSpec, a zoo name, or {"name", "prefix", "epoch"} from the Train view."""
+        spec = self._spec_from(model)
+        if spec.kind == "checkpoint":
+            self.selector.add_trained(spec)
+        else:
+            self.selector.select(spec)
+        self.settings.setValue("classify/model", spec.to_json())
+        self.jobs.set_model(spec)
+
+    def set_device(self, key: str) -> None:
+        self.jobs.set_device(context_from_key(key))
+
+    def busy(self) -> bool:
+        return self.jobs.busy()
+
+    def shutdown(self) -> None:
+        self.jobs.shutdown()
+
+    # ---- drag and drop anywhere on the view ----
+    def dragEnterEvent(self, event) -> None:
+        if paths_from_mime(event.mimeData()) or event.mimeData().hasImage():
+            event.acceptProposedAction()
+            self.overlay.setGeometry(self.rect())
+            self.overlay.raise_()
+            self.overlay.show()
+
+    def dragMoveEvent(self, event) -> None:
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self.overlay.hide()
+
+    def dropEvent(self, event) -> None:
+        self.overlay.hide()
+        mime = event.mimeData()
+        paths = paths_from_mime(mime)
+        if paths:
+            self.classify_paths(paths)
+        elif mime.hasImage():
+            self.classify_pixels(array_from_qimage(mime.imageData()), "Dropped image")
+        event.acceptProposedAction()
+
+    # ---- internals ----
+    @staticmethod
+    def _spec_from(model) -> ModelSpec:
+        if isinstance(model, ModelSpec):
+            return model
+        if isinstance(model, dict):
+            return ModelSpec.checkpoint(model["name"], model["prefix"], model["epoch"])
+        return ModelSpec.zoo(str(model))
+
+    def _new_id(self) -> int:
+        self._next_id += 1
+        return self._next_id
+
+    def _enqueue(self, items, requests) -> None:
+        self.results.add(items)
+        self.pages.setCurrentIndex(1)
+        if not self.list.currentIndex().isValid():
+            self.list.setCurrentIndex(self.results.index(self.results.row_of(items[0].item_id)))
+        self.jobs.classify(requests)
+        self._set_busy(True)
+
+    def _on_result(self, result, model_title: str) -> None:
+        self.results.apply(result, model_title)
+
+    def _on_settled(self, item_ids, state: str, message) -> None:
+        self.results.settle(item_ids, state, message)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.summary.setText(f"Classifying {min(done + 1, total)} of {total}…")
+
+    def _on_idle(self) -> None:
+        self._set_busy(False)
+        self._update_summary()
+        self.sigIdle.emit()
+
+    def _on_model_loading(self, message: str) -> None:
+        self.model_state.setText(message)
+        self.sigModelStatus.emit(f"{self.jobs.spec.title} (loading…)")
+
+    def _on_model_ready(self, info: dict) -> None:
+        self.model_state.setText(f"Ready on {info['device']} · {info['classes']} classes")
+        self.sigModelStatus.emit(info["model"])
+
+    def _on_model_error(self, message: str) -> None:
+        self.model_state.setText(f"Could not load the model: {message}")
+        self.model_state.setToolTip(message)
+        self.sigModelStatus.emit(f"{self.jobs.spec.title} (not loaded)")
+        self.sigStatus.emit(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+
+    def _update_summary(self) -> None:
+        total = self.results.rowCount()
+        if not total:
+            self.summary.setText("No images yet.")
+            return
+        done, errors = self.results.count(DONE), self.results.count(ERROR)
+        parts = [f"{total} image{'s' if total != 1 else ''}", f"{done} classified"]
+        if errors:
+            parts.append(f"{errors} could not be read")
+        if total - done - errors:
+            parts.append(f"{total - done - errors} cancelled")
+        self.summary.setText(" · ".join(parts))
+
+    def _show_current(self, current, _previous=None) -> None:
+        self.detail.show_item(current.data(ITEM_ROLE) if current.isValid() else None)
+
+    def _refresh_detail(self, top_left, _bottom_right=None, _roles=None) -> None:
+        if top_left == self.list.currentIndex():
+            self._show_current(top_left)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())

@@ -1,0 +1,207 @@
+"""The Zoo view: the registry's models, downloads with progress and Cancel, Remove, and
+hand-offs to the editor and to Classify (signals the main window routes)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+                               QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+
+from ..widgets.probability_bar import paint_probability_bar
+from ..workers import DownloadWorker, WorkerThread
+from .table_model import ACTIVITY_ROLE, STATUS_COLUMN, Activity, ZooTableModel
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """The Status cell: a thin progress bar under the text while downloading."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        activity = index.data(ACTIVITY_ROLE)
+        if activity is None or activity.state != "downloading":
+            return
+        rect = QRectF(option.rect).adjusted(8, 0, -8, -4)
+        bar = QRectF(rect.left(), rect.bottom() - 4, rect.width(), 4)
+        paint_probability_bar(painter, bar, activity.fraction, strong=True)
+
+
+class ZooView(QWidget):
+    sigStatus = Signal(str)
+    sigUseInClassify = Signal(object)   # zoo model name
+    sigOpenInEditor = Signal(object)    # zoo model name
+
+    title = "Zoo"
+
+    def __init__(self, settings=None, parent=None):
+        super().__init__(parent)
+        self.table_model = ZooTableModel(self)
+        self._thread = WorkerThread("zoo-downloads", self)
+        self._downloads: dict[str, DownloadWorker] = {}
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 16)
+        outer.setSpacing(12)
+        title = QLabel("Model Zoo")
+        title.setObjectName("ViewTitle")
+        subtitle = QLabel("Pretrained networks: download them once, then classify with them "
+                          "or open them in the editor.")
+        subtitle.setObjectName("ViewSubtitle")
+        outer.addWidget(title)
+        outer.addWidget(subtitle)
+        outer.addLayout(self._buttons())
+        self.error = QLabel()
+        self.error.setObjectName("ErrorBanner")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        outer.addWidget(self.error)
+        self.table = QTableView(self)
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 20)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(False)
+        self.table.setItemDelegateForColumn(STATUS_COLUMN, StatusDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        outer.addWidget(self.table, 1)
+        self.description = QLabel("Select a model to read about it.")
+        self.description.setObjectName("ViewSubtitle")
+        self.description.setWordWrap(True)
+        outer.addWidget(self.description)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _index: self.use_in_classify())
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.download_button = QPushButton("Download")
+        self.download_button.setProperty("primary", True)
+        self.cancel_button = QPushButton("Cancel")
+        self.remove_button = QPushButton("Remove")
+        self.editor_button = QPushButton("Open in editor")
+        self.classify_button = QPushButton("Use in Classify")
+        actions = ((self.download_button, self.download), (self.cancel_button, self.cancel),
+                   (self.remove_button, self.remove), (self.editor_button, self.open_in_editor),
+                   (self.classify_button, self.use_in_classify))
+        for button, slot in actions:
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.reload)
+        row.addWidget(refresh)
+        return row
+
+    # ---- actions ----
+    def reload(self) -> None:
+        self.table_model.reload()
+        self.error.setVisible(bool(self.table_model.load_error))
+        self.error.setText(self.table_model.load_error or "")
+        if self.table_model.rowCount():
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def select_model(self, name: str) -> None:
+        row = self.table_model.row_of(name)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    def selected_info(self):
+        index = self.table.currentIndex()
+        return self.table_model.info(index.row()) if index.isValid() else None
+
+    def download(self) -> None:
+        info = self.selected_info()
+        if info is None or info.name in self._downloads:
+            return
+        worker = DownloadWorker(info.name)
+        worker.sigProgress.connect(self._on_progress)
+        worker.sigResult.connect(self._on_result)
+        worker.sigError.connect(self._on_error)
+        worker.sigFinished.connect(self._on_finished)
+        self._downloads[info.name] = worker
+        self.table_model.set_activity(info.name, Activity("queued"))
+        self._thread.submit(worker)
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        info = self.selected_info()
+        if info is not None and info.name in self._downloads:
+            self._downloads[info.name].cancel()
+
+    def remove(self) -> None:
+        info = self.selected_info()
+        if info is None or not info.installed:
+            return
+        answer = QMessageBox.question(self, "Remove model",
+                                      f"Remove the downloaded files of {info.name}?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            from core.zoo import remove_model
+            remove_model(info.name)
+        except Exception as error:  # noqa: BLE001 - shown in the row
+            self.table_model.set_activity(info.name, Activity("error", message=str(error)))
+            return
+        self.table_model.set_activity(info.name, None)
+        self.table_model.refresh_installed()
+        self.sigStatus.emit(f"Removed {info.name}")
+        self._update_buttons()
+
+    def open_in_editor(self) -> None:
+        info = self.selected_info()
+        if info is not None:
+            self.sigOpenInEditor.emit(info.name)
+
+    def use_in_classify(self) -> None:
+        info = self.selected_info()
+        if info is None:
+            return
+        if not info.installed:
+            self.sigStatus.emit(f"Download {info.name} first.")
+            return
+        self.sigUseInClassify.emit(info.name)
+
+    def shutdown(self) -> None:
+        self._thread.stop()
+
+    # ---- worker reports ----
+    def _on_progress(self, progress: dict) -> None:
+        self.table_model.set_activity(progress["name"], Activity(
+            "downloading", progress["done"], progress["total"], progress["speed"]))
+
+    def _on_result(self, result: dict) -> None:
+        name = result["name"]
+        if result["state"] == "cancelled":
+            self.table_model.set_activity(name, Activity("cancelled"))
+        else:
+            self.table_model.set_activity(name, None)
+            self.sigStatus.emit(f"{name} is installed.")
+        self.table_model.refresh_installed()
+
+    def _on_error(self, message: str) -> None:
+        worker = self.sender()
+        self.table_model.set_activity(worker.name, Activity("error", message=message))
+
+    def _on_finished(self) -> None:
+        self._downloads.pop(self.sender().name, None)
+        self._update_buttons()
+
+    def _update_buttons(self, *_args) -> None:
+        info = self.selected_info()
+        busy = info is not None and info.name in self._downloads
+        installed = bool(info is not None and info.installed)
+        self.download_button.setEnabled(info is not None and not installed and not busy)
+        self.cancel_button.setEnabled(busy)
+        self.remove_button.setEnabled(installed and not busy)
+        self.editor_button.setEnabled(info is not None)
+        self.classify_button.setEnabled(installed)
+        text = getattr(info, "description", "") if info is not None else ""
+        self.description.setText(text or "Select a model to read about it.")

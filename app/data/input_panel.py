@@ -13,7 +13,8 @@ FRACTIONS = (0.05, 0.1, 0.2, 0.3)
 
 
 class InputPanel(QFrame):
-    sigChanged = Signal()
+    sigChanged = Signal()             # normalisation, size or colour: the InputSpec changes
+    sigValidationChanged = Signal()   # only which examples validate
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -45,8 +46,9 @@ class InputPanel(QFrame):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.addWidget(self.summary, 2, 0, 1, 4)
-        for combo in (self.validation, self.normalize, self.size, self.colour):
+        for combo in (self.normalize, self.size, self.colour):
             combo.currentIndexChanged.connect(lambda _i: self.sigChanged.emit())
+        self.validation.currentIndexChanged.connect(lambda _i: self.sigValidationChanged.emit())
         self.set_source(None)
 
     def set_source(self, source) -> None:

@@ -186,6 +186,7 @@ class DataView(QWidget):
         self.model.sigNeedPicture.connect(self.thumbnailer.request)
         self.thumbnailer.sigReady.connect(self.model.picture_arrived)
         self.inputs.sigChanged.connect(self._recompute_spec)
+        self.inputs.sigValidationChanged.connect(self._show_spec)
         self.train_button.clicked.connect(self.train_on_data)
 
     # ---- opening datasets ----
@@ -314,9 +315,14 @@ class DataView(QWidget):
         if result["source"] is not self.source:
             return    # an answer for a dataset no longer shown
         self.spec = result["spec"]
-        self.inputs.show_spec(self.spec, self.data_choice().validation_text())
+        self._show_spec()
         self.train_button.setEnabled(True)
         self.sigSpecReady.emit(self.spec)
+
+    def _show_spec(self) -> None:
+        choice = self.data_choice()
+        if choice is not None:
+            self.inputs.show_spec(choice.input, choice.validation_text())
 
     def data_choice(self):
         """The dataset, its input and validation split, for training (None before loading)."""

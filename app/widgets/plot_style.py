@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QGraphicsItem
 
 BLUE, BLUE_LIGHT = "#2563eb", "#bfdbfe"
 ORANGE, ORANGE_LIGHT = "#ea580c", "#fed7aa"
@@ -30,9 +31,14 @@ def make_plot(title: str = "", left: str = "", bottom: str = "", parent=None) ->
         axis.setPen(pg.mkPen("#cbd5e1"))
         axis.setTextPen(pg.mkPen(SLATE))
         axis.setTickFont(font)
+        axis.enableAutoSIPrefix(False)     # a changing "k" prefix would re-layout the plot
         if label:
             axis.setLabel(f"<span style='color:{SLATE};font-size:8.5pt'>{label}</span>")
     plot.showGrid(x=True, y=True, alpha=0.12)
+    for name in ("left", "bottom", "top", "right"):
+        # NOTE: with the grid on, an axis covers the whole plot, so every new point would
+        # replay its tick labels (several ms of text drawing); a pixmap cache blits instead
+        plot.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     widget.setStyleSheet("border: none;")
     return widget
 

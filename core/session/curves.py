@@ -5,8 +5,8 @@ for noisy per-batch values, and thinning long curves before they are stored.
 >>> curves.add_batch(epoch=0, nbatch=0, total=4, loss=2.3, accuracy=0.1, speed=900.0)
 >>> curves.batch["x"], curves.batch["loss"]
 ([0.25], [2.3])
->>> ema([1.0, 0.0, 0.0], 0.5).round(2).tolist()
-[1.0, 0.5, 0.25]
+>>> ema([1.0, 0.0, 0.0], 0.5).round(3).tolist()
+[1.0, 0.333, 0.143]
 """
 from __future__ import annotations
 
@@ -20,16 +20,17 @@ STORED_POINTS = 2000   # per-batch points kept in a run's history file
 
 
 def ema(values, alpha=0.1):
-    """Exponential moving average, the first value as the start (no bias towards 0)."""
+    """Debiased exponential moving average (TensorBoard's smoothing): a zero start,
+    divided by the weight so far, so early points are not pulled towards any one value.
+    Non-finite values are skipped (the previous average repeats)."""
     values = np.asarray(values, np.float64)
     out = np.empty_like(values)
-    running = None
+    running = weight = 0.0
     for i, value in enumerate(values):
-        if not math.isfinite(value):
-            out[i] = running if running is not None else value
-            continue
-        running = value if running is None else alpha * value + (1 - alpha) * running
-        out[i] = running
+        if math.isfinite(value):
+            running = (1 - alpha) * running + alpha * value
+            weight = (1 - alpha) * weight + alpha
+        out[i] = running / weight if weight else value
     return out
 
 

@@ -22,6 +22,8 @@ import dataclasses
 import logging
 import time
 
+import numpy as np
+
 from ..errors import Cancelled, NetStudioError, TrainingDiverged
 from ..events import BATCH_END, CANCELLED, COMPLETED, DIVERGED, EPOCH_END, FAILED, TRAIN_BEGIN, TRAIN_END, CancelToken
 from .curves import Curves
@@ -150,8 +152,14 @@ class TrainingSession:
             self.emit("log", f"Saved checkpoint {record.prefix}-{epoch + 1:04d}.params")
             self.emit("checkpoint", {"prefix": record.prefix, "epoch": epoch + 1})
 
-        from ..callback import Speedometer
         self.emit("status", "Training…")
+        # NaN/inf is detected and reported by fit (TrainingDiverged); numpy's own warnings
+        # about it would only be noise on the way there
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self._fit(settings, built, checkpoint, logger)
+
+    def _fit(self, settings, built, checkpoint, logger):
+        from ..callback import Speedometer
         self.module.fit(self.prepared.train_iter, eval_data=self.prepared.val_iter, eval_metric=["acc", "ce"],
                         epoch_end_callback=checkpoint,
                         batch_end_callback=Speedometer(settings.batch_size, self.log_every, logger=logger),

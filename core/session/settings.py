@@ -48,7 +48,7 @@ class TrainSettings:
             raise SettingsError(f"learning rate must be above 0, got {self.learning_rate}")
         if not 0 <= self.momentum < 1:
             raise SettingsError(f"momentum must be at least 0 and below 1, got {self.momentum}")
-        if self.weight_decay < 0:
+        if not self.weight_decay >= 0:
             raise SettingsError(f"weight decay must not be negative, got {self.weight_decay}")
         if int(self.batch_size) < 1 or int(self.epochs) < 1:
             raise SettingsError(f"batch size and epochs must be at least 1, got {self.batch_size} "

@@ -1,0 +1,95 @@
+"""The numbers above the charts (epoch, batch, loss, accuracy, validation, speed, ETA)
+and the log pane that mirrors ``Speedometer`` and the fit loop's epoch lines. Both take
+their values from the view's 30 Hz refresh, never from each signal."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSizePolicy
+
+STATS = ("Epoch", "Batch", "Loss", "Accuracy", "Validation", "Speed", "Time left")
+
+
+def format_duration(seconds: float) -> str:
+    if not math.isfinite(seconds) or seconds < 0:
+        return "—"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class StatsStrip(QFrame):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("Card")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(14, 10, 14, 10)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(0)
+        self.values = {}
+        for column, name in enumerate(STATS):
+            caption = QLabel(name.upper())
+            caption.setStyleSheet("color: #64748b; font-size: 7.5pt; font-weight: 600; letter-spacing: 1px;")
+            value = QLabel("—")
+            value.setStyleSheet("font-size: 13pt; font-weight: 600;")
+            # a fixed width: new numbers never re-layout the page (and so never resize the charts)
+            value.setMinimumWidth(value.fontMetrics().horizontalAdvance("0000 / 0000") + 8)
+            value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            grid.addWidget(caption, 0, column)
+            grid.addWidget(value, 1, column)
+            self.values[name] = value
+        grid.setColumnStretch(len(STATS), 1)
+
+    def clear(self) -> None:
+        for value in self.values.values():
+            value.setText("—")
+
+    def set(self, name: str, text: str) -> None:
+        self.values[name].setText(text)
+
+    def show_progress(self, batch: dict | None, epoch: dict | None, epochs: int, eta: float) -> None:
+        if batch is not None:
+            self.set("Epoch", f"{batch['epoch'] + 1} / {epochs}")
+            self.set("Batch", f"{batch['nbatch'] + 1} / {batch['total']}")
+            if batch.get("loss") is not None and math.isfinite(batch["loss"]):
+                self.set("Loss", f"{batch['loss']:.3f}")
+            if batch.get("accuracy") is not None:
+                self.set("Accuracy", f"{batch['accuracy']:.1%}")
+            self.set("Speed", f"{batch.get('speed', 0):,.0f}/s")
+            self.set("Time left", format_duration(eta))
+        if epoch is not None and epoch.get("val_accuracy") is not None:
+            self.set("Validation", f"{epoch['val_accuracy']:.1%}")
+
+
+class LogPane(QPlainTextEdit):
+    """Read-only, monospace, bounded; lines are queued and written in one go per refresh."""
+
+    MAX_LINES = 5000
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setMaximumBlockCount(self.MAX_LINES)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(8.5)
+        self.setFont(font)
+        self.setStyleSheet("QPlainTextEdit { background: #0f172a; color: #e2e8f0; border-radius: 10px;"
+                           " padding: 6px; border: none; }")
+        self.setPlaceholderText("The training log appears here.")
+        self._pending: list[str] = []
+
+    def queue(self, line: str) -> None:
+        self._pending.append(line.replace("\t", "   "))
+
+    def flush(self) -> None:
+        if self._pending:
+            self.appendPlainText("\n".join(self._pending))
+            self._pending.clear()
+
+    def text(self) -> str:
+        self.flush()
+        return self.toPlainText()
+

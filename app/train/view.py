@@ -1,0 +1,318 @@
+"""The Train view: choose a network, a dataset and the optimizer's settings, then Start,
+Pause/Resume and Stop while live charts fill; afterwards the confusion matrix, the worst
+mistakes, "Use in Classify", and a history of runs to compare.
+
+The run happens on the ``Trainer``'s thread; its events arrive as queued signals that
+only append to buffers, and a 30 Hz timer draws (the GUI thread stays responsive).
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
+                               QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from core.session import RunHistory, SettingsError, fashion_mnist_choices
+
+from .history_panel import HistoryPanel
+from .live import LiveCharts
+from .results_page import ResultsPage
+from .status import LogPane, StatsStrip, format_duration
+from .worker import Trainer, builtin_data
+
+LIVE, RESULTS, HISTORY = 0, 1, 2
+TAB_STYLE = ("QTabBar::tab { background: transparent; border: none; border-bottom: 2px solid transparent;"
+             " padding: 6px 16px; color: #64748b; font-weight: 600; }"
+             "QTabBar::tab:selected { color: #1d4ed8; border-bottom: 2px solid #2563eb; }"
+             "QTabBar::tab:hover { color: #0f172a; }")
+LEGEND = ("<span style='color:#bfdbfe'>━━</span> per batch &nbsp;&nbsp; "
+          "<span style='color:#2563eb'>━━</span> smoothed &nbsp;&nbsp; "
+          "<span style='color:#ea580c'>●</span> validation, per epoch")
+
+
+class TrainView(QWidget):
+    sigStatus = Signal(str)
+    sigUseInClassify = Signal(object)    # {"name", "prefix", "epoch"} for classify.use_model
+    sigRunFinished = Signal(dict)        # the run's record (status, message, final metrics …)
+
+    title = "Train"
+
+    def __init__(self, settings: QSettings | None = None, parent=None, history: RunHistory | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.history = history if history is not None else RunHistory()
+        self.trainer = Trainer(self)
+        self.data = None                  # the DataChoice of the current run
+        self.record = None                # the last finished run (a dict)
+        self._last_batch = self._last_epoch = None
+        self._epochs = 1
+        self._started = 0.0
+        self._build()
+        self._connect()
+        self.form.fill_datasets(fashion_mnist_choices())
+        self.history_panel.reload()
+        self._set_state("idle")
+
+    # ---- layout ----
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 16)
+        outer.setSpacing(12)
+        outer.addLayout(self._header())
+        self.banner = QLabel()
+        self.banner.setObjectName("ErrorBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        scroll = QScrollArea(splitter)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        from .form import SettingsForm
+        self.form = SettingsForm()
+        scroll.setWidget(self.form)
+        self.form.setMinimumWidth(320)
+        scroll.setMinimumWidth(max(self.form.sizeHint().width(), 320) + 18)
+        splitter.addWidget(scroll)
+        self.tabs = QTabWidget(splitter)
+        self.tabs.setDocumentMode(True)
+        # NOTE: on the bar only: a style sheet on the QTabWidget itself (an ancestor of the
+        # pyqtgraph views) crashes Qt 6.11 when the view is re-parented into the window
+        self.tabs.tabBar().setStyleSheet(TAB_STYLE)
+        self.tabs.addTab(self._live_page(), "Live")
+        self.results = ResultsPage(self.tabs)
+        self.tabs.addTab(self.results, "Results")
+        self.history_panel = HistoryPanel(self.history, self.tabs)
+        self.tabs.addTab(self.history_panel, "History")
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([scroll.minimumWidth(), 760])
+        splitter.setChildrenCollapsible(False)
+        outer.addWidget(splitter, 1)
+        footer = QHBoxLayout()
+        self.status = QLabel("Ready.")
+        self.status.setObjectName("ViewSubtitle")
+        # changing text must never re-layout the window (that would resize and redraw the charts)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(260)
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.progress)
+        outer.addLayout(footer)
+
+    def _header(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        title = QLabel("Train")
+        title.setObjectName("ViewTitle")
+        subtitle = QLabel("Train a network and watch it learn; every epoch is saved as a checkpoint.")
+        subtitle.setObjectName("ViewSubtitle")
+        titles.addWidget(title)
+        titles.addWidget(subtitle)
+        row.addLayout(titles, 1)
+        self.start_button = QPushButton("Start")
+        self.start_button.setProperty("primary", True)
+        self.pause_button = QPushButton("Pause")
+        self.stop_button = QPushButton("Stop")
+        for button in (self.start_button, self.pause_button, self.stop_button):
+            button.setMinimumWidth(86)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        return row
+
+    def _live_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 10, 0, 0)
+        layout.setSpacing(10)
+        self.stats = StatsStrip(page)
+        layout.addWidget(self.stats)
+        legend = QLabel(LEGEND)
+        legend.setObjectName("ViewSubtitle")
+        layout.addWidget(legend)
+        self.charts = LiveCharts(page)
+        self.log = LogPane(page)
+        self.charts.layout().addWidget(self.log, 1, 1)
+        layout.addWidget(self.charts, 1)
+        return page
+
+    def _connect(self) -> None:
+        self.start_button.clicked.connect(self.start)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.stop_button.clicked.connect(self.stop)
+        self.trainer.sigEvent.connect(self._on_event)
+        self.trainer.sigError.connect(self._show_error)
+        self.trainer.sigIdle.connect(lambda: self._set_state("idle"))
+        self.charts.timer.timeout.connect(self._refresh_numbers)
+        self.results.sigUseInClassify.connect(self.use_in_classify)
+        self.history_panel.sigUseRun.connect(lambda record: self._emit_use(record.model_ref()))
+
+    # ---- hand-offs from other views ----
+    def set_network(self, payload, title: str | None = None) -> None:
+        """A Symbol from the editor: ``set_network(symbol, title)``, or one payload
+        (``(symbol, title)``, ``{"symbol", "title"}``, or an object with ``.symbol``)."""
+        symbol = payload
+        if isinstance(payload, (tuple, list)):
+            symbol, title = payload[0], (payload[1] if len(payload) > 1 else title)
+        elif isinstance(payload, dict):
+            symbol, title = payload.get("symbol"), payload.get("title", title)
+        elif hasattr(payload, "symbol") and not hasattr(payload, "list_arguments"):
+            symbol, title = payload.symbol, title or getattr(payload, "title", None)
+        if callable(symbol) and not hasattr(symbol, "list_arguments"):
+            symbol = symbol()     # a document that builds its Symbol on demand
+        self.form.set_editor_network(symbol, title or "Editor network")
+        self.sigStatus.emit(f"Ready to train {title or 'the editor network'}.")
+
+    def set_data(self, choice) -> None:
+        """A DataChoice from the Data view (dataset, input and validation split)."""
+        self.form.set_data_choice(choice, fashion_mnist_choices())
+        self.form.data_note.setText(choice.describe())
+
+    def set_device(self, key: str) -> None:
+        if not self.trainer.busy():
+            self.form.device.set_current_key(key)
+
+    # ---- run control ----
+    def start(self) -> None:
+        if self.trainer.busy():
+            return
+        try:
+            settings = self.form.settings()
+            network = self.form.network_choice()
+        except SettingsError as error:
+            self._show_error(str(error))
+            return
+        request = self.form.dataset_request()
+        data = (lambda root=request[1]: builtin_data(root)) if isinstance(request, tuple) else request
+        self.banner.hide()
+        self.charts.reset(settings.epochs)
+        self.log.clear()
+        self.stats.clear()
+        self.results.clear()
+        self._last_batch = self._last_epoch = None
+        self._epochs, self._started = settings.epochs, time.monotonic()
+        self.log.queue(f"Training {network.title}: {settings.describe()}")
+        self.tabs.setCurrentIndex(LIVE)
+        self.trainer.start(network, data, settings, self.history)
+        self.charts.start()
+        self._set_state("running")
+
+    def toggle_pause(self) -> None:
+        if self._state == "running":
+            self.trainer.pause()
+            self._set_state("paused")
+            self.log.queue("Paused (after the current batch).")
+        elif self._state == "paused":
+            self.trainer.resume()
+            self._set_state("running")
+            self.log.queue("Resumed.")
+
+    def stop(self) -> None:
+        if self.trainer.busy():
+            self.trainer.stop()
+            self._set_state("stopping")
+
+    def _set_state(self, state: str) -> None:
+        self._state = state
+        running = state in ("running", "paused", "stopping")
+        self.start_button.setEnabled(not running)
+        self.pause_button.setEnabled(state in ("running", "paused"))
+        self.pause_button.setText("Resume" if state == "paused" else "Pause")
+        self.stop_button.setEnabled(state in ("running", "paused"))
+        self.form.set_running(running)
+        if state == "idle":
+            self.charts.stop()
+            self._refresh_numbers()
+            self.log.flush()
+        elif state == "stopping":
+            self.status.setText("Stopping after this batch…")
+
+    def is_running(self) -> bool:
+        return self.trainer.busy()
+
+    # ---- events from the worker (queued; only bookkeeping here) ----
+    def _on_event(self, kind: str, payload) -> None:
+        if kind == "batch":
+            self._last_batch = payload
+            self.charts.add_batch(payload)
+        elif kind == "epoch":
+            self._last_epoch = payload
+            self.charts.add_epoch(payload)
+        elif kind == "log":
+            self.log.queue(payload)
+        elif kind == "status":
+            self.status.setText(payload)
+        elif kind == "data":
+            self.data = payload
+            self.form.data_note.setText(payload.describe())
+        elif kind == "begin":
+            self.progress.setRange(0, max(1, payload["total"] or 1) * payload["epochs"])
+            self.progress.setValue(0)
+        elif kind == "evaluation":
+            self.results.show_evaluation(payload, self.data.source)
+        elif kind == "finished":
+            self._finished(payload)
+
+    def _refresh_numbers(self) -> None:
+        """With the charts, ~30 times a second: the stats strip, progress, ETA, log."""
+        self.log.flush()
+        batch = self._last_batch
+        if batch is None:
+            return
+        done = batch["epoch"] * batch["total"] + batch["nbatch"] + 1
+        total = batch["total"] * self._epochs
+        elapsed = time.monotonic() - self._started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate > 0 else math.nan
+        self.stats.show_progress(batch, self._last_epoch, self._epochs, eta)
+        self.progress.setValue(done)
+        if self._state == "running":
+            self.status.setText(f"Training… {done:,} of {total:,} batches · {format_duration(elapsed)} elapsed")
+
+    def _finished(self, record: dict) -> None:
+        self.record = record
+        status, message = record["status"], record["message"]
+        self.charts.stop()
+        self._refresh_numbers()
+        self.stats.set("Time left", "—")
+        if status == "completed":
+            final = record["final"]
+            key = next((k for k in final if k.endswith("_accuracy")), None)
+            score = f" — {final['evaluated_on']} accuracy {final[key]:.1%}" if key else ""
+            self.status.setText(f"Finished in {format_duration(record['duration'])}{score}.")
+            self.tabs.setCurrentIndex(RESULTS)
+        elif status == "cancelled":
+            self.status.setText(f"Stopped: {message}")
+        else:
+            text = message[:1].upper() + message[1:] if status == "diverged" else f"Training failed: {message}"
+            self._show_error(text)
+            self.status.setText("Training diverged." if status == "diverged" else "Training failed.")
+        self.results.set_record(record)
+        self.history_panel.reload()
+        self.sigStatus.emit(self.status.text())
+        self.sigRunFinished.emit(record)
+
+    def _show_error(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.show()
+        self.sigStatus.emit(message)
+
+    # ---- Classify hand-off ----
+    def use_in_classify(self) -> None:
+        from core.session import RunRecord
+        if self.record is not None:
+            self._emit_use(RunRecord.from_dict(self.record).model_ref())
+
+    def _emit_use(self, ref) -> None:
+        if ref is None:
+            self.sigStatus.emit("This run saved no checkpoint to classify with.")
+            return
+        self.sigUseInClassify.emit(ref)
+
+    def shutdown(self) -> None:
+        self.charts.timer.stop()
+        self.trainer.shutdown()

@@ -29,7 +29,7 @@ def build_date() -> str:
         return str(BUILD_DATE)
     except ImportError:
         stamp = datetime.fromtimestamp(Path(__file__).stat().st_mtime, tz=timezone.utc)
-        return f"{stamp:%Y-%m-%d} (source checkout)"
+        return f"development build (source checkout of {stamp:%Y-%m-%d})"
 
 
 def device_summary() -> str:

@@ -81,7 +81,7 @@ def run(exe, cwd, env, screenshot, timeout):
 def check(result):
     problems = [] if result.returncode == 0 else [f"exit code {result.returncode}"]
     built = re.search(r"^Built: (.*)$", result.stdout, re.M)
-    if not built or "source checkout" in built.group(1):
+    if not built or "development build" in built.group(1):
         problems.append(f"no build stamp in About ({built.group(1) if built else 'no Built: line'})")
     problems += expectations(parse_top5(result.stdout))
     return problems

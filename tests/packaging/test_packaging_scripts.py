@@ -87,7 +87,7 @@ def test_verifier_accepts_the_expected_top5():
 
 def test_verifier_names_each_miss():
     wrong = GOOD.replace("espresso", "cup     ").replace("3. tabby", "3. lynx ")
-    problems = verify.check(Result(wrong.replace("2026-01-02 10:00 UTC", "2026-01-02 (source checkout)"), 1))
+    problems = verify.check(Result(wrong.replace("2026-01-02 10:00 UTC", "development build (source checkout of 2026-01-02)"), 1))
     text = "\n".join(problems)
     assert "exit code 1" in text and "build stamp" in text
     assert "coffee.png" in text and "chelsea.png" in text and "rocket.jpg" not in text

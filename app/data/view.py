@@ -10,14 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QProgressBar, QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QListView,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from ..workers import WorkerThread
+from .footer import JobFooter
 from .grid_model import INDEX_ROLE, TILE, ThumbnailDelegate, ThumbnailModel
 from .input_panel import InputPanel
 from .jobs import DownloadFashionWorker, FolderThumbnailer, InputSpecWorker, OpenDatasetWorker
 from .panels import ClassHistogram, SampleDetail, card
+from .sources import SourcePicker, title_for
 
 SEGMENT_STYLE = ("QPushButton { border-radius: 0px; padding: 4px 16px; }"
                  "QPushButton:checked { background: #dbeafe; border-color: #93c5fd; color: #1d4ed8; font-weight: 600; }")
@@ -39,14 +40,11 @@ class DataView(QWidget):
         self.spec = None
         self.split_name = "train"
         self._opened_once = False
-        self._busy = 0          # jobs that show the progress bar
         self.model = ThumbnailModel(self)
-        self.jobs = WorkerThread("data-jobs", self)
         self.thumbnailer = FolderThumbnailer(self)
         self.thumbnailer.start()
         self._build()
         self._connect()
-        self._fill_sources()
 
     # ---- layout ----
     def _build(self) -> None:
@@ -68,7 +66,8 @@ class DataView(QWidget):
         splitter.setChildrenCollapsible(False)
         outer.addWidget(splitter, 1)
         outer.addWidget(self._input_card())
-        outer.addLayout(self._footer())
+        self.footer = JobFooter(self)
+        outer.addWidget(self.footer)
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -81,13 +80,8 @@ class DataView(QWidget):
         titles.addWidget(title)
         titles.addWidget(subtitle)
         row.addLayout(titles, 1)
-        self.sources = QComboBox(self)
-        self.sources.setMinimumWidth(260)
-        self.folder_button = QPushButton("Open folder…")
-        self.csv_button = QPushButton("Open CSV…")
-        self.download_button = QPushButton("Download Fashion-MNIST")
-        for widget in (self.sources, self.folder_button, self.csv_button, self.download_button):
-            row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.sources = SourcePicker(self)
+        row.addWidget(self.sources, 0, Qt.AlignmentFlag.AlignVCenter)
         return row
 
     def _grid_card(self) -> QWidget:
@@ -159,27 +153,12 @@ class DataView(QWidget):
         inner.addLayout(row)
         return frame
 
-    def _footer(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.status = QLabel("")
-        self.status.setObjectName("ViewSubtitle")
-        self.progress = QProgressBar(self)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedWidth(240)
-        self.progress.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.hide()
-        row.addWidget(self.status, 1)
-        row.addWidget(self.progress)
-        row.addWidget(self.cancel_button)
-        return row
 
     def _connect(self) -> None:
-        self.sources.activated.connect(lambda _i: self._open_choice(self.sources.currentData()))
-        self.folder_button.clicked.connect(self.open_folder_dialog)
-        self.csv_button.clicked.connect(self.open_dialog)
-        self.download_button.clicked.connect(self.download_fashion_mnist)
-        self.cancel_button.clicked.connect(self.jobs.cancel_all)
+        self.sources.sigOpen.connect(self._open_kind)
+        self.sources.sigDownload.connect(self.download_fashion_mnist)
+        self.footer.sigError.connect(self._show_error)
+        self.footer.sigIdle.connect(self._idle)
         self.split_buttons.buttonClicked.connect(lambda b: self.show_split(b.property("split")))
         self.class_filter.currentIndexChanged.connect(self._apply_filter)
         self.grid.selectionModel().currentChanged.connect(self._show_current)
@@ -190,55 +169,36 @@ class DataView(QWidget):
         self.train_button.clicked.connect(self.train_on_data)
 
     # ---- opening datasets ----
-    def _fill_sources(self) -> None:
-        from core.session import fashion_mnist_choices
-        self.sources.clear()
-        for title, root in fashion_mnist_choices():
-            self.sources.addItem(title, ("fashion", str(root)))
-        self.download_button.setVisible(self.sources.count() < 2)
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._opened_once:     # the first visit opens the best Fashion-MNIST found
             self._opened_once = True
-            if self.source is None and self.sources.count():
-                self._open_choice(self.sources.itemData(0))
+            first = self.sources.first_choice()
+            if self.source is None and first is not None:
+                self._open_kind(*first)
 
-    def _open_choice(self, choice) -> None:
-        if not choice:
+    def _open_kind(self, kind: str, path: str) -> None:
+        if kind == "path":
+            self.open_paths([path])
             return
-        kind, path = choice
         from core.session import open_csv, open_fashion_mnist, open_image_folder
         opener = {"fashion": open_fashion_mnist, "folder": open_image_folder, "csv": open_csv}[kind]
+        self.sources.select_or_add(title_for(kind, path), kind, path)
+        self._opened_once = True
         self._run(OpenDatasetWorker(lambda: opener(path), Path(path).name), self.set_source)
 
     def open_fashion_mnist(self, root) -> None:
-        self._select_or_add("Fashion-MNIST", ("fashion", str(root)))
+        self._open_kind("fashion", str(root))
 
     def open_folder(self, folder) -> None:
-        self._select_or_add(Path(folder).name + " (folder)", ("folder", str(folder)))
+        self._open_kind("folder", str(folder))
 
     def open_csv(self, path) -> None:
-        self._select_or_add(Path(path).name, ("csv", str(path)))
-
-    def _select_or_add(self, title: str, choice) -> None:
-        index = next((i for i in range(self.sources.count()) if self.sources.itemData(i) == choice), -1)
-        if index < 0:
-            self.sources.addItem(title, choice)
-            index = self.sources.count() - 1
-        self.sources.setCurrentIndex(index)
-        self._opened_once = True
-        self._open_choice(choice)
-
-    def open_folder_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open an image folder (one subfolder per class)")
-        if folder:
-            self.open_paths([folder])
+        self._open_kind("csv", str(path))
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a CSV of pictures", "", "CSV files (*.csv)")
-        if path:
-            self.open_paths([path])
+        """File > Open…: a CSV of pictures (folders: the Open folder… button)."""
+        self.sources.ask_csv()
 
     def accepts_path(self, path) -> bool:
         path = Path(path)
@@ -257,7 +217,11 @@ class DataView(QWidget):
             self.sigOpenedPath.emit(str(path))
 
     def download_fashion_mnist(self) -> None:
-        self._run(DownloadFashionWorker(), lambda folder: (self._fill_sources(), self.open_fashion_mnist(folder)))
+        self._run(DownloadFashionWorker(), self._downloaded)
+
+    def _downloaded(self, folder: str) -> None:
+        self.sources.refresh_builtin()
+        self.open_fashion_mnist(folder)
 
     # ---- showing a dataset ----
     def set_source(self, source) -> None:
@@ -276,7 +240,7 @@ class DataView(QWidget):
         self.histogram.set_counts(source.classes, counts)
         self.inputs.set_source(source)
         self.show_split("train")
-        self.status.setText(source.summary())
+        self.footer.status.setText(source.summary())
         self.sigDatasetReady.emit(source)
         self._recompute_spec()
 
@@ -338,34 +302,11 @@ class DataView(QWidget):
 
     # ---- workers ----
     def _run(self, worker, on_result, quiet: bool = False) -> None:
-        worker.sigResult.connect(on_result)
-        worker.sigError.connect(self._show_error)
-        if not quiet:
-            self._busy += 1
-            worker.sigProgress.connect(self._on_progress)
-            worker.sigFinished.connect(self._idle)
-            self.progress.setRange(0, 0)
-            self.progress.show()
-            self.cancel_button.setVisible(isinstance(worker, DownloadFashionWorker))
-        self.jobs.submit(worker)
-
-    def _on_progress(self, info: dict) -> None:
-        if "text" in info:
-            self.status.setText(info["text"])
-            return
-        total = max(info["total"], 1)
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(int(1000 * info["done"] / total))
-        self.status.setText(f"Downloading Fashion-MNIST: {info['done'] / 1e6:.1f} of {total / 1e6:.1f} MB "
-                            f"({info['speed'] / 1e6:.1f} MB/s)")
+        self.footer.run(worker, on_result, quiet)
 
     def _idle(self) -> None:
-        self._busy -= 1
-        if self._busy <= 0:
-            self.progress.hide()
-            self.cancel_button.hide()
-            if self.source is not None and self.error.isHidden():
-                self.status.setText(self.source.summary())
+        if self.source is not None and self.error.isHidden():
+            self.footer.status.setText(self.source.summary())
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -373,5 +314,5 @@ class DataView(QWidget):
         self.sigStatus.emit(message)
 
     def shutdown(self) -> None:
-        self.jobs.stop()
+        self.footer.stop()
         self.thumbnailer.stop()

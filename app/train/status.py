@@ -8,6 +8,13 @@ import math
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSizePolicy
 
+TAB_STYLE = ("QTabBar::tab { background: transparent; border: none; border-bottom: 2px solid transparent;"
+             " padding: 6px 16px; color: #64748b; font-weight: 600; }"
+             "QTabBar::tab:selected { color: #1d4ed8; border-bottom: 2px solid #2563eb; }"
+             "QTabBar::tab:hover { color: #0f172a; }")
+LEGEND = ("<span style='color:#bfdbfe'>━━</span> per batch &nbsp;&nbsp; "
+          "<span style='color:#2563eb'>━━</span> smoothed &nbsp;&nbsp; "
+          "<span style='color:#ea580c'>●</span> validation, per epoch")
 STATS = ("Epoch", "Batch", "Loss", "Accuracy", "Validation", "Speed", "Time left")
 
 

@@ -19,17 +19,11 @@ from core.session import RunHistory, SettingsError, fashion_mnist_choices
 from .history_panel import HistoryPanel
 from .live import LiveCharts
 from .results_page import ResultsPage
-from .status import LogPane, StatsStrip, format_duration
-from .worker import Trainer, builtin_data
+from .status import LEGEND, TAB_STYLE, LogPane, StatsStrip, format_duration
+from .worker import Trainer, builtin_data, editor_network
 
 LIVE, RESULTS, HISTORY = 0, 1, 2
-TAB_STYLE = ("QTabBar::tab { background: transparent; border: none; border-bottom: 2px solid transparent;"
-             " padding: 6px 16px; color: #64748b; font-weight: 600; }"
-             "QTabBar::tab:selected { color: #1d4ed8; border-bottom: 2px solid #2563eb; }"
-             "QTabBar::tab:hover { color: #0f172a; }")
-LEGEND = ("<span style='color:#bfdbfe'>━━</span> per batch &nbsp;&nbsp; "
-          "<span style='color:#2563eb'>━━</span> smoothed &nbsp;&nbsp; "
-          "<span style='color:#ea580c'>●</span> validation, per epoch")
+
 
 
 class TrainView(QWidget):
@@ -155,15 +149,7 @@ class TrainView(QWidget):
     def set_network(self, payload, title: str | None = None) -> None:
         """A Symbol from the editor: ``set_network(symbol, title)``, or one payload
         (``(symbol, title)``, ``{"symbol", "title"}``, or an object with ``.symbol``)."""
-        symbol = payload
-        if isinstance(payload, (tuple, list)):
-            symbol, title = payload[0], (payload[1] if len(payload) > 1 else title)
-        elif isinstance(payload, dict):
-            symbol, title = payload.get("symbol"), payload.get("title", title)
-        elif hasattr(payload, "symbol") and not hasattr(payload, "list_arguments"):
-            symbol, title = payload.symbol, title or getattr(payload, "title", None)
-        if callable(symbol) and not hasattr(symbol, "list_arguments"):
-            symbol = symbol()     # a document that builds its Symbol on demand
+        symbol, title = editor_network(payload, title)
         self.form.set_editor_network(symbol, title or "Editor network")
         self.sigStatus.emit(f"Ready to train {title or 'the editor network'}.")
 

@@ -24,6 +24,21 @@ def lower_this_threads_priority(niceness: int = 10) -> None:
         pass
 
 
+def editor_network(payload, title=None):
+    """(Symbol, title) from what the editor hands over: a Symbol, ``(symbol, title)``,
+    ``{"symbol", "title"}``, or a document with ``.symbol`` (a Symbol or a method)."""
+    symbol = payload
+    if isinstance(payload, (tuple, list)):
+        symbol, title = payload[0], (payload[1] if len(payload) > 1 else title)
+    elif isinstance(payload, dict):
+        symbol, title = payload.get("symbol"), payload.get("title", title)
+    elif hasattr(payload, "symbol") and not hasattr(payload, "list_arguments"):
+        symbol, title = payload.symbol, title or getattr(payload, "title", None)
+    if callable(symbol) and not hasattr(symbol, "list_arguments"):
+        symbol = symbol()     # a document that builds its Symbol on demand
+    return symbol, title
+
+
 def builtin_data(root):
     """A DataChoice for a Fashion-MNIST folder with the default input (standardized,
     validated on the test set): what the Train view uses without the Data view."""

@@ -11,7 +11,7 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir
 
-from .conftest import MODEL_TIMEOUT_MS, screenshot
+from .conftest import MODEL_TIMEOUT_MS, SAMPLES, drop_urls, screenshot
 
 RUN_MS = 180_000
 
@@ -141,6 +141,12 @@ def test_lenet_one_epoch_through_the_ui_then_classify_with_it(main_window, qtbot
         top1 += labels[0] == label
     print(f"classified {len(pictures)} Fashion-MNIST test pictures in Classify: {top1} top-1, "
           f"{len(pictures)} top-5")
+    # a colour photo dropped on the view becomes the grey 28x28 input the model was trained on
+    with qtbot.waitSignal(classify.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        drop_urls(classify, [SAMPLES / "coffee.png"])
+    photo = {item.name: item for item in classify.results.items()}["coffee.png"]
+    assert photo.error is None and len(photo.predictions) == 5
+    assert all(p[1] in FASHION_MNIST_CLASSES for p in photo.predictions)
     screenshot(main_window, "train_classify_handoff")
 
 

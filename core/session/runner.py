@@ -131,7 +131,7 @@ class TrainingSession:
         ctx = settings.context()
         built = self.network.build(source.num_classes, self.data.input.shape)
         spec = self.data.input
-        if built.input_shape is not None and tuple(built.input_shape) != spec.shape:
+        if built.input_shape is not None:      # a pretrained model keeps its own preprocessing
             from ..zoo.installer import load_spec
             spec = zoo_input(built.input_shape, load_spec(self.network.name, install=False).preprocess)
         self.emit("status", "Preparing the data…")

@@ -192,3 +192,21 @@ def test_editor_network_with_wrong_class_count_is_refused(subset):
     choice = NetworkChoice.editor(get_symbol("lenet", num_classes=5), "My net")
     with pytest.raises(Exception, match="My net has 5 outputs but the dataset has 10 classes"):
         choice.build(10, (1, 28, 28))
+
+
+def test_fine_tuning_a_zoo_model_trains_only_the_new_layer(tmp_path, subset):
+    from core.zoo import installed_models
+    if "fashion-mnist-lenet" not in [m.name for m in installed_models()]:
+        pytest.skip("the bundled fashion-mnist-lenet zoo model is not installed")
+    session = TrainingSession(NetworkChoice.zoo("fashion-mnist-lenet"), DataChoice(small(subset), choose_input(subset)),
+                              TrainSettings(epochs=2, batch_size=32, learning_rate=0.01), RunHistory(tmp_path))
+    record = session.run()
+    assert record.status == "completed", record.message
+    assert list(record.dataset["input"]["mean"]) == [0.0]   # the model's own preprocessing, not ours
+    assert record.final["test_accuracy"] > 0.75
+    from core.model import load_checkpoint
+    from core.zoo.pretrained import load_checkpoint as zoo_checkpoint
+    _, tuned, _ = load_checkpoint(record.prefix, 2)
+    _, original, _ = zoo_checkpoint("fashion-mnist-lenet")
+    np.testing.assert_array_equal(tuned["conv1_weight"].asnumpy(), original["conv1_weight"].asnumpy())
+    assert "finetune_fc_weight" in tuned

@@ -46,6 +46,10 @@ class InputPanel(QFrame):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.addWidget(self.summary, 2, 0, 1, 4)
+        for combo in (self.validation, self.normalize, self.size, self.colour):
+            # long item texts must not set the window's minimum width
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
         for combo in (self.normalize, self.size, self.colour):
             combo.currentIndexChanged.connect(lambda _i: self.sigChanged.emit())
         self.validation.currentIndexChanged.connect(lambda _i: self.sigValidationChanged.emit())

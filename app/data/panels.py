@@ -40,7 +40,7 @@ class ClassHistogram(QFrame):
         self.legend.setObjectName("ViewSubtitle")
         layout.addWidget(self.legend)
         self.plot = make_plot(bottom="examples")
-        self.plot.setMinimumHeight(230)
+        self.plot.setMinimumHeight(110)
         self.plot.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
         self.plot.getPlotItem().getViewBox().invertY(True)
         layout.addWidget(self.plot)
@@ -79,8 +79,8 @@ class SampleDetail(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        self.picture = Thumbnail(self, minimum=112)
-        self.picture.setFixedSize(132, 132)
+        self.picture = Thumbnail(self, minimum=104)
+        self.picture.setFixedSize(112, 112)
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         facts = QGridLayout()
         facts.setVerticalSpacing(4)
@@ -112,7 +112,7 @@ class SampleDetail(QFrame):
         label = int(split.labels[position])
         try:
             pixels = split.picture(position)
-            image, error, size = pixelated(qimage_from_picture(pixels), 132), False, pixels.shape
+            image, error, size = pixelated(qimage_from_picture(pixels), 112), False, pixels.shape
         except Exception as failure:  # noqa: BLE001 - shown in place of the picture
             image, error, size = None, True, str(failure)
         self.picture.set_image(image, error)

@@ -77,6 +77,7 @@ class DataView(QWidget):
         title.setObjectName("ViewTitle")
         subtitle = QLabel("Browse a dataset, check its classes, and choose what the network will see.")
         subtitle.setObjectName("ViewSubtitle")
+        subtitle.setWordWrap(True)
         titles.addWidget(title)
         titles.addWidget(subtitle)
         row.addLayout(titles, 1)
@@ -99,7 +100,7 @@ class DataView(QWidget):
         self.split_buttons.buttons()[0].setChecked(True)
         bar.addSpacing(12)
         self.class_filter = QComboBox(self)
-        self.class_filter.setMinimumWidth(170)
+        self.class_filter.setMinimumWidth(150)
         bar.addWidget(self.class_filter)
         bar.addSpacing(12)
         self.count_label = QLabel("")
@@ -126,7 +127,7 @@ class DataView(QWidget):
 
     def _side_panel(self) -> QWidget:
         body = QWidget(self)
-        body.setMinimumWidth(380)
+        body.setMinimumWidth(300)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)

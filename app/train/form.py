@@ -60,7 +60,8 @@ class SettingsForm(QFrame):
         self.network = QComboBox(self)
         self.dataset = QComboBox(self)
         for combo in (self.network, self.dataset):
-            combo.setMinimumWidth(170)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         top.addRow("Network", self.network)
         top.addRow("Dataset", self.dataset)
         self.data_note = QLabel("")

@@ -83,7 +83,7 @@ class RotatedHeader(QHeaderView):
     def __init__(self, parent=None):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.setMinimumSectionSize(26)
+        self.setMinimumSectionSize(20)
 
     def sizeHint(self) -> QSize:
         model = self.model()

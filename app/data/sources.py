@@ -29,7 +29,7 @@ class SourcePicker(QWidget):
         self.combo = QComboBox(self)
         self.combo.setMinimumWidth(200)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(18)
+        self.combo.setMinimumContentsLength(26)
         self.folder_button = QPushButton("Open folder…")
         self.csv_button = QPushButton("Open CSV…")
         self.download_button = QPushButton("Download Fashion-MNIST")

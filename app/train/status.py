@@ -40,6 +40,7 @@ class StatsStrip(QFrame):
             caption = QLabel(name.upper())
             caption.setStyleSheet("color: #64748b; font-size: 7.5pt; font-weight: 600; letter-spacing: 1px;")
             caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            caption.setMinimumWidth(40)
             value = QLabel("—")
             value.setStyleSheet("font-size: 13pt; font-weight: 600;")
             # a fixed width: new numbers never re-layout the page (and so never resize the charts)
@@ -48,7 +49,7 @@ class StatsStrip(QFrame):
             grid.addWidget(caption, 0, column)
             grid.addWidget(value, 1, column)
             self.values[name] = value
-        grid.setColumnStretch(len(STATS), 1)
+            grid.setColumnStretch(column, 1)      # equal columns, whatever the numbers say
 
     def clear(self) -> None:
         for value in self.values.values():

@@ -44,7 +44,7 @@ class ResultDelegate(QStyledItemDelegate):
         if item.state == DONE:
             self._paint_predictions(painter, option.font, body, line, item)
         elif item.state == ERROR:
-            self._paint_error(painter, option.font, body, item.error or "Could not classify.")
+            self._paint_error(painter, option.font, body, item.short_error or "Could not classify.")
         else:
             painter.setPen(QColor("#64748b"))
             painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,

@@ -75,7 +75,8 @@ class DetailPanel(QFrame):
         self.title.setText(item.name)
         self.meta.setText(self._meta_text(item))
         self.error.setVisible(item.state == ERROR)
-        self.error.setText(item.error or "")
+        self.error.setText(item.short_error)
+        self.error.setToolTip(item.error or "")
         self.block.setVisible(item.state == DONE)
         for rank, bar in enumerate(self.bars):
             if rank < len(item.predictions):

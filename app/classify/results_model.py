@@ -33,6 +33,14 @@ class ClassifyItem:
     extra: dict = field(default_factory=dict)
 
     @property
+    def short_error(self) -> str:
+        """The error without the file's full path: the card already shows its name."""
+        message = self.error or ""
+        if self.source and self.source != self.name and message.startswith(self.source):
+            message = self.name + message[len(self.source):]
+        return message
+
+    @property
     def top_label(self) -> str:
         return self.predictions[0][1] if self.predictions else ""
 

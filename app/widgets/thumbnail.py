@@ -54,7 +54,7 @@ def paint_image_fit(painter: QPainter, rect: QRectF, image: QImage | None, radiu
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     clip = QPainterPath()
     clip.addRoundedRect(rect, radius, radius)
-    painter.fillPath(clip, QColor("#fef2f2") if error else QColor("#f1f5f9"))
+    painter.fillPath(clip, QColor("#f1f5f9"))
     if image is not None and not image.isNull():
         size = image.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
         target = QRectF(0, 0, size.width(), size.height())

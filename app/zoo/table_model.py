@@ -45,6 +45,15 @@ def format_input(size) -> str:
     return f"{int(size)}×{int(size)}" if size else "—"
 
 
+def download_text(info) -> str:
+    source = getattr(info, "source", "")
+    if source == "bundled":
+        return "bundled"
+    if source == "convert":
+        return "offline"      # converted from an installed Python package, no network
+    return human_size(info.download_size)
+
+
 def status_text(info, activity: Activity | None) -> str:
     if activity is None:
         return "Installed" if info.installed else "Not installed"
@@ -113,7 +122,7 @@ class ZooTableModel(QAbstractTableModel):
     @staticmethod
     def _cell(info, activity, column: int) -> str:
         values = (info.name, str(info.task), str(info.dataset), format_input(info.input_size),
-                  human_size(info.download_size), status_text(info, activity))
+                  download_text(info), status_text(info, activity))
         return values[column]
 
     def info(self, row: int):

@@ -11,6 +11,11 @@ from ..workers import DownloadWorker, WorkerThread
 from .table_model import ACTIVITY_ROLE, STATUS_COLUMN, Activity, ZooTableModel
 
 
+def usable_offline(info) -> bool:
+    """Installed, or an offline model that installs itself on first use."""
+    return info is not None and (info.installed or getattr(info, "source", "") == "convert")
+
+
 class StatusDelegate(QStyledItemDelegate):
     """The Status cell: a thin progress bar under the text while downloading."""
 
@@ -164,7 +169,7 @@ class ZooView(QWidget):
         info = self.selected_info()
         if info is None:
             return
-        if not info.installed:
+        if not usable_offline(info):
             self.sigStatus.emit(f"Download {info.name} first.")
             return
         self.sigUseInClassify.emit(info.name)
@@ -198,10 +203,14 @@ class ZooView(QWidget):
         info = self.selected_info()
         busy = info is not None and info.name in self._downloads
         installed = bool(info is not None and info.installed)
+        source = getattr(info, "source", "")
         self.download_button.setEnabled(info is not None and not installed and not busy)
+        self.download_button.setText("Install" if source == "convert" else "Download")
         self.cancel_button.setEnabled(busy)
-        self.remove_button.setEnabled(installed and not busy)
+        self.remove_button.setEnabled(installed and not busy and source != "bundled")
+        self.remove_button.setToolTip("Ships with Net Studio; cannot be removed" if source == "bundled"
+                                      else "Delete the downloaded files to free the disk space")
         self.editor_button.setEnabled(info is not None)
-        self.classify_button.setEnabled(installed)
+        self.classify_button.setEnabled(usable_offline(info))
         text = getattr(info, "description", "") if info is not None else ""
         self.description.setText(text or "Select a model to read about it.")

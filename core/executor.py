@@ -13,6 +13,8 @@ import numpy as np
 
 from .errors import DeviceError, GraphError, ShapeError
 from .ndarray.ndarray import NDArray
+from .ops._memory import keep_freed_memory
+from .ops._parallel import single_threaded_blas
 from .symbol.graph import topo_order
 
 GRAD_REQS = ("write", "add", "null")
@@ -53,6 +55,8 @@ class Executor:
         self._saved = {}
         self._monitor = None
         self._plan()
+        if self._xp is np:
+            keep_freed_memory()   # the same arrays every batch: no page faults (ops/_memory.py)
 
     # ----- construction -------------------------------------------------------
     @classmethod
@@ -149,6 +153,11 @@ class Executor:
 
     # ----- running -------------------------------------------------------------
     def forward(self, is_train=False, **kwargs):
+        # one BLAS thread per calling thread; big kernels split themselves (ops/_parallel.py)
+        with single_threaded_blas():
+            return self._forward(is_train, **kwargs)
+
+    def _forward(self, is_train=False, **kwargs):
         for name, value in kwargs.items():
             if name not in self.arg_dict:
                 raise GraphError(f"forward: {name!r} is not an argument of this network")
@@ -176,6 +185,10 @@ class Executor:
         return self.outputs
 
     def backward(self, out_grads=None, is_train=True):
+        with single_threaded_blas():
+            self._backward(out_grads)
+
+    def _backward(self, out_grads=None):
         if not self._saved and any(any(s.needs) for s in self._steps):
             raise GraphError("backward needs a forward(is_train=True) first")
         xp = self._xp

@@ -1,21 +1,27 @@
-"""How a convolution turns its input into GEMM columns and back, chosen once per shape.
+"""How a convolution turns its input into one GEMM's columns and back, chosen once per shape.
 
-Three ways, all giving columns (N, C, offsets, P) that one batched matmul consumes:
-- pointwise (1×1, stride 1, no pad): the input already is the column matrix;
+Columns are laid out (C, offsets, N, size): channel and kernel offset make the GEMM's
+shared axis, sample and pixel its long axis, so a whole batch is *one* matrix product
+(F, C·k…) @ (C·k…, N·size) instead of N small ones, and every im2col copy writes one
+contiguous block. The input is first moved into a (C, N, *lengths) buffer (padding
+included): one transposing copy, then one strided copy per kernel offset.
+
+Three ways to fill the columns:
+- pointwise (1×1, stride 1, no pad): the buffer already is the column matrix;
 - wide (stride 1): one contiguous copy per kernel offset on the flattened buffer, the
   output computed on a slightly wider grid and cut back (see _window.wide_geometry);
 - strided: one strided copy per kernel offset (im2col).
 
-``spread`` is the adjoint of ``columns`` (col2im); ``widen``/``narrow`` move between the
-output shape and the grid the columns were computed on.
+``spread`` is the adjoint of ``columns`` (col2im); ``gemm_out``/``gemm_grad`` move
+between NCHW arrays and the GEMM's (F, N·size) layout, bias included.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from ._window import (buffer_length, col2im, embed, extract, im2col, wide_col2im,
-                      wide_geometry, wide_im2col)
+from . import _parallel
+from ._window import buffer_length, embed, extract, wide_geometry, window_views
 
 #: extra GEMM work (wide grid / real output) the stride-1 path may spend
 WIDE_LIMIT = 1.3
@@ -39,7 +45,7 @@ class ColumnPlan:
     def make(cls, x_shape, out, kernel, stride, dilate, pad):
         args = (tuple(x_shape), tuple(out), tuple(kernel), tuple(stride), tuple(dilate), tuple(pad))
         if all(k == 1 for k in kernel) and all(s == 1 for s in stride) and not any(pad):
-            return cls("pointwise", *args)
+            return cls("pointwise", *args, tuple(x_shape[2:]))
         lengths = tuple(buffer_length(o, k, s, d) for o, k, s, d in zip(out, kernel, stride, dilate))
         if all(s == 1 for s in stride):
             shifts, wide, tail = wide_geometry(lengths, kernel, dilate, out)
@@ -50,49 +56,118 @@ class ColumnPlan:
 
     @property
     def size(self):
-        """Columns per (sample, channel, offset): the grid the GEMM computes."""
+        """Columns per (channel, offset, sample): the grid the GEMM computes."""
         return math.prod(self.wide if self.kind == "wide" else self.out)
 
-    def columns(self, xp, x):
-        """(N, C, kernel offsets, size) columns of x."""
-        n, c = x.shape[:2]
-        if self.kind == "pointwise":
-            return x.reshape(n, c, 1, -1)
-        if self.kind == "strided":
-            buf = embed(xp, x, self.pad, self.lengths)
-            cols = im2col(xp, buf, self.kernel, self.stride, self.dilate, self.out)
-            return cols.reshape(n, c, -1, self.size)
-        rows = (self.lengths[0] + self.extra_rows,) + self.lengths[1:]
-        buf = xp.empty((n, c) + rows, dtype=x.dtype)
-        buf[:, :, self.lengths[0]:] = 0
-        embed(xp, x, self.pad, self.lengths, out=buf[:, :, :self.lengths[0]])
-        return wide_im2col(xp, buf.reshape(n, c, -1), self.shifts, self.size)
+    @property
+    def offsets(self):
+        return math.prod(self.kernel)
 
+    # ----- input -> columns ------------------------------------------------------------
+    def _buffer(self, xp, x):
+        """x moved into a (C, N, *rows) buffer: padded, cut to the windows' reach, and for
+        the wide path followed by zero rows that the last shifts read."""
+        n, c = x.shape[:2]
+        extra = self.extra_rows if self.kind == "wide" else 0
+        if n == 1 and not extra and not any(self.pad) and tuple(self.lengths) == tuple(x.shape[2:]):
+            return x.reshape((c, 1) + x.shape[2:])   # already in place: no copy
+        rows = (self.lengths[0] + extra,) + tuple(self.lengths[1:])
+        buf = xp.empty((c, n) + rows, dtype=x.dtype)
+        if extra:
+            buf[:, :, self.lengths[0]:] = 0
+        embed(xp, x, self.pad, self.lengths, out=buf[:, :, :self.lengths[0]].swapaxes(0, 1))
+        return buf
+
+    def columns(self, xp, x):
+        """(C, offsets, N, size) columns of x (N, C, *spatial)."""
+        n, c = x.shape[:2]
+        buf = self._buffer(xp, x)
+        if self.kind == "pointwise":
+            return buf.reshape(c, 1, n, -1)
+        cols = xp.empty((c, self.offsets, n, self.size), dtype=x.dtype)
+        if self.kind == "wide":
+            flat = buf.reshape(c, n, -1)
+            size = self.size
+
+            def copy(t):
+                shift = self.shifts[t]
+                cols[:, t] = flat[:, :, shift:shift + size]
+        else:
+            views = [view for _, view in window_views(buf, self.kernel, self.stride, self.dilate, self.out)]
+            shaped = cols.reshape((c, self.offsets, n) + self.out)
+
+            def copy(t):
+                shaped[:, t] = views[t]
+        _parallel.copy_pieces(xp, self.offsets, copy, c * n * self.size)
+        return cols
+
+    # ----- columns -> input gradient ------------------------------------------------------
     def spread(self, xp, cols):
-        """Adjoint of ``columns``: sum columns (N, C, offsets, size) back onto x's shape."""
-        n, c = cols.shape[:2]
+        """Adjoint of ``columns``: sum columns (C, offsets, N, size) back onto x's shape."""
+        c, _, n = cols.shape[:3]
         spatial = self.x_shape[2:]
         if self.kind == "pointwise":
-            return cols.reshape((n, c) + spatial)
-        if self.kind == "strided":
-            cols = cols.reshape((n, c) + self.kernel + self.out)
-            buf = col2im(xp, cols, self.lengths, self.kernel, self.stride, self.dilate, self.out)
-            return extract(xp, buf, self.pad, spatial)
-        rows = (self.lengths[0] + self.extra_rows,) + self.lengths[1:]
-        flat = wide_col2im(xp, cols, self.shifts, math.prod(rows))
-        buf = flat.reshape((n, c) + rows)[:, :, :self.lengths[0]]
-        return extract(xp, buf, self.pad, spatial)
+            return _to_nc(xp, cols.reshape((c, n) + spatial))
+        extra = self.extra_rows if self.kind == "wide" else 0
+        rows = (self.lengths[0] + extra,) + tuple(self.lengths[1:])
+        buf = xp.zeros((c, n) + rows, dtype=cols.dtype)
 
-    def widen(self, xp, y):
-        """(N, F, *out) -> (N, F, size) on the computed grid (zeros in the extra cells)."""
-        if self.kind == "wide" and self.wide != self.out:
-            y = embed(xp, y, (0,) * len(self.out), self.wide)
-        return y.reshape(y.shape[0], y.shape[1], -1)
+        if self.kind == "wide":
+            flat, size = buf.reshape(c, n, -1), self.size
 
-    def narrow(self, xp, y):
-        """(N, F, size) -> (N, F, *out), dropping the wide grid's extra cells."""
-        n, f = y.shape[:2]
-        if self.kind != "wide" or self.wide == self.out:
-            return y.reshape((n, f) + self.out)
-        y = y.reshape((n, f) + self.wide)[(Ellipsis, *(slice(0, o) for o in self.out))]
-        return xp.ascontiguousarray(y)
+            def add(lo, hi):
+                for t, shift in enumerate(self.shifts):
+                    flat[lo:hi, :, shift:shift + size] += cols[lo:hi, t]
+        else:
+            shaped = cols.reshape((c, self.offsets, n) + self.out)
+
+            def add(lo, hi):
+                views = window_views(buf[lo:hi], self.kernel, self.stride, self.dilate, self.out)
+                for t, (_, view) in enumerate(views):
+                    view += shaped[lo:hi, t]
+        parts = _parallel.parts_for(xp, cols.size, _parallel.SPLIT_ELEMENTS)
+        _parallel.run(add, _parallel.ranges(c, parts)) if parts > 1 else add(0, c)
+        grad = extract(xp, buf[:, :, :self.lengths[0]].swapaxes(0, 1), self.pad, spatial)
+        return xp.ascontiguousarray(grad)
+
+    # ----- GEMM layout <-> NCHW -------------------------------------------------------------
+    def gemm_out(self, xp, out2, bias=None, result=None):
+        """The GEMM's (F, N·size) result as an (N, F, *out) array, plus the bias; written
+        into ``result`` when given."""
+        f = out2.shape[0]
+        n = out2.shape[1] // self.size
+        grid = self.wide if self.kind == "wide" else self.out
+        out = out2.reshape((f, n) + tuple(grid))
+        if grid != self.out:
+            out = out[(Ellipsis, *(slice(0, o) for o in self.out))]
+        out = out.swapaxes(0, 1)
+        bias_view = None if bias is None else bias.reshape((1, -1) + (1,) * len(self.out))
+        if result is None and n == 1 and grid == self.out:
+            if bias_view is not None:
+                out += bias_view
+            return out                        # already NCHW: no copy
+        if result is None:
+            result = xp.empty((n, f) + self.out, dtype=out2.dtype)
+        if bias_view is None:
+            result[...] = out
+        else:
+            xp.add(out, bias_view, out=result)
+        return result
+
+    def gemm_grad(self, xp, grad):
+        """(N, F, *out) gradient -> (F, N·size) on the GEMM's grid (zeros in extra cells)."""
+        n, f = grad.shape[:2]
+        grid = self.wide if self.kind == "wide" else self.out
+        if n == 1 and grid == self.out:
+            return xp.ascontiguousarray(grad.reshape(f, -1))
+        out = xp.empty((f, n) + tuple(grid), dtype=grad.dtype)
+        for axis, (g, o) in enumerate(zip(grid, self.out)):
+            if g > o:  # the wide grid's extra cells get no gradient
+                out[(slice(None),) * (axis + 2) + (slice(o, None),)] = 0
+        out[(Ellipsis, *(slice(0, o) for o in self.out))] = grad.swapaxes(0, 1)
+        return out.reshape(f, -1)
+
+
+def _to_nc(xp, array):
+    """(C, N, ...) -> a contiguous (N, C, ...) array."""
+    return xp.ascontiguousarray(array.swapaxes(0, 1))

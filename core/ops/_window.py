@@ -87,22 +87,6 @@ def extract(xp, buf, before, sizes):
     return out
 
 
-def im2col(xp, buf, kernel, stride, dilate, out):
-    """Columns (N, C, *kernel, *out): one strided copy per kernel offset."""
-    cols = xp.empty(buf.shape[:2] + tuple(kernel) + tuple(out), dtype=buf.dtype)
-    for offset, view in window_views(buf, kernel, stride, dilate, out):
-        cols[(slice(None), slice(None), *offset)] = view
-    return cols
-
-
-def col2im(xp, cols, lengths, kernel, stride, dilate, out):
-    """Adjoint of im2col: sum each offset's column block back into a zero buffer."""
-    buf = xp.zeros(cols.shape[:2] + tuple(lengths), dtype=cols.dtype)
-    for offset, view in window_views(buf, kernel, stride, dilate, out):
-        view += cols[(slice(None), slice(None), *offset)]
-    return buf
-
-
 # ----- stride-1 windows on the flattened buffer ----------------------------------
 # With stride 1 a kernel offset is a constant shift in the flattened buffer, so each
 # im2col copy is one long contiguous run per (sample, channel) instead of many short
@@ -118,20 +102,3 @@ def wide_geometry(lengths, kernel, dilate, out):
     wide = (out[0],) + tuple(lengths[1:])
     tail = max(shifts) + math.prod(wide) - math.prod(lengths)
     return shifts, wide, max(tail, 0)
-
-
-def wide_im2col(xp, flat, shifts, wide_size):
-    """Columns (N, C, offsets, wide_size) from a flattened buffer (N, C, cells + tail)."""
-    cols = xp.empty(flat.shape[:2] + (len(shifts), wide_size), dtype=flat.dtype)
-    for t, shift in enumerate(shifts):
-        cols[:, :, t] = flat[:, :, shift:shift + wide_size]
-    return cols
-
-
-def wide_col2im(xp, cols, shifts, flat_size):
-    """Adjoint of wide_im2col: a flattened buffer (N, C, flat_size)."""
-    flat = xp.zeros(cols.shape[:2] + (flat_size,), dtype=cols.dtype)
-    wide_size = cols.shape[-1]
-    for t, shift in enumerate(shifts):
-        flat[:, :, shift:shift + wide_size] += cols[:, :, t]
-    return flat

@@ -14,8 +14,10 @@ data gradient is wanted.
 from __future__ import annotations
 
 import math
+import threading
 
 from ..errors import GraphError
+from . import _parallel
 from ._columns import ColumnPlan
 from ._depthwise import depthwise_forward
 from ._window import conv_out_size
@@ -28,6 +30,8 @@ LAYOUTS = ("None", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
 CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
 #: depthwise inference skips im2col when the columns would take more than this
 DIRECT_DEPTHWISE_BYTES = 32 << 20
+#: columns per chunk of samples: about what the L2 cache holds
+CHUNK_BYTES = 1 << 20
 
 
 def conv_params(no_bias_default, workspace_default):
@@ -140,10 +144,6 @@ class Convolution(WindowedOp):
         out = self._out_spatial(x_shape[2:])
         return ColumnPlan.make(x_shape, out, self.kernel, self.stride, self.dilate, self.pad)
 
-    def _grouped(self, array):
-        """(N, C, ...) -> (N, groups, C/groups·..., last axis)"""
-        return array.reshape(array.shape[0], self.num_group, -1, array.shape[-1])
-
     def _direct_depthwise(self, x_shape, out_spatial, itemsize):
         """Inference on depthwise layers whose columns would be big: skip im2col."""
         if self.num_group != x_shape[1] or self.num_group == 1:
@@ -151,38 +151,152 @@ class Convolution(WindowedOp):
         cols = math.prod(x_shape[:2]) * math.prod(self.kernel) * math.prod(out_spatial)
         return cols * itemsize > DIRECT_DEPTHWISE_BYTES
 
+    def _gemm(self, xp, weight, cols):
+        """(F, N·size) = weight (F, C/g·k…) @ columns, one product per group."""
+        rows = math.prod(cols.shape[:2])
+        if self.num_group == 1:
+            return _parallel.matmul(xp, weight.reshape(self.num_filter, rows), cols.reshape(rows, -1))
+        g = self.num_group
+        out = xp.matmul(weight.reshape(g, self.num_filter // g, -1), cols.reshape(g, rows // g, -1))
+        return out.reshape(self.num_filter, -1)
+
+    def _chunks(self, plan):
+        """Sample ranges whose columns fit in cache (~CHUNK_BYTES): im2col, GEMM and col2im
+        of a chunk then run in cache, no batch-sized column matrix is ever written, and
+        the cores take chunks in turn."""
+        n, channels = plan.x_shape[:2]
+        per_sample = channels * plan.offsets * plan.size * 4
+        step = max(1, CHUNK_BYTES // max(per_sample, 1))
+        return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
+
+    def _over_chunks(self, xp, plan, work):
+        """``work(lo, hi, chunk_plan)`` for every chunk, chunks shared among the cores."""
+        chunks = self._chunks(plan)
+        plans = {}
+
+        def task(first, last):
+            for lo, hi in chunks[first:last]:
+                if hi - lo not in plans:
+                    plans[hi - lo] = self._plan((hi - lo,) + plan.x_shape[1:])
+                work(lo, hi, plans[hi - lo])
+
+        parts = min(_parallel.parts_for(xp, len(chunks), 1), len(chunks))
+        if parts > 1:
+            _parallel.run(task, _parallel.ranges(len(chunks), parts))
+        else:
+            task(0, len(chunks))
+        return chunks
+
     def forward(self, xp, inputs, aux, is_train):
         x, weight = inputs[0], inputs[1]
-        if not is_train:
-            out_spatial = self._out_spatial(x.shape[2:])
-            if self._direct_depthwise(x.shape, out_spatial, x.dtype.itemsize):
-                out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
-                                        self.pad, out_spatial)
-                if not self.no_bias:
-                    out += inputs[2].reshape((1, -1) + (1,) * len(out_spatial))
-                return [out], None
+        bias = None if self.no_bias else inputs[2]
         plan = self._plan(x.shape)
-        cols = self._grouped(plan.columns(xp, x))
-        w = weight.reshape(self.num_group, self.num_filter // self.num_group, -1)
-        out = xp.matmul(w, cols).reshape(x.shape[0], self.num_filter, -1)
-        out = plan.narrow(xp, out)
-        if not self.no_bias:
-            out += inputs[2].reshape((1, -1) + (1,) * len(plan.out))
-        return [out], ((cols, weight, plan) if is_train else None)
+        if not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize):
+            out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
+                                    self.pad, plan.out, bias)
+            return [out], None
+        if plan.kind == "pointwise" and self.num_group == 1:
+            out, keep = pointwise_forward(xp, x, weight, bias)
+            return [out], ((keep, weight, plan) if is_train else None)
+        result = xp.empty((x.shape[0], self.num_filter) + plan.out, dtype=x.dtype)
+
+        def work(lo, hi, chunk):
+            cols = chunk.columns(xp, x[lo:hi])
+            chunk.gemm_out(xp, self._gemm(xp, weight, cols), bias, result[lo:hi])
+
+        self._over_chunks(xp, plan, work)
+        # NOTE: backward recomputes the columns (in cache) rather than keeping k×k copies
+        return [result], ((x, weight, plan) if is_train else None)
 
     def backward(self, xp, saved, out_grads, needs):
-        cols, weight, plan = saved
-        grad = self._grouped(plan.widen(xp, out_grads[0]))
-        grad_data = grad_weight = None
+        x, weight, plan = saved
+        grad = out_grads[0]
+        if plan.kind == "pointwise" and self.num_group == 1:
+            grads = pointwise_backward(xp, x, weight, grad, needs)
+            return grads[:2] if self.no_bias else grads
+        grad_data = xp.empty(x.shape, dtype=grad.dtype) if needs[0] else None
+        partial = {}
+
+        def work(lo, hi, chunk):
+            cols = chunk.columns(xp, x[lo:hi])
+            g = chunk.gemm_grad(xp, grad[lo:hi])                 # (F, n·size)
+            if needs[1]:
+                part = self._weight_grad(xp, g, cols)
+                key = threading.get_ident()
+                partial[key] = part if key not in partial else partial[key] + part
+            if needs[0]:
+                grad_data[lo:hi] = chunk.spread(xp, self._column_grad(xp, weight, g, cols.shape))
+
+        self._over_chunks(xp, plan, work)
+        grad_weight = None
         if needs[1]:
-            # per-sample (F/g × P)·(P × C/g·k…) products, summed over the batch
-            grad_weight = xp.matmul(grad, cols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
-        if needs[0]:
-            w = weight.reshape(self.num_group, self.num_filter // self.num_group, -1)
-            grad_cols = xp.matmul(w.swapaxes(-1, -2), grad)
-            n, channels = plan.x_shape[:2]
-            grad_data = plan.spread(xp, grad_cols.reshape(n, channels, -1, plan.size))
+            grad_weight = sum(partial.values()).reshape(weight.shape)
         if self.no_bias:
             return [grad_data, grad_weight]
-        grad_bias = grad.sum(axis=(0, 3)).reshape(-1) if needs[2] else None
-        return [grad_data, grad_weight, grad_bias]
+        axes = (0,) + tuple(range(2, grad.ndim))
+        return [grad_data, grad_weight, grad.sum(axis=axes) if needs[2] else None]
+
+    def _weight_grad(self, xp, grad, cols):
+        rows = math.prod(cols.shape[:2])
+        g = self.num_group
+        if g == 1:
+            return _parallel.matmul_nt_sum(xp, grad, cols.reshape(rows, -1))
+        return xp.matmul(grad.reshape(g, self.num_filter // g, -1),
+                         cols.reshape(g, rows // g, -1).swapaxes(1, 2))
+
+    def _column_grad(self, xp, weight, grad, shape):
+        rows = shape[0] * shape[1]
+        g = self.num_group
+        if g == 1:
+            out = _parallel.matmul(xp, weight.reshape(self.num_filter, rows).T, grad)
+        else:
+            w = weight.reshape(g, self.num_filter // g, -1)
+            out = xp.matmul(w.swapaxes(1, 2), grad.reshape(g, self.num_filter // g, -1))
+        return out.reshape(shape)
+
+
+# ----- 1×1 convolutions: one GEMM over pixel rows, channels-last --------------------
+def pointwise_forward(xp, x, weight, bias):
+    """1×1, stride 1, no pad, one group: (pixels, C) @ (C, F). Returns (output, what
+    backward needs). A single NCHW picture is (F, C) @ (C, pixels) with no copy; otherwise
+    the product runs on channels-last rows, free when x already is channels-last (the
+    output of a depthwise, BatchNorm or clip on one), and the output stays channels-last."""
+    n, c = x.shape[:2]
+    spatial = x.shape[2:]
+    f = weight.shape[0]
+    w = weight.reshape(f, c)
+    if n == 1 and x.flags.c_contiguous:
+        columns = x.reshape(c, -1)
+        out = _parallel.matmul(xp, w, columns)
+        if bias is not None:
+            out += bias[:, None]
+        return out.reshape((1, f) + spatial), ("first", columns)
+    rows = xp.moveaxis(x, 1, -1).reshape(-1, c)
+    out = _parallel.matmul(xp, rows, w.T)
+    if bias is not None:
+        out += bias
+    return xp.moveaxis(out.reshape((n,) + spatial + (f,)), -1, 1), ("last", rows)
+
+
+def pointwise_backward(xp, keep, weight, grad, needs):
+    layout, x2 = keep
+    n, f = grad.shape[:2]
+    spatial = grad.shape[2:]
+    w = weight.reshape(f, -1)
+    grad_data = grad_weight = grad_bias = None
+    if layout == "first":
+        g2 = xp.ascontiguousarray(grad.reshape(f, -1))
+        if needs[1]:
+            grad_weight = _parallel.matmul_nt_sum(xp, g2, x2).reshape(weight.shape)
+        if needs[0]:
+            grad_data = _parallel.matmul(xp, w.T, g2).reshape((1, -1) + spatial)
+        grad_bias = g2.sum(axis=1)
+    else:
+        rows = xp.moveaxis(grad, 1, -1).reshape(-1, f)
+        if needs[1]:
+            grad_weight = _parallel.matmul_nt_sum(xp, rows.T, x2.T).reshape(weight.shape)
+        if needs[0]:
+            grad_data = _parallel.matmul(xp, rows, w)
+            grad_data = xp.moveaxis(grad_data.reshape((n,) + spatial + (-1,)), -1, 1)
+        grad_bias = rows.sum(axis=0)
+    return [grad_data, grad_weight, grad_bias if len(needs) > 2 and needs[2] else None]

@@ -102,34 +102,38 @@ class Deconvolution(WindowedOp):
         out_shape = (x_shape[0], self.num_filter) + out_spatial
         return ColumnPlan.make(out_shape, x_shape[2:], self.kernel, self.stride, self.dilate, pad)
 
-    def _grouped(self, array):
-        """(N, C, ...) -> (N, groups, C/groups·..., last axis)"""
-        return array.reshape(array.shape[0], self.num_group, -1, array.shape[-1])
-
-    def _grouped_weight(self, weight):
-        """(groups, C/groups, F/groups·k…)"""
-        return weight.reshape(self.num_group, weight.shape[0] // self.num_group, -1)
+    def _product(self, xp, weight, columns, transpose):
+        """weight (C, F/g·k…) [transposed] @ columns, one product per group; (rows, N·size)."""
+        g = self.num_group
+        w = weight.reshape(g, weight.shape[0] // g, -1)
+        if transpose:
+            w = w.swapaxes(1, 2)
+        out = xp.matmul(w, columns.reshape(g, w.shape[2], -1))
+        return out.reshape(g * w.shape[1], -1)
 
     def forward(self, xp, inputs, aux, is_train):
         x, weight = inputs[0], inputs[1]
         plan = self._plan(x.shape)
-        xg = self._grouped(plan.widen(xp, x))
-        cols = xp.matmul(self._grouped_weight(weight).swapaxes(-1, -2), xg)
-        out = plan.spread(xp, cols.reshape(x.shape[0], self.num_filter, -1, plan.size))
+        xt = plan.gemm_grad(xp, x)                       # (C, N·size)
+        cols = self._product(xp, weight, xt, transpose=True)
+        out = plan.spread(xp, cols.reshape(self.num_filter, plan.offsets, x.shape[0], plan.size))
         if not self.no_bias:
             out += inputs[2].reshape((1, -1) + (1,) * (out.ndim - 2))
-        return [out], ((xg, weight, x.shape, plan) if is_train else None)
+        return [out], ((xt, weight, plan) if is_train else None)
 
     def backward(self, xp, saved, out_grads, needs):
-        xg, weight, x_shape, plan = saved
+        xt, weight, plan = saved
         grad = out_grads[0]
-        grad_cols = self._grouped(plan.columns(xp, grad))
+        grad_cols = plan.columns(xp, grad)               # (F, offsets, N, size)
         grad_data = grad_weight = None
         if needs[0]:
-            grad_data = xp.matmul(self._grouped_weight(weight), grad_cols)
-            grad_data = plan.narrow(xp, grad_data.reshape(x_shape[0], x_shape[1], -1))
+            grad_data = plan.gemm_out(xp, self._product(xp, weight, grad_cols, transpose=False))
         if needs[1]:
-            grad_weight = xp.matmul(xg, grad_cols.swapaxes(-1, -2)).sum(axis=0).reshape(weight.shape)
+            g = self.num_group
+            per_group = self.num_filter // g * plan.offsets
+            grad_weight = xp.matmul(xt.reshape(g, xt.shape[0] // g, -1),
+                                    grad_cols.reshape(g, per_group, -1).swapaxes(1, 2))
+            grad_weight = grad_weight.reshape(weight.shape)
         if self.no_bias:
             return [grad_data, grad_weight]
         axes = (0,) + tuple(range(2, grad.ndim))

@@ -24,7 +24,9 @@ def resources_dir() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
-    return resources_dir().joinpath(*parts)
+    """The first resources folder holding ``parts`` (an override folder may hold only the
+    zoo registry; the app's styles and icons then still come from the bundle or tree)."""
+    return Path(core_resources.find_resource(*parts))
 
 
 def sample_images() -> list[Path]:

@@ -222,7 +222,7 @@ class DownloadWorker(Worker):
         state = "cancelled" if self.cancelled else "installed"
         self.sigResult.emit({"name": self.name, "state": state})
 
-    def _progress(self, done, total, speed) -> None:
+    def _progress(self, done, total=None, speed=None) -> None:
         now = time.monotonic()
         if now - self._last_report < 0.1 and done != total:
             return

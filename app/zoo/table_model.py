@@ -113,7 +113,10 @@ class ZooTableModel(QAbstractTableModel):
             if index.column() == STATUS_COLUMN and activity and activity.message:
                 return activity.message
             return getattr(info, "description", "") or None
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATUS_COLUMN:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            # set for every cell so a selected row keeps dark text (and a red error)
+            if index.column() != STATUS_COLUMN:
+                return QColor("#0f172a")
             if activity and activity.state == "error":
                 return QColor("#b91c1c")
             return QColor("#15803d") if info.installed and activity is None else QColor("#475569")

@@ -3,8 +3,10 @@ hand-offs to the editor and to Classify (signals the main window routes)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-                               QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+                               QPushButton, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout,
+                               QWidget)
 
 from ..widgets.probability_bar import paint_probability_bar
 from ..workers import DownloadWorker, WorkerThread
@@ -17,15 +19,26 @@ def usable_offline(info) -> bool:
 
 
 class StatusDelegate(QStyledItemDelegate):
-    """The Status cell: a thin progress bar under the text while downloading."""
+    """The Status cell keeps its colour when selected (an error stays red), with a thin
+    progress bar under the text while downloading."""
 
     def paint(self, painter, option, index) -> None:
-        super().paint(painter, option, index)
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        color = index.data(Qt.ItemDataRole.ForegroundRole) or QColor("#0f172a")
+        self.initStyleOption(option, index)
+        option.text = ""
+        widget = option.widget
+        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, widget)
+        rect = QRectF(option.rect).adjusted(10, 0, -10, 0)
+        painter.save()
+        painter.setPen(color)
+        elided = option.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+        painter.restore()
         activity = index.data(ACTIVITY_ROLE)
         if activity is None or activity.state != "downloading":
             return
-        rect = QRectF(option.rect).adjusted(8, 0, -8, -4)
-        bar = QRectF(rect.left(), rect.bottom() - 4, rect.width(), 4)
+        bar = QRectF(rect.left(), option.rect.bottom() - 6, rect.width(), 4)
         paint_probability_bar(painter, bar, activity.fraction, strong=True)
 
 
@@ -69,6 +82,8 @@ class ZooView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 20)
         self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAlternatingRowColors(False)
         self.table.setItemDelegateForColumn(STATUS_COLUMN, StatusDelegate(self.table))
         header = self.table.horizontalHeader()
@@ -76,6 +91,12 @@ class ZooView(QWidget):
         header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         outer.addWidget(self.table, 1)
+        self.row_error = QLabel()
+        self.row_error.setObjectName("ErrorBanner")
+        self.row_error.setWordWrap(True)
+        self.row_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.row_error.hide()
+        outer.addWidget(self.row_error)
         self.description = QLabel("Select a model to read about it.")
         self.description.setObjectName("ViewSubtitle")
         self.description.setWordWrap(True)
@@ -194,6 +215,7 @@ class ZooView(QWidget):
     def _on_error(self, message: str) -> None:
         worker = self.sender()
         self.table_model.set_activity(worker.name, Activity("error", message=message))
+        self._update_buttons()
 
     def _on_finished(self) -> None:
         self._downloads.pop(self.sender().name, None)
@@ -212,5 +234,9 @@ class ZooView(QWidget):
                                       else "Delete the downloaded files to free the disk space")
         self.editor_button.setEnabled(info is not None)
         self.classify_button.setEnabled(usable_offline(info))
+        activity = self.table_model.activity(info.name) if info is not None else None
+        failed = activity is not None and activity.state == "error"
+        self.row_error.setVisible(failed)
+        self.row_error.setText(f"{info.name}: {activity.message}" if failed else "")
         text = getattr(info, "description", "") if info is not None else ""
         self.description.setText(text or "Select a model to read about it.")

@@ -1,0 +1,85 @@
+"""The Zoo view against a real HTTP server on 127.0.0.1 serving the bundled LeNet checkpoint:
+download with progress, Cancel, resume, Remove, and an error shown in the row."""
+import hashlib
+import json
+import shutil
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from tests.core.http_server import FileServer
+
+from .conftest import ROOT, screenshot
+
+BUNDLE = ROOT / "resources" / "zoo" / "fashion-mnist-lenet"
+SYMBOL = (BUNDLE / "fashion-mnist-lenet-symbol.json").read_bytes()
+PARAMS = (BUNDLE / "fashion-mnist-lenet-0010.params").read_bytes()
+
+
+@pytest.fixture
+def served_zoo(tmp_path, monkeypatch):
+    """A registry with one downloadable model, served locally; an empty model cache."""
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("NETSTUDIO_CACHE", str(tmp_path / "cache"))
+    with FileServer() as server:
+        resources = tmp_path / "resources"
+        (resources / "zoo").mkdir(parents=True)
+        shutil.copy(ROOT / "resources" / "fashion_mnist_classes.txt", resources)
+        files = [{"name": "served-lenet-symbol.json", "url": server.url("symbol.json"),
+                  "sha256": hashlib.sha256(SYMBOL).hexdigest(), "size": len(SYMBOL)},
+                 {"name": "served-lenet-0010.params", "url": server.url("0010.params"),
+                  "sha256": hashlib.sha256(PARAMS).hexdigest(), "size": len(PARAMS)}]
+        entry = {"name": "served-lenet", "task": "image-classification", "dataset": "Fashion-MNIST",
+                 "input_size": [1, 28, 28], "source": "download", "classes": "fashion_mnist_classes.txt",
+                 "preprocess": {"color": "L", "mode": "resize", "scale": 1 / 255, "mean": [0.0], "std": [1.0]},
+                 "checkpoint": {"prefix": "served-lenet", "epoch": 10}, "files": files,
+                 "download_size": len(SYMBOL) + len(PARAMS), "description": "LeNet served from 127.0.0.1"}
+        (resources / "zoo" / "models.json").write_text(json.dumps({"format": 1, "models": [entry]}))
+        monkeypatch.setenv("NETSTUDIO_RESOURCES", str(resources))
+        server.add("symbol.json", SYMBOL)
+        yield server
+
+
+def status(zoo):
+    return zoo.table_model.index(0, 5).data()
+
+
+def test_download_shows_progress_cancels_resumes_and_removes(served_zoo, main_window, qtbot, monkeypatch):
+    served_zoo.add("0010.params", PARAMS, chunk_delay=0.15)           # slow enough to watch
+    zoo = main_window.show_view("zoo")
+    assert zoo.table_model.info(0).name == "served-lenet" and status(zoo) == "Not installed"
+    zoo.download_button.click()
+    def params_half_done():
+        activity = zoo.table_model.activity("served-lenet")
+        return activity is not None and activity.total == len(PARAMS) and 0 < activity.done < len(PARAMS)
+    qtbot.waitUntil(params_half_done, timeout=20_000)
+    assert status(zoo).startswith("Downloading") and "%" in status(zoo) and "/s" in status(zoo)
+    assert zoo.cancel_button.isEnabled() and not zoo.download_button.isEnabled()
+    screenshot(main_window, "zoo_downloading")
+    zoo.cancel_button.click()
+    qtbot.waitUntil(lambda: status(zoo) == "Cancelled · Download resumes", timeout=20_000)
+    served_zoo.add("0010.params", PARAMS)                              # full speed now
+    zoo.download_button.click()
+    qtbot.waitUntil(lambda: status(zoo) == "Installed", timeout=20_000)
+    ranges = [r for name, r in served_zoo.requests if name == "0010.params"]
+    assert ranges[0] is None and ranges[-1] and ranges[-1].startswith("bytes="), ranges
+    assert zoo.classify_button.isEnabled() and zoo.remove_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    zoo.remove_button.click()
+    assert status(zoo) == "Not installed"
+
+
+def test_a_failed_download_shows_its_error_in_the_row(served_zoo, main_window, qtbot):
+    zoo = main_window.show_view("zoo")                                 # the params file: 404
+    zoo.download_button.click()
+    qtbot.waitUntil(lambda: "404" in status(zoo), timeout=20_000)
+    assert zoo.download_button.isEnabled()                             # try again later
+    assert zoo.row_error.isVisible() and "HTTP 404" in zoo.row_error.text()
+    screenshot(main_window, "zoo_error")
+
+
+def test_open_in_editor_is_routed_to_the_build_view(main_window):
+    zoo = main_window.show_view("zoo")
+    zoo.select_model("resnet-18")
+    zoo.editor_button.click()
+    assert main_window.current_key() == "editor"

@@ -10,9 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QFileDialog, QHBoxLayout, QLabel, QListView,
-                               QMenu, QMessageBox, QProgressBar, QPushButton, QSplitter,
-                               QStackedWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFileDialog, QListView, QMessageBox, QSplitter,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from ..model_spec import DEFAULT_MODEL, ModelSpec
 from ..resources import IMAGE_SUFFIXES, sample_images
@@ -25,9 +24,8 @@ from .detail import DetailPanel
 from .drop import expand_paths, paths_from_mime
 from .export import write_results_csv
 from .jobs import ClassifyJobs
-from .model_selector import ModelSelector
 from .results_model import DONE, ERROR, ITEM_ROLE, ClassifyItem, ResultsModel
-from .widgets import DropOverlay, EmptyState
+from .widgets import ClassifyHeader, DropOverlay, EmptyState, ProgressFooter
 
 IMAGE_FILTER = "Images ({});;All files (*)".format(" ".join(f"*{s}" for s in IMAGE_SUFFIXES))
 
@@ -58,55 +56,22 @@ class ClassifyView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 16)
         outer.setSpacing(12)
-        outer.addLayout(self._header())
-        outer.addLayout(self._model_row())
+        header = ClassifyHeader(self.settings, self)
+        self.open_button, self.paste_button = header.open_button, header.paste_button
+        self.export_button, self.clear_button = header.export_button, header.clear_button
+        self.selector, self.model_state = header.selector, header.model_state
+        outer.addWidget(header)
         self.pages = QStackedWidget(self)
         self.empty = EmptyState(self)
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self._results_page())
         outer.addWidget(self.pages, 1)
-        outer.addLayout(self._footer())
+        footer = ProgressFooter(self)
+        self.summary, self.progress, self.cancel_button = footer.summary, footer.progress, footer.cancel_button
+        outer.addWidget(footer)
+        self._set_busy(False)
         self.overlay = DropOverlay(self)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.cancel)
-
-    def _header(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        title = QLabel("Classify")
-        title.setObjectName("ViewTitle")
-        subtitle = QLabel("Drop photos anywhere on this page to see what the model recognises.")
-        subtitle.setObjectName("ViewSubtitle")
-        titles.addWidget(title)
-        titles.addWidget(subtitle)
-        row.addLayout(titles, 1)
-        self.open_button = QToolButton(self)
-        self.open_button.setText("Open…")
-        self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        menu = QMenu(self.open_button)
-        menu.addAction("Images…", self.open_dialog)
-        menu.addAction("Folder…", self.open_folder_dialog)
-        self.open_button.setMenu(menu)
-        self.open_button.clicked.connect(self.open_dialog)
-        self.paste_button = QPushButton("Paste")
-        self.export_button = QPushButton("Export CSV…")
-        self.clear_button = QPushButton("Clear")
-        for button in (self.open_button, self.paste_button, self.export_button, self.clear_button):
-            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        return row
-
-    def _model_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(8)
-        label = QLabel("Model")
-        label.setObjectName("ViewSubtitle")
-        self.selector = ModelSelector(self.settings, self)
-        self.model_state = QLabel("")
-        self.model_state.setObjectName("ViewSubtitle")
-        row.addWidget(label)
-        row.addWidget(self.selector)
-        row.addWidget(self.model_state, 1)
-        return row
 
     def _results_page(self) -> QWidget:
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -128,22 +93,10 @@ class ClassifyView(QWidget):
         splitter.setChildrenCollapsible(False)
         return splitter
 
-    def _footer(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(10)
-        self.summary = QLabel("No images yet.")
-        self.summary.setObjectName("ViewSubtitle")
-        self.progress = QProgressBar(self)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedWidth(260)
-        self.cancel_button = QPushButton("Cancel")
-        row.addWidget(self.summary, 1)
-        row.addWidget(self.progress)
-        row.addWidget(self.cancel_button)
-        self._set_busy(False)
-        return row
-
     def _connect(self) -> None:
+        self.open_button.clicked.connect(self.open_dialog)
+        self.open_button.menu().addAction("Images…", self.open_dialog)
+        self.open_button.menu().addAction("Folder…", self.open_folder_dialog)
         self.paste_button.clicked.connect(self.paste)
         self.export_button.clicked.connect(self.save_document)
         self.clear_button.clicked.connect(self.clear)
@@ -314,6 +267,7 @@ class ClassifyView(QWidget):
     def _on_idle(self) -> None:
         self._set_busy(False)
         self._update_summary()
+        self.sigStatus.emit(f"Done: {self.summary.text()}")
         self.sigIdle.emit()
 
     def _on_model_loading(self, message: str) -> None:

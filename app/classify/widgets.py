@@ -1,11 +1,78 @@
-"""Pieces of the Classify view: the empty-state drop target and the drag overlay."""
+"""Pieces of the Classify view: header, footer, empty-state drop target, drag overlay."""
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QProgressBar, QPushButton,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from ..resources import icon
+from .model_selector import ModelSelector
+
+
+class ClassifyHeader(QWidget):
+    """Title, the Open/Paste/Export/Clear buttons, and the model row under them."""
+
+    def __init__(self, settings, parent=None):
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(12)
+        row = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        title = QLabel("Classify")
+        title.setObjectName("ViewTitle")
+        subtitle = QLabel("Drop photos anywhere on this page to see what the model recognises.")
+        subtitle.setObjectName("ViewSubtitle")
+        titles.addWidget(title)
+        titles.addWidget(subtitle)
+        row.addLayout(titles, 1)
+        self.open_button = QToolButton(self)
+        self.open_button.setText("Open…")
+        self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.open_button.setMenu(QMenu(self.open_button))
+        self.paste_button = QPushButton("Paste")
+        self.export_button = QPushButton("Export CSV…")
+        self.clear_button = QPushButton("Clear")
+        for button in (self.open_button, self.paste_button, self.export_button, self.clear_button):
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        outer.addLayout(row)
+        outer.addLayout(self._model_row(settings))
+
+    def _model_row(self, settings) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        label = QLabel("Model")
+        label.setObjectName("ViewSubtitle")
+        self.selector = ModelSelector(settings, self)
+        self.model_state = QLabel("")
+        self.model_state.setObjectName("ViewSubtitle")
+        row.addWidget(label)
+        row.addWidget(self.selector)
+        row.addWidget(self.model_state, 1)
+        return row
+
+
+class ProgressFooter(QWidget):
+    """A summary line; while working, a progress bar and Cancel."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        self.summary = QLabel("No images yet.")
+        self.summary.setObjectName("ViewSubtitle")
+        self.progress = QProgressBar(self)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(260)
+        self.cancel_button = QPushButton("Cancel")
+        # the footer keeps its height when the button hides, so the list does not jump
+        self.setFixedHeight(self.cancel_button.sizeHint().height() + 4)
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.cancel_button)
 
 
 class EmptyState(QFrame):

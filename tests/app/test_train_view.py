@@ -235,3 +235,16 @@ def test_data_view_choice_and_editor_network_train_and_compare_in_history(main_w
     panel.metric.setCurrentIndex(panel.metric.findData("loss"))
     assert len(panel.plot.getPlotItem().listDataItems()) == 2
     screenshot(main_window, "train_history")
+
+
+def test_train_this_network_from_the_editor_arrives_in_the_train_view(main_window):
+    from core.zoo.builtin import get_symbol
+    editor = main_window.view("editor")
+    if not hasattr(editor, "sigTrainNetwork"):
+        pytest.skip("the editor view is not available")
+    editor.sigTrainNetwork.emit(get_symbol("lenet", num_classes=10))
+    view = main_window.current_view()
+    assert main_window.current_key() == "train"
+    assert view.form.network.currentText() == "From the editor: Editor network"
+    built = view.form.network_choice().build(10, (1, 28, 28))
+    assert built.symbol.infer_shape(data=(2, 1, 28, 28))[1] == [(2, 10)]

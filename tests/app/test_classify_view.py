@@ -153,3 +153,20 @@ def test_gui_thread_stays_responsive_while_classifying_200_images(main_window, q
           f"(timer 10 ms, {len(gaps)} ticks, median {sorted(gaps)[len(gaps) // 2]} ms)")
     assert view.results.count(DONE) == 201
     screenshot(main_window, "classify_200")
+
+
+def test_a_fashion_mnist_model_from_the_zoo_classifies_a_dropped_picture(main_window, qtbot, tmp_path):
+    from tests.core.zoo_support import fashion_folder
+    pictures = fashion_folder(tmp_path / "fashion", 1, classes=[1, 7])     # Trouser, Sneaker
+    zoo = main_window.show_view("zoo")
+    zoo.select_model("fashion-mnist-lenet")
+    view = main_window.view("classify")
+    with qtbot.waitSignal(view.jobs.sigModelReady, timeout=MODEL_TIMEOUT_MS):
+        zoo.classify_button.click()                     # routed: shows Classify, switches model
+    assert main_window.current_view() is view
+    assert view.selector.current_spec().name == "fashion-mnist-lenet"
+    drop_and_wait(qtbot, view, [pictures])
+    tops = {item.source.split("/")[-2]: item.top_label for item in view.results.items()}
+    assert tops == {"Trouser": "Trouser", "Sneaker": "Sneaker"}, tops
+    assert "fashion-mnist-lenet" in main_window.model_label.text()
+    screenshot(main_window, "classify_fashion")

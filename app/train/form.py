@@ -146,11 +146,13 @@ class SettingsForm(QFrame):
     # ---- datasets ----
     def fill_datasets(self, choices) -> None:
         """``choices``: [(title, folder)] of Fashion-MNIST copies found on this machine."""
+        current = self.dataset.currentData()
         self.dataset.clear()
         if self._data_choice is not None:
             self.dataset.addItem(f"From the Data view: {self._data_choice.source.name}", "data:")
         for title, root in choices:
             self.dataset.addItem(title, f"fashion:{root}")
+        self.dataset.setCurrentIndex(max(0, self.dataset.findData(current)) if current else 0)
 
     def set_data_choice(self, choice, builtin_choices) -> None:
         self._data_choice = choice

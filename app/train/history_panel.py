@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from core.session import ema
@@ -161,6 +161,10 @@ class HistoryPanel(QWidget):
 
     def _delete(self) -> None:
         record = self._current()
-        if record is not None:
+        if record is None:
+            return
+        answer = QMessageBox.question(self, "Delete run", f"Delete “{record.title}” and its checkpoints?\n"
+                                      f"{record.folder}")
+        if answer == QMessageBox.StandardButton.Yes:
             self.history.delete(record.run_id)
             self.reload()

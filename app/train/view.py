@@ -146,6 +146,11 @@ class TrainView(QWidget):
         self.results.sigUseInClassify.connect(self.use_in_classify)
         self.history_panel.sigUseRun.connect(lambda record: self._emit_use(record.model_ref()))
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.trainer.busy():    # a download in the Data view may have added a dataset
+            self.form.fill_datasets(fashion_mnist_choices())
+
     # ---- hand-offs from other views ----
     def set_network(self, payload, title: str | None = None) -> None:
         """A Symbol from the editor: ``set_network(symbol, title)``, or one payload

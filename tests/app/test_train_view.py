@@ -190,6 +190,7 @@ def test_pause_holds_and_resume_continues(main_window, qtbot):
     assert finished.args[0]["status"] == "cancelled"
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # NaN on the engine's worker threads, expected here
 def test_a_diverging_run_stops_with_a_message_and_a_checkpoint(main_window, qtbot):
     view = main_window.show_view("train")
     setup_run(view, optimizer="sgd", learning_rate=1e4, epochs=2)

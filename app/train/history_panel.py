@@ -60,6 +60,7 @@ class HistoryPanel(QWidget):
         super().__init__(parent)
         self.history = history
         self.records = {}
+        self.stale = True         # read the history folder when the panel is first shown
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -101,12 +102,24 @@ class HistoryPanel(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self._update_buttons()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.reload()
+
+    def mark_stale(self) -> None:
+        """A run ended: re-read when next shown (reading many runs is not free), now if visible."""
+        self.stale = True
+        if self.isVisible():
+            self.reload()
+
     def reload(self, check_newest: int = 3) -> None:
         """Re-read the history. Ticks stay as they were; runs new since the last look
         start ticked (at first: the newest ``check_newest``)."""
         ticked = {rid for rid, item in self._items() if item.checkState() == Qt.CheckState.Checked}
         first_look = not self.records
         known = set(self.records)
+        self.stale = False
         self.list.blockSignals(True)
         self.list.clear()
         self.records = {r.run_id: r for r in self.history.list()}

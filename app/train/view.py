@@ -46,7 +46,6 @@ class TrainView(QWidget):
         self._build()
         self._connect()
         self.form.fill_datasets(fashion_mnist_choices())
-        self.history_panel.reload()
         self._set_state("idle")
 
     # ---- layout ----
@@ -284,7 +283,7 @@ class TrainView(QWidget):
             self._show_error(text)
             self.status.setText("Training diverged." if status == "diverged" else "Training failed.")
         self.results.set_record(record)
-        self.history_panel.reload()
+        self.history_panel.mark_stale()
         self.sigStatus.emit(self.status.text())
         self.sigRunFinished.emit(record)
 

@@ -122,8 +122,9 @@ def test_lenet_one_epoch_through_the_ui_then_classify_with_it(main_window, qtbot
     assert confusion.rowCount() == 10 and confusion.matrix.sum() == 1000
     assert confusion.matrix.trace() == round(record["final"]["test_accuracy"] * 1000)
     assert view.results.gallery.mistakes.rowCount() == 24
-    assert view.history_panel.list.count() == 1
     screenshot(main_window, "train_confusion")
+    view.tabs.setCurrentIndex(2)
+    assert view.history_panel.list.count() == 1
 
     # "Use in Classify": the Classify view loads the new checkpoint and classifies real test pictures
     classify = main_window.view("classify")

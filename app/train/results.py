@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import QHeaderView, QListView, QStyledItemDelegate, QTableView
 
 from ..data.grid_model import pixelated, qimage_from_picture
@@ -102,11 +102,28 @@ class RotatedHeader(QHeaderView):
         painter.restore()
 
 
+class HeatmapDelegate(QStyledItemDelegate):
+    """Paints each cell itself (a rounded tile of its colour, the count centred), so
+    no style sheet rule for table items can hide the colours."""
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        tile = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
+        path = QPainterPath()
+        path.addRoundedRect(tile, 3, 3)
+        painter.fillPath(path, index.data(Qt.ItemDataRole.BackgroundRole) or QColor("#ffffff"))
+        painter.setPen(index.data(Qt.ItemDataRole.ForegroundRole) or QColor("#0f172a"))
+        painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.restore()
+
+
 class ConfusionView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.confusion = ConfusionModel(self)
         self.setModel(self.confusion)
+        self.setItemDelegate(HeatmapDelegate(self))
         self.setShowGrid(False)
         self.setSelectionMode(QTableView.SelectionMode.NoSelection)
         self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)

@@ -149,6 +149,16 @@ class Executor:
             self._steps.append(_Step(node, op, args, aux, needs, outputs))
         self._n_slots = len(slot)
         self._head_slots = [slot[(id(n), i)] for n, i in self._symbol._outputs]
+        # inference drops each intermediate after its last reader (peak memory ~ one layer)
+        last_reader = {}
+        for index, step in enumerate(self._steps):
+            for value in step.args + step.aux:
+                last_reader[value] = index
+        keep = set(self._head_slots) | set(slot[(id(n), 0)] for n in nodes if n.is_variable)
+        self._release = [[] for _ in self._steps]
+        for value, index in last_reader.items():
+            if value not in keep:
+                self._release[index].append(value)
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
     # ----- running -------------------------------------------------------------
@@ -168,7 +178,7 @@ class Executor:
         for name, array in zip(self.aux_names, self.aux_arrays):
             values[self._var_index[name]] = array._data
         xp, saved = self._xp, {}
-        for step in self._steps:
+        for position, step in enumerate(self._steps):
             inputs = [values[i] for i in step.args]
             aux = [values[i] for i in step.aux]
             outputs, keep = step.op.forward(xp, inputs, aux, is_train)
@@ -179,6 +189,9 @@ class Executor:
             if self._monitor is not None:
                 for name, out in zip(step.node.output_names(), outputs):
                     self._monitor(name, NDArray(out, self._ctx))
+            if not is_train:
+                for index in self._release[position]:
+                    values[index] = None
         self._saved = saved
         self._values = values if is_train else None
         self.outputs = [NDArray(values[i], self._ctx) for i in self._head_slots]

@@ -29,7 +29,7 @@ CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 LAYOUTS = ("None", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
 CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
 #: depthwise inference skips im2col when the columns would take more than this
-DIRECT_DEPTHWISE_BYTES = 32 << 20
+DIRECT_DEPTHWISE_BYTES = 0
 #: columns per chunk of samples: about what the L2 cache holds
 CHUNK_BYTES = 1 << 20
 

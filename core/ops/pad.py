@@ -53,7 +53,7 @@ class Pad(Op):
         data = inputs[0]
         pairs = self._pairs(data.shape)
         if self.mode == "constant":
-            out = xp.pad(data, pairs, mode="constant", constant_values=self.constant_value)
+            out = _constant_pad(xp, data, pairs, self.constant_value)
         else:
             out = xp.pad(data, pairs, mode=self.mode)
         return [out], pairs
@@ -80,3 +80,22 @@ class Pad(Op):
             if after:
                 center[size - 1 - after:size - 1] += g[before + size:][::-1]
         return xp.moveaxis(center, 0, axis)
+
+
+def _constant_pad(xp, data, pairs, value):
+    """Constant padding into an array with data's memory order (channels-last stays
+    channels-last, so the convolution after it reads without a transposing copy)."""
+    order = sorted(range(data.ndim), key=lambda axis: -abs(data.strides[axis]))
+    shape = [d + a + b for d, (a, b) in zip(data.shape, pairs)]
+    out = xp.empty([shape[axis] for axis in order], dtype=data.dtype).transpose(
+        [order.index(axis) for axis in range(data.ndim)])
+    inside = []
+    for axis, (before, after) in enumerate(pairs):
+        lead = (slice(None),) * axis
+        if before:
+            out[lead + (slice(0, before),)] = value
+        if after:
+            out[lead + (slice(shape[axis] - after, None),)] = value
+        inside.append(slice(before, before + data.shape[axis]))
+    out[tuple(inside)] = data
+    return out

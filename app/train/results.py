@@ -192,7 +192,9 @@ class MistakeDelegate(QStyledItemDelegate):
         painter.save()
         rect = QRectF(option.rect).adjusted(6, 4, -6, -4)
         side = rect.width()
-        paint_image_fit(painter, QRectF(rect.left(), rect.top(), side, side * 0.78), image, 6.0)
+        picture = QRectF(rect.left(), rect.top(), side, side * 0.78)
+        paint_image_fit(painter, picture, image, 6.0)
+        self._badge(painter, picture, f"{mistake.confidence:.0%}")
         text = QRectF(rect.left(), rect.top() + side * 0.78 + 3, side, rect.height() - side * 0.78 - 3)
         font = painter.font()
         font.setPointSizeF(8.0)
@@ -204,8 +206,25 @@ class MistakeDelegate(QStyledItemDelegate):
         painter.setPen(QColor("#b91c1c"))
         second = text.adjusted(0, metrics.height(), 0, 0)
         painter.drawText(second, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                         metrics.elidedText(f"→ {predicted} {mistake.confidence:.0%}",
-                                            Qt.TextElideMode.ElideRight, int(side)))
+                         metrics.elidedText(f"→ {predicted}", Qt.TextElideMode.ElideRight, int(side)))
+        painter.restore()
+
+    @staticmethod
+    def _badge(painter: QPainter, picture: QRectF, text: str) -> None:
+        """The model's confidence in its wrong answer, on the picture's corner."""
+        painter.save()
+        font = painter.font()
+        font.setPointSizeF(7.5)
+        font.setBold(True)
+        painter.setFont(font)
+        width = painter.fontMetrics().horizontalAdvance(text) + 8
+        badge = QRectF(picture.right() - width - 3, picture.top() + 3, width, painter.fontMetrics().height() + 2)
+        path = QPainterPath()
+        path.addRoundedRect(badge, 4, 4)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillPath(path, QColor(185, 28, 28, 220))
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
 

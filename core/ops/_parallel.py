@@ -194,3 +194,13 @@ def copy_pieces(xp, count, copy_one, elements_each):
         task(0, count)
     else:
         run(task, ranges(count, parts))
+
+
+def over_batch(xp, n, elements, task):
+    """``task(lo, hi)`` over sample ranges of an n-sample batch of ``elements`` values,
+    in one piece per core when big enough (elementwise passes, pooling)."""
+    parts = min(parts_for(xp, elements, SPLIT_ELEMENTS), n)
+    if parts > 1:
+        run(task, ranges(n, parts))
+    else:
+        task(0, n)

@@ -2,19 +2,30 @@
 tanh, softsign. Each keeps only what its derivative needs. LeakyReLU is in leaky_relu.py."""
 from __future__ import annotations
 
+from . import _parallel
 from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .registry import register_op
 
 
 def _relu(xp, x):
-    out = xp.maximum(x, 0)
+    if x.ndim == 0:
+        out = xp.maximum(x, 0)
+        return out, out
+    out = xp.empty_like(x)   # keeps x's memory order (channels-last stays so)
+    _parallel.over_batch(xp, x.shape[0], x.size,
+                         lambda lo, hi: xp.maximum(x[lo:hi], 0, out=out[lo:hi]))
     return out, out
 
 
 def _relu_grad(xp, out, g):
     # NOTE: grad at x == 0 is 0 by convention; matches MXNet
-    return g * (out > 0)
+    if g.ndim == 0 or g.shape != out.shape:
+        return g * (out > 0)
+    grad = xp.empty_like(g)
+    _parallel.over_batch(xp, g.shape[0], g.size,
+                         lambda lo, hi: xp.multiply(g[lo:hi], out[lo:hi] > 0, out=grad[lo:hi]))
+    return grad
 
 
 def sigmoid(xp, x):

@@ -17,6 +17,7 @@ import math
 import numpy as np
 
 from ..errors import GraphError
+from . import _parallel
 from ._window import buffer_length, embed, extract, window_views
 from .attrs import Param
 from .conv import CHANNELS_FIRST, LAYOUTS, WindowedOp
@@ -112,12 +113,31 @@ class Pooling(WindowedOp):
             out, keep = self._single_window_forward(xp, x, geometry)
             return [out], ((x.shape, geometry, keep) if is_train else None)
         if self.pool_type == "max":
-            out, keep = self._max_forward(xp, x, geometry, track=is_train)
+            out, keep = self._split_max_forward(xp, x, geometry, is_train)
         elif self.pool_type == "lp":
             out, keep = self._lp_forward(xp, x, geometry)
         else:
             out, keep = self._sum_forward(xp, x, geometry)
         return [out], ((x.shape, geometry, keep) if is_train else None)
+
+    def _split_max_forward(self, xp, x, geometry, track):
+        """Max pooling of sample ranges on the cores (each range: its own buffer)."""
+        n = x.shape[0]
+        out_shape = x.shape[:2] + tuple(geometry[3])
+        out = xp.empty(out_shape, dtype=x.dtype)
+        winners = {}
+
+        def task(lo, hi):
+            best, winner = self._max_forward(xp, x[lo:hi], geometry, track)
+            out[lo:hi] = best
+            winners[lo] = winner
+
+        _parallel.over_batch(xp, n, x.size, task)
+        if not track:
+            return out, None
+        if len(winners) == 1:
+            return out, winners[0]
+        return out, xp.concatenate([winners[lo] for lo in sorted(winners)], axis=0)
 
     def backward(self, xp, saved, out_grads, needs):
         x_shape, geometry, keep = saved
@@ -128,20 +148,33 @@ class Pooling(WindowedOp):
         lengths = tuple(buffer_length(o, k, s) for o, k, s in zip(out, kernel, stride))
         # windows that tile the buffer exactly (stride == kernel) write each cell once
         tiled = tuple(stride) == tuple(kernel)
-        buf = (xp.empty if tiled else xp.zeros)(x_shape[:2] + lengths, dtype=grad.dtype)
         if self.pool_type == "max":
-            contributions = self._max_backward(xp, grad, keep)
-        elif self.pool_type == "lp":
+            result = xp.empty(x_shape, dtype=grad.dtype)
+
+            def task(lo, hi):
+                buf = (xp.empty if tiled else xp.zeros)((hi - lo,) + x_shape[1:2] + lengths, dtype=grad.dtype)
+                self._scatter(xp, buf, self._max_backward(xp, grad[lo:hi], keep[lo:hi]), geometry, tiled)
+                result[lo:hi] = extract(xp, buf, pad, x_shape[2:])
+
+            _parallel.over_batch(xp, x_shape[0], math.prod(x_shape), task)
+            return [result]
+        buf = (xp.empty if tiled else xp.zeros)(x_shape[:2] + lengths, dtype=grad.dtype)
+        if self.pool_type == "lp":
             contributions = self._lp_backward(xp, grad, keep, geometry)
         else:
             contributions = self._sum_backward(xp, grad, keep)
+        self._scatter(xp, buf, contributions, geometry, tiled)
+        return [extract(xp, buf, pad, x_shape[2:])]
+
+    @staticmethod
+    def _scatter(xp, buf, contributions, geometry, tiled):
+        kernel, stride, pad, out = geometry
         for (offset, view), part in zip(window_views(buf, kernel, stride, (1,) * len(kernel), out),
                                         contributions):
             if tiled:
                 view[...] = part
             else:
                 view += part
-        return [extract(xp, buf, pad, x_shape[2:])]
 
     # one window covering the whole (padded) map, as in global pooling: plain reductions
     def _single_window_forward(self, xp, x, geometry):

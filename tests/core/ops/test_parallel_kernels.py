@@ -95,3 +95,23 @@ def test_constant_pad_keeps_channels_last_memory_and_values():
     expected = np.pad(x, ((0, 0), (0, 0), (1, 2), (0, 1)), constant_values=2.5)
     np.testing.assert_array_equal(out, expected)
     assert np.moveaxis(out, 1, -1).flags.c_contiguous     # channels-last, like its input
+
+
+@pytest.mark.parametrize("kernel,stride,pad", [((2, 2), (2, 2), (0, 0)), ((3, 3), (2, 2), (1, 1))], ids=str)
+def test_split_max_pooling_matches_direct_loops(kernel, stride, pad, split_everything):
+    x = RNG.integers(0, 3, (3, 2, 5, 6)).astype(np.float64)   # ties: the first maximum wins
+    op = OPS.get("Pooling")(node_name="p", kernel=kernel, stride=stride, pad=pad)
+    (out,), saved = op.forward(np, [x], [], True)
+    np.testing.assert_allclose(out, naive.pool2d(x, kernel, stride, pad, "max"))
+    head = RNG.standard_normal(out.shape)
+    (grad,) = op.backward(np, saved, [head], [True])
+    np.testing.assert_allclose(grad, naive.max_pool2d_grad(x, head, kernel, stride, pad, "valid"))
+
+
+def test_split_relu_matches_numpy(split_everything):
+    x = RNG.standard_normal((4, 3, 2, 2))
+    op = OPS.get("Activation")(node_name="r", act_type="relu")
+    (out,), saved = op.forward(np, [x], [], True)
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+    head = RNG.standard_normal(x.shape)
+    np.testing.assert_array_equal(op.backward(np, saved, [head], [True])[0], head * (x > 0))

@@ -10,7 +10,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QSettings, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -54,6 +54,9 @@ def make_main_window(qapp, qtbot, isolated_settings):
     for window in made:
         window.close()
         window.deleteLater()
+    # run the deferred deletes now, so anything a window does while it is destroyed is
+    # reported against the test that made it (processEvents() alone leaves them queued)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     qapp.processEvents()
     leaked = _visible_windows()
     for widget in leaked:

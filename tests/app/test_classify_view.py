@@ -148,9 +148,11 @@ def test_gui_thread_stays_responsive_while_classifying_200_images(main_window, q
     with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS * 3):
         drop_urls(view, [folder])
     timer.stop()
-    worst = max(gaps[1:]) if len(gaps) > 1 else None
-    print(f"\nGUI latency while classifying 200 images: max timer gap {worst} ms "
-          f"(timer 10 ms, {len(gaps)} ticks, median {sorted(gaps)[len(gaps) // 2]} ms)")
+    ordered = sorted(gaps[1:])
+    print(f"\nGUI latency while classifying 200 images: max timer gap {ordered[-1]} ms, "
+          f"99th percentile {ordered[int(0.99 * (len(ordered) - 1))]} ms, median "
+          f"{ordered[len(ordered) // 2]} ms, {sum(g > 50 for g in ordered)} of {len(ordered)} "
+          f"gaps over 50 ms (10 ms timer; figures depend on other load on the machine)")
     assert view.results.count(DONE) == 201
     screenshot(main_window, "classify_200")
 

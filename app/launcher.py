@@ -56,7 +56,8 @@ def setup_logging() -> Path | None:
 def launch(argv=None) -> int:
     args, qt_args = _parser().parse_known_args(sys.argv[1:] if argv is None else list(argv))
     if args.self_test:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if not os.environ.get("QT_QPA_PLATFORM"):      # unset or empty: no window on screen
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
     elif not has_display():
         print("netstudio: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
               "Run it in a desktop session, or try `netstudio --self-test` (works offscreen).",

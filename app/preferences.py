@@ -29,7 +29,8 @@ class PreferencesDialog(QDialog):
         self.clear_recent.setEnabled(bool(RecentFiles(settings).paths()))
         form.addRow("Recent files:", self.clear_recent)
         count = len(trained_models(settings))
-        self.forget_trained = QPushButton(f"Forget {count} trained model{'s' if count != 1 else ''}")
+        self.forget_trained = QPushButton(f"Forget {count} trained model{'s' if count != 1 else ''}"
+                                          if count else "No trained models yet")
         self.forget_trained.setToolTip("Removes them from the model list; the files stay on disk.")
         self.forget_trained.clicked.connect(self._forget_trained)
         self.forget_trained.setEnabled(count > 0)

@@ -1,7 +1,7 @@
 """Pieces of the Classify view: header, footer, empty-state drop target, drag overlay."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QProgressBar, QPushButton,
                                QToolButton, QVBoxLayout, QWidget)
@@ -126,14 +126,19 @@ class DropOverlay(QWidget):
         rect = QRectF(self.rect()).adjusted(8, 8, -8, -8)
         path = QPainterPath()
         path.addRoundedRect(rect, 14, 14)
-        painter.fillPath(path, QColor(37, 99, 235, 36))
-        pen = QPen(QColor("#2563eb"), 2, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
+        # opaque: the page underneath would show through the message otherwise
+        painter.fillPath(path, QColor("#eff6ff"))
+        painter.setPen(QPen(QColor("#2563eb"), 2, Qt.PenStyle.DashLine))
         painter.drawPath(path)
+        glyph = QRectF(0, 0, 56, 56)
+        glyph.moveCenter(rect.center() - QPointF(0, 36))
+        icon("drop", "#2563eb").paint(painter, glyph.toRect())
         font = painter.font()
         font.setPointSizeF(font.pointSizeF() + 4)
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor("#1d4ed8"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Drop to classify")
+        text = QRectF(rect.left(), rect.center().y() + 4, rect.width(), 40)
+        painter.drawText(text, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                         "Drop to classify")
         painter.end()

@@ -110,3 +110,30 @@ def test_self_test_command_exits_zero_with_a_top5(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1. espresso" in done.stdout and "self-test passed" in done.stdout
     assert shot.stat().st_size > 10_000
+
+
+def test_preferences_show_the_device_and_settings_file(main_window, isolated_settings):
+    from app.preferences import PreferencesDialog
+    dialog = PreferencesDialog(isolated_settings, "cpu", main_window)
+    dialog.show()
+    assert dialog.device_key() == "cpu"
+    screenshot(dialog, "preferences")
+    dialog.close()
+
+
+def test_dragging_files_over_classify_highlights_the_whole_view(main_window, qtbot):
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent
+    from PySide6.QtWidgets import QApplication
+    from .conftest import SAMPLES
+    view = main_window.show_view("classify")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(SAMPLES / "coffee.png"))])
+    point = view.mapTo(main_window, QPoint(40, view.height() - 40))   # near a corner, not the list
+    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(main_window.windowHandle(), enter)
+    assert enter.isAccepted() and view.overlay.isVisible()
+    screenshot(main_window, "classify_drag_over")
+    view.dragLeaveEvent(None)
+    assert not view.overlay.isVisible()

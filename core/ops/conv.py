@@ -141,8 +141,14 @@ class Convolution(WindowedOp):
 
     # ----- computation ---------------------------------------------------------
     def _plan(self, x_shape):
-        out = self._out_spatial(x_shape[2:])
-        return ColumnPlan.make(x_shape, out, self.kernel, self.stride, self.dilate, self.pad)
+        """The column plan for this input shape, made once (plans are immutable)."""
+        plans = self.__dict__.setdefault("_plans", {})
+        plan = plans.get(x_shape)
+        if plan is None:
+            out = self._out_spatial(x_shape[2:])
+            plan = plans[x_shape] = ColumnPlan.make(x_shape, out, self.kernel, self.stride,
+                                                    self.dilate, self.pad)
+        return plan
 
     def _direct_depthwise(self, x_shape, out_spatial, itemsize):
         """Inference on depthwise layers whose columns would be big: skip im2col."""

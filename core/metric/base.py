@@ -14,10 +14,10 @@ from collections import OrderedDict
 
 import numpy
 
-from ..errors import RegistryError
 from ..ndarray.ndarray import NDArray
+from ..registry import Registry
 
-_REGISTRY = {}
+_REGISTRY = Registry("metric")  # base set below, once EvalMetric exists
 
 
 def host(array):
@@ -44,26 +44,15 @@ def check_label_shapes(labels, preds, wrap=False, shape=False):
 
 def register(klass, name=None):
     """Make a metric class creatable by its lower-case name (``create('accuracy')``)."""
-    if not (isinstance(klass, type) and issubclass(klass, EvalMetric)):
-        raise RegistryError(f"only EvalMetric subclasses can be registered, got {klass!r}")
-    name = (name or klass.__name__).lower()
-    known = _REGISTRY.get(name)
-    if known is not None and known.__qualname__ != klass.__qualname__:
-        raise RegistryError(f"metric {name!r} is registered twice ({known.__qualname__} and {klass.__qualname__})")
-    _REGISTRY[name] = klass
-    return klass
+    return _REGISTRY.register(klass, name)
 
 
 def alias(*names):
-    def apply(klass):
-        for name in names:
-            register(klass, name)
-        return klass
-    return apply
+    return _REGISTRY.alias(*names)
 
 
 def names():
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def create(metric, *args, **kwargs):
@@ -89,10 +78,7 @@ def create(metric, *args, **kwargs):
             return create(decoded)
         name, params = decoded
         return create(name, **params)
-    name = metric.lower()
-    if name not in _REGISTRY:
-        raise RegistryError(f"unknown metric {metric!r}; known: {', '.join(names())}")
-    return _REGISTRY[name](*args, **kwargs)
+    return _REGISTRY.get(metric)(*args, **kwargs)
 
 
 class EvalMetric:
@@ -262,3 +248,6 @@ def np(numpy_feval, name=None, allow_extra_outputs=False):
         return numpy_feval(label, pred)
     feval.__name__ = numpy_feval.__name__
     return CustomMetric(feval, name, allow_extra_outputs)
+
+
+_REGISTRY.base = EvalMetric

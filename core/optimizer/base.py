@@ -16,20 +16,15 @@ from __future__ import annotations
 
 import numbers
 
-from ..errors import RegistryError
 from ..ndarray.ndarray import NDArray
+from ..registry import Registry
 
-_REGISTRY = {}
+_REGISTRY = Registry("optimizer")  # base set below, once Optimizer exists
 
 
 def register(klass):
     """Class decorator: make ``create('<lower-case class name>')`` build this optimizer."""
-    name = klass.__name__.lower()
-    if name in _REGISTRY:
-        raise RegistryError(f"optimizer {name!r} is registered twice "
-                            f"({_REGISTRY[name].__module__} and {klass.__module__})")
-    _REGISTRY[name] = klass
-    return klass
+    return _REGISTRY.register(klass)
 
 
 def create(name, **kwargs):
@@ -42,13 +37,11 @@ def create(name, **kwargs):
     if isinstance(name, (list, tuple)) and len(name) == 2:
         name, settings = name
         kwargs = {**settings, **kwargs}
-    if not isinstance(name, str) or name.lower() not in _REGISTRY:
-        raise RegistryError(f"unknown optimizer {name!r}; known: {', '.join(sorted(_REGISTRY))}")
-    return _REGISTRY[name.lower()](**kwargs)
+    return _REGISTRY.get(name)(**kwargs)
 
 
 def names():
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def raw(array):
@@ -218,3 +211,6 @@ def _xp_of(array):
         return np
     import cupy  # a raw array that is not NumPy's can only be CuPy's here
     return cupy
+
+
+_REGISTRY.base = Optimizer

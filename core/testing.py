@@ -2,7 +2,7 @@
 
 >>> from core.ops import OPS
 >>> op = OPS.get("FullyConnected")(num_hidden=3)
->>> check_op_grad(op, [(2, 4), (3, 4), (3,)])
+>>> outputs = check_op_grad(op, [(2, 4), (3, 4), (3,)])
 """
 from __future__ import annotations
 

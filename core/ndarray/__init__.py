@@ -1,7 +1,7 @@
 """``mx.nd``: array creation, math, operators called imperatively, and .params files.
 
 >>> import core as mx
->>> mx.nd.ones((2, 3)).sum().asscalar()
+>>> float(mx.nd.ones((2, 3)).sum().asscalar())
 6.0
 """
 from __future__ import annotations

@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import DeviceError, GraphError, ShapeError
 from .ndarray.ndarray import NDArray
+from .ops._fusion import conv_bn_pairs, fused_forward
 from .ops._memory import keep_freed_memory
 from .ops._parallel import single_threaded_blas
 from .symbol.graph import topo_order
@@ -159,6 +160,7 @@ class Executor:
         for value, index in last_reader.items():
             if value not in keep:
                 self._release[index].append(value)
+        self._conv_bn = conv_bn_pairs(self._steps, set(self._head_slots))
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
     # ----- running -------------------------------------------------------------
@@ -178,7 +180,13 @@ class Executor:
         for name, array in zip(self.aux_names, self.aux_arrays):
             values[self._var_index[name]] = array._data
         xp, saved = self._xp, {}
+        fuse = not is_train and self._monitor is None
+        folded = set()   # BatchNorm steps already computed by their convolution
         for position, step in enumerate(self._steps):
+            if fuse and self._fused(position, step, values, folded):
+                for index in self._release[position]:
+                    values[index] = None
+                continue
             inputs = [values[i] for i in step.args]
             aux = [values[i] for i in step.aux]
             outputs, keep = step.op.forward(xp, inputs, aux, is_train)
@@ -196,6 +204,22 @@ class Executor:
         self._values = values if is_train else None
         self.outputs = [NDArray(values[i], self._ctx) for i in self._head_slots]
         return self.outputs
+
+    def _fused(self, position, step, values, folded):
+        """Inference: run a Convolution with its BatchNorm folded in, or skip a folded
+        BatchNorm (its output is the convolution's). False: run the step as usual."""
+        if position in folded:
+            values[step.wanted[0]] = values[step.args[0]]
+            return True
+        partner = self._conv_bn.get(position)
+        if partner is None:
+            return False
+        out = fused_forward(self._xp, step, self._steps[partner], values)
+        if out is None:
+            return False
+        values[step.wanted[0]] = out
+        folded.add(partner)
+        return True
 
     def backward(self, out_grads=None, is_train=True):
         with single_threaded_blas():

@@ -196,6 +196,11 @@ class Convolution(WindowedOp):
     def forward(self, xp, inputs, aux, is_train):
         x, weight = inputs[0], inputs[1]
         bias = None if self.no_bias else inputs[2]
+        return self.compute(xp, x, weight, bias, is_train)
+
+    def compute(self, xp, x, weight, bias, is_train):
+        """forward with the bias given explicitly (None: none), whatever no_bias says: the
+        executor runs a BatchNorm folded into this layer through it (ops/_fusion.py)."""
         plan = self._plan(x.shape)
         if not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize):
             out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,

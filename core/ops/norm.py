@@ -112,9 +112,9 @@ class BatchNorm(Op):
             var = None
         if not is_train:
             # inference: one multiply-add per value with the folded scale and shift
-            scale = gamma * inv_std
+            scale, shift = self.affine(xp, gamma, beta, mean, inv_std)
             out = x * channel_view(scale, x.ndim, axis)
-            out += channel_view(beta - mean * scale, x.ndim, axis)
+            out += channel_view(shift, x.ndim, axis)
             return ([out, mean, inv_std] if self.output_mean_var else [out]), None
         if not batch_stats:
             x_hat = (x - channel_view(mean, x.ndim, axis)) * channel_view(inv_std, x.ndim, axis)
@@ -122,6 +122,19 @@ class BatchNorm(Op):
         out += channel_view(beta, x.ndim, axis)
         outputs = [out, mean, inv_std] if self.output_mean_var else [out]
         return outputs, (x_hat, inv_std, gamma, axes, batch_stats, (mean, var, aux))
+
+    @staticmethod
+    def affine(xp, gamma, beta, mean, inv_std):
+        """Inference BatchNorm as ``x * scale + shift`` per channel."""
+        scale = gamma * inv_std
+        return scale, beta - mean * scale
+
+    def running_affine(self, xp, gamma, beta, moving_mean, moving_var, dtype):
+        """(scale, shift) of inference from the running statistics, as forward computes
+        them; the executor folds them into the convolution before (core/ops/_fusion.py)."""
+        gamma = xp.ones_like(gamma) if self.fix_gamma else gamma
+        inv_std = (1 / xp.sqrt(moving_var + self.eps)).astype(dtype, copy=False)
+        return self.affine(xp, gamma, beta, moving_mean.astype(dtype, copy=False), inv_std)
 
     def backward(self, xp, saved, out_grads, needs):
         x_hat, inv_std, gamma, axes, batch_stats, (mean, var, aux) = saved

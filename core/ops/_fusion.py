@@ -1,0 +1,54 @@
+"""Inference only: a BatchNorm folded into the convolution that feeds it.
+
+BatchNorm in inference is ``y * scale + shift`` per channel, so ``BN(conv(x, W, b))`` is
+``conv(x, W * scale, b * scale + shift)``: the two passes over the output (and its
+allocation) go away for the price of rescaling the weights. The weights are rescaled
+on every forward (they may change between calls: training, ``copy_params_from``), so a
+pair is folded only while the weights are small next to the output, which is where the
+passes cost most (EfficientNet-Lite0's early layers: 112×112 maps, 1-3 k weights).
+
+The executor asks ``conv_bn_pairs`` once at bind time and calls ``fused_forward`` for
+each pair in inference, unless a monitor wants to see every layer's own output.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+#: fold when the output has at least this many values per weight
+FOLD_RATIO = 8
+
+
+def conv_bn_pairs(steps, head_slots):
+    """{index of a Convolution step: index of the BatchNorm step that alone reads it}."""
+    readers = Counter(slot for step in steps for slot in list(step.args) + list(step.aux))
+    producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
+    pairs = {}
+    for index, step in enumerate(steps):
+        op = step.op
+        if op.name != "BatchNorm" or op.output_mean_var or op.axis != 1:
+            continue
+        slot = step.args[0]
+        source = producer.get(slot)
+        if source is None or steps[source].op.name != "Convolution":
+            continue
+        if readers[slot] == 1 and slot not in head_slots:
+            pairs[source] = index
+    return pairs
+
+
+def fused_forward(xp, conv_step, bn_step, values):
+    """The BatchNorm's output computed by the convolution with folded weights, or None
+    when folding does not pay (big weights, small output)."""
+    conv, bn = conv_step.op, bn_step.op
+    x, weight = values[conv_step.args[0]], values[conv_step.args[1]]
+    out_size = x.shape[0] * conv.num_filter * math.prod(conv._out_spatial(x.shape[2:]))
+    if weight.size * FOLD_RATIO > out_size:
+        return None
+    gamma, beta = (values[i] for i in bn_step.args[1:3])
+    moving_mean, moving_var = (values[i] for i in bn_step.aux)
+    scale, shift = bn.running_affine(xp, gamma, beta, moving_mean, moving_var, x.dtype)
+    folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
+    bias = shift if conv.no_bias else values[conv_step.args[2]] * scale + shift
+    (out,), _ = conv.compute(xp, x, folded, bias, False)
+    return out

@@ -14,10 +14,15 @@ c·m + j reads input channel c.
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 from . import _parallel
-from ._window import buffer_length, embed, offsets, window
+from ._window import buffer_length, embed, offsets
+
+
+#: bytes of output rows computed together (accumulator and term stay in cache)
+BAND_BYTES = 1 << 20
 
 
 def _lengths(out, kernel, stride, dilate):
@@ -36,16 +41,25 @@ def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None
     result = xp.empty((n,) + tuple(out) + (weight.shape[0],), dtype=x.dtype)
     spatial = len(out)
 
+    # strided windows: split the buffer into stride phases once (one copy of it), so
+    # every kernel offset reads a stride-1 view whose pixel rows are contiguous runs
+    phases = _phases(xp, buf, stride)
+    starts = {}
+    for offset in offsets(kernel):
+        starts[offset] = tuple(((o * d) % s, (o * d) // s) for o, d, s in zip(offset, dilate, stride))
+
     def rows(lo, hi):
         """Output rows lo:hi (first spatial axis), all offsets."""
         acc = result[:, lo:hi]
         acc_m = acc.reshape(acc.shape[:-1] + (channels, multiplier))
         term = xp.empty_like(acc_m)
         for t, offset in enumerate(offsets(kernel)):
-            first = window(offset[0] * dilate[0] + lo * stride[0], stride[0], hi - lo)
-            rest = tuple(window(o * d, s, c) for o, d, s, c in
-                         zip(offset[1:], dilate[1:], stride[1:], out[1:]))
-            view = buf[(slice(None), first) + rest][..., None]
+            phase_of = starts[offset]
+            source = phases[tuple(p for p, _ in phase_of)]
+            (_, first), rest = phase_of[0], phase_of[1:]
+            index = (slice(None), slice(first + lo, first + hi)) + tuple(
+                slice(b, b + c) for (_, b), c in zip(rest, out[1:]))
+            view = source[index][..., None]
             if t == 0:
                 xp.multiply(view, taps[t], out=acc_m)
             else:
@@ -54,10 +68,31 @@ def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None
         if bias is not None:
             acc += bias
 
+    # bands of output rows whose accumulator fits in cache, shared among the cores
+    row_bytes = n * math.prod(out[1:]) * weight.shape[0] * x.dtype.itemsize
+    band = max(1, BAND_BYTES // max(row_bytes, 1))
+    bands = [(lo, min(out[0], lo + band)) for lo in range(0, out[0], band)]
+
+    def band_range(first, last):
+        for lo, hi in bands[first:last]:
+            rows(lo, hi)
+
     work = n * math.prod(out) * weight.shape[0] * math.prod(kernel)
-    parts = min(_parallel.parts_for(xp, work, _parallel.SPLIT_ELEMENTS * 4), out[0])
+    parts = min(_parallel.parts_for(xp, work, _parallel.SPLIT_ELEMENTS * 4), len(bands))
     if parts > 1:
-        _parallel.run(rows, _parallel.ranges(out[0], parts))
+        _parallel.run(band_range, _parallel.ranges(len(bands), parts))
     else:
-        rows(0, out[0])
+        band_range(0, len(bands))
     return xp.moveaxis(result, -1, 1) if spatial else result
+
+
+def _phases(xp, buf, stride):
+    """{(phase per axis): buf[:, p0::s0, p1::s1, ..., :] as a contiguous array}; the
+    buffer itself when every stride is 1."""
+    if all(s == 1 for s in stride):
+        return {(0,) * len(stride): buf}
+    phases = {}
+    for phase in itertools.product(*(range(s) for s in stride)):
+        index = (slice(None),) + tuple(slice(p, None, s) for p, s in zip(phase, stride))
+        phases[phase] = xp.ascontiguousarray(buf[index])
+    return phases

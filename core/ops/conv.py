@@ -186,7 +186,12 @@ class Convolution(WindowedOp):
                     plans[hi - lo] = self._plan((hi - lo,) + plan.x_shape[1:])
                 work(lo, hi, plans[hi - lo])
 
-        parts = min(_parallel.parts_for(xp, len(chunks), 1), len(chunks))
+        # NOTE: a chunk of small layers (LeNet's: 1.5-4 M MACs, dozens of short NumPy
+        # calls) ran slower on two threads than on one; only heavy chunks are shared
+        macs = plan.x_shape[1] * plan.offsets * plan.size * self.num_filter // self.num_group
+        per_chunk = macs * (chunks[0][1] - chunks[0][0])
+        parts = 1 if per_chunk < 4 * _parallel.SPLIT_MACS else \
+            min(_parallel.parts_for(xp, len(chunks), 1), len(chunks))
         if parts > 1:
             _parallel.run(task, _parallel.ranges(len(chunks), parts))
         else:

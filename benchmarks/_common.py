@@ -31,16 +31,29 @@ def blas_info():
     return "unknown", os.cpu_count() or 1
 
 
-def print_machine():
+def print_machine(threads=None):
+    """Print the machine and return the thread count both frameworks get: ``threads``
+    when given (our kernels' pieces, PyTorch's intra-op threads), else numpy's BLAS
+    threads."""
     import numpy
-    kernel, threads = blas_info()
+
+    from core.ops import _parallel
+    kernel, blas_threads = blas_info()
+    threads = threads or blas_threads
+    _parallel.THREADS = threads
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load}")
-    print(f"numpy {numpy.__version__}, BLAS {kernel}, {threads} thread(s)")
+    print(f"numpy {numpy.__version__}, BLAS {kernel}, {blas_threads} thread(s); "
+          f"both frameworks run on {threads} thread(s)")
     for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         if name in os.environ:
             print(f"  {name}={os.environ[name]}")
     return threads
+
+
+def add_thread_option(parser):
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for both frameworks (default: numpy's BLAS threads)")
 
 
 def peak_rss_mb():

@@ -15,7 +15,7 @@ import statistics
 
 import numpy as np
 
-from _common import ROOT, compare, load_torch, peak_rss_mb, print_machine, timed
+from _common import add_thread_option, ROOT, compare, load_torch, peak_rss_mb, print_machine, timed
 from _torch_graph import TorchGraph, max_difference
 
 from core.zoo.classifier import ImageClassifier  # noqa: E402
@@ -39,8 +39,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    add_thread_option(parser)
     args = parser.parse_args(argv)
-    threads = print_machine()
+    threads = print_machine(args.threads)
     clf = ImageClassifier.from_zoo("efficientnet-lite0")
     picture = PICTURES[0]
     batch = prepare(str(picture), clf.preprocess, clf.input_size)[None]

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from _common import compare, load_torch, peak_rss_mb, print_machine
+from _common import add_thread_option, compare, load_torch, peak_rss_mb, print_machine
 
 import core as mx  # noqa: E402  (after _common puts the checkout on sys.path)
 from core.io.datasets import find_fashion_mnist, load_fashion_mnist  # noqa: E402
@@ -152,8 +152,9 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--inference-runs", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    add_thread_option(parser)
     args = parser.parse_args(argv)
-    threads = print_machine()
+    threads = print_machine(args.threads)
     root = find_fashion_mnist(include_subset=False)
     if root is None:
         raise SystemExit("the full Fashion-MNIST was not found (set NETSTUDIO_DATA to its folder)")

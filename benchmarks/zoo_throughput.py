@@ -13,7 +13,7 @@ import statistics
 
 import numpy as np
 
-from _common import compare, load_torch, peak_rss_mb, print_machine, timed
+from _common import add_thread_option, compare, load_torch, peak_rss_mb, print_machine, timed
 from _torch_graph import TorchGraph, max_difference
 
 import core as mx  # noqa: E402
@@ -45,8 +45,9 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    add_thread_option(parser)
     args = parser.parse_args(argv)
-    threads = print_machine()
+    threads = print_machine(args.threads)
     symbol = get_symbol(num_classes=1000, num_layers=18)
     arg_params, aux_params = resnet18_params(symbol, args.batch_size)
     batch = np.random.default_rng(0).uniform(-1, 1, (args.batch_size, 3, 224, 224)).astype(np.float32)

@@ -20,9 +20,12 @@ FOLD_RATIO = 8
 
 
 def conv_bn_pairs(steps, head_slots):
-    """{index of a Convolution step: index of the BatchNorm step that alone reads it}."""
+    """{index of a Convolution step: (index of the BatchNorm step that alone reads it,
+    index of a clip step that alone reads the BatchNorm, or None)}."""
     readers = Counter(slot for step in steps for slot in list(step.args) + list(step.aux))
     producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
+    clips = {step.args[0]: index for index, step in enumerate(steps)
+             if step.op.name == "clip" and readers[step.args[0]] == 1 and step.args[0] not in head_slots}
     pairs = {}
     for index, step in enumerate(steps):
         op = step.op
@@ -33,7 +36,7 @@ def conv_bn_pairs(steps, head_slots):
         if source is None or steps[source].op.name != "Convolution":
             continue
         if readers[slot] == 1 and slot not in head_slots:
-            pairs[source] = index
+            pairs[source] = (index, clips.get(step.wanted[0]))
     return pairs
 
 
@@ -52,3 +55,9 @@ def fused_forward(xp, conv_step, bn_step, values):
     bias = shift if conv.no_bias else values[conv_step.args[2]] * scale + shift
     (out,), _ = conv.compute(xp, x, folded, bias, False)
     return out
+
+
+def clip_in_place(xp, clip_step, out):
+    """ReLU6 and friends after a folded BatchNorm: clipped where the values already are."""
+    op = clip_step.op
+    return xp.clip(out, op.a_min, op.a_max, out=out)

@@ -36,30 +36,27 @@ def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None
     lengths = _lengths(out, kernel, stride, dilate)
     buf = xp.empty((n,) + lengths + (channels,), dtype=x.dtype)
     embed(xp, x, pad, lengths, out=xp.moveaxis(buf, -1, 1))
-    taps = weight.reshape(channels, multiplier, -1)
-    taps = [xp.ascontiguousarray(taps[:, :, t]) for t in range(taps.shape[2])]
+    # (offsets, C, m): one contiguous weight row per kernel offset
+    taps = xp.ascontiguousarray(weight.reshape(channels, multiplier, -1).transpose(2, 0, 1))
     result = xp.empty((n,) + tuple(out) + (weight.shape[0],), dtype=x.dtype)
     spatial = len(out)
 
     # strided windows: split the buffer into stride phases once (one copy of it), so
     # every kernel offset reads a stride-1 view whose pixel rows are contiguous runs
     phases = _phases(xp, buf, stride)
-    starts = {}
+    reads = []    # per offset: (phase array, first row, index of the other axes)
     for offset in offsets(kernel):
-        starts[offset] = tuple(((o * d) % s, (o * d) // s) for o, d, s in zip(offset, dilate, stride))
+        where = [((o * d) % s, (o * d) // s) for o, d, s in zip(offset, dilate, stride)]
+        rest = tuple(slice(b, b + c) for (_, b), c in zip(where[1:], out[1:]))
+        reads.append((phases[tuple(p for p, _ in where)], where[0][1], rest))
 
     def rows(lo, hi):
         """Output rows lo:hi (first spatial axis), all offsets."""
         acc = result[:, lo:hi]
         acc_m = acc.reshape(acc.shape[:-1] + (channels, multiplier))
         term = xp.empty_like(acc_m)
-        for t, offset in enumerate(offsets(kernel)):
-            phase_of = starts[offset]
-            source = phases[tuple(p for p, _ in phase_of)]
-            (_, first), rest = phase_of[0], phase_of[1:]
-            index = (slice(None), slice(first + lo, first + hi)) + tuple(
-                slice(b, b + c) for (_, b), c in zip(rest, out[1:]))
-            view = source[index][..., None]
+        for t, (source, first, rest) in enumerate(reads):
+            view = source[(slice(None), slice(first + lo, first + hi)) + rest][..., None]
             if t == 0:
                 xp.multiply(view, taps[t], out=acc_m)
             else:

@@ -154,6 +154,25 @@ class ColumnPlan:
             xp.add(out, bias_view, out=result)
         return result
 
+    def per_sample(self, cols):
+        """Columns (C, offsets, n, size) as n matrices (C·offsets, size): a strided view,
+        for one small GEMM per sample (OpenBLAS's small-matrix kernels)."""
+        c, k, n, size = cols.shape
+        return cols.reshape(c * k, n, size).transpose(1, 0, 2)
+
+    def sample_out(self, xp, out3, bias, result):
+        """Per-sample products (n, F, size) -> ``result`` (n, F, *out), bias added."""
+        n, f = out3.shape[:2]
+        grid = self.wide if self.kind == "wide" else self.out
+        out = out3.reshape((n, f) + tuple(grid))
+        if grid != self.out:
+            out = out[(Ellipsis, *(slice(0, o) for o in self.out))]
+        if bias is None:
+            result[...] = out
+        else:
+            xp.add(out, bias.reshape((1, -1) + (1,) * len(self.out)), out=result)
+        return result
+
     def gemm_grad(self, xp, grad):
         """(N, F, *out) gradient -> (F, N·size) on the GEMM's grid (zeros in extra cells)."""
         n, f = grad.shape[:2]

@@ -218,7 +218,13 @@ class Convolution(WindowedOp):
 
         def work(lo, hi, chunk):
             cols = chunk.columns(xp, x[lo:hi])
-            chunk.gemm_out(xp, self._gemm(xp, weight, cols), bias, result[lo:hi])
+            if self.num_group == 1:
+                # one small GEMM per sample: OpenBLAS's small-matrix kernels beat one long
+                # (F × C·k…)·(C·k… × n·size) product, and the output comes out NCHW
+                w = weight.reshape(self.num_filter, -1)
+                chunk.sample_out(xp, xp.matmul(w, chunk.per_sample(cols)), bias, result[lo:hi])
+            else:
+                chunk.gemm_out(xp, self._gemm(xp, weight, cols), bias, result[lo:hi])
 
         self._over_chunks(xp, plan, work)
         # NOTE: backward recomputes the columns (in cache) rather than keeping k×k copies

@@ -173,6 +173,19 @@ class ColumnPlan:
             xp.add(out, bias.reshape((1, -1) + (1,) * len(self.out)), out=result)
         return result
 
+    def sample_grad(self, xp, grad):
+        """(n, F, *out) gradient -> (n, F, size) on the GEMM's grid (zeros in extra cells)."""
+        n, f = grad.shape[:2]
+        grid = self.wide if self.kind == "wide" else self.out
+        if grid == self.out:
+            return grad.reshape(n, f, -1)
+        out = xp.empty((n, f) + tuple(grid), dtype=grad.dtype)
+        for axis, (g, o) in enumerate(zip(grid, self.out)):
+            if g > o:  # the wide grid's extra cells get no gradient
+                out[(slice(None),) * (axis + 2) + (slice(o, None),)] = 0
+        out[(Ellipsis, *(slice(0, o) for o in self.out))] = grad
+        return out.reshape(n, f, -1)
+
     def gemm_grad(self, xp, grad):
         """(N, F, *out) gradient -> (F, N·size) on the GEMM's grid (zeros in extra cells)."""
         n, f = grad.shape[:2]

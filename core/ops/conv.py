@@ -241,13 +241,17 @@ class Convolution(WindowedOp):
 
         def work(lo, hi, chunk):
             cols = chunk.columns(xp, x[lo:hi])
-            g = chunk.gemm_grad(xp, grad[lo:hi])                 # (F, n·size)
+            if self.num_group == 1:
+                part, grad_cols = self._sample_grads(xp, weight, chunk, cols, grad[lo:hi], needs)
+            else:
+                g = chunk.gemm_grad(xp, grad[lo:hi])                 # (F, n·size)
+                part = self._weight_grad(xp, g, cols) if needs[1] else None
+                grad_cols = self._column_grad(xp, weight, g, cols.shape) if needs[0] else None
             if needs[1]:
-                part = self._weight_grad(xp, g, cols)
                 key = threading.get_ident()
                 partial[key] = part if key not in partial else partial[key] + part
             if needs[0]:
-                grad_data[lo:hi] = chunk.spread(xp, self._column_grad(xp, weight, g, cols.shape))
+                grad_data[lo:hi] = chunk.spread(xp, grad_cols)
 
         self._over_chunks(xp, plan, work)
         grad_weight = None
@@ -257,6 +261,20 @@ class Convolution(WindowedOp):
             return [grad_data, grad_weight]
         axes = (0,) + tuple(range(2, grad.ndim))
         return [grad_data, grad_weight, grad.sum(axis=axes) if needs[2] else None]
+
+    def _sample_grads(self, xp, weight, chunk, cols, grad, needs):
+        """Weight gradient (summed) and column gradient (C, offsets, n, size) from one
+        small GEMM per sample, as forward."""
+        g3 = chunk.sample_grad(xp, grad)                         # (n, F, size)
+        per_sample = chunk.per_sample(cols)                      # (n, C·k…, size)
+        part = grad_cols = None
+        if needs[1]:
+            # NOTE: columns·gradientᵀ, then transposed: the faster orientation in OpenBLAS
+            part = xp.matmul(per_sample, g3.transpose(0, 2, 1)).sum(axis=0).T
+        if needs[0]:
+            w = weight.reshape(self.num_filter, -1)
+            grad_cols = xp.matmul(w.T, g3).transpose(1, 0, 2).reshape(cols.shape)
+        return part, grad_cols
 
     def _weight_grad(self, xp, grad, cols):
         rows = math.prod(cols.shape[:2])

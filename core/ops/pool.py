@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import GraphError
 from . import _parallel
+from ._maxpool import max_scatter, window_max
 from ._window import buffer_length, embed, extract, window_views
 from .attrs import Param
 from .conv import CHANNELS_FIRST, LAYOUTS, WindowedOp
@@ -160,7 +161,7 @@ class Pooling(WindowedOp):
                 else:
                     buf = (xp.empty if tiled else xp.zeros)((hi - lo,) + x_shape[1:2] + lengths,
                                                            dtype=grad.dtype)
-                self._max_scatter(xp, buf, grad[lo:hi], keep[lo:hi], geometry, tiled)
+                max_scatter(xp, buf, grad[lo:hi], keep[lo:hi], geometry, tiled)
                 if not direct:
                     result[lo:hi] = extract(xp, buf, pad, x_shape[2:])
 
@@ -214,37 +215,8 @@ class Pooling(WindowedOp):
     # max: the first largest cell of each window wins, in row-major order like MXNet
     def _max_forward(self, xp, x, geometry, track):
         """Window maxima and, when training, the winning kernel offset of each window."""
-        kernel, stride, pad, out = geometry
         lowest = np.finfo(x.dtype).min   # MXNet's value for a window with no input cell
-        buf = self._buffer(xp, x, geometry, lowest)
-        views = [view for _, view in window_views(buf, kernel, stride, (1,) * len(kernel), out)]
-        if not track:
-            best = views[0].copy()
-            for view in views[1:]:
-                xp.maximum(best, view, out=best)
-            return best, None
-        if len(views) == 4:
-            return _max_of_four(xp, views)
-        index_type = xp.uint8 if len(views) <= 256 else xp.int32
-        best = views[0].copy()
-        winner = xp.zeros(best.shape, dtype=index_type)
-        for t, view in enumerate(views[1:], 1):
-            better = view > best  # strict: on ties the earlier offset keeps the window
-            xp.maximum(best, view, out=best)
-            winner = xp.where(better, index_type(t), winner)
-        return best, winner
-
-    @staticmethod
-    def _max_scatter(xp, buf, grad, winner, geometry, tiled):
-        """Each window's gradient to its winning cell; the others get zero (a NaN or inf
-        head gradient, which means training diverged, may spread NaN to them)."""
-        kernel, stride, pad, out = geometry
-        views = window_views(buf, kernel, stride, (1,) * len(kernel), out)
-        for t, (_, view) in enumerate(views):
-            if tiled:
-                xp.multiply(grad, winner == t, out=view)
-            else:
-                view += grad * (winner == t)
+        return window_max(xp, self._buffer(xp, x, geometry, lowest), geometry, track)
 
     # sum and avg: one add per kernel offset; avg divides by MXNet's window count
     def _sum_forward(self, xp, x, geometry):
@@ -308,18 +280,3 @@ class Pooling(WindowedOp):
         scale = xp.where(result == 0, 0, grad / safe ** (p - 1))
         for offset, view in window_views(buf, kernel, stride, (1,) * len(kernel), out):
             yield scale * view ** (p - 1)
-
-
-def _max_of_four(xp, views):
-    """2×2 windows as a two-round tournament: fewer passes than the general loop, same
-    first-maximum rule (a later cell wins only when strictly larger)."""
-    a, b, c, d = views
-    right_first = b > a
-    right_second = d > c
-    first = xp.maximum(a, b)
-    second = xp.maximum(c, d)
-    second_wins = second > first
-    xp.maximum(first, second, out=first)
-    winner = xp.where(second_wins, right_second.view(xp.uint8) + xp.uint8(2),
-                      right_first.view(xp.uint8))
-    return first, winner

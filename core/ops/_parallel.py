@@ -28,8 +28,10 @@ import numpy as np
 
 #: GEMMs below this many multiply-adds run in one piece (a split costs ~20 µs)
 SPLIT_MACS = 4_000_000
-#: copies and elementwise passes below this many elements run in one piece
-SPLIT_ELEMENTS = 200_000
+#: copies and elementwise passes below this many elements run in one piece. NOTE:
+#: measured on 2 cores, LeNet's passes (0.4 M values) ran no faster split and slowed
+#: down when another process was busy (12.8k vs 9.6k samples/s), so only big ones split
+SPLIT_ELEMENTS = 1_000_000
 
 
 def _threads():

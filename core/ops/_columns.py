@@ -78,13 +78,22 @@ class ColumnPlan:
         embed(xp, x, self.pad, self.lengths, out=buf[:, :, :self.lengths[0]].swapaxes(0, 1))
         return buf
 
-    def columns(self, xp, x):
-        """(C, offsets, N, size) columns of x (N, C, *spatial)."""
+    def columns(self, xp, x, ones_row=False):
+        """(C, offsets, N, size) columns of x (N, C, *spatial). With ``ones_row``, the
+        (C·offsets + 1, N, size) matrix whose last row is ones (a bias column of the
+        weight then adds the bias inside the GEMM)."""
         n, c = x.shape[:2]
         buf = self._buffer(xp, x)
-        if self.kind == "pointwise":
+        if self.kind == "pointwise" and not ones_row:
             return buf.reshape(c, 1, n, -1)
-        cols = xp.empty((c, self.offsets, n, self.size), dtype=x.dtype)
+        rows = c * self.offsets
+        matrix = xp.empty((rows + int(ones_row), n, self.size), dtype=x.dtype)
+        if ones_row:
+            matrix[rows] = 1
+        cols = matrix[:rows].reshape(c, self.offsets, n, self.size)
+        if self.kind == "pointwise":
+            cols[:, 0] = buf.reshape(c, n, -1)
+            return matrix
         if self.kind == "wide":
             flat = buf.reshape(c, n, -1)
             size = self.size
@@ -99,7 +108,7 @@ class ColumnPlan:
             def copy(t):
                 shaped[:, t] = views[t]
         _parallel.copy_pieces(xp, self.offsets, copy, c * n * self.size)
-        return cols
+        return matrix if ones_row else cols
 
     # ----- columns -> input gradient ------------------------------------------------------
     def spread(self, xp, cols):
@@ -154,24 +163,17 @@ class ColumnPlan:
             xp.add(out, bias_view, out=result)
         return result
 
-    def per_sample(self, cols):
-        """Columns (C, offsets, n, size) as n matrices (C·offsets, size): a strided view,
-        for one small GEMM per sample (OpenBLAS's small-matrix kernels)."""
-        c, k, n, size = cols.shape
-        return cols.reshape(c * k, n, size).transpose(1, 0, 2)
+    @staticmethod
+    def per_sample(cols):
+        """Columns (C, offsets, n, size) or (rows, n, size) as n matrices (rows, size): a
+        strided view, for one small GEMM per sample (OpenBLAS's small-matrix kernels)."""
+        n, size = cols.shape[-2:]
+        return cols.reshape(-1, n, size).transpose(1, 0, 2)
 
-    def sample_out(self, xp, out3, bias, result):
-        """Per-sample products (n, F, size) -> ``result`` (n, F, *out), bias added."""
-        n, f = out3.shape[:2]
-        grid = self.wide if self.kind == "wide" else self.out
-        out = out3.reshape((n, f) + tuple(grid))
-        if grid != self.out:
-            out = out[(Ellipsis, *(slice(0, o) for o in self.out))]
-        if bias is None:
-            result[...] = out
-        else:
-            xp.add(out, bias.reshape((1, -1) + (1,) * len(self.out)), out=result)
-        return result
+    @property
+    def grid(self):
+        """The output grid the GEMM computes (the wide one on the wide path)."""
+        return self.wide if self.kind == "wide" else self.out
 
     def sample_grad(self, xp, grad):
         """(n, F, *out) gradient -> (n, F, size) on the GEMM's grid (zeros in extra cells)."""

@@ -215,21 +215,38 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
-        result = xp.empty((x.shape[0], self.num_filter) + plan.out, dtype=x.dtype)
+        if self.num_group == 1:
+            result = self._per_sample_forward(xp, x, weight, bias, plan)
+        else:
+            result = xp.empty((x.shape[0], self.num_filter) + plan.out, dtype=x.dtype)
 
-        def work(lo, hi, chunk):
-            cols = chunk.columns(xp, x[lo:hi])
-            if self.num_group == 1:
-                # one small GEMM per sample: OpenBLAS's small-matrix kernels beat one long
-                # (F × C·k…)·(C·k… × n·size) product, and the output comes out NCHW
-                w = weight.reshape(self.num_filter, -1)
-                chunk.sample_out(xp, xp.matmul(w, chunk.per_sample(cols)), bias, result[lo:hi])
-            else:
+            def work(lo, hi, chunk):
+                cols = chunk.columns(xp, x[lo:hi])
                 chunk.gemm_out(xp, self._gemm(xp, weight, cols), bias, result[lo:hi])
 
-        self._over_chunks(xp, plan, work)
+            self._over_chunks(xp, plan, work)
         # NOTE: backward recomputes the columns (in cache) rather than keeping k×k copies
         return [result], ((x, weight, plan) if is_train else None)
+
+    def _per_sample_forward(self, xp, x, weight, bias, plan):
+        """One small GEMM per sample (OpenBLAS's small-matrix kernels beat one long
+        (F × C·k…)·(C·k… × n·size) product), written straight into the output on the
+        GEMM's grid, the bias added inside the GEMM by a ones row. On the wide path the
+        result is a view of that grid cut to the output size (no copy)."""
+        w = weight.reshape(self.num_filter, -1)
+        if bias is not None:
+            w = xp.concatenate([w, bias.reshape(-1, 1).astype(w.dtype, copy=False)], axis=1)
+        grid = xp.empty((x.shape[0], self.num_filter) + tuple(plan.grid), dtype=x.dtype)
+
+        def work(lo, hi, chunk):
+            cols = chunk.columns(xp, x[lo:hi], ones_row=bias is not None)
+            out = grid[lo:hi].reshape(hi - lo, self.num_filter, -1)
+            xp.matmul(w, chunk.per_sample(cols), out=out)
+
+        self._over_chunks(xp, plan, work)
+        if tuple(plan.grid) == tuple(plan.out):
+            return grid
+        return grid[(Ellipsis, *(slice(0, o) for o in plan.out))]
 
     def backward(self, xp, saved, out_grads, needs):
         x, weight, plan = saved

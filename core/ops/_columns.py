@@ -1,10 +1,11 @@
-"""How a convolution turns its input into one GEMM's columns and back, chosen once per shape.
+"""How a convolution turns its input into GEMM columns and back, chosen once per shape.
 
-Columns are laid out (C, offsets, N, size): channel and kernel offset make the GEMM's
-shared axis, sample and pixel its long axis, so a whole batch is *one* matrix product
-(F, C·k…) @ (C·k…, N·size) instead of N small ones, and every im2col copy writes one
-contiguous block. The input is first moved into a (C, N, *lengths) buffer (padding
-included): one transposing copy, then one strided copy per kernel offset.
+Columns are laid out (C, offsets, n, size) for a chunk of n samples: every im2col copy
+writes one block, and the same array serves as n per-sample matrices (C·k…, size)
+(``per_sample``, a strided view: one small GEMM per sample, OpenBLAS's small-matrix
+kernels) or, for grouped convolutions, as (C·k…, n·size) (one product per group). The
+input is first moved into a (C, n, *lengths) buffer (padding included), then copied
+once per kernel offset.
 
 Three ways to fill the columns:
 - pointwise (1×1, stride 1, no pad): the buffer already is the column matrix;
@@ -12,8 +13,8 @@ Three ways to fill the columns:
   output computed on a slightly wider grid and cut back (see _window.wide_geometry);
 - strided: one strided copy per kernel offset (im2col).
 
-``spread`` is the adjoint of ``columns`` (col2im); ``gemm_out``/``gemm_grad`` move
-between NCHW arrays and the GEMM's (F, N·size) layout, bias included.
+``spread`` is the adjoint of ``columns`` (col2im); ``sample_grad`` and
+``gemm_out``/``gemm_grad`` move between NCHW arrays and the GEMMs' layouts.
 """
 from __future__ import annotations
 

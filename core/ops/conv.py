@@ -1,10 +1,12 @@
-"""Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + one batched GEMM.
+"""Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + GEMM.
 
-Layout of the work: the input is copied into columns (N, groups, C/groups·k…, out
-pixels) with one copy per kernel offset (core/ops/_columns.py picks how), and multiplied
-by the weight (groups, F/groups, C/groups·k…) in one ``matmul`` whose result is already
-NCHW. Backward reuses the columns for the weight gradient and runs col2im only when the
-data gradient is wanted.
+The batch is cut into chunks whose columns fit in cache (CHUNK_BYTES); per chunk the
+input is copied into columns (core/ops/_columns.py picks how) and multiplied by the
+weight, one small GEMM per sample written straight into the NCHW output (grouped
+convolutions: one product per group). Backward recomputes a chunk's columns (in cache)
+for the weight gradient and runs col2im only when the data gradient is wanted. 1×1
+convolutions skip im2col (_pointwise.py); depthwise inference runs direct
+(_depthwise.py).
 
 >>> import numpy as np
 >>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))

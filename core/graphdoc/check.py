@@ -19,7 +19,7 @@ from ..ops.attrs import _parse_tuple
 from ..symbol.analysis import analyse
 from ..symbol.graph import Node
 from ..symbol.symbol import Symbol
-from .convert import variable_node
+from .convert import kahn_order, variable_node
 from .ports import build_op
 
 
@@ -202,19 +202,4 @@ def _cycle_errors(doc, states, component):
 
 def _order(doc, cyclic):
     """Acyclic nodes, each after its inputs; nodes fed by a cycle come last (blocked)."""
-    indegree = {i: 0 for i in doc.nodes if i not in cyclic}
-    successors = {i: [] for i in doc.nodes}
-    for edge in doc.edges:
-        if edge.dst in indegree and edge.src not in cyclic:
-            indegree[edge.dst] += 1
-            successors[edge.src].append(edge.dst)
-    ready = [i for i, count in indegree.items() if count == 0]
-    order = []
-    while ready:
-        node_id = ready.pop(0)
-        order.append(doc.nodes[node_id])
-        for nxt in successors[node_id]:
-            indegree[nxt] -= 1
-            if indegree[nxt] == 0:
-                ready.append(nxt)
-    return order
+    return kahn_order(doc, cyclic)[0]

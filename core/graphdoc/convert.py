@@ -80,14 +80,15 @@ def _with_pos(attrs, node, positions):
     return out
 
 
-def topological_order(doc):
-    """Nodes, each after its inputs (document order among equals); CycleError names a
-    node on the cycle."""
-    indegree = {node_id: 0 for node_id in doc.nodes}
+def kahn_order(doc, skip=()):
+    """Nodes not in ``skip``, each after its inputs (document order among equals), and the
+    in-degrees left over: non-zero for nodes on a cycle or fed by one."""
+    indegree = {node_id: 0 for node_id in doc.nodes if node_id not in skip}
     successors = {node_id: [] for node_id in doc.nodes}
     for edge in doc.edges:
-        indegree[edge.dst] += 1
-        successors[edge.src].append(edge.dst)
+        if edge.dst in indegree and edge.src not in skip:
+            indegree[edge.dst] += 1
+            successors[edge.src].append(edge.dst)
     ready = [node_id for node_id, count in indegree.items() if count == 0]
     order = []
     while ready:
@@ -97,6 +98,13 @@ def topological_order(doc):
             indegree[nxt] -= 1
             if indegree[nxt] == 0:
                 ready.append(nxt)
+    return order, indegree
+
+
+def topological_order(doc):
+    """Nodes, each after its inputs (document order among equals); CycleError names a
+    node on the cycle."""
+    order, indegree = kahn_order(doc)
     if len(order) != len(doc.nodes):
         stuck = [doc.nodes[i].name for i, count in indegree.items() if count > 0]
         raise CycleError(f"the graph has a cycle through node {stuck[0]!r}; "

@@ -48,8 +48,8 @@ def binary_infer_shape(op, in_shapes):
     return [tuple(lhs), tuple(rhs)], [broadcast_shape(op, lhs, rhs)], []
 
 
-class Binary(Op):
-    """out = f(lhs, rhs); ``grads`` gives (d lhs, d rhs) before un-broadcasting."""
+class _TwoInputs:
+    """Arguments and shape rule of every two-input elementwise op, primitive or composite."""
     category = "Elementwise"
     params = {}
     broadcast = False
@@ -59,6 +59,10 @@ class Binary(Op):
 
     def infer_shape(self, in_shapes):
         return binary_infer_shape(self, in_shapes)
+
+
+class Binary(_TwoInputs, Op):
+    """out = f(lhs, rhs); ``grads`` gives (d lhs, d rhs) before un-broadcasting."""
 
     def f(self, xp, a, b):
         raise NotImplementedError
@@ -147,16 +151,8 @@ class Power(Binary):
         return grad_a, grad_b
 
 
-class _BinaryComposite(Composite):
-    category = "Elementwise"
-    params = {}
-    broadcast = False
-
-    def list_arguments(self):
-        return ["lhs", "rhs"]
-
-    def infer_shape(self, in_shapes):
-        return binary_infer_shape(self, in_shapes)
+class _BinaryComposite(_TwoInputs, Composite):
+    pass
 
 
 @register_op("_Minus", "_minus", "_sub")

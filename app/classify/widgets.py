@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QProgressBar,
                                QToolButton, QVBoxLayout, QWidget)
 
 from ..resources import icon
+from ..widgets.view_header import title_block
 from .model_selector import ModelSelector
 
 
@@ -19,15 +20,8 @@ class ClassifyHeader(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(12)
         row = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        title = QLabel("Classify")
-        title.setObjectName("ViewTitle")
-        subtitle = QLabel("Drop photos anywhere on this page to see what the model recognises.")
-        subtitle.setObjectName("ViewSubtitle")
-        titles.addWidget(title)
-        titles.addWidget(subtitle)
-        row.addLayout(titles, 1)
+        row.addLayout(title_block("Classify", "Drop photos anywhere on this page to see what "
+                                              "the model recognises."), 1)
         self.open_button = QToolButton(self)
         self.open_button.setText("Open…")
         self.open_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)

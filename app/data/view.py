@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QListView,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from ..widgets.view_header import title_block
 from .footer import JobFooter
 from .grid_model import INDEX_ROLE, TILE, ThumbnailDelegate, ThumbnailModel
 from .input_panel import InputPanel
@@ -71,16 +72,8 @@ class DataView(QWidget):
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        title = QLabel("Data")
-        title.setObjectName("ViewTitle")
-        subtitle = QLabel("Browse a dataset, check its classes, and choose what the network will see.")
-        subtitle.setObjectName("ViewSubtitle")
-        subtitle.setWordWrap(True)
-        titles.addWidget(title)
-        titles.addWidget(subtitle)
-        row.addLayout(titles, 1)
+        row.addLayout(title_block("Data", "Browse a dataset, check its classes, and choose what "
+                                          "the network will see.", wrap=True), 1)
         self.sources = SourcePicker(self)
         row.addWidget(self.sources, 0, Qt.AlignmentFlag.AlignVCenter)
         return row

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
 
 from core.session import RunHistory, SettingsError, fashion_mnist_choices
 
+from ..widgets.view_header import title_block
 from .history_panel import HistoryPanel
 from .live import LiveCharts
 from .results_page import ResultsPage
@@ -99,16 +100,8 @@ class TrainView(QWidget):
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        title = QLabel("Train")
-        title.setObjectName("ViewTitle")
-        subtitle = QLabel("Train a network and watch it learn; every epoch is saved as a checkpoint.")
-        subtitle.setObjectName("ViewSubtitle")
-        subtitle.setWordWrap(True)
-        titles.addWidget(title)
-        titles.addWidget(subtitle)
-        row.addLayout(titles, 1)
+        row.addLayout(title_block("Train", "Train a network and watch it learn; every epoch is "
+                                           "saved as a checkpoint.", wrap=True), 1)
         self.start_button = QPushButton("Start")
         self.start_button.setProperty("primary", True)
         self.pause_button = QPushButton("Pause")

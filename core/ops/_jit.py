@@ -1,0 +1,111 @@
+"""Compiled CPU kernels (numba), for the loops NumPy cannot express in one pass.
+
+Why: a NumPy kernel made of many small calls (one per kernel offset, one per pooling
+cell) is bound by memory traffic and holds the GIL between calls, so it neither runs
+fast on one core nor scales to two. A compiled loop reads each value once, and it
+releases the GIL (``nogil``), so ``_parallel.run`` can give each core a share of the
+samples or channels and both really run.
+
+Rules for kernels:
+
+- write them with ``@kernel`` on plain loops over NumPy arrays; the decorator compiles on
+  first call (numba's on-disk cache keeps the result, so a machine compiles each once:
+  in ``__pycache__`` beside the module, or the user's cache directory);
+- a kernel takes a range (``lo, hi``) of samples, channels or rows and writes only there,
+  so ``_parallel.run`` can split it; no ``parallel=True`` (numba's default workqueue pool
+  aborts the process when two threads launch kernels at once: a GUI classifying while
+  it trains);
+- every caller keeps its NumPy path: ``enabled(xp)`` is False for CuPy arrays, when
+  numba is not installed, or with ``NETSTUDIO_JIT=0``; tests compare the two paths.
+
+Floating point: ``reassoc``/``contract`` let sums vectorise; NaN and inf still propagate
+(no ``nnan``/``ninf``), so a diverging run is still seen as diverging.
+
+>>> import numpy as np
+>>> @kernel
+... def twice(x, out, lo, hi):
+...     for i in range(lo, hi):
+...         out[i] = 2 * x[i]
+>>> out = np.zeros(3, np.float32)
+>>> twice(np.ones(3, np.float32), out, 0, 3) if enabled(np) else out.fill(2)
+>>> out.tolist()
+[2.0, 2.0, 2.0]
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+
+import numpy as np
+
+FASTMATH = {"reassoc", "contract", "arcp"}
+
+#: False turns compiled kernels off (``NETSTUDIO_JIT=0``); tests flip it to run NumPy paths
+ENABLED = os.environ.get("NETSTUDIO_JIT", "1").strip().lower() not in ("0", "false", "no", "off")
+
+_numba = None
+_checked = False
+_lock = threading.Lock()
+
+
+def _load_numba():
+    global _numba, _checked
+    if not _checked:
+        with _lock:
+            if not _checked:
+                try:
+                    _numba = importlib.import_module("numba")
+                except ImportError:   # an optional speed-up: NumPy paths run without it
+                    _numba = None
+                _checked = True
+    return _numba
+
+
+def available():
+    """Whether compiled kernels can run here (numba importable and not turned off)."""
+    return ENABLED and _load_numba() is not None
+
+
+def enabled(xp):
+    """Whether to use the compiled kernels for arrays of module ``xp``."""
+    return xp is np and available()
+
+
+class Kernel:
+    """A function compiled by numba on its first call (nogil, cached on disk)."""
+
+    def __init__(self, function):
+        self.function = function
+        self.__doc__ = function.__doc__
+        self.__name__ = function.__name__
+        self.__qualname__ = function.__qualname__
+        self.__module__ = function.__module__
+        self._compiled = None
+
+    def __call__(self, *args):
+        compiled = self._compiled
+        if compiled is None:
+            compiled = self._compile()
+        return compiled(*args)
+
+    def _compile(self):
+        numba = _load_numba()
+        if numba is None:
+            raise RuntimeError(f"{self.__name__}: numba is not installed (check jit.enabled first)")
+        with _lock:
+            if self._compiled is None:
+                try:
+                    self._compiled = numba.njit(nogil=True, cache=True, fastmath=FASTMATH)(self.function)
+                except RuntimeError:   # no file to cache against (a doctest, an interpreter)
+                    self._compiled = numba.njit(nogil=True, fastmath=FASTMATH)(self.function)
+        return self._compiled
+
+    def warm_up(self, *args):
+        """Compile for these argument types now (e.g. on a background thread at start)."""
+        self(*args)
+
+
+def kernel(function):
+    """Decorator: ``function`` becomes a lazily compiled :class:`Kernel`."""
+    return Kernel(function)

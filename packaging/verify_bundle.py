@@ -2,7 +2,8 @@
 
     python3 packaging/verify_bundle.py [dist/NetStudio/NetStudio] [--relocated]
 
-Checks: exit 0, a build stamp in "Built:", and the expected top-5s of the sample photos
+Checks: exit 0, a build stamp in "Built:", compiled kernels in "Kernels:" (numba came
+along), and the expected top-5s of the sample photos
 (coffee -> espresso first; chelsea -> tiger cat, Egyptian cat and tabby as the top three;
 rocket -> missile and projectile as the top two). With ``--relocated`` the bundle is
 first copied to a fresh temporary folder and run there with an empty HOME (no model
@@ -83,6 +84,10 @@ def check(result):
     built = re.search(r"^Built: (.*)$", result.stdout, re.M)
     if not built or "development build" in built.group(1):
         problems.append(f"no build stamp in About ({built.group(1) if built else 'no Built: line'})")
+    kernels = re.search(r"^Kernels: (.*)$", result.stdout, re.M)
+    if not kernels or not kernels.group(1).startswith("compiled"):
+        problems.append(f"the bundle runs without its compiled kernels "
+                        f"({kernels.group(1) if kernels else 'no Kernels: line'})")
     problems += expectations(parse_top5(result.stdout))
     return problems
 

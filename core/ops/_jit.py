@@ -67,6 +67,16 @@ def available():
     return ENABLED and _load_numba() is not None
 
 
+def describe():
+    """One line for About and the self-test: which kernels run on the CPU."""
+    if not ENABLED:
+        return "NumPy (compiled kernels turned off by NETSTUDIO_JIT=0)"
+    numba = _load_numba()
+    if numba is None:
+        return "NumPy (numba is not installed: pip install numba)"
+    return f"compiled (numba {numba.__version__})"
+
+
 def enabled(xp):
     """Whether to use the compiled kernels for arrays of module ``xp``."""
     return xp is np and available()

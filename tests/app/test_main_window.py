@@ -74,6 +74,7 @@ def test_device_selector_without_cuda_disables_the_gpu_and_says_why(main_window)
 def test_about_names_version_build_and_device(main_window):
     lines = dict(about_lines())
     assert lines["Version"] and lines["Built"] and "CPU" in lines["Devices"]
+    assert lines["Kernels"].startswith("compiled (numba")   # numba is a dependency
     dialog = AboutDialog(main_window)
     dialog.show()
     screenshot(dialog, "about")

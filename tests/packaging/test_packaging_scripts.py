@@ -58,6 +58,7 @@ def test_only_starting_the_app_checks_libraries():
 
 GOOD = """Version: 0.1.0
 Built: 2026-01-02 10:00 UTC, commit abc1234
+Kernels: compiled (numba 0.68.1)
 chelsea.png:
   1. tiger cat                         37.89%  (class 282)
   2. Egyptian cat                      37.52%  (class 285)
@@ -91,3 +92,9 @@ def test_verifier_names_each_miss():
     text = "\n".join(problems)
     assert "exit code 1" in text and "build stamp" in text
     assert "coffee.png" in text and "chelsea.png" in text and "rocket.jpg" not in text
+
+
+def test_verifier_wants_the_compiled_kernels_in_the_bundle():
+    numpy_only = GOOD.replace("compiled (numba 0.68.1)", "NumPy (numba is not installed: pip install numba)")
+    problems = verify.check(Result(numpy_only))
+    assert len(problems) == 1 and "without its compiled kernels" in problems[0]

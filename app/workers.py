@@ -151,14 +151,15 @@ class ClassifierCache:
 
 
 class LoadModelWorker(Worker):
-    """Loads (or moves) the model so the first image does not wait for it."""
+    """Loads (or moves) the model and runs it once, so the first image waits neither for
+    the files nor for the kernels' compilation."""
 
     def __init__(self, cache: ClassifierCache, spec: ModelSpec, ctx):
         super().__init__()
         self.cache, self.spec, self.ctx = cache, spec, ctx
 
     def work(self) -> None:
-        classifier = self.cache.get(self.spec, self.ctx)
+        classifier = self.cache.get(self.spec, self.ctx).warm_up()
         self.sigResult.emit({"model": self.spec.title, "device": str(classifier.ctx),
                              "classes": len(classifier.labels)})
 

@@ -112,6 +112,13 @@ class ImageClassifier:
             for position, source in enumerate(chunk):
                 yield source, errors[position] if position in errors else self._top(next(probs), k)
 
+    def warm_up(self):
+        """Run the network once on a blank picture: compiles the CPU kernels (a few
+        seconds, once per machine: the compiled code is cached on disk) and sizes the
+        buffers, so the first real picture is answered at full speed. Returns self."""
+        self._probs(np.zeros((1,) + tuple(self.input_size), np.float32))
+        return self
+
     def _top(self, probs, k):
         order = np.argsort(-probs, kind="stable")[:k]
         return [Prediction(int(i), self.labels[i], float(probs[i])) for i in order]

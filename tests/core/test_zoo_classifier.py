@@ -58,6 +58,12 @@ def test_must_show_the_three_sample_photos(classifier):
     assert all(a.probability >= b.probability for a, b in zip(chelsea, chelsea[1:]))
 
 
+def test_warming_up_leaves_the_answers_alone(classifier):
+    before = classifier.predict_proba([PHOTOS[1]])
+    assert classifier.warm_up() is classifier
+    np.testing.assert_array_equal(classifier.predict_proba([PHOTOS[1]]), before)
+
+
 def test_paths_pil_images_and_arrays_give_the_same_answer(classifier):
     with Image.open(PHOTOS[1]) as opened:
         picture = opened.convert("RGB")

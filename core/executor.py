@@ -13,7 +13,7 @@ import numpy as np
 
 from .errors import DeviceError, GraphError, ShapeError
 from .ndarray.ndarray import NDArray
-from .ops._fusion import clip_in_place, conv_bn_pairs, fused_forward
+from .ops._fusion import conv_bn_pairs, fused_forward
 from .ops._memory import keep_freed_memory
 from .ops._parallel import single_threaded_blas
 from .symbol.graph import topo_order
@@ -207,19 +207,19 @@ class Executor:
 
     def _fused(self, position, step, values, folded):
         """Inference: run a Convolution with its BatchNorm folded in (and the clip after
-        it in place), or skip a step so done (its output is the convolution's). False:
-        run the step as usual."""
+        it, which fused_forward applies), or skip a step so done (its output is the
+        convolution's). False: run the step as usual."""
         if position in folded:
             values[step.wanted[0]] = values[step.args[0]]
             return True
         partner = self._conv_bn.get(position)
         if partner is None:
             return False
-        out = fused_forward(self._xp, step, self._steps[partner[0]], values)
+        clip = self._steps[partner[1]] if partner[1] is not None else None
+        out = fused_forward(self._xp, step, self._steps[partner[0]], values, clip)
         if out is None:
             return False
-        if partner[1] is not None:
-            out = clip_in_place(self._xp, self._steps[partner[1]], out)
+        if clip is not None:
             folded.add(partner[1])
         values[step.wanted[0]] = out
         folded.add(partner[0])

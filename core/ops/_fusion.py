@@ -7,6 +7,12 @@ on every forward (they may change between calls: training, ``copy_params_from``)
 pair is folded only while the weights are small next to the output, which is where the
 passes cost most (EfficientNet-Lite0's early layers: 112×112 maps, 1-3 k weights).
 
+Two kinds of layer skip the rescaled copy of the weights: a depthwise convolution
+always folds (its weights are k×k per channel, nothing next to its output) and applies
+the bias and clip inside its own pass (_depthwise.py); a 1×1 convolution multiplies by
+the BatchNorm's scale in the pass that adds its bias after the GEMM (_pointwise.py), so
+its weights (up to 400 k values in EfficientNet's head) are never rescaled at all.
+
 The executor asks ``conv_bn_pairs`` once at bind time and calls ``fused_forward`` for
 each pair in inference, unless a monitor wants to see every layer's own output.
 """
@@ -14,6 +20,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+
+from ._depthwise import depthwise_forward
+from ._pointwise import pointwise_forward
 
 #: fold when the output has at least this many values per weight
 FOLD_RATIO = 8
@@ -40,21 +49,32 @@ def conv_bn_pairs(steps, head_slots):
     return pairs
 
 
-def fused_forward(xp, conv_step, bn_step, values):
-    """The BatchNorm's output computed by the convolution with folded weights, or None
-    when folding does not pay (big weights, small output)."""
+def fused_forward(xp, conv_step, bn_step, values, clip_step=None):
+    """The BatchNorm's output (clipped by ``clip_step`` if given) computed by the
+    convolution, or None when folding does not pay (big weights, small output)."""
     conv, bn = conv_step.op, bn_step.op
     x, weight = values[conv_step.args[0]], values[conv_step.args[1]]
-    out_size = x.shape[0] * conv.num_filter * math.prod(conv._out_spatial(x.shape[2:]))
-    if weight.size * FOLD_RATIO > out_size:
+    out_spatial = conv._out_spatial(x.shape[2:])
+    depthwise = conv._direct_depthwise(x.shape, out_spatial, x.dtype.itemsize)
+    pointwise = conv.num_group == 1 and all(k == 1 for k in conv.kernel) and \
+        all(s == 1 for s in conv.stride) and not any(conv.pad)
+    out_size = x.shape[0] * conv.num_filter * math.prod(out_spatial)
+    if not (depthwise or pointwise) and weight.size * FOLD_RATIO > out_size:
         return None
     gamma, beta = (values[i] for i in bn_step.args[1:3])
     moving_mean, moving_var = (values[i] for i in bn_step.aux)
     scale, shift = bn.running_affine(xp, gamma, beta, moving_mean, moving_var, x.dtype)
-    folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
     bias = shift if conv.no_bias else values[conv_step.args[2]] * scale + shift
+    clip = None if clip_step is None else (clip_step.op.a_min, clip_step.op.a_max)
+    if pointwise:
+        out, _ = pointwise_forward(xp, x, weight, bias, scale=scale, clip=clip)
+        return out
+    folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
+    if depthwise:
+        return depthwise_forward(xp, x, folded, conv.kernel, conv.stride, conv.dilate,
+                                 conv.pad, out_spatial, bias, clip)
     (out,), _ = conv.compute(xp, x, folded, bias, False)
-    return out
+    return out if clip_step is None else clip_in_place(xp, clip_step, out)
 
 
 def clip_in_place(xp, clip_step, out):

@@ -4,32 +4,84 @@ A single NCHW picture is (F, C) @ (C, pixels) with no copy; otherwise the produc
 on channels-last rows (pixels, C) @ (C, F), free when x already is channels-last (the
 output of a depthwise convolution, BatchNorm or clip on one), and the output stays
 channels-last: an (N, F, H, W) view of (N, H, W, F) memory.
+
+Inference with a BatchNorm (and a clip) after it (core/ops/_fusion.py) passes ``scale``
+and ``clip``: with numba, each core's share of the product gets ``y * scale + bias`` and
+the clip in one compiled pass while it is still in cache (core/ops/_depthwise_kernels.py),
+rather than rescaled weights before and NumPy passes over the whole output after.
 """
 from __future__ import annotations
 
-from . import _parallel
+import numpy as np
+
+from . import _jit, _parallel
+from ._depthwise_kernels import affine_clip, affine_clip_rows
 
 
-def pointwise_forward(xp, x, weight, bias):
+def pointwise_forward(xp, x, weight, bias, scale=None, clip=None):
     """1×1, stride 1, no pad, one group: (pixels, C) @ (C, F). Returns (output, what
     backward needs). A single NCHW picture is (F, C) @ (C, pixels) with no copy; otherwise
     the product runs on channels-last rows, free when x already is channels-last (the
-    output of a depthwise, BatchNorm or clip on one), and the output stays channels-last."""
+    output of a depthwise, BatchNorm or clip on one), and the output stays channels-last.
+    Inference extras: ``scale`` per output channel (the output is ``(x·W) * scale +
+    bias``) and ``clip`` (low, high)."""
     n, c = x.shape[:2]
     spatial = x.shape[2:]
     f = weight.shape[0]
     w = weight.reshape(f, c)
     if n == 1 and x.flags.c_contiguous:
         columns = x.reshape(c, -1)
-        out = _parallel.matmul(xp, w, columns)
-        if bias is not None:
-            out += bias[:, None]
+        out = _product(xp, w, columns, bias, scale, clip, per_row=True)
         return out.reshape((1, f) + spatial), ("first", columns)
     rows = xp.moveaxis(x, 1, -1).reshape(-1, c)
-    out = _parallel.matmul(xp, rows, w.T)
-    if bias is not None:
-        out += bias
+    out = _product(xp, rows, w.T, bias, scale, clip, per_row=False)
     return xp.moveaxis(out.reshape((n,) + spatial + (f,)), -1, 1), ("last", rows)
+
+
+COMPILED_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _product(xp, a, b, bias, scale, clip, per_row):
+    """a @ b, then ``* scale + bias`` and the clip per row (``per_row``: the channels are
+    rows) or per column of the product."""
+    m, k = a.shape
+    n = b.shape[1]
+    out = xp.empty((m, n), dtype=xp.result_type(a, b))
+    if not _jit.enabled(xp) or out.dtype not in COMPILED_TYPES or (
+            bias is None and scale is None and clip is None):
+        _parallel.matmul(xp, a, b, out=out)
+        view = (lambda v: v[:, None]) if per_row else (lambda v: v)
+        if scale is not None:
+            out *= view(scale)
+        if bias is not None:
+            out += view(bias)
+        if clip is not None:
+            xp.clip(out, clip[0], clip[1], out=out)
+        return out
+    dtype = out.dtype
+    channels = m if per_row else n
+    scale = np.ones(channels, dtype) if scale is None else np.ascontiguousarray(scale, dtype=dtype)
+    shift = np.zeros(channels, dtype) if bias is None else np.ascontiguousarray(bias, dtype=dtype)
+    low, high = (dtype.type(0), dtype.type(0)) if clip is None else map(dtype.type, clip)
+    epilogue = affine_clip_rows if per_row else affine_clip
+    by_rows = m >= n
+
+    def task(lo, hi):
+        """The product's rows (or columns) lo:hi, and their epilogue while in cache."""
+        if by_rows:
+            np.matmul(a[lo:hi], b, out=out[lo:hi])
+            epilogue(out, scale, shift, low, high, clip is not None, lo, hi, 0, n)
+        else:
+            np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
+            epilogue(out, scale, shift, low, high, clip is not None, 0, m, lo, hi)
+
+    total = m if by_rows else n
+    parts = _parallel.parts_for(xp, m * n * k, _parallel.SPLIT_MACS)
+    if parts > 1:
+        _parallel.run(task, _parallel.ranges(total, parts))
+    else:
+        task(0, total)
+    return out
 
 
 def pointwise_backward(xp, keep, weight, grad, needs):

@@ -13,7 +13,7 @@ import numpy as np
 
 from .errors import DeviceError, GraphError, ShapeError
 from .ndarray.ndarray import NDArray
-from .ops._fusion import conv_bn_pairs, fused_forward
+from .ops._fusion import conv_bn_pairs, folded_pads, fused_forward
 from .ops._memory import keep_freed_memory
 from .ops._parallel import single_threaded_blas
 from .symbol.graph import topo_order
@@ -161,6 +161,8 @@ class Executor:
             if value not in keep:
                 self._release[index].append(value)
         self._conv_bn = conv_bn_pairs(self._steps, set(self._head_slots))
+        self._pads = folded_pads(self._steps, set(self._head_slots), self._conv_bn)
+        self._pad_of = {conv: pad for pad, conv in self._pads.items()}
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
     # ----- running -------------------------------------------------------------
@@ -181,7 +183,7 @@ class Executor:
             values[self._var_index[name]] = array._data
         xp, saved = self._xp, {}
         fuse = not is_train and self._monitor is None
-        folded = set()   # BatchNorm steps already computed by their convolution
+        folded = set(self._pads)   # BatchNorm steps computed by their convolution, Pads it does
         for position, step in enumerate(self._steps):
             if fuse and self._fused(position, step, values, folded):
                 for index in self._release[position]:
@@ -216,7 +218,8 @@ class Executor:
         if partner is None:
             return False
         clip = self._steps[partner[1]] if partner[1] is not None else None
-        out = fused_forward(self._xp, step, self._steps[partner[0]], values, clip)
+        pad = self._steps[self._pad_of[position]] if position in self._pad_of else None
+        out = fused_forward(self._xp, step, self._steps[partner[0]], values, clip, pad)
         if out is None:
             return False
         if clip is not None:

@@ -13,8 +13,14 @@ the bias and clip inside its own pass (_depthwise.py); a 1×1 convolution multip
 the BatchNorm's scale in the pass that adds its bias after the GEMM (_pointwise.py), so
 its weights (up to 400 k values in EfficientNet's head) are never rescaled at all.
 
-The executor asks ``conv_bn_pairs`` once at bind time and calls ``fused_forward`` for
-each pair in inference, unless a monitor wants to see every layer's own output.
+A zero Pad read only by a grouped convolution of such a pair (EfficientNet pads one
+cell more after than before each strided depthwise layer) is folded too: the executor
+skips it and ``fused_forward`` hands its widths to the depthwise pass, which treats
+cells outside the input as zeros, so the padded copy is never made.
+
+The executor asks ``conv_bn_pairs`` and ``folded_pads`` once at bind time and calls
+``fused_forward`` for each pair in inference, unless a monitor wants to see every
+layer's own output.
 """
 from __future__ import annotations
 
@@ -49,17 +55,47 @@ def conv_bn_pairs(steps, head_slots):
     return pairs
 
 
-def fused_forward(xp, conv_step, bn_step, values, clip_step=None):
+def folded_pads(steps, head_slots, pairs):
+    """{index of a constant-zero Pad step: index of the grouped Convolution in ``pairs``
+    that alone reads its output as data}."""
+    readers = Counter(slot for step in steps for slot in list(step.args) + list(step.aux))
+    producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
+    pads = {}
+    for index in pairs:
+        conv = steps[index]
+        source = producer.get(conv.args[0])
+        if source is None or conv.op.num_group == 1:
+            continue
+        pad = steps[source].op
+        if pad.name == "Pad" and pad.mode == "constant" and pad.constant_value == 0 and \
+                len(pad.pad_width) == 2 * (len(conv.op.kernel) + 2) and \
+                readers[conv.args[0]] == 1 and conv.args[0] not in head_slots:
+            pads[source] = index
+    return pads
+
+
+def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None):
     """The BatchNorm's output (clipped by ``clip_step`` if given) computed by the
-    convolution, or None when folding does not pay (big weights, small output)."""
+    convolution, or None when folding does not pay (big weights, small output). With
+    ``pad_step`` (from ``folded_pads``), the convolution's data is the Pad's unpadded
+    input, and the result is never None."""
     conv, bn = conv_step.op, bn_step.op
     x, weight = values[conv_step.args[0]], values[conv_step.args[1]]
-    out_spatial = conv._out_spatial(x.shape[2:])
+    before, after = tuple(conv.pad), tuple(conv.pad)
+    if pad_step is not None:
+        widths = pad_step.op.pad_width[4:]
+        before = tuple(p + w for p, w in zip(before, widths[0::2]))
+        after = tuple(p + w for p, w in zip(after, widths[1::2]))
+    padded = tuple(n + b + a - 2 * p for n, b, a, p in zip(x.shape[2:], before, after, conv.pad))
+    out_spatial = conv._out_spatial(padded)
     depthwise = conv._direct_depthwise(x.shape, out_spatial, x.dtype.itemsize)
+    if pad_step is not None and not depthwise:   # pad here after all
+        (x,), _ = pad_step.op.forward(xp, [x], [], False)
+        before = after = tuple(conv.pad)
     pointwise = conv.num_group == 1 and all(k == 1 for k in conv.kernel) and \
         all(s == 1 for s in conv.stride) and not any(conv.pad)
     out_size = x.shape[0] * conv.num_filter * math.prod(out_spatial)
-    if not (depthwise or pointwise) and weight.size * FOLD_RATIO > out_size:
+    if not (depthwise or pointwise or pad_step) and weight.size * FOLD_RATIO > out_size:
         return None
     gamma, beta = (values[i] for i in bn_step.args[1:3])
     moving_mean, moving_var = (values[i] for i in bn_step.aux)
@@ -72,7 +108,7 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None):
     folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
     if depthwise:
         return depthwise_forward(xp, x, folded, conv.kernel, conv.stride, conv.dilate,
-                                 conv.pad, out_spatial, bias, clip)
+                                 before, out_spatial, bias, clip)
     (out,), _ = conv.compute(xp, x, folded, bias, False)
     return out if clip_step is None else clip_in_place(xp, clip_step, out)
 

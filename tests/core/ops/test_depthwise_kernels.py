@@ -125,12 +125,13 @@ def test_pointwise_scale_bias_and_clip_after_the_gemm(shape, dtype, pieces, monk
     np.testing.assert_allclose(compiled, expected, rtol=1e-5, atol=1e-5)
 
 
-def fused_net():
-    """Pad → depthwise → BN → clip, 1×1 → BN → clip, 1×1 → BN, 3×3 → BN → clip."""
+def fused_net(groups):
+    """Pad → grouped (depthwise with 3 groups) → BN → clip, 1×1 → BN → clip, 1×1 → BN,
+    3×3 → BN → clip."""
     data = mx.sym.Variable("data")
-    x = mx.sym.pad(data, mode="constant", pad_width=(0, 0, 0, 0, 0, 1, 0, 1), name="pad")
-    x = mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), num_filter=6, num_group=3,
-                           no_bias=True, name="dw")
+    x = mx.sym.pad(data, mode="constant", pad_width=(0, 0, 0, 0, 0, 1, 1, 2), name="pad")
+    x = mx.sym.Convolution(x, kernel=(3, 3), stride=(2, 2), pad=(1, 0), num_filter=6,
+                           num_group=groups, no_bias=True, name="dw")
     x = mx.sym.BatchNorm(x, fix_gamma=False, name="bn_dw")
     x = mx.sym.clip(x, a_min=0.0, a_max=6.0, name="relu_dw")
     x = mx.sym.Convolution(x, kernel=(1, 1), num_filter=8, name="pw")
@@ -143,21 +144,42 @@ def fused_net():
     return mx.sym.clip(x, a_min=-1.0, a_max=1.0, name="relu_full")
 
 
-@pytest.mark.parametrize("batch", [1, 3])
-def test_fused_layers_give_the_layer_by_layer_output(batch, pieces, monkeypatch):
-    exe = fused_net().simple_bind(mx.cpu(), grad_req="null", data=(batch, 3, 9, 8))
+@pytest.mark.parametrize("batch,groups", [(1, 3), (3, 3), (2, 1)], ids=str)
+def test_fused_layers_give_the_layer_by_layer_output(batch, groups, pieces, monkeypatch):
+    exe = fused_net(groups).simple_bind(mx.cpu(), grad_req="null", data=(batch, 3, 9, 8))
     rng = np.random.default_rng(5)
     for name, array in list(exe.arg_dict.items()) + list(exe.aux_dict.items()):
         values = rng.uniform(0.5, 1.5, array.shape) if name.endswith("var") else rng.normal(0, 1, array.shape)
         array[:] = values.astype(np.float32)
-    assert len(exe._conv_bn) == 4
+    assert len(exe._conv_bn) == 4 and len(exe._pads) == (groups > 1)
     fused = exe.forward(is_train=False)[0].asnumpy()
     numpy_fused = numpy_path(monkeypatch, exe.forward, is_train=False)[0].asnumpy()
-    exe.set_monitor_callback(lambda name, array: None)       # every layer on its own
+    seen = []
+    exe.set_monitor_callback(lambda name, array: seen.append(name))   # every layer on its own
     plain = numpy_path(monkeypatch, exe.forward, is_train=False)[0].asnumpy()
+    assert "pad_output" in seen and "bn_dw_output" in seen
     np.testing.assert_allclose(fused, plain, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(numpy_fused, plain, rtol=1e-5, atol=1e-5)
     assert fused.min() >= -1 and fused.max() <= 1
+
+
+def test_a_folded_pad_on_a_grouped_convolution_is_still_applied(monkeypatch):
+    """4 channels in 2 groups: not depthwise, so fused_forward pads itself."""
+    data = mx.sym.Variable("data")
+    x = mx.sym.pad(data, mode="constant", pad_width=(0, 0, 0, 0, 1, 0, 0, 2), name="pad")
+    x = mx.sym.Convolution(x, kernel=(3, 3), num_filter=4, num_group=2, name="g")
+    x = mx.sym.BatchNorm(x, fix_gamma=False, name="bn")
+    exe = x.simple_bind(mx.cpu(), grad_req="null", data=(2, 4, 6, 5))
+    rng = np.random.default_rng(7)
+    for name, array in list(exe.arg_dict.items()) + list(exe.aux_dict.items()):
+        values = rng.uniform(0.5, 1.5, array.shape) if name.endswith("var") else rng.normal(0, 1, array.shape)
+        array[:] = values.astype(np.float32)
+    assert exe._pads == {0: 1}
+    fused = exe.forward(is_train=False)[0].asnumpy()
+    exe.set_monitor_callback(lambda name, array: None)
+    plain = exe.forward(is_train=False)[0].asnumpy()
+    assert fused.shape == plain.shape == (2, 4, 5, 5)
+    np.testing.assert_allclose(fused, plain, rtol=1e-5, atol=1e-5)
 
 
 def test_efficientnet_lite0_probabilities_do_not_change(zoo_cache, monkeypatch):

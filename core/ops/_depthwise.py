@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from . import _jit, _parallel
-from ._depthwise_kernels import depthwise_rows
+from ._depthwise_kernels import depthwise_rows, depthwise_taps
 from ._window import buffer_length, embed, offsets
 
 
@@ -40,10 +40,15 @@ def _lengths(out, kernel, stride, dilate):
     return tuple(buffer_length(o, k, s, d) for o, k, s, d in zip(out, kernel, stride, dilate))
 
 
-def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None, clip=None):
-    """Output (N, C·m, *out), channels-last in memory; ``clip`` (low, high) or None."""
+def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None, clip=None,
+                      scale=None):
+    """Output (N, C·m, *out), channels-last in memory. Inference extras: ``scale`` per
+    output channel (a folded BatchNorm's: the weights are multiplied by it) and ``clip``
+    (low, high)."""
     if _jit.enabled(xp) and len(kernel) <= 2 and x.dtype in COMPILED_TYPES:
-        return _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip)
+        return _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, scale)
+    if scale is not None:
+        weight = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
     result = _numpy_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias)
     if clip is not None:
         xp.clip(result, clip[0], clip[1], out=result)
@@ -53,22 +58,25 @@ def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None
 COMPILED_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
-def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip):
+def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, scale):
     if len(kernel) == 1:   # a row of height 1
         result = _compiled_forward(x[:, :, None], weight[:, :, None], (1,) + tuple(kernel),
                                    (1,) + tuple(stride), (1,) + tuple(dilate), (0,) + tuple(pad),
-                                   (1,) + tuple(out), bias, clip)
+                                   (1,) + tuple(out), bias, clip, scale)
         return result[:, :, 0]
     n, channels = x.shape[:2]
     filters = weight.shape[0]
     multiplier = filters // channels
     dtype = x.dtype
-    rows = np.moveaxis(x, 1, -1)
+    rows = x.transpose(0, 2, 3, 1)
     if multiplier > 1:   # output channel c·m + j reads input channel c
         rows = np.repeat(rows, multiplier, axis=-1)
     elif not rows.flags.c_contiguous:
         rows = np.ascontiguousarray(rows)
-    taps = np.ascontiguousarray(np.moveaxis(weight[:, 0], 0, -1), dtype=dtype)   # (KH, KW, F)
+    taps = np.empty(tuple(kernel) + (filters,), dtype)
+    scale = np.ones(filters, dtype) if scale is None else scale
+    depthwise_taps(np.ascontiguousarray(weight.reshape(filters, -1), dtype=dtype), scale,
+                   taps.reshape(-1, filters))
     bias = np.zeros(filters, dtype) if bias is None else np.ascontiguousarray(bias, dtype=dtype)
     result = np.empty((n,) + tuple(out) + (filters,), dtype=dtype)
     low, high = (dtype.type(0), dtype.type(0)) if clip is None else map(dtype.type, clip)
@@ -84,7 +92,7 @@ def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip):
         _parallel.run(task, _parallel.ranges(count, parts))
     else:
         task(0, count)
-    return np.moveaxis(result, -1, 1)
+    return result.transpose(0, 3, 1, 2)
 
 
 def _numpy_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias):

@@ -16,6 +16,8 @@ Kernels take a range (``lo, hi``) of rows and write only there (core/ops/_jit.py
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ._jit import kernel
 
 @kernel
@@ -104,3 +106,24 @@ def affine_clip_rows(y, scale, shift, low, high, clip, r0, r1, c0, c1):
                     row[c] = high
                 elif v < low:
                     row[c] = low
+
+
+@kernel
+def batchnorm_affine(gamma, beta, mean, var, eps, fix_gamma, bias, has_bias, scale, shift):
+    """A BatchNorm in inference as ``y * scale + shift`` per channel, with the bias of the
+    convolution before it folded into ``shift``: one call instead of the ten small NumPy
+    operations of ``BatchNorm.running_affine`` (~15 µs per layer, 49 layers)."""
+    for c in range(scale.shape[0]):
+        s = (1.0 if fix_gamma else gamma[c]) / np.sqrt(var[c] + eps)
+        scale[c] = s
+        shift[c] = beta[c] - mean[c] * s + (bias[c] * s if has_bias else 0.0)
+
+
+@kernel
+def depthwise_taps(weight, scale, taps):
+    """taps (K, F) = weight (F, K) transposed, each filter times its ``scale``: the
+    weight rows the depthwise pass reads, with a folded BatchNorm's scale in them."""
+    for f in range(weight.shape[0]):
+        s = scale[f]
+        for k in range(weight.shape[1]):
+            taps[k, f] = weight[f, k] * s

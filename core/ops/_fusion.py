@@ -27,7 +27,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from ._depthwise import depthwise_forward
+import numpy as np
+
+from . import _jit
+from ._depthwise import COMPILED_TYPES, depthwise_forward
+from ._depthwise_kernels import batchnorm_affine
 from ._pointwise import pointwise_forward
 
 #: fold when the output has at least this many values per weight
@@ -99,16 +103,23 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
         return None
     gamma, beta = (values[i] for i in bn_step.args[1:3])
     moving_mean, moving_var = (values[i] for i in bn_step.aux)
-    scale, shift = bn.running_affine(xp, gamma, beta, moving_mean, moving_var, x.dtype)
-    bias = shift if conv.no_bias else values[conv_step.args[2]] * scale + shift
+    conv_bias = None if conv.no_bias else values[conv_step.args[2]]
     clip = None if clip_step is None else (clip_step.op.a_min, clip_step.op.a_max)
+    if (depthwise or pointwise) and _jit.enabled(xp) and x.dtype in COMPILED_TYPES:
+        scale, bias = np.empty(conv.num_filter, x.dtype), np.empty(conv.num_filter, x.dtype)
+        batchnorm_affine(gamma, beta, moving_mean, moving_var, bn.eps, bn.fix_gamma,
+                         beta if conv_bias is None else conv_bias, conv_bias is not None,
+                         scale, bias)
+    else:
+        scale, shift = bn.running_affine(xp, gamma, beta, moving_mean, moving_var, x.dtype)
+        bias = shift if conv_bias is None else conv_bias * scale + shift
     if pointwise:
         out, _ = pointwise_forward(xp, x, weight, bias, scale=scale, clip=clip)
         return out
-    folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
     if depthwise:
-        return depthwise_forward(xp, x, folded, conv.kernel, conv.stride, conv.dilate,
-                                 before, out_spatial, bias, clip)
+        return depthwise_forward(xp, x, weight, conv.kernel, conv.stride, conv.dilate,
+                                 before, out_spatial, bias, clip, scale=scale)
+    folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
     (out,), _ = conv.compute(xp, x, folded, bias, False)
     return out if clip_step is None else clip_in_place(xp, clip_step, out)
 

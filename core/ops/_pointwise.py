@@ -38,9 +38,11 @@ def pointwise_forward(xp, x, weight, bias, scale=None, clip=None):
         columns = x.reshape(c, -1)
         out = _product(xp, w, columns, bias, scale, clip, per_row=True)
         return out.reshape((1, f) + spatial), ("first", columns)
-    rows = xp.moveaxis(x, 1, -1).reshape(-1, c)
+    last = (0,) + tuple(range(2, x.ndim)) + (1,)      # channels last (NumPy's moveaxis is slow)
+    rows = x.transpose(last).reshape(-1, c)
     out = _product(xp, rows, w.T, bias, scale, clip, per_row=False)
-    return xp.moveaxis(out.reshape((n,) + spatial + (f,)), -1, 1), ("last", rows)
+    first = (0, x.ndim - 1) + tuple(range(1, x.ndim - 1))
+    return out.reshape((n,) + spatial + (f,)).transpose(first), ("last", rows)
 
 
 COMPILED_TYPES = (np.dtype(np.float32), np.dtype(np.float64))

@@ -121,16 +121,18 @@ def gradient_chunk(g, gt, bias_acc, with_bias, width, first, count):
 
 
 @kernel
-def crop_output(wide, out, width, first, count):
-    """out[first+s, f, i, j] = wide[s, f, i·width + j]: the wide grid cut to the output."""
+def scatter_output(grid, out, bias, width, first, count):
+    """out[first+s, f, i, j] = grid[f, s, i·width + j] (+ bias[f]): a chunk's GEMM result
+    (F, S·positions) moved into the NCHW output, the wide grid's extra cells cut off."""
     filters, oh, ow = out.shape[1], out.shape[2], out.shape[3]
     for s in range(count):
         for f in range(filters):
-            src, image = wide[s, f], out[first + s, f]
+            src, image = grid[f, s], out[first + s, f]
+            shift = bias[f]
             for i in range(oh):
                 row, part = image[i], src[i * width:]
                 for j in range(ow):
-                    row[j] = part[j]
+                    row[j] = part[j] + shift
 
 
 @kernel

@@ -24,8 +24,8 @@ import numpy as np
 from ..errors import GraphError
 from . import _jit, _parallel
 from ._columns import ColumnPlan
-from ._conv_kernels import (col2im, col2im_wide, crop_chunk, crop_output, gradient_chunk, im2col,
-                            im2col_wide, pad_chunk)
+from ._conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
+                            pad_chunk, scatter_output)
 from ._depthwise import depthwise_forward
 from ._pointwise import pointwise_backward, pointwise_forward
 from ._window import conv_out_size
@@ -40,10 +40,13 @@ CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
 DIRECT_DEPTHWISE_BYTES = 0
 #: columns per chunk of samples: about what the L2 cache holds
 CHUNK_BYTES = 1 << 20
-#: compiled path: columns per chunk of samples (the GEMMs' and col2im's working set)
+#: compiled path: a chunk's columns, column gradient and output (gradient) in bytes:
+#: the GEMMs' working set, kept in L2 ...
 COMPILED_CHUNK_BYTES = 1 << 19
-#: ... and at most this many columns (OpenBLAS's small GEMMs slowed down 2-3x past it)
+#: ... but at most this many GEMM columns (LeNet's GEMMs slowed down 2-3x past it) ...
 COMPILED_CHUNK_COLUMNS = 4608
+#: ... and at least this many (deep layers: the weight is read once per chunk's GEMM)
+COMPILED_MIN_COLUMNS = 512
 #: compiled path: multiply-adds per core below which the batch stays in one piece
 COMPILED_SPLIT_MACS = 1_000_000
 
@@ -228,7 +231,7 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
-        if self._compiled(xp, x):
+        if self._compiled(xp, x, plan):
             result = self._compiled_forward(x, weight, bias, plan)
         elif self.num_group == 1:
             result = self._per_sample_forward(xp, x, weight, bias, plan)
@@ -269,7 +272,7 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             grads = pointwise_backward(xp, x, weight, grad, needs)
             return grads[:2] if self.no_bias else grads
-        if self._compiled(xp, x):
+        if self._compiled(xp, x, plan):
             grads = self._compiled_backward(x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
         grad_data = xp.empty(x.shape, dtype=grad.dtype) if needs[0] else None
@@ -331,14 +334,21 @@ class Convolution(WindowedOp):
         return out.reshape(shape)
 
     # ----- compiled path (numba im2col/col2im + OpenBLAS GEMMs, one sample range per core)
-    def _compiled(self, xp, x):
+    def _compiled(self, xp, x, plan):
         """Whether the compiled kernels serve this call: NumPy arrays, 1-D or 2-D windows,
-        no groups (grouped and 3-D convolutions keep the NumPy path)."""
-        return self.num_group == 1 and len(self.kernel) <= 2 and _jit.enabled(xp) \
-            and x.dtype.kind == "f"
+        no groups (grouped and 3-D convolutions keep the NumPy path), and enough samples
+        for the cores (the compiled path splits the batch; a big layer at batch 1 keeps
+        the NumPy path, whose GEMMs split over the output instead)."""
+        if not (self.num_group == 1 and len(self.kernel) <= 2 and _jit.enabled(xp)
+                and x.dtype.kind == "f"):
+            return False
+        macs = math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * self.num_filter
+        return x.shape[0] >= _parallel.parts_for(xp, macs, COMPILED_SPLIT_MACS)
 
-    def _grid(self, x, plan):
-        """The compiled path's geometry (_CompiledGrid); 1-D windows as one row."""
+    def _grid(self, x, plan, matrices):
+        """The compiled path's geometry (_CompiledGrid); 1-D windows as one row.
+        ``matrices``: how many (rows, positions) matrices a chunk holds per sample
+        (columns, column gradient), which sets the samples per chunk."""
         if len(self.kernel) == 1:
             x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:])
             window = (1, self.kernel[0], 1, self.stride[0], 0, self.pad[0], 1, self.dilate[0])
@@ -349,8 +359,10 @@ class Convolution(WindowedOp):
         width = padded[1] if plan.kind == "wide" else out[1]
         n, channels = x.shape[:2]
         rows = channels * plan.offsets
-        per_sample = (rows + 1) * out[0] * width * x.dtype.itemsize
-        step = max(1, min(COMPILED_CHUNK_BYTES // per_sample, COMPILED_CHUNK_COLUMNS // (out[0] * width)))
+        per_sample = (matrices * rows + self.num_filter) * out[0] * width * x.dtype.itemsize
+        positions = out[0] * width
+        step = min(COMPILED_CHUNK_BYTES // per_sample, COMPILED_CHUNK_COLUMNS // positions)
+        step = max(1, step, -(-COMPILED_MIN_COLUMNS // positions))
         macs = n * rows * math.prod(out) * self.num_filter
         parts = min(_parallel.parts_for(np, macs, COMPILED_SPLIT_MACS), n)
         return _CompiledGrid(x4, plan.kind == "wide", window, out, padded, width, rows,
@@ -388,34 +400,27 @@ class Convolution(WindowedOp):
         return np.empty((chunk, grid.x4.shape[1]) + grid.padded, dtype=dtype)
 
     def _compiled_forward(self, x, weight, bias, plan):
-        """Per chunk of a core's samples: im2col (with a row of ones when there is a bias,
-        so the GEMM adds it), then one small GEMM per sample (OpenBLAS's small-matrix
-        kernels), straight into the NCHW output or, on the wide grid, into a buffer that
-        is cropped into it."""
-        grid = self._grid(x, plan)
+        """Per chunk of a core's samples: im2col, one GEMM (F, rows)·(rows, S·positions)
+        (the weight read once per chunk), and its result moved into the NCHW output with
+        the bias added (on the wide grid: the extra cells cut off)."""
+        grid = self._grid(x, plan, 1)
         n, f, size = x.shape[0], self.num_filter, grid.positions
         w = weight.reshape(f, grid.rows)
-        if bias is not None:
-            w = np.concatenate([w, bias.reshape(-1, 1).astype(w.dtype, copy=False)], axis=1)
         out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
         out4 = out.reshape((n, f) + grid.out)
+        shift = np.zeros(f, dtype=x.dtype) if bias is None else bias.astype(x.dtype, copy=False)
 
         def task(lo, hi):
             chunk = min(grid.step, hi - lo)
-            cols = np.empty((w.shape[1], chunk, size), dtype=x.dtype)
-            if bias is not None:
-                cols[grid.rows] = 1
-            per_sample = cols.transpose(1, 0, 2)
+            cols = np.empty((grid.rows, chunk * size), dtype=x.dtype)
+            product = np.empty((f, chunk * size), dtype=x.dtype)
             buf = self._pad_buffer(grid, chunk, x.dtype)
-            wide = np.empty((chunk, f, size), dtype=x.dtype) if grid.wide else None
             for a in range(lo, hi, grid.step):
                 count = min(hi - a, chunk)
-                self._compiled_columns(grid, cols, buf, a, count)
-                if grid.wide:
-                    np.matmul(w, per_sample[:count], out=wide[:count])
-                    crop_output(wide, out4, grid.width, a, count)
-                else:
-                    np.matmul(w, per_sample[:count], out=out4[a:a + count].reshape(count, f, size))
+                length = count * size
+                self._compiled_columns(grid, cols.reshape(grid.rows, chunk, size), buf, a, count)
+                np.matmul(w, cols[:, :length], out=product[:, :length])
+                scatter_output(product.reshape(f, chunk, size), out4, shift, grid.width, a, count)
 
         _parallel.run(task, grid.pieces)
         return out
@@ -425,8 +430,8 @@ class Convolution(WindowedOp):
         matrix (with the bias gradient's sums), the weight gradient as one GEMM against
         recomputed columns (summed per core, the cores' sums added at the end), the
         column gradient as one GEMM and col2im."""
-        grid = self._grid(x, plan)
         needs = tuple(needs) + (False,) * (3 - len(needs))   # no_bias: two inputs
+        grid = self._grid(x, plan, int(needs[0]) + int(needs[1]))
         n, f, size, rows = x.shape[0], self.num_filter, grid.positions, grid.rows
         w_t = weight.reshape(f, rows).T
         g4 = np.ascontiguousarray(grad).reshape((n, f) + grid.out)

@@ -90,9 +90,11 @@ def test_compiled_gradients_match_finite_differences(attrs, shape, split):
 def test_compiled_path_serves_the_lenet_layers():
     """The compiled path really runs (not a silent NumPy fallback)."""
     op = OPS.get("Convolution")(node_name="c", kernel=(5, 5), num_filter=6)
-    assert op._compiled(np, np.zeros((2, 1, 28, 28), np.float32))
+    x = np.zeros((128, 1, 28, 28), np.float32)
+    assert op._compiled(np, x, op._plan(x.shape))
     grouped = OPS.get("Convolution")(node_name="g", kernel=(3, 3), num_filter=4, num_group=2)
-    assert not grouped._compiled(np, np.zeros((2, 4, 8, 8), np.float32))
+    x = np.zeros((2, 4, 8, 8), np.float32)
+    assert not grouped._compiled(np, x, grouped._plan(x.shape))
 
 
 def test_nan_propagates_through_the_compiled_path():

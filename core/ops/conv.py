@@ -6,7 +6,9 @@ weight, one small GEMM per sample written straight into the NCHW output (grouped
 convolutions: one product per group). Backward recomputes a chunk's columns (in cache)
 for the weight gradient and runs col2im only when the data gradient is wanted. 1×1
 convolutions skip im2col (_pointwise.py); depthwise inference runs direct
-(_depthwise.py).
+(_depthwise.py). On CPU with numba, ungrouped 1-D and 2-D convolutions run compiled
+im2col/col2im and one GEMM per chunk, the batch split over the cores
+(_conv_compiled.py); this NumPy path serves CuPy, grouped and 3-D convolutions.
 
 >>> import numpy as np
 >>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))
@@ -17,15 +19,11 @@ from __future__ import annotations
 
 import math
 import threading
-from typing import NamedTuple
-
-import numpy as np
 
 from ..errors import GraphError
-from . import _jit, _parallel
+from . import _parallel
 from ._columns import ColumnPlan
-from ._conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
-                            pad_chunk, scatter_output)
+from . import _conv_compiled
 from ._depthwise import depthwise_forward
 from ._pointwise import pointwise_backward, pointwise_forward
 from ._window import conv_out_size
@@ -40,15 +38,6 @@ CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
 DIRECT_DEPTHWISE_BYTES = 0
 #: columns per chunk of samples: about what the L2 cache holds
 CHUNK_BYTES = 1 << 20
-#: compiled path: a chunk's columns, column gradient and output (gradient) in bytes:
-#: the GEMMs' working set, kept in L2 ...
-COMPILED_CHUNK_BYTES = 1 << 19
-#: ... but at most this many GEMM columns (LeNet's GEMMs slowed down 2-3x past it) ...
-COMPILED_CHUNK_COLUMNS = 4608
-#: ... and at least this many (deep layers: the weight is read once per chunk's GEMM)
-COMPILED_MIN_COLUMNS = 512
-#: compiled path: multiply-adds per core below which the batch stays in one piece
-COMPILED_SPLIT_MACS = 1_000_000
 
 
 def conv_params(no_bias_default, workspace_default):
@@ -231,8 +220,8 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
-        if self._compiled(xp, x, plan):
-            result = self._compiled_forward(x, weight, bias, plan)
+        if _conv_compiled.serves(self, xp, x, plan):
+            result = _conv_compiled.forward(self, x, weight, bias, plan)
         elif self.num_group == 1:
             result = self._per_sample_forward(xp, x, weight, bias, plan)
         else:
@@ -272,8 +261,8 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             grads = pointwise_backward(xp, x, weight, grad, needs)
             return grads[:2] if self.no_bias else grads
-        if self._compiled(xp, x, plan):
-            grads = self._compiled_backward(x, weight, grad, plan, needs)
+        if _conv_compiled.serves(self, xp, x, plan):
+            grads = _conv_compiled.backward(self, x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
         grad_data = xp.empty(x.shape, dtype=grad.dtype) if needs[0] else None
         partial = {}
@@ -332,160 +321,3 @@ class Convolution(WindowedOp):
             w = weight.reshape(g, self.num_filter // g, -1)
             out = xp.matmul(w.swapaxes(1, 2), grad.reshape(g, self.num_filter // g, -1))
         return out.reshape(shape)
-
-    # ----- compiled path (numba im2col/col2im + OpenBLAS GEMMs, one sample range per core)
-    def _compiled(self, xp, x, plan):
-        """Whether the compiled kernels serve this call: NumPy arrays, 1-D or 2-D windows,
-        no groups (grouped and 3-D convolutions keep the NumPy path), and enough samples
-        for the cores (the compiled path splits the batch; a big layer at batch 1 keeps
-        the NumPy path, whose GEMMs split over the output instead)."""
-        if not (self.num_group == 1 and len(self.kernel) <= 2 and _jit.enabled(xp)
-                and x.dtype.kind == "f"):
-            return False
-        macs = math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * self.num_filter
-        return x.shape[0] >= _parallel.parts_for(xp, macs, COMPILED_SPLIT_MACS)
-
-    def _grid(self, x, plan, matrices):
-        """The compiled path's geometry (_CompiledGrid); 1-D windows as one row.
-        ``matrices``: how many (rows, positions) matrices a chunk holds per sample
-        (columns, column gradient), which sets the samples per chunk."""
-        if len(self.kernel) == 1:
-            x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:])
-            window = (1, self.kernel[0], 1, self.stride[0], 0, self.pad[0], 1, self.dilate[0])
-            out = (1, plan.out[0])
-        else:
-            x4, window, out = x, (*self.kernel, *self.stride, *self.pad, *self.dilate), plan.out
-        padded = (x4.shape[2] + 2 * window[4], x4.shape[3] + 2 * window[5])
-        width = padded[1] if plan.kind == "wide" else out[1]
-        n, channels = x.shape[:2]
-        rows = channels * plan.offsets
-        per_sample = (matrices * rows + self.num_filter) * out[0] * width * x.dtype.itemsize
-        positions = out[0] * width
-        step = min(COMPILED_CHUNK_BYTES // per_sample, COMPILED_CHUNK_COLUMNS // positions)
-        step = max(1, step, -(-COMPILED_MIN_COLUMNS // positions))
-        macs = n * rows * math.prod(out) * self.num_filter
-        parts = min(_parallel.parts_for(np, macs, COMPILED_SPLIT_MACS), n)
-        return _CompiledGrid(x4, plan.kind == "wide", window, out, padded, width, rows,
-                             out[0] * width, step, _parallel.ranges(n, parts))
-
-    def _compiled_columns(self, grid, cols, buf, a, count):
-        """Columns (rows, count, positions) of samples a … a+count (buf: the padded chunk)."""
-        kh, kw, sh, sw, ph, pw, dh, dw = grid.window
-        if not grid.wide:
-            shaped = cols.reshape(cols.shape[:2] + grid.out)
-            im2col(grid.x4, shaped, kh, kw, sh, sw, ph, pw, dh, dw, a, a + count)
-        elif buf is None:
-            images = grid.x4.reshape(grid.x4.shape[:2] + (-1,))
-            im2col_wide(images, a, cols, kh, kw, dh, dw, grid.width, count)
-        else:
-            pad_chunk(grid.x4, buf, ph, pw, a, count)
-            im2col_wide(buf.reshape(buf.shape[:2] + (-1,)), 0, cols, kh, kw, dh, dw, grid.width, count)
-
-    def _compiled_spread(self, grid, grad_cols, dx4, buf, a, count):
-        """The data gradient of samples a … a+count from their column gradient (col2im)."""
-        kh, kw, sh, sw, ph, pw, dh, dw = grid.window
-        if not grid.wide:
-            shaped = grad_cols.reshape(grad_cols.shape[:2] + grid.out)
-            col2im(shaped, dx4, kh, kw, sh, sw, ph, pw, dh, dw, a, a + count)
-        elif buf is None:
-            col2im_wide(grad_cols, dx4.reshape(dx4.shape[:2] + (-1,)), a, kh, kw, dh, dw, grid.width, count)
-        else:
-            col2im_wide(grad_cols, buf.reshape(buf.shape[:2] + (-1,)), 0, kh, kw, dh, dw, grid.width, count)
-            crop_chunk(buf, dx4, ph, pw, a, count)
-
-    def _pad_buffer(self, grid, chunk, dtype):
-        """A (chunk, C, Hp, Wp) buffer for the wide path's padded images, or None."""
-        if not grid.wide or grid.padded == grid.x4.shape[2:]:
-            return None
-        return np.empty((chunk, grid.x4.shape[1]) + grid.padded, dtype=dtype)
-
-    def _compiled_forward(self, x, weight, bias, plan):
-        """Per chunk of a core's samples: im2col, one GEMM (F, rows)·(rows, S·positions)
-        (the weight read once per chunk), and its result moved into the NCHW output with
-        the bias added (on the wide grid: the extra cells cut off)."""
-        grid = self._grid(x, plan, 1)
-        n, f, size = x.shape[0], self.num_filter, grid.positions
-        w = weight.reshape(f, grid.rows)
-        out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
-        out4 = out.reshape((n, f) + grid.out)
-        shift = np.zeros(f, dtype=x.dtype) if bias is None else bias.astype(x.dtype, copy=False)
-
-        def task(lo, hi):
-            chunk = min(grid.step, hi - lo)
-            cols = np.empty((grid.rows, chunk * size), dtype=x.dtype)
-            product = np.empty((f, chunk * size), dtype=x.dtype)
-            buf = self._pad_buffer(grid, chunk, x.dtype)
-            for a in range(lo, hi, grid.step):
-                count = min(hi - a, chunk)
-                length = count * size
-                self._compiled_columns(grid, cols.reshape(grid.rows, chunk, size), buf, a, count)
-                np.matmul(w, cols[:, :length], out=product[:, :length])
-                scatter_output(product.reshape(f, chunk, size), out4, shift, grid.width, a, count)
-
-        _parallel.run(task, grid.pieces)
-        return out
-
-    def _compiled_backward(self, x, weight, grad, plan, needs):
-        """Per chunk of a core's samples: the output gradient as one (F, S·positions)
-        matrix (with the bias gradient's sums), the weight gradient as one GEMM against
-        recomputed columns (summed per core, the cores' sums added at the end), the
-        column gradient as one GEMM and col2im."""
-        needs = tuple(needs) + (False,) * (3 - len(needs))   # no_bias: two inputs
-        grid = self._grid(x, plan, int(needs[0]) + int(needs[1]))
-        n, f, size, rows = x.shape[0], self.num_filter, grid.positions, grid.rows
-        w_t = weight.reshape(f, rows).T
-        g4 = np.ascontiguousarray(grad).reshape((n, f) + grid.out)
-        grad_data = np.empty(x.shape, dtype=grad.dtype) if needs[0] else None
-        dx4 = None if grad_data is None else grad_data.reshape(grid.x4.shape)
-        partial = [None] * len(grid.pieces)
-
-        def task(lo, hi):
-            chunk = min(grid.step, hi - lo)
-            gt = np.empty((f, chunk * size), dtype=grad.dtype)
-            gb = np.zeros(f, dtype=grad.dtype)
-            if needs[1]:
-                cols = np.empty((rows, chunk, size), dtype=x.dtype)
-                gw, product = np.zeros((rows, f), dtype=grad.dtype), np.empty((rows, f), dtype=grad.dtype)
-                buf = self._pad_buffer(grid, chunk, x.dtype)
-            if needs[0]:
-                grad_cols = np.empty((rows, chunk, size), dtype=grad.dtype)
-                grad_buf = self._pad_buffer(grid, chunk, grad.dtype)
-            for a in range(lo, hi, grid.step):
-                count = min(hi - a, chunk)
-                length = count * size
-                gradient_chunk(g4, gt.reshape(f, chunk, size), gb, needs[2], grid.width, a, count)
-                if needs[1]:
-                    self._compiled_columns(grid, cols, buf, a, count)
-                    # NOTE: columns·gradientᵀ (then transposed) is the faster orientation
-                    # in OpenBLAS (as in _parallel.matmul_nt_sum)
-                    np.matmul(cols.reshape(rows, -1)[:, :length], gt[:, :length].T, out=product)
-                    gw += product
-                if needs[0]:
-                    np.matmul(w_t, gt[:, :length], out=grad_cols.reshape(rows, -1)[:, :length])
-                    self._compiled_spread(grid, grad_cols, dx4, grad_buf, a, count)
-            partial[grid.pieces.index((lo, hi))] = (gw if needs[1] else None, gb)
-
-        _parallel.run(task, grid.pieces)
-        grad_weight = grad_bias = None
-        if needs[1]:
-            grad_weight = sum(p[0] for p in partial).T.reshape(weight.shape)
-        if needs[2]:
-            grad_bias = sum(p[1] for p in partial)
-        return [grad_data, grad_weight, grad_bias]
-
-
-class _CompiledGrid(NamedTuple):
-    """Where the compiled path computes: x as (N, C, H, W), the window (kh, kw, sh, sw,
-    ph, pw, dh, dw), the output (oh, ow), the padded image (Hp, Wp), the grid's row
-    length (Wp when wide, else ow), column rows (C·kh·kw), positions per sample, samples
-    per chunk and the sample range of each core."""
-    x4: object
-    wide: bool
-    window: tuple
-    out: tuple
-    padded: tuple
-    width: int
-    rows: int
-    positions: int
-    step: int
-    pieces: list

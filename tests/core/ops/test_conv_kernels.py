@@ -1,4 +1,4 @@
-"""Convolution's compiled path (numba im2col/col2im + GEMMs, core/ops/_conv_kernels.py)
+"""Convolution's compiled path (core/ops/_conv_compiled.py, _conv_kernels.py)
 gives the NumPy path's numbers: outputs and all three gradients, on the wide (stride 1)
 and strided grids, with padding, dilation, odd sizes, batch 1, 1-D windows, float32
 and float64, split over two pieces and many chunks; and its gradients match finite
@@ -6,8 +6,7 @@ differences."""
 import numpy as np
 import pytest
 
-from core.ops import OPS, _jit, _parallel
-from core.ops import conv as conv_module
+from core.ops import OPS, _conv_compiled, _jit, _parallel
 from core.testing import check_op_grad
 
 pytestmark = pytest.mark.skipif(not _jit.available(), reason="numba is not installed")
@@ -57,8 +56,9 @@ def split(request, monkeypatch):
     """One piece and one chunk, or two pieces of small chunks (a short last chunk)."""
     if request.param == "split":
         monkeypatch.setattr(_parallel, "THREADS", 2)
-        monkeypatch.setattr(conv_module, "COMPILED_SPLIT_MACS", 1)
-        monkeypatch.setattr(conv_module, "COMPILED_CHUNK_BYTES", 1)
+        monkeypatch.setattr(_conv_compiled, "SPLIT_MACS", 1)
+        monkeypatch.setattr(_conv_compiled, "CHUNK_BYTES", 1)
+        monkeypatch.setattr(_conv_compiled, "MIN_COLUMNS", 1)
     return request.param
 
 
@@ -91,10 +91,10 @@ def test_compiled_path_serves_the_lenet_layers():
     """The compiled path really runs (not a silent NumPy fallback)."""
     op = OPS.get("Convolution")(node_name="c", kernel=(5, 5), num_filter=6)
     x = np.zeros((128, 1, 28, 28), np.float32)
-    assert op._compiled(np, x, op._plan(x.shape))
+    assert _conv_compiled.serves(op, np, x, op._plan(x.shape))
     grouped = OPS.get("Convolution")(node_name="g", kernel=(3, 3), num_filter=4, num_group=2)
     x = np.zeros((2, 4, 8, 8), np.float32)
-    assert not grouped._compiled(np, x, grouped._plan(x.shape))
+    assert not _conv_compiled.serves(grouped, np, x, grouped._plan(x.shape))
 
 
 def test_nan_propagates_through_the_compiled_path():

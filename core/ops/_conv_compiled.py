@@ -1,0 +1,197 @@
+"""Convolution on CPU with compiled kernels: numba im2col/col2im + OpenBLAS GEMMs, the
+batch split into one sample range per core (num_group 1, 1-D and 2-D windows).
+
+Why: the NumPy path (conv.py + _columns.py) is dozens of short NumPy calls per chunk
+that hold the GIL, so a LeNet layer ran no faster on two threads than on one. Here a
+core's piece is a loop over chunks of its samples, each chunk a few calls that all
+release the GIL (compiled kernels from _conv_kernels.py, GEMMs inside np.matmul), so
+the two pieces really run at once. Each piece sums its own weight- and bias-gradient
+parts; the parts are added at the end.
+
+Per chunk of S samples (sized so its matrices stay in L2, CHUNK_BYTES):
+- forward: im2col -> one GEMM (F, rows)·(rows, S·positions) (the weight is read once
+  per chunk) -> the result scattered into the NCHW output with the bias added;
+- backward: the output gradient moved into one (F, S·positions) matrix (its sums give
+  the bias gradient); weight gradient = columns (recomputed, in cache) · gradientᵀ;
+  column gradient = weightᵀ · gradient, then col2im. Only what ``needs`` asks for runs
+  (LeNet's first layer needs no data gradient: no col2im there).
+
+The grid is "wide" (stride 1: contiguous column runs, see _conv_kernels.py) or exact.
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _jit, _parallel
+from ._conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
+                            pad_chunk, scatter_output)
+
+#: a chunk's columns, column gradient and output (gradient) in bytes: the GEMMs'
+#: working set, kept in L2 (LeNet's conv2 weight-gradient GEMM ran 1.5x slower at 4x) ...
+CHUNK_BYTES = 1 << 19
+#: ... but at most this many GEMM columns (LeNet's GEMMs slowed down 2-3x past it) ...
+CHUNK_COLUMNS = 4608
+#: ... and at least this many (deep layers: the weight is read once per chunk's GEMM)
+MIN_COLUMNS = 512
+#: multiply-adds per core below which the batch stays in one piece. NOTE: LeNet's
+#: layers (11 M multiply-adds at batch 128) are split: every call of a piece releases
+#: the GIL, unlike the NumPy path's
+SPLIT_MACS = 1_000_000
+
+
+class Grid(NamedTuple):
+    """Where the compiled path computes: x as (N, C, H, W), the window (kh, kw, sh, sw,
+    ph, pw, dh, dw), the output (oh, ow), the padded image (Hp, Wp), the grid's row
+    length (Wp when wide, else ow), column rows (C·kh·kw), positions per sample, samples
+    per chunk and the sample range of each core."""
+    x4: object
+    wide: bool
+    window: tuple
+    out: tuple
+    padded: tuple
+    width: int
+    rows: int
+    positions: int
+    step: int
+    pieces: list
+
+
+def _macs(op, x, plan):
+    return math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * op.num_filter
+
+
+def serves(op, xp, x, plan):
+    """Whether the compiled kernels serve this call: NumPy arrays, 1-D or 2-D windows,
+    no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1 (_pointwise.py),
+    and enough samples for the cores (the batch is what is split; a big layer at batch 1
+    keeps the NumPy path, whose GEMMs split over the output instead)."""
+    if not (op.num_group == 1 and len(op.kernel) <= 2 and plan.kind != "pointwise"
+            and x.dtype.kind == "f" and _jit.enabled(xp)):
+        return False
+    return x.shape[0] >= _parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
+
+
+def grid_for(op, x, plan, matrices):
+    """The Grid of this call; 1-D windows as one row. ``matrices``: how many (rows,
+    positions) matrices a chunk holds per sample (columns, column gradient)."""
+    if len(op.kernel) == 1:
+        x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:])
+        window = (1, op.kernel[0], 1, op.stride[0], 0, op.pad[0], 1, op.dilate[0])
+        out = (1, plan.out[0])
+    else:
+        x4, window, out = x, (*op.kernel, *op.stride, *op.pad, *op.dilate), tuple(plan.out)
+    padded = (x4.shape[2] + 2 * window[4], x4.shape[3] + 2 * window[5])
+    width = padded[1] if plan.kind == "wide" else out[1]
+    n, rows, positions = x.shape[0], x.shape[1] * plan.offsets, out[0] * width
+    per_sample = (matrices * rows + op.num_filter) * positions * x.dtype.itemsize
+    step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
+    step = max(1, step, -(-MIN_COLUMNS // positions))
+    parts = min(_parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), n)
+    return Grid(x4, plan.kind == "wide", window, out, padded, width, rows, positions, step,
+                _parallel.ranges(n, parts))
+
+
+def _pad_buffer(grid, chunk, dtype):
+    """A (chunk, C, Hp, Wp) buffer for the wide grid's padded images, or None."""
+    if not grid.wide or grid.padded == grid.x4.shape[2:]:
+        return None
+    return np.empty((chunk, grid.x4.shape[1]) + grid.padded, dtype=dtype)
+
+
+def _columns(grid, cols, buf, a, count):
+    """Columns (rows, count, positions) of samples a … a+count (buf: the padded chunk)."""
+    kh, kw, sh, sw, ph, pw, dh, dw = grid.window
+    if not grid.wide:
+        shaped = cols.reshape(cols.shape[:2] + grid.out)
+        im2col(grid.x4, shaped, kh, kw, sh, sw, ph, pw, dh, dw, a, a + count)
+    elif buf is None:
+        images = grid.x4.reshape(grid.x4.shape[:2] + (-1,))
+        im2col_wide(images, a, cols, kh, kw, dh, dw, grid.width, count)
+    else:
+        pad_chunk(grid.x4, buf, ph, pw, a, count)
+        im2col_wide(buf.reshape(buf.shape[:2] + (-1,)), 0, cols, kh, kw, dh, dw, grid.width, count)
+
+
+def _spread(grid, grad_cols, dx4, buf, a, count):
+    """The data gradient of samples a … a+count from their column gradient (col2im)."""
+    kh, kw, sh, sw, ph, pw, dh, dw = grid.window
+    if not grid.wide:
+        shaped = grad_cols.reshape(grad_cols.shape[:2] + grid.out)
+        col2im(shaped, dx4, kh, kw, sh, sw, ph, pw, dh, dw, a, a + count)
+    elif buf is None:
+        col2im_wide(grad_cols, dx4.reshape(dx4.shape[:2] + (-1,)), a, kh, kw, dh, dw, grid.width, count)
+    else:
+        col2im_wide(grad_cols, buf.reshape(buf.shape[:2] + (-1,)), 0, kh, kw, dh, dw, grid.width, count)
+        crop_chunk(buf, dx4, ph, pw, a, count)
+
+
+def forward(op, x, weight, bias, plan):
+    """The convolution's output (N, F, *out); ``bias`` may be None."""
+    grid = grid_for(op, x, plan, 1)
+    n, f, size = x.shape[0], op.num_filter, grid.positions
+    w = weight.reshape(f, grid.rows)
+    out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
+    out4 = out.reshape((n, f) + grid.out)
+    shift = np.zeros(f, dtype=x.dtype) if bias is None else bias.astype(x.dtype, copy=False)
+
+    def task(lo, hi):
+        chunk = min(grid.step, hi - lo)
+        cols = np.empty((grid.rows, chunk * size), dtype=x.dtype)
+        product = np.empty((f, chunk * size), dtype=x.dtype)
+        buf = _pad_buffer(grid, chunk, x.dtype)
+        for a in range(lo, hi, grid.step):
+            count = min(hi - a, chunk)
+            length = count * size
+            _columns(grid, cols.reshape(grid.rows, chunk, size), buf, a, count)
+            np.matmul(w, cols[:, :length], out=product[:, :length])
+            scatter_output(product.reshape(f, chunk, size), out4, shift, grid.width, a, count)
+
+    _parallel.run(task, grid.pieces)
+    return out
+
+
+def backward(op, x, weight, grad, plan, needs):
+    """[data, weight, bias] gradients (None where ``needs`` is False)."""
+    needs = tuple(needs) + (False,) * (3 - len(needs))   # no_bias: two inputs
+    grid = grid_for(op, x, plan, int(needs[0]) + int(needs[1]))
+    n, f, size, rows = x.shape[0], op.num_filter, grid.positions, grid.rows
+    w_t = weight.reshape(f, rows).T
+    g4 = np.ascontiguousarray(grad).reshape((n, f) + grid.out)
+    grad_data = np.empty(x.shape, dtype=grad.dtype) if needs[0] else None
+    dx4 = None if grad_data is None else grad_data.reshape(grid.x4.shape)
+    partial = [None] * len(grid.pieces)
+
+    def task(lo, hi):
+        chunk = min(grid.step, hi - lo)
+        gt = np.empty((f, chunk * size), dtype=grad.dtype)
+        gb = np.zeros(f, dtype=grad.dtype)
+        gw = np.zeros((rows, f), dtype=grad.dtype) if needs[1] else None
+        if needs[1]:
+            cols = np.empty((rows, chunk, size), dtype=x.dtype)
+            product = np.empty((rows, f), dtype=grad.dtype)
+            buf = _pad_buffer(grid, chunk, x.dtype)
+        if needs[0]:
+            grad_cols = np.empty((rows, chunk, size), dtype=grad.dtype)
+            grad_buf = _pad_buffer(grid, chunk, grad.dtype)
+        for a in range(lo, hi, grid.step):
+            count = min(hi - a, chunk)
+            length = count * size
+            gradient_chunk(g4, gt.reshape(f, chunk, size), gb, needs[2], grid.width, a, count)
+            if needs[1]:
+                _columns(grid, cols, buf, a, count)
+                # NOTE: columns·gradientᵀ (then transposed) is the faster orientation in
+                # OpenBLAS here (measured 1.5x on LeNet's conv2; _parallel.matmul_nt_sum too)
+                np.matmul(cols.reshape(rows, -1)[:, :length], gt[:, :length].T, out=product)
+                gw += product
+            if needs[0]:
+                np.matmul(w_t, gt[:, :length], out=grad_cols.reshape(rows, -1)[:, :length])
+                _spread(grid, grad_cols, dx4, grad_buf, a, count)
+        partial[grid.pieces.index((lo, hi))] = (gw, gb)
+
+    _parallel.run(task, grid.pieces)
+    grad_weight = sum(p[0] for p in partial).T.reshape(weight.shape) if needs[1] else None
+    grad_bias = sum(p[1] for p in partial) if needs[2] else None
+    return [grad_data, grad_weight, grad_bias]

@@ -26,7 +26,7 @@ import math
 import numpy as np
 
 from . import _jit, _parallel
-from ._depthwise_kernels import depthwise_rows, depthwise_taps
+from ._depthwise_kernels import depthwise_grads, depthwise_rows, depthwise_taps
 from ._window import buffer_length, embed, offsets
 
 
@@ -93,6 +93,56 @@ def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, s
     else:
         task(0, count)
     return result.transpose(0, 3, 1, 2)
+
+
+def depthwise_backward(xp, x, weight, kernel, stride, dilate, pad, grad, needs):
+    """[grad_x, grad_weight] of ``depthwise_forward`` (without the bias: its gradient is
+    grad summed), each None unless ``needs`` it, in one compiled pass over the output
+    gradient (no column matrix, no col2im); None when the compiled kernels cannot run
+    here (CuPy, no numba, 3-D): the caller keeps its im2col path."""
+    if not (_jit.enabled(xp) and len(kernel) <= 2 and x.dtype in COMPILED_TYPES):
+        return None
+    if len(kernel) == 1:   # a row of height 1
+        grads = depthwise_backward(xp, x[:, :, None], weight[:, :, None], (1,) + tuple(kernel),
+                                   (1,) + tuple(stride), (1,) + tuple(dilate), (0,) + tuple(pad),
+                                   grad[:, :, None], needs)
+        return [None if grads[0] is None else grads[0][:, :, 0],
+                None if grads[1] is None else grads[1].reshape(weight.shape)]
+    n, channels = x.shape[:2]
+    filters = weight.shape[0]
+    multiplier = filters // channels
+    dtype = x.dtype
+    rows = x.transpose(0, 2, 3, 1)
+    if multiplier > 1:
+        rows = np.repeat(rows, multiplier, axis=-1)
+    elif not rows.flags.c_contiguous:
+        rows = np.ascontiguousarray(rows)
+    g = np.ascontiguousarray(grad.transpose(0, 2, 3, 1), dtype=dtype)
+    taps = np.empty(tuple(kernel) + (filters,), dtype)
+    depthwise_taps(np.ascontiguousarray(weight.reshape(filters, -1), dtype=dtype),
+                   np.ones(filters, dtype), taps.reshape(-1, filters))
+    want_x, want_w = bool(needs[0]), bool(needs[1])
+    grad_x = np.zeros(rows.shape if want_x else (1, 1, 1, 1), dtype)
+    work = n * math.prod(grad.shape[2:]) * filters * math.prod(kernel) * (want_x + want_w)
+    pieces = _parallel.ranges(n, min(_parallel.parts_for(np, work, SPLIT_MACS), n))
+    partial = {lo: np.zeros(taps.shape if want_w else (1, 1, 1), dtype) for lo, _ in pieces}
+
+    def task(lo, hi):
+        depthwise_grads(rows, taps, g, grad_x, partial[lo], stride[0], stride[1], pad[0],
+                        pad[1], dilate[0], dilate[1], want_x, want_w, lo, hi)
+
+    _parallel.run(task, pieces)
+    grad_weight = None
+    if want_w:
+        total = sum(partial.values())                        # (KH, KW, F)
+        grad_weight = np.ascontiguousarray(np.moveaxis(total, -1, 0)).reshape(weight.shape)
+    if want_x:
+        if multiplier > 1:   # input channel c fed outputs c·m … c·m + m - 1
+            grad_x = grad_x.reshape(grad_x.shape[:3] + (channels, multiplier)).sum(axis=-1)
+        grad_x = grad_x.transpose(0, 3, 1, 2)
+    else:
+        grad_x = None
+    return [grad_x, grad_weight]
 
 
 def _numpy_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias):

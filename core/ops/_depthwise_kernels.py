@@ -127,3 +127,40 @@ def depthwise_taps(weight, scale, taps):
         s = scale[f]
         for k in range(weight.shape[1]):
             taps[k, f] = weight[f, k] * s
+
+
+@kernel
+def depthwise_grads(x, taps, grad, grad_x, grad_taps, stride_h, stride_w, pad_h, pad_w,
+                    dilate_h, dilate_w, want_x, want_taps, lo, hi):
+    """Samples ``lo:hi`` of a depthwise convolution's backward, channels-last like
+    ``depthwise_rows``: grad (N, OH, OW, C) spread onto grad_x (N, H, W, C), which must
+    start at zero, and the weight gradient of these samples added to grad_taps (KH, KW,
+    C). Split by samples: every piece writes its own samples of grad_x and its own
+    grad_taps, so pieces never write the same memory."""
+    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    kh_count, kw_count = taps.shape[0], taps.shape[1]
+    out_h, out_w = grad.shape[1], grad.shape[2]
+    for n in range(lo, hi):
+        for oh in range(out_h):
+            top = oh * stride_h - pad_h
+            for ow in range(out_w):
+                left = ow * stride_w - pad_w
+                g = grad[n, oh, ow]
+                for i in range(kh_count):
+                    ih = top + i * dilate_h
+                    if ih < 0 or ih >= height:
+                        continue
+                    for j in range(kw_count):
+                        iw = left + j * dilate_w
+                        if iw < 0 or iw >= width:
+                            continue
+                        if want_x:
+                            target = grad_x[n, ih, iw]
+                            weights = taps[i, j]
+                            for c in range(channels):
+                                target[c] += g[c] * weights[c]
+                        if want_taps:
+                            pixel = x[n, ih, iw]
+                            acc = grad_taps[i, j]
+                            for c in range(channels):
+                                acc[c] += g[c] * pixel[c]

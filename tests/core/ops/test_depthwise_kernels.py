@@ -1,13 +1,13 @@
 """Compiled inference kernels (core/ops/_depthwise_kernels.py) give the NumPy paths'
 numbers: depthwise convolutions (stride, padding before only, dilation, channel
 multiplier, batch, odd sizes, float64, bias and clip fused, channels-first or -last
-input, split over threads), 1×1 convolutions with a BatchNorm's scale and a clip after
+input, split over threads) and their gradients, 1×1 convolutions with a BatchNorm's scale and a clip after
 the GEMM, the executor's fused layers, and EfficientNet-Lite0's probabilities."""
 import numpy as np
 import pytest
 
 import core as mx
-from core.ops import _depthwise, _jit, _parallel, _pointwise
+from core.ops import OPS, _depthwise, _jit, _parallel, _pointwise
 
 from . import naive_spatial as naive
 from ..zoo_support import SAMPLES, session_cache, zoo_cache  # noqa: F401  (fixtures)
@@ -190,3 +190,68 @@ def test_efficientnet_lite0_probabilities_do_not_change(zoo_cache, monkeypatch):
     plain = numpy_path(monkeypatch, classifier.predict_proba, photos)
     np.testing.assert_allclose(compiled, plain, rtol=0, atol=1e-5)
     assert compiled[0].argmax() == 967 and compiled[0, 967] == pytest.approx(0.957, abs=1e-3)
+
+
+@pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=str)
+def test_compiled_depthwise_backward_matches_the_im2col_path(case, pieces):
+    shape, kernel, stride, before, after, dilate, multiplier = case
+    channels = shape[1]
+    x = RNG.standard_normal(shape)
+    w = RNG.standard_normal((channels * multiplier, 1) + kernel)
+    b = RNG.standard_normal(channels * multiplier)
+    # the reference: Convolution (im2col) on the explicitly padded input, cropped back
+    padded = np.pad(x, ((0, 0), (0, 0)) + tuple(zip(before, after)))
+    op = OPS.get("Convolution")(node_name="dw", kernel=kernel, stride=stride, dilate=dilate,
+                                num_group=channels, num_filter=channels * multiplier)
+    (out,), saved = op.forward(np, [padded, w, b], [], True)
+    head = RNG.standard_normal(out.shape)
+    expected = op.backward(np, saved, [head], [True, True, True])
+    expected[0] = expected[0][:, :, before[0]:before[0] + shape[2], before[1]:before[1] + shape[3]]
+    for data in (x, channels_last(x)):
+        for needs in ([True, True], [True, False], [False, True]):
+            grads = _depthwise.depthwise_backward(np, data, w, kernel, stride, dilate, before,
+                                                  channels_last(head), needs)
+            for got, want, need in zip(grads, expected, needs):
+                if need:
+                    assert got.shape == want.shape
+                    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+                else:
+                    assert got is None
+
+
+def test_compiled_depthwise_backward_matches_finite_differences():
+    x, w = RNG.standard_normal((2, 3, 5, 6)), RNG.standard_normal((6, 1, 3, 3))
+    geometry = ((3, 3), (2, 1), (1, 2), (1, 1))
+    out = (3, 4)
+    head = RNG.standard_normal((2, 6) + out)
+
+    def loss(x_, w_):
+        return float((_depthwise.depthwise_forward(np, x_, w_, *geometry, out) * head).sum())
+
+    grad_x, grad_w = _depthwise.depthwise_backward(np, x, w, *geometry, head, [True, True])
+    eps = 1e-6
+    for array, grad in ((x, grad_x), (w, grad_w)):
+        for index in [(0, 0, 0, 0), (1, 2, 4, 5), (0, 1, 2, 3)][:3 if array is x else 2]:
+            index = index[:array.ndim]
+            index = tuple(min(i, s - 1) for i, s in zip(index, array.shape))
+            saved = array[index]
+            array[index] = saved + eps
+            up = loss(x, w)
+            array[index] = saved - eps
+            down = loss(x, w)
+            array[index] = saved
+            assert grad[index] == pytest.approx((up - down) / (2 * eps), rel=1e-6, abs=1e-8)
+
+
+def test_compiled_depthwise_backward_1d_and_its_numpy_fallback(monkeypatch):
+    x, w, head = RNG.standard_normal((2, 3, 11)), RNG.standard_normal((3, 1, 3)), None
+    op = OPS.get("Convolution")(node_name="dw", kernel=(3,), stride=(2,), pad=(1,),
+                                num_group=3, num_filter=3, no_bias=True)
+    (out,), saved = op.forward(np, [x, w], [], True)
+    head = RNG.standard_normal(out.shape)
+    expected = op.backward(np, saved, [head], [True, True])
+    grads = _depthwise.depthwise_backward(np, x, w, (3,), (2,), (1,), (1,), head, [True, True])
+    for got, want in zip(grads, expected):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+    monkeypatch.setattr(_jit, "ENABLED", False)
+    assert _depthwise.depthwise_backward(np, x, w, (3,), (2,), (1,), (1,), head, [True, True]) is None

@@ -70,7 +70,7 @@ def serves(op, xp, x, plan):
     and enough samples for the cores (the batch is what is split; a big layer at batch 1
     keeps the NumPy path, whose GEMMs split over the output instead)."""
     if not (op.num_group == 1 and len(op.kernel) <= 2 and plan.kind != "pointwise"
-            and x.dtype.kind == "f" and _jit.enabled(xp)):
+            and x.dtype in (np.float32, np.float64) and _jit.enabled(xp)):
         return False
     return x.shape[0] >= _parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
 
@@ -133,7 +133,7 @@ def forward(op, x, weight, bias, plan):
     """The convolution's output (N, F, *out); ``bias`` may be None."""
     grid = grid_for(op, x, plan, 1)
     n, f, size = x.shape[0], op.num_filter, grid.positions
-    w = weight.reshape(f, grid.rows)
+    w = weight.reshape(f, grid.rows).astype(x.dtype, copy=False)
     out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
     out4 = out.reshape((n, f) + grid.out)
     shift = np.zeros(f, dtype=x.dtype) if bias is None else bias.astype(x.dtype, copy=False)

@@ -108,3 +108,21 @@ def test_nan_propagates_through_the_compiled_path():
     np.testing.assert_array_equal(np.isnan(out), np.isnan(want_out))
     for expected, actual in zip(want, grads):
         np.testing.assert_array_equal(np.isnan(actual), np.isnan(expected))
+
+
+def test_compiled_path_takes_strided_views():
+    """A non-contiguous input (a slice of a bigger array) and gradient give the same
+    numbers as contiguous copies."""
+    attrs = dict(kernel=(3, 3), num_filter=3, pad=(1, 1))
+    x, w, b, g = _data(attrs, (3, 4, 9, 8), np.float64)
+    wide_x = np.zeros((3, 8, 11, 8))
+    wide_x[:, ::2, 1:10] = x
+    wide_g = np.zeros((3, 3, 9, 16))
+    wide_g[..., ::2] = g
+    view_x, view_g = wide_x[:, ::2, 1:10], wide_g[..., ::2]
+    needs = [True, True, True]
+    out, grads = _run(attrs, view_x, w, b, view_g, needs, compiled=True)
+    want_out, want = _run(attrs, x, w, b, g, needs, compiled=True)
+    np.testing.assert_allclose(out, want_out, rtol=1e-12)
+    for expected, actual in zip(want, grads):
+        np.testing.assert_allclose(actual, expected, rtol=1e-12)

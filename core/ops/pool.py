@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from ..errors import GraphError
-from . import _parallel
+from . import _parallel, _pool_kernels
 from ._maxpool import max_scatter, window_max
 from ._window import buffer_length, embed, extract, window_views
 from .attrs import Param
@@ -110,6 +110,13 @@ class Pooling(WindowedOp):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         geometry = self._geometry(x.shape[2:])
+        if _pool_kernels.usable(xp, x, self.pool_type):   # 2-D: one compiled pass
+            divisor = None
+            if self.pool_type != "max":
+                divisor = np.ones(geometry[3], dtype=x.dtype) if self.pool_type == "sum" else \
+                    self._divisor(np, x.shape[2:], geometry, x.dtype).reshape(geometry[3])
+            out, keep = _pool_kernels.forward(xp, x, geometry, divisor, is_train)
+            return [out], ((x.shape, geometry, keep) if is_train else None)
         if self.pool_type != "lp" and all(o == 1 for o in geometry[3]):
             out, keep = self._single_window_forward(xp, x, geometry)
             return [out], ((x.shape, geometry, keep) if is_train else None)
@@ -144,6 +151,8 @@ class Pooling(WindowedOp):
         x_shape, geometry, keep = saved
         kernel, stride, pad, out = geometry
         grad = out_grads[0]
+        if isinstance(keep, _pool_kernels.Saved):
+            return [_pool_kernels.backward(xp, keep, grad, x_shape, geometry)]
         if all(o == 1 for o in out) and self.pool_type != "lp":
             return [self._single_window_backward(xp, grad, x_shape, geometry, keep)]
         lengths = tuple(buffer_length(o, k, s) for o, k, s in zip(out, kernel, stride))

@@ -1,0 +1,62 @@
+"""Compiled relu and its gradient over flat ranges of contiguous arrays.
+
+Why: NumPy's ``maximum(x, 0)`` and ``g * (out > 0)`` take two passes and a bool
+temporary each; one compiled loop reads each value once and vectorises (measured on
+(128, 6, 24, 24) float32: 0.04 ms against 0.17 ms forward). Each kernel slices its
+range first and loops from 0: with ``range(lo, hi)`` numba keeps a negative-index check
+on every access and the loop does not vectorise (10x slower).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _jit, _parallel
+from ._jit import kernel
+
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+@kernel
+def relu_forward(x, out, lo, hi):
+    """out = max(x, 0) on lo:hi of flat arrays; NaN stays NaN."""
+    xs, outs = x[lo:hi], out[lo:hi]
+    zero = xs.dtype.type(0)
+    for i in range(xs.size):
+        v = xs[i]
+        outs[i] = zero if v < zero else v
+
+
+@kernel
+def relu_backward(grad, out, dx, lo, hi):
+    """dx = grad * (out > 0) on lo:hi (a NaN head gradient stays NaN, as in NumPy)."""
+    gs, outs, dxs = grad[lo:hi], out[lo:hi], dx[lo:hi]
+    zero, one = gs.dtype.type(0), gs.dtype.type(1)
+    for i in range(gs.size):
+        dxs[i] = gs[i] * (one if outs[i] > zero else zero)
+
+
+def usable(xp, *arrays):
+    """Whether the kernels can take these arrays: NumPy, C-contiguous, one float type."""
+    first = arrays[0]
+    return (_jit.enabled(xp) and first.dtype in FLOATS and first.ndim > 0
+            and all(a.dtype == first.dtype and a.shape == first.shape and a.flags.c_contiguous
+                    for a in arrays))
+
+
+def _split(xp, size, task):
+    parts = _parallel.parts_for(xp, size, _parallel.SPLIT_ELEMENTS)
+    _parallel.run(task, _parallel.ranges(size, parts))
+
+
+def relu(xp, x):
+    out = np.empty_like(x)
+    flat_x, flat_out = x.reshape(-1), out.reshape(-1)
+    _split(xp, x.size, lambda lo, hi: relu_forward(flat_x, flat_out, lo, hi))
+    return out
+
+
+def relu_grad(xp, out, grad):
+    dx = np.empty_like(grad)
+    flat = grad.reshape(-1), out.reshape(-1), dx.reshape(-1)
+    _split(xp, grad.size, lambda lo, hi: relu_backward(*flat, lo, hi))
+    return dx

@@ -1,4 +1,5 @@
-"""Depthwise convolution (one input channel per group) without im2col, for inference.
+"""Depthwise convolution (one input channel per group) without im2col: inference, and
+with numba the gradients too (``depthwise_backward``, for the training path to call).
 
 Each output is a per-channel weighted sum of shifted views of the padded input, one
 multiply-add per kernel offset, computed channels-last: the input is copied once into a

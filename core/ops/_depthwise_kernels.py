@@ -1,4 +1,4 @@
-"""Compiled inference kernels for depthwise convolutions and convolution epilogues.
+"""Compiled kernels for depthwise convolutions (inference and gradients) and 1×1 epilogues.
 
 Why: the NumPy depthwise path (core/ops/_depthwise.py) makes two passes over the output
 per kernel offset (multiply into a term, add it to the accumulator) after copying the
@@ -10,15 +10,21 @@ shift) and a clip (ReLU6) are applied before the pixel leaves the cache.
 
 ``affine_clip`` is the matching epilogue of a GEMM (1×1 convolution): ``y * scale +
 shift`` per channel and the clip in one pass over rows the GEMM just wrote, instead of a
-BatchNorm's two passes and a clip's third over the whole output.
+BatchNorm's two passes and a clip's third over the whole output. ``batchnorm_affine``
+and ``depthwise_taps`` prepare a layer's per-channel values in one call each (small
+NumPy calls cost ~1-2 µs apiece, and a layer needed a dozen). ``depthwise_grads`` is the
+depthwise backward: the output gradient spread back over the taps, and the weight
+gradient summed, in one pass.
 
-Kernels take a range (``lo, hi``) of rows and write only there (core/ops/_jit.py).
+The big kernels take a range (``lo, hi``) of rows or samples and write only there
+(core/ops/_jit.py).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ._jit import kernel
+
 
 @kernel
 def depthwise_rows(x, taps, bias, out, stride_h, stride_w, pad_h, pad_w, dilate_h, dilate_w,

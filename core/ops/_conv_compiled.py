@@ -20,6 +20,7 @@ The grid is "wide" (stride 1: contiguous column runs, see _conv_kernels.py) or e
 """
 from __future__ import annotations
 
+import itertools
 import math
 from typing import NamedTuple
 
@@ -41,13 +42,16 @@ MIN_COLUMNS = 512
 #: in two), about what 1.5 M multiply-adds take on one core here; LeNet's layers (11 M
 #: at batch 128) are split, and each piece's calls all release the GIL
 SPLIT_MACS = 1_500_000
+#: weight-gradient values (rows × F × chunks) up to which each chunk keeps its own part
+#: (summed in chunk order at the end), so the cores can share chunks dynamically
+PARTS_LIMIT = 1 << 22
 
 
 class Grid(NamedTuple):
     """Where the compiled path computes: x as (N, C, H, W), the window (kh, kw, sh, sw,
     ph, pw, dh, dw), the output (oh, ow), the padded image (Hp, Wp), the grid's row
     length (Wp when wide, else ow), column rows (C·kh·kw), positions per sample, samples
-    per chunk and the sample range of each core."""
+    per chunk, the chunks (first sample, count) and the number of pieces (cores)."""
     x4: object
     wide: bool
     window: tuple
@@ -57,7 +61,8 @@ class Grid(NamedTuple):
     rows: int
     positions: int
     step: int
-    pieces: list
+    chunks: list
+    parts: int
 
 
 def _macs(op, x, plan):
@@ -90,9 +95,32 @@ def grid_for(op, x, plan, matrices):
     per_sample = (matrices * rows + op.num_filter) * positions * x.dtype.itemsize
     step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
     step = max(1, step, -(-MIN_COLUMNS // positions))
-    parts = min(_parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), n)
+    chunks = [(a, min(step, n - a)) for a in range(0, n, step)]
+    parts = min(_parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), len(chunks))
     return Grid(x4, plan.kind == "wide", window, out, padded, width, rows, positions, step,
-                _parallel.ranges(n, parts))
+                chunks, parts)
+
+
+def _over_chunks(grid, buffers, work, shared=True):
+    """``work(index, own)`` for every chunk, in one piece per core; ``own = buffers()`` is
+    a piece's scratch. With ``shared`` the pieces claim chunks from one counter, so a
+    core held up by another process leaves its chunks to the others (the results must
+    not depend on which piece ran a chunk); else each piece runs a fixed range of chunks.
+    Returns each piece's scratch, in piece order."""
+    total, claim = len(grid.chunks), itertools.count()
+    pieces = _parallel.ranges(total, grid.parts)
+    owns = [None] * len(pieces)
+
+    def task(first, last):
+        own = owns[pieces.index((first, last))] = buffers()
+        indices = iter(claim.__next__, None) if shared else iter(range(first, last))
+        for index in indices:
+            if index >= total:
+                break
+            work(index, own)
+
+    _parallel.run(task, pieces)
+    return owns
 
 
 def _pad_buffer(grid, chunk, dtype):
@@ -132,67 +160,73 @@ def _spread(grid, grad_cols, dx4, buf, a, count):
 def forward(op, x, weight, bias, plan):
     """The convolution's output (N, F, *out); ``bias`` may be None."""
     grid = grid_for(op, x, plan, 1)
-    n, f, size = x.shape[0], op.num_filter, grid.positions
+    n, f, size, chunk = x.shape[0], op.num_filter, grid.positions, grid.step
     w = weight.reshape(f, grid.rows).astype(x.dtype, copy=False)
     out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
     out4 = out.reshape((n, f) + grid.out)
     shift = np.zeros(f, dtype=x.dtype) if bias is None else bias.astype(x.dtype, copy=False)
 
-    def task(lo, hi):
-        chunk = min(grid.step, hi - lo)
-        cols = np.empty((grid.rows, chunk * size), dtype=x.dtype)
-        product = np.empty((f, chunk * size), dtype=x.dtype)
-        buf = _pad_buffer(grid, chunk, x.dtype)
-        for a in range(lo, hi, grid.step):
-            count = min(hi - a, chunk)
-            length = count * size
-            _columns(grid, cols.reshape(grid.rows, chunk, size), buf, a, count)
-            np.matmul(w, cols[:, :length], out=product[:, :length])
-            scatter_output(product.reshape(f, chunk, size), out4, shift, grid.width, a, count)
+    def buffers():
+        return (np.empty((grid.rows, chunk * size), dtype=x.dtype),
+                np.empty((f, chunk * size), dtype=x.dtype), _pad_buffer(grid, chunk, x.dtype))
 
-    _parallel.run(task, grid.pieces)
+    def work(index, own):
+        cols, product, buf = own
+        a, count = grid.chunks[index]
+        length = count * size
+        _columns(grid, cols.reshape(grid.rows, chunk, size), buf, a, count)
+        np.matmul(w, cols[:, :length], out=product[:, :length])
+        scatter_output(product.reshape(f, chunk, size), out4, shift, grid.width, a, count)
+
+    _over_chunks(grid, buffers, work)
     return out
 
 
 def backward(op, x, weight, grad, plan, needs):
-    """[data, weight, bias] gradients (None where ``needs`` is False)."""
+    """[data, weight, bias] gradients (None where ``needs`` is False). The weight and
+    bias gradients are sums over chunks in a fixed order, whichever core ran a chunk."""
     needs = tuple(needs) + (False,) * (3 - len(needs))   # no_bias: two inputs
     grid = grid_for(op, x, plan, int(needs[0]) + int(needs[1]))
-    n, f, size, rows = x.shape[0], op.num_filter, grid.positions, grid.rows
+    n, f, size, rows, chunk = x.shape[0], op.num_filter, grid.positions, grid.rows, grid.step
     w_t = weight.reshape(f, rows).T
     g4 = np.ascontiguousarray(grad).reshape((n, f) + grid.out)
     grad_data = np.empty(x.shape, dtype=grad.dtype) if needs[0] else None
     dx4 = None if grad_data is None else grad_data.reshape(grid.x4.shape)
-    partial = [None] * len(grid.pieces)
+    # per-chunk parts when small (the cores then share chunks), else one sum per piece
+    shared = rows * f * len(grid.chunks) <= PARTS_LIMIT
+    count_parts = len(grid.chunks) if shared else grid.parts
+    weight_parts = np.zeros((count_parts, rows, f), dtype=grad.dtype) if needs[1] else None
+    bias_parts = np.zeros((count_parts, f), dtype=grad.dtype)
+    pieces = _parallel.ranges(len(grid.chunks), grid.parts)
 
-    def task(lo, hi):
-        chunk = min(grid.step, hi - lo)
-        gt = np.empty((f, chunk * size), dtype=grad.dtype)
-        gb = np.zeros(f, dtype=grad.dtype)
-        gw = np.zeros((rows, f), dtype=grad.dtype) if needs[1] else None
+    def buffers():
+        return dict(gt=np.empty((f, chunk * size), dtype=grad.dtype),
+                    cols=np.empty((rows, chunk, size), dtype=x.dtype) if needs[1] else None,
+                    product=np.empty((rows, f), dtype=grad.dtype),
+                    buf=_pad_buffer(grid, chunk, x.dtype) if needs[1] else None,
+                    grad_cols=np.empty((rows, chunk, size), dtype=grad.dtype) if needs[0] else None,
+                    grad_buf=_pad_buffer(grid, chunk, grad.dtype) if needs[0] else None)
+
+    def work(index, own):
+        a, count = grid.chunks[index]
+        length = count * size
+        part = index if shared else next(i for i, (lo, hi) in enumerate(pieces) if lo <= index < hi)
+        gt = own["gt"]
+        gradient_chunk(g4, gt.reshape(f, chunk, size), bias_parts[part], needs[2], grid.width, a, count)
         if needs[1]:
-            cols = np.empty((rows, chunk, size), dtype=x.dtype)
-            product = np.empty((rows, f), dtype=grad.dtype)
-            buf = _pad_buffer(grid, chunk, x.dtype)
+            _columns(grid, own["cols"], own["buf"], a, count)
+            # NOTE: columns·gradientᵀ (then transposed) is the faster orientation in
+            # OpenBLAS here (measured 1.5x on LeNet's conv2; _parallel.matmul_nt_sum too)
+            product = weight_parts[index] if shared else own["product"]
+            np.matmul(own["cols"].reshape(rows, -1)[:, :length], gt[:, :length].T, out=product)
+            if not shared:
+                weight_parts[part] += product
         if needs[0]:
-            grad_cols = np.empty((rows, chunk, size), dtype=grad.dtype)
-            grad_buf = _pad_buffer(grid, chunk, grad.dtype)
-        for a in range(lo, hi, grid.step):
-            count = min(hi - a, chunk)
-            length = count * size
-            gradient_chunk(g4, gt.reshape(f, chunk, size), gb, needs[2], grid.width, a, count)
-            if needs[1]:
-                _columns(grid, cols, buf, a, count)
-                # NOTE: columns·gradientᵀ (then transposed) is the faster orientation in
-                # OpenBLAS here (measured 1.5x on LeNet's conv2; _parallel.matmul_nt_sum too)
-                np.matmul(cols.reshape(rows, -1)[:, :length], gt[:, :length].T, out=product)
-                gw += product
-            if needs[0]:
-                np.matmul(w_t, gt[:, :length], out=grad_cols.reshape(rows, -1)[:, :length])
-                _spread(grid, grad_cols, dx4, grad_buf, a, count)
-        partial[grid.pieces.index((lo, hi))] = (gw, gb)
+            grad_cols = own["grad_cols"]
+            np.matmul(w_t, gt[:, :length], out=grad_cols.reshape(rows, -1)[:, :length])
+            _spread(grid, grad_cols, dx4, own["grad_buf"], a, count)
 
-    _parallel.run(task, grid.pieces)
-    grad_weight = sum(p[0] for p in partial).T.reshape(weight.shape) if needs[1] else None
-    grad_bias = sum(p[1] for p in partial) if needs[2] else None
+    _over_chunks(grid, buffers, work, shared)
+    grad_weight = weight_parts.sum(axis=0).T.reshape(weight.shape) if needs[1] else None
+    grad_bias = bias_parts.sum(axis=0) if needs[2] else None
     return [grad_data, grad_weight, grad_bias]

@@ -51,14 +51,17 @@ def _data(attrs, shape, dtype):
     return [a.astype(dtype) for a in (x, w, b, g)]
 
 
-@pytest.fixture(params=["one piece", "split"])
+@pytest.fixture(params=["one piece", "shared chunks", "fixed chunks"])
 def split(request, monkeypatch):
-    """One piece and one chunk, or two pieces of small chunks (a short last chunk)."""
-    if request.param == "split":
+    """One piece and one chunk, or two pieces of small chunks (a short last chunk),
+    claimed from one counter or in fixed ranges (big weights: one sum per piece)."""
+    if request.param != "one piece":
         monkeypatch.setattr(_parallel, "THREADS", 2)
         monkeypatch.setattr(_conv_compiled, "SPLIT_MACS", 1)
         monkeypatch.setattr(_conv_compiled, "CHUNK_BYTES", 1)
         monkeypatch.setattr(_conv_compiled, "MIN_COLUMNS", 1)
+    if request.param == "fixed chunks":
+        monkeypatch.setattr(_conv_compiled, "PARTS_LIMIT", 0)
     return request.param
 
 
@@ -126,3 +129,15 @@ def test_compiled_path_takes_strided_views():
     np.testing.assert_allclose(out, want_out, rtol=1e-12)
     for expected, actual in zip(want, grads):
         np.testing.assert_allclose(actual, expected, rtol=1e-12)
+
+
+def test_split_gradients_do_not_depend_on_the_core_that_ran_a_chunk(split):
+    """Weight and bias gradients are summed in chunk order: repeated runs agree bit for bit."""
+    attrs = dict(kernel=(3, 3), num_filter=4, pad=(1, 1))
+    x, w, b, g = _data(attrs, (9, 3, 8, 8), np.float32)
+    first = _run(attrs, x, w, b, g, [True, True, True], compiled=True)
+    for _ in range(5):
+        again = _run(attrs, x, w, b, g, [True, True, True], compiled=True)
+        np.testing.assert_array_equal(again[0], first[0])
+        for a, b_ in zip(again[1], first[1]):
+            np.testing.assert_array_equal(a, b_)

@@ -1,12 +1,15 @@
 """Convolution on CPU with compiled kernels: numba im2col/col2im + OpenBLAS GEMMs, the
-batch split into one sample range per core (num_group 1, 1-D and 2-D windows).
+batch shared among the cores (num_group 1, 1-D and 2-D windows).
 
 Why: the NumPy path (conv.py + _columns.py) is dozens of short NumPy calls per chunk
-that hold the GIL, so a LeNet layer ran no faster on two threads than on one. Here a
-core's piece is a loop over chunks of its samples, each chunk a few calls that all
-release the GIL (compiled kernels from _conv_kernels.py, GEMMs inside np.matmul), so
-the two pieces really run at once. Each piece sums its own weight- and bias-gradient
-parts; the parts are added at the end.
+that hold the GIL, so a LeNet layer ran no faster on two threads than on one. Here the
+batch is cut into chunks of samples and each core's piece runs chunks, each a few
+calls that all release the GIL (compiled kernels from _conv_kernels.py, GEMMs inside
+np.matmul), so the pieces really run at once. The pieces claim chunks from one counter:
+a core held up by another process (the machine is shared; the GUI runs too) leaves its
+chunks to the other instead of making it wait. Weight- and bias-gradient parts are kept
+per chunk and summed in chunk order, so the result does not depend on which core ran
+what (big weights: one part per piece, over fixed ranges of chunks).
 
 Per chunk of S samples (sized so its matrices stay in L2, CHUNK_BYTES):
 - forward: im2col -> one GEMM (F, rows)·(rows, S·positions) (the weight is read once

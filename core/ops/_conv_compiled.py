@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _jit, _parallel
+from ._columns import WIDE_LIMIT
 from ._conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
                             pad_chunk, scatter_output)
 
@@ -93,14 +94,16 @@ def grid_for(op, x, plan, matrices):
     else:
         x4, window, out = x, (*op.kernel, *op.stride, *op.pad, *op.dilate), tuple(plan.out)
     padded = (x4.shape[2] + 2 * window[4], x4.shape[3] + 2 * window[5])
-    width = padded[1] if plan.kind == "wide" else out[1]
+    # the wide grid computes Wp/ow times the outputs: worth it while that stays small
+    wide = window[2] == window[3] == 1 and padded[1] <= WIDE_LIMIT * out[1]
+    width = padded[1] if wide else out[1]
     n, rows, positions = x.shape[0], x.shape[1] * plan.offsets, out[0] * width
     per_sample = (matrices * rows + op.num_filter) * positions * x.dtype.itemsize
     step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
     step = max(1, step, -(-MIN_COLUMNS // positions))
     chunks = [(a, min(step, n - a)) for a in range(0, n, step)]
     parts = min(_parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), len(chunks))
-    return Grid(x4, plan.kind == "wide", window, out, padded, width, rows, positions, step,
+    return Grid(x4, wide, window, out, padded, width, rows, positions, step,
                 chunks, parts)
 
 

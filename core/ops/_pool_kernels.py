@@ -16,8 +16,8 @@ Conventions (MXNet's, the same as the NumPy path in pool.py):
   outputs the lowest float and sends its gradient nowhere;
 - the winner is kept as its offset in the window (``di*kw + dj``) in ``winner``;
   ``kh*kw`` marks "no cell";
-- avg and sum divide each window's sum by a divisor array pool.py computes (MXNet's
-  count_include_pad rule; 1 for sum).
+- avg and sum (kernels in _avgpool_kernels.py) divide each window's sum by a divisor
+  array pool.py computes (MXNet's count_include_pad rule; 1 for sum).
 
 Every kernel writes only samples ``lo:hi`` of its outputs.
 """
@@ -28,6 +28,7 @@ import math
 import numpy as np
 
 from . import _jit, _parallel
+from ._avgpool_kernels import map_fill, map_sums, sum_backward, sum_forward
 from ._jit import kernel
 
 @kernel
@@ -147,76 +148,6 @@ def max_backward(grad, winner, dx, direct, rows, cols, sh, sw, ph, pw, j0, j1, l
                         dxs[n, c, r, s] += gs[n, c, i, j]
 
 
-@kernel
-def sum_forward(x, out, divisor, rows, cols, sh, sw, ph, pw, j0, j1, lo, hi):
-    """out[n, c] = window sums of x[n, c] / divisor (oh, ow), for n in lo:hi; padding
-    adds nothing. Windows inside x first (constant trip counts), then the border."""
-    channels, height, width = x.shape[1], x.shape[2], x.shape[3]
-    out_h, out_w = out.shape[2], out.shape[3]
-    kh, kw = len(rows), len(cols)
-    for n in range(lo, hi):
-        for c in range(channels):
-            for i in range(out_h):
-                top = i * sh - ph
-                r0, r1 = max(top, 0), min(top + kh, height)
-                inside = r0 == top and r1 == top + kh
-                if inside:
-                    up = np.uint64(top)   # unsigned: no negative-index checks
-                    for j in range(j0, j1):
-                        left = np.uint64(j * sw - pw)
-                        total = x[n, c, up, left] * 0
-                        for di in rows:
-                            for dj in cols:
-                                total += x[n, c, up + di, left + dj]
-                        out[n, c, i, j] = total / divisor[i, j]
-                    if j0 == 0 and j1 == out_w:
-                        continue
-                for j in range(out_w):
-                    if inside and j0 <= j < j1:
-                        continue
-                    left = j * sw - pw
-                    total = x[n, c, 0, 0] * 0
-                    for r in range(r0, r1):
-                        for s in range(max(left, 0), min(left + kw, width)):
-                            total += x[n, c, r, s]
-                    out[n, c, i, j] = total / divisor[i, j]
-
-
-@kernel
-def sum_backward(grad, divisor, dx, rows, cols, sh, sw, ph, pw, j0, j1, lo, hi):
-    """dx[n, c] = the sum of grad / divisor over the windows covering each cell."""
-    channels, height, width = dx.shape[1], dx.shape[2], dx.shape[3]
-    out_h, out_w = grad.shape[2], grad.shape[3]
-    kh, kw = len(rows), len(cols)
-    for n in range(lo, hi):
-        for c in range(channels):
-            for r in range(height):
-                for s in range(width):
-                    dx[n, c, r, s] = 0
-            for i in range(out_h):
-                top = i * sh - ph
-                r0, r1 = max(top, 0), min(top + kh, height)
-                inside = r0 == top and r1 == top + kh
-                if inside:
-                    up = np.uint64(top)
-                    for j in range(j0, j1):
-                        left = np.uint64(j * sw - pw)
-                        part = grad[n, c, i, j] / divisor[i, j]
-                        for di in rows:
-                            for dj in cols:
-                                dx[n, c, up + di, left + dj] += part
-                    if j0 == 0 and j1 == out_w:
-                        continue
-                for j in range(out_w):
-                    if inside and j0 <= j < j1:
-                        continue
-                    left = j * sw - pw
-                    part = grad[n, c, i, j] / divisor[i, j]
-                    for r in range(r0, r1):
-                        for s in range(max(left, 0), min(left + kw, width)):
-                            dx[n, c, r, s] += part
-
-
 # ----- callers: pool.py's compiled path ----------------------------------------------------
 #: input values per piece below which a pass runs in one piece. NOTE: measured on 2
 #: busy cores (other processes running), 2×2 max pooling split in two ran slower up to
@@ -234,16 +165,25 @@ class Saved:
         self.winner, self.divisor = winner, divisor
 
 
-#: pool types that take the compiled path. NOTE: avg and sum measured slower compiled
-#: (2×2: 0.40 vs 0.33 ms, 7×7 global: 0.10 vs 0.05 ms; the window sums are serial add
-#: chains), so they stay on NumPy; the kernels are kept, tested, for a later rewrite
+#: pool types that take the compiled path for any window. NOTE: avg and sum measured
+#: slower compiled (2×2: 0.40 vs 0.33 ms; the window sums are serial add chains), so
+#: only their global form (map_sums) is compiled; the window kernels are kept, tested,
+#: for a later rewrite
 COMPILED = {"max"}
 
 
-def usable(xp, x, pool_type):
-    """Whether the compiled kernels pool ``x``: 2-D NCHW floats, a type in COMPILED."""
-    return (pool_type in COMPILED and x.ndim == 4 and x.dtype in FLOATS
-            and _jit.enabled(xp))
+def _whole_map(shape, geometry):
+    kernel, stride, pad, out = geometry
+    return tuple(kernel) == tuple(shape[2:]) and not any(pad)
+
+
+def usable(xp, x, pool_type, geometry):
+    """Whether the compiled kernels pool ``x``: 2-D NCHW floats, a type in COMPILED, or
+    avg/sum over whole maps of contiguous memory (global pooling)."""
+    if not (x.ndim == 4 and x.dtype in FLOATS and _jit.enabled(xp)):
+        return False
+    return pool_type in COMPILED or (pool_type in ("avg", "sum") and x.flags.c_contiguous
+                                     and _whole_map(x.shape, geometry))
 
 
 def _split(xp, n, elements, task):
@@ -268,8 +208,13 @@ def forward(xp, x, geometry, divisor, track):
     window = _window(geometry, x.shape[3])
     out = np.empty(x.shape[:2] + tuple(geometry[3]), dtype=x.dtype)
     if divisor is not None:
-        _split(xp, x.shape[0], x.size,
-               lambda lo, hi: sum_forward(x, out, divisor, *window, lo, hi))
+        if _whole_map(x.shape, geometry) and x.flags.c_contiguous:
+            maps, flat = x.reshape(x.shape[0] * x.shape[1], -1), out.reshape(-1)
+            scale = divisor[0, 0]
+            _split(xp, len(maps), x.size, lambda lo, hi: map_sums(maps, flat, scale, lo, hi))
+        else:
+            _split(xp, x.shape[0], x.size,
+                   lambda lo, hi: sum_forward(x, out, divisor, *window, lo, hi))
         return out, Saved(divisor=divisor)
     # the winner's offset in its window; kh*kw (one past the last) means no cell
     size = len(window[0]) * len(window[1])
@@ -290,7 +235,11 @@ def backward(xp, saved, grad, x_shape, geometry):
     grad = np.broadcast_to(grad, x_shape[:2] + tuple(out_size))
     dx = np.empty(x_shape, dtype=grad.dtype)
     elements = math.prod(x_shape)
-    if saved.divisor is not None:
+    if saved.divisor is not None and _whole_map(x_shape, geometry):
+        heads, maps = grad.reshape(-1), dx.reshape(len(grad.reshape(-1)), -1)
+        scale = saved.divisor[0, 0]
+        _split(xp, len(maps), elements, lambda lo, hi: map_fill(heads, maps, scale, lo, hi))
+    elif saved.divisor is not None:
         _split(xp, x_shape[0], elements,
                lambda lo, hi: sum_backward(grad, saved.divisor, dx, *window, lo, hi))
     else:

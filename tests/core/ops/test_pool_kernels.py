@@ -115,6 +115,7 @@ def test_channels_last_memory_and_broadcast_gradient(monkeypatch):
     for pool_type in TYPES:
         _compare({"kernel": (3, 3), "stride": (2, 2), "pad": (1, 1), "pool_type": pool_type},
                  x, monkeypatch, 1e-12)
+        _compare({"global_pool": True, "pool_type": pool_type}, x, monkeypatch, 1e-12)
     monkeypatch.setattr(_jit, "ENABLED", True)
     op = OPS.get("Pooling")(node_name="p", kernel=(2, 2), stride=(2, 2), pool_type="avg")
     (out,), saved = op.forward(np, [x], [], True)
@@ -172,3 +173,14 @@ def test_relu_compiled_matches_numpy(monkeypatch):
     for out, grad in results[1:]:
         np.testing.assert_array_equal(out, results[0][0])
         np.testing.assert_array_equal(grad, results[0][1])
+
+
+@pytest.mark.parametrize("pool_type", ["avg", "sum"])
+def test_global_avg_and_sum_take_the_map_kernels(pool_type, monkeypatch):
+    monkeypatch.setattr(_pool_kernels, "COMPILED", {"max"})   # as in production
+    x = RNG.standard_normal((2, 5, 7, 7)).astype(np.float32)
+    op = OPS.get("Pooling")(node_name="p", global_pool=True, pool_type=pool_type)
+    monkeypatch.setattr(_jit, "ENABLED", True)
+    (out,), saved = op.forward(np, [x], [], True)
+    assert isinstance(saved[2], _pool_kernels.Saved)
+    _compare({"global_pool": True, "pool_type": pool_type}, x, monkeypatch, 1e-5)

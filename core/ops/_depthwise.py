@@ -41,12 +41,17 @@ def _lengths(out, kernel, stride, dilate):
     return tuple(buffer_length(o, k, s, d) for o, k, s, d in zip(out, kernel, stride, dilate))
 
 
+def compiled(xp, x, kernel):
+    """Whether the compiled depthwise passes serve these arrays (forward and backward)."""
+    return _jit.enabled(xp) and len(kernel) <= 2 and x.dtype in COMPILED_TYPES
+
+
 def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None, clip=None,
                       scale=None):
     """Output (N, C·m, *out), channels-last in memory. Inference extras: ``scale`` per
     output channel (a folded BatchNorm's: the weights are multiplied by it) and ``clip``
     (low, high)."""
-    if _jit.enabled(xp) and len(kernel) <= 2 and x.dtype in COMPILED_TYPES:
+    if compiled(xp, x, kernel):
         return _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, scale)
     if scale is not None:
         weight = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
@@ -101,7 +106,7 @@ def depthwise_backward(xp, x, weight, kernel, stride, dilate, pad, grad, needs):
     grad summed), each None unless ``needs`` it, in one compiled pass over the output
     gradient (no column matrix, no col2im); None when the compiled kernels cannot run
     here (CuPy, no numba, 3-D): the caller keeps its im2col path."""
-    if not (_jit.enabled(xp) and len(kernel) <= 2 and x.dtype in COMPILED_TYPES):
+    if not compiled(xp, x, kernel):
         return None
     if len(kernel) == 1:   # a row of height 1
         grads = depthwise_backward(xp, x[:, :, None], weight[:, :, None], (1,) + tuple(kernel),

@@ -5,10 +5,11 @@ input is copied into columns (core/ops/_columns.py picks how) and multiplied by 
 weight, one small GEMM per sample written straight into the NCHW output (grouped
 convolutions: one product per group). Backward recomputes a chunk's columns (in cache)
 for the weight gradient and runs col2im only when the data gradient is wanted. 1×1
-convolutions skip im2col (_pointwise.py); depthwise inference runs direct
-(_depthwise.py). On CPU with numba, ungrouped 1-D and 2-D convolutions run compiled
-im2col/col2im and one GEMM per chunk, the batch split over the cores
-(_conv_compiled.py); this NumPy path serves CuPy, grouped and 3-D convolutions.
+convolutions skip im2col (_pointwise.py); depthwise layers run direct (_depthwise.py):
+compiled passes forward and backward on CPU with numba, NumPy inference otherwise. On
+CPU with numba, ungrouped 1-D and 2-D convolutions run compiled im2col/col2im and one
+GEMM per chunk, the batch split over the cores (_conv_compiled.py); this NumPy path
+serves CuPy, grouped (not depthwise) and 3-D convolutions.
 
 >>> import numpy as np
 >>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))
@@ -24,7 +25,8 @@ from ..errors import GraphError
 from . import _parallel
 from ._columns import ColumnPlan
 from . import _conv_compiled
-from ._depthwise import depthwise_forward
+from . import _depthwise
+from ._depthwise import depthwise_backward, depthwise_forward
 from ._pointwise import pointwise_backward, pointwise_forward
 from ._window import conv_out_size
 from .attrs import Param
@@ -156,9 +158,12 @@ class Convolution(WindowedOp):
                                                     self.dilate, self.pad)
         return plan
 
+    def _is_depthwise(self, x_shape):
+        return self.num_group > 1 and self.num_group == x_shape[1]
+
     def _direct_depthwise(self, x_shape, out_spatial, itemsize):
         """Inference on depthwise layers whose columns would be big: skip im2col."""
-        if self.num_group != x_shape[1] or self.num_group == 1:
+        if not self._is_depthwise(x_shape):
             return False
         cols = math.prod(x_shape[:2]) * math.prod(self.kernel) * math.prod(out_spatial)
         return cols * itemsize > DIRECT_DEPTHWISE_BYTES
@@ -213,10 +218,11 @@ class Convolution(WindowedOp):
         """forward with the bias given explicitly (None: none), whatever no_bias says: the
         executor runs a BatchNorm folded into this layer through it (ops/_fusion.py)."""
         plan = self._plan(x.shape)
-        if not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize):
+        if self._is_depthwise(x.shape) and (_depthwise.compiled(xp, x, self.kernel) or (
+                not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize))):
             out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                     self.pad, plan.out, bias)
-            return [out], None
+            return [out], ((x, weight, plan) if is_train else None)
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
@@ -264,6 +270,12 @@ class Convolution(WindowedOp):
         if _conv_compiled.serves(self, xp, x, plan):
             grads = _conv_compiled.backward(self, x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
+        if self._is_depthwise(x.shape):
+            grads = depthwise_backward(xp, x, weight, self.kernel, self.stride, self.dilate,
+                                       self.pad, grad, needs)
+            if grads is not None:
+                axes = (0,) + tuple(range(2, grad.ndim))
+                return grads if self.no_bias else grads + [grad.sum(axis=axes) if needs[2] else None]
         grad_data = xp.empty(x.shape, dtype=grad.dtype) if needs[0] else None
         partial = {}
 

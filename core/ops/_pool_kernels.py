@@ -16,8 +16,10 @@ Conventions (MXNet's, the same as the NumPy path in pool.py):
   outputs the lowest float and sends its gradient nowhere;
 - the winner is kept as its offset in the window (``di*kw + dj``) in ``winner``;
   ``kh*kw`` marks "no cell";
-- avg and sum (kernels in _avgpool_kernels.py) divide each window's sum by a divisor
-  array pool.py computes (MXNet's count_include_pad rule; 1 for sum).
+- avg and sum are compiled only over whole maps (global pooling: ``map_sums`` /
+  ``map_fill``, one flat vectorised loop per map). NOTE: window kernels for them measured
+  slower than NumPy's strided passes (2×2: 0.40 vs 0.33 ms; each window sum is a serial
+  add chain), so windowed avg and sum stay on the NumPy path.
 
 Every kernel writes only samples ``lo:hi`` of its outputs.
 """
@@ -28,7 +30,6 @@ import math
 import numpy as np
 
 from . import _jit, _parallel
-from ._avgpool_kernels import map_fill, map_sums, sum_backward, sum_forward
 from ._jit import kernel
 
 @kernel
@@ -157,6 +158,30 @@ SPLIT_ELEMENTS = 1_000_000
 FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
+@kernel
+def map_sums(x, out, divisor, lo, hi):
+    """out[p] = sum of row p of x (one whole map per row) / divisor, p in lo:hi: global
+    pooling as one contiguous, vectorised loop per map (7×7 maps: 4x NumPy's sum)."""
+    xs, outs = x[lo:hi], out[lo:hi]
+    for p in range(xs.shape[0]):
+        row = xs[p]
+        total = row[0] * 0
+        for k in range(row.size):
+            total += row[k]
+        outs[p] = total / divisor
+
+
+@kernel
+def map_fill(grad, dx, divisor, lo, hi):
+    """dx[p, :] = grad[p] / divisor, p in lo:hi (the gradient of map_sums)."""
+    gs, dxs = grad[lo:hi], dx[lo:hi]
+    for p in range(gs.shape[0]):
+        part = gs[p] / divisor
+        row = dxs[p]
+        for k in range(row.size):
+            row[k] = part
+
+
 class Saved:
     """What the compiled backward needs: the winners (max) or the divisors (avg, sum)."""
     __slots__ = ("winner", "divisor")
@@ -165,25 +190,18 @@ class Saved:
         self.winner, self.divisor = winner, divisor
 
 
-#: pool types that take the compiled path for any window. NOTE: avg and sum measured
-#: slower compiled (2×2: 0.40 vs 0.33 ms; the window sums are serial add chains), so
-#: only their global form (map_sums) is compiled; the window kernels are kept, tested,
-#: for a later rewrite
-COMPILED = {"max"}
-
-
 def _whole_map(shape, geometry):
     kernel, stride, pad, out = geometry
     return tuple(kernel) == tuple(shape[2:]) and not any(pad)
 
 
 def usable(xp, x, pool_type, geometry):
-    """Whether the compiled kernels pool ``x``: 2-D NCHW floats, a type in COMPILED, or
+    """Whether the compiled kernels pool ``x``: 2-D NCHW floats, max over any windows,
     avg/sum over whole maps of contiguous memory (global pooling)."""
     if not (x.ndim == 4 and x.dtype in FLOATS and _jit.enabled(xp)):
         return False
-    return pool_type in COMPILED or (pool_type in ("avg", "sum") and x.flags.c_contiguous
-                                     and _whole_map(x.shape, geometry))
+    return pool_type == "max" or (pool_type in ("avg", "sum") and x.flags.c_contiguous
+                                  and _whole_map(x.shape, geometry))
 
 
 def _split(xp, n, elements, task):
@@ -207,14 +225,10 @@ def forward(xp, x, geometry, divisor, track):
     for max."""
     window = _window(geometry, x.shape[3])
     out = np.empty(x.shape[:2] + tuple(geometry[3]), dtype=x.dtype)
-    if divisor is not None:
-        if _whole_map(x.shape, geometry) and x.flags.c_contiguous:
-            maps, flat = x.reshape(x.shape[0] * x.shape[1], -1), out.reshape(-1)
-            scale = divisor[0, 0]
-            _split(xp, len(maps), x.size, lambda lo, hi: map_sums(maps, flat, scale, lo, hi))
-        else:
-            _split(xp, x.shape[0], x.size,
-                   lambda lo, hi: sum_forward(x, out, divisor, *window, lo, hi))
+    if divisor is not None:   # whole maps (see usable)
+        maps, flat = x.reshape(x.shape[0] * x.shape[1], -1), out.reshape(-1)
+        scale = divisor[0, 0]
+        _split(xp, len(maps), x.size, lambda lo, hi: map_sums(maps, flat, scale, lo, hi))
         return out, Saved(divisor=divisor)
     # the winner's offset in its window; kh*kw (one past the last) means no cell
     size = len(window[0]) * len(window[1])
@@ -235,13 +249,10 @@ def backward(xp, saved, grad, x_shape, geometry):
     grad = np.broadcast_to(grad, x_shape[:2] + tuple(out_size))
     dx = np.empty(x_shape, dtype=grad.dtype)
     elements = math.prod(x_shape)
-    if saved.divisor is not None and _whole_map(x_shape, geometry):
+    if saved.divisor is not None:   # whole maps
         heads, maps = grad.reshape(-1), dx.reshape(len(grad.reshape(-1)), -1)
         scale = saved.divisor[0, 0]
         _split(xp, len(maps), elements, lambda lo, hi: map_fill(heads, maps, scale, lo, hi))
-    elif saved.divisor is not None:
-        _split(xp, x_shape[0], elements,
-               lambda lo, hi: sum_backward(grad, saved.divisor, dx, *window, lo, hi))
     else:
         direct = tuple(kernel) == tuple(stride) and not any(pad) and \
             tuple(k * o for k, o in zip(kernel, out_size)) == tuple(x_shape[2:])

@@ -42,10 +42,12 @@ CHUNK_COLUMNS = 4608
 #: ... and at least this many (deep layers: the weight is read once per chunk's GEMM)
 MIN_COLUMNS = 512
 #: multiply-adds per core below which the batch stays in one piece. NOTE: a split costs
-#: ~30 µs (measured: LeNet's conv2 at batch 4 took 0.023 ms forward in one piece, 0.053
-#: in two), about what 1.5 M multiply-adds take on one core here; LeNet's layers (11 M
-#: at batch 128) are split, and each piece's calls all release the GIL
-SPLIT_MACS = 1_500_000
+#: ~30 µs (LeNet's conv2 at batch 4: 0.023 ms forward in one piece, 0.053 in two), and
+#: inside a training step more: the next layer then reads what the other core wrote.
+#: Measured in LeNet's training loop (batch 128, layers of 11 M, 8 interleaved rounds):
+#: split 16.6 k samples/s median, one piece 18.1 k; inference equal. So layers split
+#: from 16 M multiply-adds (ResNet-18's: 100 M and more, 1.8x on two cores)
+SPLIT_MACS = 8_000_000
 #: weight-gradient values (rows × F × chunks) up to which each chunk keeps its own part
 #: (summed in chunk order at the end), so the cores can share chunks dynamically
 PARTS_LIMIT = 1 << 22

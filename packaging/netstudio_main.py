@@ -4,6 +4,7 @@
 other ``netstudio`` commands work as with the pip-installed console script. Before the app
 imports Qt, Linux machines are checked for the system libraries Qt needs.
 """
+import multiprocessing
 import sys
 
 
@@ -13,6 +14,9 @@ def _opens_the_app(argv):
 
 
 def main():
+    # a worker process of the frozen app (training's process lanes, core/module/lanes.py)
+    # starts here: freeze_support runs it and exits instead of opening another window
+    multiprocessing.freeze_support()
     argv = sys.argv[1:]
     if _opens_the_app(argv):
         from system_libraries import check

@@ -142,6 +142,18 @@ def test_one_epoch_of_lenet_learns_and_leaves_a_usable_checkpoint(tmp_path, subs
     assert stored.model_ref() == {"name": record.title, "prefix": record.prefix, "epoch": 1}
 
 
+def test_long_runs_train_in_two_processes(tmp_path, subset, monkeypatch):
+    from core.module.lanes import ProcessLane
+    from core.session import runner
+    monkeypatch.setattr(runner, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
+    session = TrainingSession(NetworkChoice.template("lenet"), DataChoice(small(subset), choose_input(subset)),
+                              TrainSettings(epochs=2, batch_size=64), RunHistory(tmp_path))
+    record = session.run()
+    assert record.status == "completed", record.message
+    lanes = [e for e in session.module._exec_group.execs if isinstance(e, ProcessLane)]
+    assert len(lanes) == 1 and record.final["test_accuracy"] > 0.5
+
+
 def test_stop_takes_effect_within_one_batch(tmp_path, subset):
     holder = {}
 

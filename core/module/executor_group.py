@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import DataError, NetStudioError, ShapeError
 from ..executor import Executor
 from ..ndarray.ndarray import NDArray
+from ..ops import _parallel
 from . import lane_ops
 from .lanes import ProcessLane
 
@@ -144,6 +145,10 @@ class ExecutorGroup:
         if failure is not None:
             raise failure
 
+    def _this_core(self):
+        """While lanes run, this process's slice keeps to one core (no split kernels)."""
+        return _parallel.one_core() if self._lanes else contextlib.nullcontext()
+
     @contextlib.contextmanager
     def _settling_lanes(self):
         """When this process's part fails, let the lanes finish (their answers would
@@ -220,7 +225,7 @@ class ExecutorGroup:
                             f"{len(self.data_names)}: {self.data_names}")
         self._sync()
         whole = len(self.execs) == 1
-        with self._settling_lanes():
+        with self._settling_lanes(), self._this_core():
             for exe, piece in _lanes_first(self.execs, self.slices):
                 cut = None if whole else piece
                 for name, array in zip(self.data_names, data):
@@ -231,7 +236,7 @@ class ExecutorGroup:
 
     def backward(self, out_grads=None):
         # a lane's forward may still run: its backward queues behind it in the worker
-        with self._settling_lanes():
+        with self._settling_lanes(), self._this_core():
             for exe, piece in _lanes_first(self.execs, self.slices):
                 grads = None
                 if out_grads is not None:

@@ -101,6 +101,20 @@ def _get_pool():
     return _pool
 
 
+class one_core:
+    """Context: work started by this thread is not split over the pool (another process
+    has the other core: process lanes, core/module/lanes.py)."""
+
+    def __enter__(self):
+        self.previous = getattr(_local, "inside", False)
+        _local.inside = True
+        return self
+
+    def __exit__(self, *exc):
+        _local.inside = self.previous
+        return False
+
+
 def ranges(total, parts):
     """``parts`` nearly equal (start, stop) ranges covering range(total)."""
     parts = max(1, min(parts, total))

@@ -115,3 +115,11 @@ def test_split_relu_matches_numpy(split_everything):
     np.testing.assert_array_equal(out, np.maximum(x, 0))
     head = RNG.standard_normal(x.shape)
     np.testing.assert_array_equal(op.backward(np, saved, [head], [True])[0], head * (x > 0))
+
+
+def test_one_core_keeps_work_in_one_piece():
+    big = 100 * _parallel.SPLIT_ELEMENTS
+    outside = _parallel.parts_for(np, big, _parallel.SPLIT_ELEMENTS)
+    with _parallel.one_core():
+        assert _parallel.parts_for(np, big, _parallel.SPLIT_ELEMENTS) == 1
+    assert _parallel.parts_for(np, big, _parallel.SPLIT_ELEMENTS) == outside == _parallel.THREADS

@@ -10,21 +10,17 @@ Process lanes (opt-in, ``lanes`` > 1, core/module/lanes.py): with one CPU contex
 network of per-sample operators (lane_ops.py), the bound batch is split the same way
 between this process and ``lanes - 1`` worker processes, which then act as devices. A
 lane runs while this process computes its own slice; every entry point waits for the
-lanes (``_sync``) before it reads or writes their arrays. Other batch sizes run here.
+lanes before it reads or writes their arrays. Other batch sizes run here. The group's
+``LaneSet`` (core/module/lane_set.py) binds, waits for and closes its lanes.
 """
 from __future__ import annotations
 
-import contextlib
-import logging
-
 import numpy as np
 
-from ..errors import DataError, NetStudioError, ShapeError
+from ..errors import DataError, ShapeError
 from ..executor import Executor
 from ..ndarray.ndarray import NDArray
-from ..ops import _parallel
-from . import lane_ops
-from .lanes import ProcessLane
+from .lane_set import LaneSet, lanes_first
 
 
 def split_slices(batch_size, work_load_list):
@@ -65,8 +61,7 @@ class ExecutorGroup:
         self.grad_req = dict(grad_req)
         self._monitor = None
         self._cache = {}
-        self._lanes_wanted = int(lanes) if shared_group is None else 1
-        self._lanes = []   # every ProcessLane of this group (they are all in master)
+        self._lanes = LaneSet(int(lanes) if shared_group is None else 1)
         self.master = None
         shared = shared_group.execs if shared_group is not None else None
         self._bind(data_shapes, label_shapes, shared)
@@ -83,8 +78,15 @@ class ExecutorGroup:
             self.execs, self.slices = self._cache[key]
             return
         base = shared if shared is not None else getattr(self, "execs", None)
-        if base is None and self._bind_lanes(key):
-            return
+        if base is None and not self._monitor:
+            bound = self._lanes.bind(self.symbol, self.contexts, self.grad_req,
+                                     self.data_shapes + self.label_shapes, self.batch_size,
+                                     split_slices)
+            if bound is not None:
+                execs, self.slices = bound
+                self.execs = self.master = execs
+                self._cache[key] = bound
+                return
         all_slices = split_slices(self.batch_size, self.work_load_list)
         used = [i for i, s in enumerate(all_slices) if s.stop > s.start]
         self.slices = [all_slices[i] for i in used]
@@ -103,85 +105,22 @@ class ExecutorGroup:
         self._cache[key] = (execs, self.slices)
         self.execs = execs
 
-    def _bind_lanes(self, key):
-        """Bind this process's slice and the lanes' (the first binding only); False when
-        the lanes do not apply (then one process runs, as without lanes)."""
-        count = self._lanes_wanted
-        if count < 2 or len(self.contexts) != 1 or self.contexts[0].xp is not np or self._monitor:
-            return False
-        slices = split_slices(self.batch_size, [1] * count)
-        sizes = [s.stop - s.start for s in slices]
-        descs = self.data_shapes + self.label_shapes
-        shapes = {d.name: tuple(d.shape) for d in descs}
-        if not lane_ops.eligible(self.symbol, shapes, {d.name for d in descs}, sizes):
-            return False
-        ctx, execs = self.contexts[0], []
-        try:
-            for number, piece in enumerate(slices):
-                part = {d.name: (piece.stop - piece.start,) + tuple(d.shape[1:]) for d in descs}
-                if number == 0:
-                    execs.append(Executor.simple_bind(self.symbol, ctx, grad_req=self.grad_req, **part))
-                    continue
-                name = f"process lane {number} (samples {piece.start}-{piece.stop - 1} of the batch)"
-                execs.append(ProcessLane(self.symbol, ctx, self.grad_req, part, name))
-                self._lanes.append(execs[-1])
-        except (OSError, NetStudioError) as error:
-            logging.getLogger(__name__).warning("process lanes unavailable, training in one "
-                                                "process: %s", error)
-            self.close()
-            return False
-        self.slices, self.execs, self.master = slices, execs, execs
-        self._cache[key] = (execs, slices)
-        return True
-
-    def _sync(self):
-        """Wait until no lane is running (before touching any lane's arrays)."""
-        failure = None
-        for lane in self._lanes:
-            try:
-                lane.wait()
-            except NetStudioError as error:
-                failure = failure or error
-        if failure is not None:
-            raise failure
-
-    def _this_core(self):
-        """While lanes run, this process's slice keeps to one core (no split kernels)."""
-        return _parallel.one_core() if self._lanes else contextlib.nullcontext()
-
-    @contextlib.contextmanager
-    def _settling_lanes(self):
-        """When this process's part fails, let the lanes finish (their answers would
-        otherwise surface at the next call) and raise this process's error."""
-        try:
-            yield
-        except BaseException:
-            try:
-                self._sync()
-            except NetStudioError:
-                pass
-            raise
-
     def close(self):
         """Stop using the lanes: free their shared memory, give their workers back."""
-        lanes, self._lanes = self._lanes, []
-        for lane in lanes:
-            lane.close()
+        self._lanes.close()
 
     def _drop_lanes(self):
         """Run everything in this process from now on (a monitor sees every operator)."""
         if not self._lanes:
             return
-        self._sync()
         old = self.master
-        self.close()
-        self._lanes_wanted = 1
+        self._lanes.drop()
         self._cache.clear()
         self.execs = None
         self._bind(self.data_shapes, self.label_shapes, shared=old)
 
     def reshape(self, data_shapes, label_shapes):
-        self._sync()
+        self._lanes.sync()
         self._bind(data_shapes, label_shapes, shared=self.master)
 
     def install_monitor(self, monitor):
@@ -193,7 +132,7 @@ class ExecutorGroup:
 
     # ----- parameters -----------------------------------------------------------------
     def set_params(self, arg_params, aux_params):
-        self._sync()
+        self._lanes.sync()
         for exe in self.master:
             for names, given, arrays in ((self.param_names, arg_params, exe.arg_dict),
                                          (self.aux_names, aux_params, exe.aux_dict)):
@@ -208,7 +147,7 @@ class ExecutorGroup:
     def get_params(self, arg_params, aux_params):
         """Copy device values into the given dicts of host NDArrays; aux states (running
         statistics) are averaged over devices, as MXNet does."""
-        self._sync()
+        self._lanes.sync()
         first = self.master[0]
         for name in self.param_names:
             load_into(arg_params[name], first.arg_dict[name])
@@ -223,10 +162,10 @@ class ExecutorGroup:
         if len(data) != len(self.data_names):
             raise DataError(f"forward: the batch has {len(data)} data array(s), the module takes "
                             f"{len(self.data_names)}: {self.data_names}")
-        self._sync()
+        self._lanes.sync()
         whole = len(self.execs) == 1
-        with self._settling_lanes(), self._this_core():
-            for exe, piece in _lanes_first(self.execs, self.slices):
+        with self._lanes.settling(), self._lanes.this_core():
+            for exe, piece in lanes_first(self.execs, self.slices):
                 cut = None if whole else piece
                 for name, array in zip(self.data_names, data):
                     _checked_load(exe.arg_dict[name], array, cut, name, "data", self.batch_size)
@@ -236,29 +175,29 @@ class ExecutorGroup:
 
     def backward(self, out_grads=None):
         # a lane's forward may still run: its backward queues behind it in the worker
-        with self._settling_lanes(), self._this_core():
-            for exe, piece in _lanes_first(self.execs, self.slices):
+        with self._lanes.settling(), self._lanes.this_core():
+            for exe, piece in lanes_first(self.execs, self.slices):
                 grads = None
                 if out_grads is not None:
                     grads = [NDArray(_device_piece(g, exe, None if len(self.execs) == 1 else piece), exe._ctx)
                              for g in out_grads]
                 exe.backward(out_grads=grads)
-        self._sync()
+        self._lanes.sync()
 
     def get_outputs(self, merge_multi_context=True):
-        self._sync()
+        self._lanes.sync()
         per_exec = [exe.outputs for exe in self.execs]
         outputs = [list(o) for o in zip(*per_exec)]
         return [_merge(o) for o in outputs] if merge_multi_context else outputs
 
     def get_input_grads(self, merge_multi_context=True):
-        self._sync()
+        self._lanes.sync()
         grads = [[exe.grad_dict[name] for exe in self.execs] for name in self.data_names]
         return [_merge(g) for g in grads] if merge_multi_context else grads
 
     def summed_grads(self):
         """[(index, name, weight on device 0, gradient summed over devices)] to update."""
-        self._sync()
+        self._lanes.sync()
         first = self.execs[0]
         items = []
         for index, name in enumerate(self.param_names):
@@ -272,7 +211,7 @@ class ExecutorGroup:
 
     def broadcast_params(self):
         """After an update on device 0, give every other device the new weights."""
-        self._sync()
+        self._lanes.sync()
         first = self.master[0]
         for exe in self.master[1:]:
             for name in self.param_names:
@@ -281,7 +220,7 @@ class ExecutorGroup:
 
     def non_finite(self):
         """What holds NaN/inf after forward/backward (an output or a gradient), or None."""
-        self._sync()
+        self._lanes.sync()
         for exe in self.execs:
             for name, out in zip(self.output_names, exe.outputs):
                 if not _finite(out._data):
@@ -307,13 +246,6 @@ def update_metric(eval_metric, label_dict, pred_dict):
         eval_metric.update_dict(label_dict, pred_dict)
     else:
         eval_metric.update(list(label_dict.values()), list(pred_dict.values()))
-
-
-def _lanes_first(execs, slices):
-    """Lanes start first (they return at once and run alongside), then this process's."""
-    pairs = list(zip(execs, slices))
-    return [p for p in pairs if isinstance(p[0], ProcessLane)] + \
-        [p for p in pairs if not isinstance(p[0], ProcessLane)]
 
 
 def _checked_load(target, array, piece, name, what, batch_size):

@@ -4,8 +4,10 @@ same work in PyTorch when it is importable (same threads, same data, same first 
 
     python benchmarks/lenet_train.py [--epochs 2] [--batch-size 128] [--no-torch] [--lanes 2]
 
-``--lanes N`` (or NETSTUDIO_LANES=N) trains ours in N processes, each a slice of every
-batch (core/module/lanes.py); "cores busy" then counts the worker processes too.
+``--lanes N`` trains ours in N processes, each a slice of every batch
+(core/module/lanes.py); "cores busy" then counts the worker processes too. The default
+is what the Train view does for a run this long: one lane per thread, at most 2
+(``--lanes 1``: one process, as a script gets from ``Module`` by default).
 
 SGD: learning rate 0.1, momentum 0.9, batch 128, the training set in one fixed shuffled
 order for both. Each epoch is timed; the best epoch is the figure (the machine may be
@@ -179,7 +181,8 @@ def main(argv=None):
     parser.add_argument("--inference-runs", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     parser.add_argument("--lanes", type=int, default=None,
-                        help="processes per training batch for ours (default: NETSTUDIO_LANES or 1)")
+                        help="processes per training batch for ours (default: as the Train view, "
+                             "min(2, threads))")
     add_thread_option(parser)
     args = parser.parse_args(argv)
     threads = print_machine(args.threads)
@@ -191,7 +194,9 @@ def main(argv=None):
     train = (np.ascontiguousarray(train[0][order]), np.ascontiguousarray(train[1][order]))
     print(f"data: {root} ({len(train[1]):,} train, {len(test[1]):,} test), batch {args.batch_size}")
     weights = first_weights(args.batch_size)
-    runners = [("ours", Ours(train, test, weights, args.batch_size, args.lanes))]
+    lanes = args.lanes if args.lanes is not None else min(2, threads)
+    print(f"ours: {lanes} process(es) per batch (--lanes)")
+    runners = [("ours", Ours(train, test, weights, args.batch_size, lanes))]
     torch = None if args.no_torch else load_torch(threads)
     if torch is not None:
         runners.append(("PyTorch", Theirs(torch, train, test, weights, args.batch_size)))

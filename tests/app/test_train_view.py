@@ -150,6 +150,32 @@ def test_lenet_one_epoch_through_the_ui_then_classify_with_it(main_window, qtbot
     screenshot(main_window, "train_classify_handoff")
 
 
+def test_a_long_run_trains_in_two_processes_behind_a_live_window(main_window, qtbot, monkeypatch):
+    from core.module.lanes import ProcessLane
+    from core.ops._parallel import THREADS
+    from core.session import runner
+    if THREADS < 2:
+        pytest.skip("one core: the Train view trains in one process")
+    monkeypatch.setattr(runner, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
+    view = main_window.show_view("train")
+    setup_run(view)
+    qtbot.wait(300)
+    monitor = GapMonitor()
+    monitor.start()
+    with qtbot.waitSignal(view.sigRunFinished, timeout=RUN_MS) as finished:
+        qtbot.mouseClick(view.start_button, Qt.MouseButton.LeftButton)
+        worker = view.trainer.worker
+    monitor.stop()
+    record = finished.args[0]
+    print(f"\none epoch of LeNet on 6,000 pictures in two processes through the UI: test accuracy "
+          f"{record['final'].get('test_accuracy', 0):.4f}; longest GUI-thread gap {monitor.worst_ms} ms")
+    assert record["status"] == "completed", record["message"]
+    assert record["final"]["test_accuracy"] > 0.7 and monitor.ticks > 0
+    execs = worker.session.module._exec_group.execs
+    assert sum(isinstance(e, ProcessLane) for e in execs) == 1
+    screenshot(main_window, "train_two_processes")
+
+
 def test_stop_takes_effect_within_one_batch(main_window, qtbot):
     view = main_window.show_view("train")
     setup_run(view, epochs=3)

@@ -22,6 +22,8 @@ COMMAND_MODULES = {
     "zoo": "core.cli.zoo",
     "train": "core.cli.train",
 }
+#: the frozen app's hidden command that runs a training worker (core/module/lanes.py)
+LANE_WORKER_FLAG = "--netstudio-lane-worker"
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}
@@ -49,6 +51,9 @@ def build_parser():
 def main(argv=None):
     """Entry point of the ``netstudio`` console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [LANE_WORKER_FLAG]:   # hidden: the frozen app as a process lane's worker
+        from ..module.lane_worker import main as lane_worker
+        return lane_worker(argv[1:])
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         return _launch_app(argv)  # no command: the app, with its own options (--self-test ...)
     args = build_parser().parse_args(argv)

@@ -8,21 +8,29 @@ creates; the worker binds a real Executor over the same block. ``forward``/``bac
 only send a command and return; ``wait()`` collects the answers, so the caller must wait
 before it reads any of those arrays (ExecutorGroup does, at each of its entry points).
 
-Workers are started with the "spawn" context (safe with Qt and threads; a frozen app
-needs ``multiprocessing.freeze_support()`` in its main) and kept in a small pool, so a
-second lane (another module, a rebind) does not pay the 1-2 s start again. A worker ends
-when the parent closes its pipe (or dies); shared memory is unlinked when the lane is
-closed or collected, and at exit. A worker error comes back as a NetStudioError naming
-the lane; a worker that died is an error too, never a hang.
+Workers are programs of their own (core/module/lane_worker.py, started with
+``python -m core.module.lane_worker``, or the frozen app with its hidden
+``--netstudio-lane-worker`` command), connected back over ``multiprocessing.connection``
+with a random key: unlike multiprocessing's "spawn", nothing re-imports the parent's
+``__main__``, so a script without ``if __name__ == "__main__":`` is safe. They are kept in
+a small pool, so a second lane (another module, a rebind) does not pay the 1-2 s start
+again. A worker ends when the parent closes its connection (or dies); shared memory is
+owned by the parent alone and unlinked when the lane is closed or collected, and at exit.
+A worker error comes back as a NetStudioError naming the lane; a worker that died or
+never connected is an error too, never a hang.
 """
 from __future__ import annotations
 
 import atexit
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
-import traceback
+import time
 import weakref
 from multiprocessing import shared_memory
+from multiprocessing.connection import Client, Listener
+from pathlib import Path
 
 import numpy as np
 
@@ -33,23 +41,27 @@ from ..ndarray.ndarray import NDArray
 ALIGN = 64          # bytes; every array starts on a cache line
 POLL_SECONDS = 0.2  # how often a waiting parent checks that the worker is alive
 MAX_IDLE = 4        # idle workers kept for reuse
+START_SECONDS = 60  # a worker that has not connected by then is given up (normally ~1 s)
+KEY_VARIABLE = "NETSTUDIO_LANE_KEY"   # the connection's key, hex, in the worker's environment
+WORKER_FLAG = "--netstudio-lane-worker"   # the frozen app's hidden command (core/cli)
 
 _idle = []
 _idle_lock = threading.Lock()
+_live = weakref.WeakSet()   # every worker not yet closed (worker_pids)
 _exiting = False
 
 
 class _Worker:
-    """A spawned process serving lanes over one pipe; counts the answers it owes."""
+    """A worker process (core/module/lane_worker.py) serving lanes over one connection;
+    counts the answers it owes."""
 
     def __init__(self):
-        context = multiprocessing.get_context("spawn")
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True,
-                                       name="netstudio-lane")
-        self.process.start()
-        child.close()
         self.pending = 0
+        self.process, self.conn = _start()
+        _live.add(self)
+
+    def alive(self):
+        return self.process.poll() is None
 
     def send(self, message, who, answer=True):
         try:
@@ -68,11 +80,11 @@ class _Worker:
             except (EOFError, OSError):
                 ready, reply = False, None
             if not ready:
-                if self.process.is_alive():
+                if self.alive():
                     continue
                 self.pending = 0
                 raise NetStudioError(f"{who}: the worker process stopped (exit code "
-                                     f"{self.process.exitcode}) before it answered")
+                                     f"{self.process.returncode}) before it answered")
             self.pending -= 1
             if reply[0] == "error" and failure is None:
                 failure = reply
@@ -85,11 +97,80 @@ class _Worker:
             raise error
 
     def close(self):
-        self.conn.close()
-        self.process.join(2)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(1)
+        self.conn.close()   # the worker's loop ends on end-of-file
+        _reap(self.process)
+
+
+def worker_pids():
+    """The process ids of this process's running lane workers (e.g. to count their CPU)."""
+    return [worker.process.pid for worker in list(_live) if worker.alive()]
+
+
+def _command(address):
+    if getattr(sys, "frozen", False):   # the packaged app is the interpreter: its hidden command
+        return [sys.executable, WORKER_FLAG, address]
+    # -P: the current directory does not go first on the worker's path (Python >= 3.11)
+    return [sys.executable, "-P", "-m", "core.module.lane_worker", address]
+
+
+def _environment(key):
+    env = dict(os.environ)
+    env[KEY_VARIABLE] = key.hex()
+    # the worker imports this very core even when the parent found it through sys.path
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
+    return env
+
+
+def _start():
+    """Start a worker and wait until it connects back: (Popen, Connection). A worker that
+    exits or does not connect within START_SECONDS is a NetStudioError, not a hang."""
+    key = os.urandom(32)
+    # family=None: AF_UNIX in a private (0700) temp dir, or a named pipe on Windows
+    with Listener(authkey=key) as listener:
+        address = listener.address
+        process = subprocess.Popen(_command(address), env=_environment(key), stdin=subprocess.DEVNULL)
+        accepted = {}
+
+        def accept():
+            try:
+                accepted["conn"] = listener.accept()
+            except Exception as error:  # noqa: BLE001 - reported below
+                accepted["error"] = error
+
+        thread = threading.Thread(target=accept, name="netstudio-lane-accept", daemon=True)
+        thread.start()
+        deadline, gave_up = time.monotonic() + START_SECONDS, False
+        while True:
+            thread.join(POLL_SECONDS)
+            if not thread.is_alive():
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                gave_up = True
+                try:   # wake accept() up with a connection of our own
+                    Client(address, authkey=key).close()
+                except (OSError, EOFError):
+                    pass
+                thread.join(5)
+                break
+        conn, exited = accepted.get("conn"), process.poll()
+        if gave_up or conn is None or exited is not None:
+            if conn is not None:
+                conn.close()
+            _reap(process, 0)
+            reason = (f"it exited with code {exited}" if exited is not None
+                      else accepted.get("error") or f"it did not connect within {START_SECONDS} s")
+            raise NetStudioError(f"a process lane's worker did not start ({reason})")
+        return process, conn
+
+
+def _reap(process, grace=2):
+    """Wait for a worker to end (it does once its connection is closed); kill it else."""
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _acquire():
@@ -98,7 +179,7 @@ def _acquire():
         _idle.clear()
     while workers:
         worker = workers.pop()
-        if worker.process.is_alive():
+        if worker.alive():
             with _idle_lock:
                 _idle.extend(workers)
             return worker
@@ -113,7 +194,7 @@ def _release(worker, key, memory):
         worker.wait("closing a process lane")
         worker.send(("unbind", key), "closing a process lane", answer=False)
         with _idle_lock:
-            keep = not _exiting and len(_idle) < MAX_IDLE and worker.process.is_alive()
+            keep = not _exiting and len(_idle) < MAX_IDLE and worker.alive()
             if keep:
                 _idle.append(worker)
         if not keep:
@@ -232,67 +313,3 @@ class ProcessLane:
     @property
     def closed(self):
         return not self._finalizer.alive
-
-
-# ----- the worker process ------------------------------------------------------------------
-def _serve(conn):
-    """The worker's loop: one command at a time, one answer per command (but unbind)."""
-    from ..ops import _parallel
-    _parallel.THREADS = 1   # the parent runs the other slice on the other core
-    bound = {}
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            break
-        command, key = message[0], message[1]
-        if command == "unbind":
-            _drop(bound.pop(key, None))
-            continue
-        try:
-            if command == "bind":
-                bound[key] = _bind(*message[2:])
-            else:
-                _run(bound[key], command, message[2])
-            conn.send(("ok",))
-        except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-            conn.send(("error", type(error).__name__, str(error), traceback.format_exc()))
-    for entry in bound.values():
-        _drop(entry)
-
-
-def _bind(memory_name, symbol_json, layout, grad_req):
-    from ..context import cpu
-    from ..executor import Executor
-    from ..symbol import load_json
-    # NOTE: attaching registers the name with the resource tracker again; the tracker is
-    # the parent's (spawn passes it on) and keeps a set, so the parent's unlink settles it
-    memory = shared_memory.SharedMemory(name=memory_name)
-    views = _views(memory.buf, layout)
-    ctx = cpu()
-    wrap = {kind: {n: NDArray(a, ctx) for n, a in arrays.items()} for kind, arrays in views.items()}
-    exe = Executor(load_json(symbol_json), ctx, wrap["arg"], wrap["grad"], grad_req, wrap["aux"])
-    return {"memory": memory, "exe": exe, "out": views["out"], "head": wrap["head"]}
-
-
-def _run(entry, command, flag):
-    exe = entry["exe"]
-    if command == "forward":
-        for name, out in zip(exe.output_names, exe.forward(is_train=flag)):
-            entry["out"][name][...] = out._data
-    elif command == "backward":
-        exe.backward(out_grads=[entry["head"][n] for n in exe.output_names] if flag else None)
-    else:
-        raise NetStudioError(f"unknown process lane command {command!r}")
-
-
-def _drop(entry):
-    if entry is None:
-        return
-    memory = entry["memory"]
-    entry.clear()
-    try:
-        memory.close()
-    except BufferError:
-        pass
-

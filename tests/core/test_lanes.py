@@ -1,7 +1,7 @@
 """Process lanes (core/module/lanes.py): a slice of each batch trained in a worker process
 must give what one process gives (up to float32 summation order), fail clearly, and leave
 no process or shared memory behind. Workers are pooled, so the tests of this file share
-one spawned worker (per test process) except the one that kills its worker."""
+one worker (per test process) except the one that kills its worker."""
 from __future__ import annotations
 
 import gc
@@ -207,11 +207,11 @@ def test_a_dead_worker_is_an_error_not_a_hang(data, weights):
     mod = lenet(weights, 2)
     lane = lanes_of(mod)[0]
     lane._worker.process.kill()
-    lane._worker.process.join()
+    lane._worker.process.wait()
     with pytest.raises(NetStudioError, match="process lane 1"):
         mod.forward_backward(batch_of(data[0][:64], data[1][:64]))
     mod._exec_group.close()
-    assert not lane._worker.process.is_alive()
+    assert not lane._worker.alive()
 
 
 def test_closing_frees_shared_memory(weights):
@@ -223,10 +223,117 @@ def test_closing_frees_shared_memory(weights):
              force_rebind=True)   # the old binding's lane is closed
     with pytest.raises(FileNotFoundError):
         shared_memory.SharedMemory(name=name)
-    assert worker.process.is_alive()   # kept for the next lane
+    assert worker.alive()   # kept for the next lane
     names = [lane._memory.name for lane in lanes_of(mod)]
     del mod
     gc.collect()
     for name in names:
         with pytest.raises(FileNotFoundError):
             shared_memory.SharedMemory(name=name)
+
+
+# ----- the worker is a program of its own ----------------------------------------------------
+ROOT = Path(__file__).resolve().parents[2]
+UNGUARDED = """\
+import logging, sys
+import numpy as np
+import core as mx
+from core.module.lanes import ProcessLane
+from core.zoo.builtin.lenet import get_symbol
+
+print("top level of the script", flush=True)    # no `if __name__ == "__main__":` anywhere
+rng = np.random.default_rng(0)
+train = mx.io.NDArrayIter(rng.random((256, 1, 28, 28), dtype=np.float32),
+                          rng.integers(0, 10, 256).astype(np.float32), batch_size=64)
+mod = mx.mod.Module(get_symbol(), lanes=2, logger=logging.getLogger("quiet"))
+mod.fit(train, optimizer="sgd", optimizer_params={"learning_rate": 0.05}, num_epoch=1,
+        initializer=mx.init.Xavier())
+lanes = [e for e in mod._exec_group.master if isinstance(e, ProcessLane)]
+print("lanes", len(lanes), "pid", lanes[0]._worker.process.pid if lanes else None, flush=True)
+if sys.argv[1:] == ["die"]:
+    import os, signal
+    os.kill(os.getpid(), signal.SIGKILL)   # the parent dies without closing anything
+"""
+
+
+def run_script(tmp_path, *args):
+    import subprocess
+    import sys
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED)
+    # the script's own folder, not the checkout, is the current directory (as for a user)
+    return subprocess.run([sys.executable, str(script), *args], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_a_script_without_a_main_guard_runs_its_top_level_once(tmp_path):
+    result = run_script(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("top level of the script") == 1, result.stdout
+    assert "lanes 1 pid" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="POSIX signals")
+def test_a_worker_ends_when_its_parent_dies(tmp_path):
+    import os
+    import time
+    result = run_script(tmp_path, "die")
+    assert result.stdout.count("top level of the script") == 1, result.stdout
+    pid = int(result.stdout.split("pid")[-1])
+
+    def running():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        try:   # a zombie of an orphan is reaped by init; count it as ended
+            return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+        except OSError:
+            return True
+
+    for _ in range(600):   # the worker sees end-of-file at once; wait generously, never fail early
+        if not running():
+            break
+        time.sleep(0.05)
+    assert not running()
+
+
+def test_a_worker_that_cannot_start_is_an_error_and_fit_uses_one_process(monkeypatch, data, weights):
+    import sys
+    from core.module import lanes
+    monkeypatch.setattr(lanes, "_idle", [])           # no pooled worker: start a new one
+    monkeypatch.setattr(lanes, "START_SECONDS", 0.5)
+    monkeypatch.setattr(lanes, "_command", lambda address: [sys.executable, "-c", "import time; time.sleep(30)"])
+    with pytest.raises(NetStudioError, match="did not connect"):
+        lanes._Worker()
+    monkeypatch.setattr(lanes, "_command", lambda address: [sys.executable, "-c", "raise SystemExit(3)"])
+    with pytest.raises(NetStudioError, match="exited with code 3"):
+        lanes._Worker()
+    mod = lenet(weights, 2)   # the lanes are unavailable: one process, with a warning in the log
+    assert not lanes_of(mod) and len(mod._exec_group.execs) == 1
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="a shell script stands for the frozen app")
+def test_the_frozen_app_serves_as_its_own_worker(monkeypatch, tmp_path, weights, data):
+    """Frozen, sys.executable is the app: core.cli.main runs the worker on the hidden flag."""
+    import sys
+    from core.cli import main
+    from core.module import lanes
+    assert main([lanes.WORKER_FLAG, "nowhere"]) == 2   # no key in the environment: refused
+    app = tmp_path / "NetStudio"
+    app.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "import sys; from core.cli import main; '
+                   f'sys.exit(main(sys.argv[1:]))" "$@"\n')
+    app.chmod(0o755)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(app))
+    monkeypatch.setattr(lanes, "_idle", [])
+    assert lanes._command("ADDRESS") == [str(app), lanes.WORKER_FLAG, "ADDRESS"]
+    one, two = lenet(weights, 1), lenet(weights, 2)
+    assert lanes_of(two)
+    for mod in (one, two):
+        mod.forward(batch_of(data[0][:64], data[1][:64]), is_train=False)
+    np.testing.assert_allclose(two.get_outputs()[0].asnumpy(), one.get_outputs()[0].asnumpy(), rtol=1e-5, atol=1e-7)
+    worker = lanes_of(two)[0]._worker
+    two._exec_group.close()
+    worker.close()
+    assert not worker.alive()

@@ -107,6 +107,9 @@ class BaseModule:
                                  f"set_params() (or fit) first")
 
     # ----- training ----------------------------------------------------------------------
+    def _before_fit_bind(self, train_data, epochs, force_rebind):
+        """Module: choose its process lanes for this training (core/module/lane_set.py)."""
+
     def fit(self, train_data, eval_data=None, eval_metric="acc", epoch_end_callback=None,
             batch_end_callback=None, kvstore="local", optimizer="sgd",
             optimizer_params=(("learning_rate", 0.01),), eval_end_callback=None,
@@ -121,6 +124,7 @@ class BaseModule:
         from .fit_loop import FitLoop
         if num_epoch is None:
             raise ValueError("fit: please give num_epoch (the number of epochs to train)")
+        self._before_fit_bind(train_data, num_epoch - begin_epoch, force_rebind)
         self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
                   for_training=True, force_rebind=force_rebind)
         if monitor is not None:

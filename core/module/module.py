@@ -20,6 +20,7 @@ from ..context import Context, cpu
 from ..errors import GraphError, NetStudioError, ShapeError
 from .base_module import BaseModule
 from .executor_group import ExecutorGroup
+from .lane_set import lanes_for
 from .names import (DEFAULT_DATA_NAMES, DEFAULT_LABEL_NAMES, DefaultNames, check_names,
                     check_shape_names, loss_label_inputs)
 from .params import ParamsMixin
@@ -32,6 +33,8 @@ class Module(ParamsMixin, BaseModule):
                  state_names=None, group2ctxs=None, compression_params=None, lanes=None):
         super().__init__(logger=logger)
         self._lanes = _lane_count(lanes)
+        # nobody said: fit chooses (two processes for a long CPU training, lane_set.lanes_for)
+        self._lanes_auto = lanes is None and not os.environ.get("NETSTUDIO_LANES", "").strip()
         context = context if context is not None else cpu()
         self._context = list(context) if isinstance(context, (list, tuple)) else [context]
         for ctx in self._context:
@@ -115,6 +118,13 @@ class Module(ParamsMixin, BaseModule):
             self.params_initialized = True
         elif self.params_initialized:
             self._exec_group.set_params(self._arg_params, self._aux_params)
+
+    def _before_fit_bind(self, train_data, epochs, force_rebind):
+        """When neither ``lanes`` nor NETSTUDIO_LANES was given, a training long enough to
+        pay for a worker's start uses two processes (lane_set.lanes_for); the rest, and
+        networks that cannot split their batch, one."""
+        if self._lanes_auto and (force_rebind or not self.binded):
+            self._lanes = lanes_for(_training_samples(train_data, epochs))
 
     def _grad_reqs(self, grad_req, for_training, inputs_need_grad):
         reqs = {}
@@ -246,9 +256,24 @@ class Module(ParamsMixin, BaseModule):
         """Nothing to prefetch for dense data (kept for MXNet's API)."""
 
 
+def _training_samples(train_data, epochs):
+    """Samples a training sees (batches × batch size × epochs), or None when the iterator
+    cannot tell its length."""
+    from .fit_loop import FitLoop
+    batches = FitLoop._known_length(train_data)   # noqa: SLF001 - the loop's own rule
+    batch = getattr(train_data, "batch_size", None)
+    if not batch:
+        shapes = [d[1] if isinstance(d, tuple) else d.shape for d in train_data.provide_data or []]
+        batch = shapes[0][0] if shapes and shapes[0] else None
+    if not batches or not batch or epochs <= 0:
+        return None
+    return int(batches) * int(batch) * int(epochs)
+
+
 def _lane_count(lanes):
-    """``lanes`` as given, else ``NETSTUDIO_LANES``, else 1: how many processes share each
-    training batch on the CPU (core/module/lanes.py; networks that cannot split use 1)."""
+    """``lanes`` as given, else ``NETSTUDIO_LANES``, else 1 (fit may then choose two): how
+    many processes share each training batch on the CPU (core/module/lanes.py; networks
+    that cannot split use 1)."""
     if lanes is None:
         text = os.environ.get("NETSTUDIO_LANES", "").strip()
         try:

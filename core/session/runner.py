@@ -26,15 +26,15 @@ import numpy as np
 
 from ..errors import Cancelled, NetStudioError, TrainingDiverged
 from ..events import BATCH_END, CANCELLED, COMPLETED, DIVERGED, EPOCH_END, FAILED, TRAIN_BEGIN, TRAIN_END, CancelToken
+from ..module import lane_set
 from .curves import Curves
 from .evaluation import evaluate
 from .history import RunHistory
 from .prepare import prepare_data, zoo_input
 
-#: samples seen (per epoch × epochs) from which a CPU run trains in two processes
-#: (core/module/lanes.py; networks whose batch cannot be split use one): the worker
-#: starts in ~1.2 s, then LeNet trains ~1.3x faster, so it pays from ~5 s of training
-LANES_FROM_SAMPLES = 100_000
+#: samples seen (per epoch × epochs) from which a CPU run trains in two processes: the
+#: one rule is core/module/lane_set.py's ``lanes_for``; the name is here for tests to tune
+LANES_FROM_SAMPLES = lane_set.LANES_FROM_SAMPLES
 
 log = logging.getLogger(__name__)
 LOSS, ACCURACY = "cross-entropy", "accuracy"
@@ -165,9 +165,8 @@ class TrainingSession:
             self._fit(settings, built, checkpoint, logger)
 
     def _lanes(self, settings):
-        from ..ops._parallel import THREADS
         samples = len(self.prepared.train_iter) * settings.batch_size * int(settings.epochs)
-        return min(2, THREADS) if samples >= LANES_FROM_SAMPLES else 1
+        return lane_set.lanes_for(samples, LANES_FROM_SAMPLES)
 
     def _fit(self, settings, built, checkpoint, logger):
         from ..callback import Speedometer

@@ -337,3 +337,69 @@ def test_the_frozen_app_serves_as_its_own_worker(monkeypatch, tmp_path, weights,
     two._exec_group.close()
     worker.close()
     assert not worker.alive()
+
+
+# ----- how many lanes fit uses when nobody said --------------------------------------------
+def fit_lenet(data, weights, samples=256, epochs=1, **module):
+    mod = mx.mod.Module(get_symbol(), logger=QUIET, **module)
+    train = mx.io.NDArrayIter(data[0][:samples], data[1][:samples], batch_size=64)
+    mod.fit(train, optimizer="sgd", optimizer_params={"learning_rate": 0.05}, num_epoch=epochs,
+            arg_params={k: mx.nd.array(v) for k, v in weights.items()})
+    return mod
+
+
+@pytest.fixture
+def auto(monkeypatch):
+    """No NETSTUDIO_LANES, two cores, and a training of 512 samples counts as long."""
+    from core.module import lane_set
+    from core.ops import _parallel
+    monkeypatch.delenv("NETSTUDIO_LANES", raising=False)
+    monkeypatch.setattr(_parallel, "THREADS", 2)
+    monkeypatch.setattr(lane_set, "LANES_FROM_SAMPLES", 512)
+
+
+def test_the_rule(auto, monkeypatch):
+    from core.module.lane_set import lanes_for
+    from core.ops import _parallel
+    assert [lanes_for(n) for n in (None, 0, 511, 512, 10 ** 9)] == [1, 1, 1, 2, 2]
+    assert lanes_for(600, threshold=1000) == 1
+    monkeypatch.setattr(_parallel, "THREADS", 1)   # one core: no worker to share it with
+    assert lanes_for(10 ** 9) == 1
+
+
+def test_a_long_fit_uses_two_lanes_and_a_short_one_does_not(auto, data, weights):
+    assert len(lanes_of(fit_lenet(data, weights, samples=256, epochs=2))) == 1   # 512 samples
+    assert not lanes_of(fit_lenet(data, weights, samples=256, epochs=1))         # 256 samples
+
+
+def test_lanes_given_win_over_the_rule(auto, monkeypatch, data, weights):
+    assert not lanes_of(fit_lenet(data, weights, samples=512, lanes=1))
+    monkeypatch.setenv("NETSTUDIO_LANES", "1")
+    assert not lanes_of(fit_lenet(data, weights, samples=512))
+
+
+def test_an_iterator_of_unknown_length_uses_one_process(auto, data, weights):
+    class Unsized:
+        """An iterator that cannot tell how many batches it holds (no len, no num_data)."""
+
+        def __init__(self, inner):
+            self.inner, self.provide_data, self.provide_label = inner, inner.provide_data, inner.provide_label
+
+        def __iter__(self):
+            return iter(self.inner)
+
+        def reset(self):
+            self.inner.reset()
+
+    mod = mx.mod.Module(get_symbol(), logger=QUIET)
+    train = Unsized(mx.io.NDArrayIter(data[0][:512], data[1][:512], batch_size=64))
+    mod.fit(train, optimizer="sgd", num_epoch=1, arg_params={k: mx.nd.array(v) for k, v in weights.items()})
+    assert not lanes_of(mod)
+
+
+def test_an_ineligible_network_trains_in_one_process_without_a_word(auto, data, caplog):
+    mod = mx.mod.Module(batchnorm_net(), logger=QUIET)
+    train = mx.io.NDArrayIter(data[0][:512], data[1][:512], batch_size=64)
+    with caplog.at_level(logging.WARNING):
+        mod.fit(train, optimizer="sgd", num_epoch=1, initializer=mx.init.Xavier())
+    assert mod._lanes == 2 and not lanes_of(mod) and not caplog.records

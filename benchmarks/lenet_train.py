@@ -6,8 +6,8 @@ same work in PyTorch when it is importable (same threads, same data, same first 
 
 ``--lanes N`` trains ours in N processes, each a slice of every batch
 (core/module/lanes.py); "cores busy" then counts the worker processes too. The default
-is what the Train view does for a run this long: one lane per thread, at most 2
-(``--lanes 1``: one process, as a script gets from ``Module`` by default).
+is what ``Module.fit`` and the Train view choose for a run this long: one lane per
+thread, at most 2 (``--lanes 1``: one process).
 
 SGD: learning rate 0.1, momentum 0.9, batch 128, the training set in one fixed shuffled
 order for both. Each epoch is timed; the best epoch is the figure (the machine may be
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import multiprocessing
 import os
 import statistics
 import time
@@ -28,6 +27,7 @@ from _common import add_thread_option, compare, load_torch, peak_rss_mb, print_m
 
 import core as mx  # noqa: E402  (after _common puts the checkout on sys.path)
 from core.io.datasets import find_fashion_mnist, load_fashion_mnist  # noqa: E402
+from core.module.lanes import worker_pids  # noqa: E402
 from core.zoo.builtin.lenet import get_symbol  # noqa: E402
 
 LR, MOMENTUM = 0.1, 0.9
@@ -86,7 +86,7 @@ class Ours:
 def _cpu_seconds():
     """CPU seconds of this process and of its child processes (lane workers; read from
     /proc, so elsewhere they are not counted): {pid or "self": seconds}."""
-    times = {child.pid: _child_cpu(child.pid) for child in multiprocessing.active_children()}
+    times = {pid: _child_cpu(pid) for pid in worker_pids()}
     times["self"] = time.process_time()
     return times
 
@@ -181,8 +181,8 @@ def main(argv=None):
     parser.add_argument("--inference-runs", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     parser.add_argument("--lanes", type=int, default=None,
-                        help="processes per training batch for ours (default: as the Train view, "
-                             "min(2, threads))")
+                        help="processes per training batch for ours (default: as Module.fit for a "
+                             "run this long, min(2, threads))")
     add_thread_option(parser)
     args = parser.parse_args(argv)
     threads = print_machine(args.threads)

@@ -18,7 +18,7 @@ def main():
     # starts here: freeze_support runs it and exits instead of opening another window
     multiprocessing.freeze_support()
     argv = sys.argv[1:]
-    if _opens_the_app(argv):
+    if _opens_the_app(argv) and argv[:1] != ["--netstudio-lane-worker"]:   # not a training worker
         from system_libraries import check
         code = check()
         if code:

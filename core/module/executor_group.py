@@ -6,7 +6,8 @@ With one context nothing is split or copied. Executors for other batch sizes (a 
 last batch, predicting one image) are bound on demand, share the parameter arrays, and
 are kept for reuse.
 
-Process lanes (opt-in, ``lanes`` > 1, core/module/lanes.py): with one CPU context and a
+Process lanes (``lanes`` > 1: given, or chosen by Module.fit for long runs; see
+core/module/lanes.py): with one CPU context and a
 network of per-sample operators (lane_ops.py), the bound batch is split the same way
 between this process and ``lanes - 1`` worker processes, which then act as devices. A
 lane runs while this process computes its own slice; every entry point waits for the

@@ -1,5 +1,6 @@
 """``netstudio --self-test``: open the window, drop the sample images through the real
-drop path, wait for the answers, save a screenshot and print the top-5 of each image.
+drop path, wait for the answers, save a screenshot and print the top-5 of each image;
+then train two batches in two processes (the training worker starts and answers).
 
 Exit code 0 only if every sample got predictions; the settings used are temporary, so a
 self-test never changes the user's remembered window, model or device.
@@ -62,6 +63,27 @@ def format_top5(item) -> str:
     return "\n".join(lines)
 
 
+def lanes_line() -> str:
+    """Train two batches of LeNet in two processes: the packaged app's training worker
+    starts and answers, as a long run in the Train view needs (plumbing, not accuracy:
+    the pictures are blank)."""
+    import logging
+
+    import numpy as np
+
+    import core as mx
+    from core.ops._parallel import THREADS
+    from core.zoo.builtin.lenet import get_symbol
+    if THREADS < 2:
+        return "one process (one core)"
+    pictures = np.zeros((128, 1, 28, 28), np.float32)
+    labels = np.arange(128, dtype=np.float32) % 10
+    module = mx.mod.Module(get_symbol(), logger=logging.getLogger("netstudio.self-test"), lanes=2)
+    module.fit(mx.io.NDArrayIter(pictures, labels, batch_size=64), num_epoch=1,
+               initializer=mx.init.Xavier())
+    return f"LeNet trained in {module.processes} processes"
+
+
 def run_self_test(screenshot: Path | None = None, timeout_s: float = 900.0) -> int:
     from .classify.results_model import DONE
     from .main_window import MainWindow
@@ -86,6 +108,10 @@ def run_self_test(screenshot: Path | None = None, timeout_s: float = 900.0) -> i
         window.close()
     for item in items:
         print(format_top5(item))
+    try:
+        print(f"Lanes: {lanes_line()}")
+    except Exception as error:  # noqa: BLE001 - reported; classifying is what must pass
+        print(f"Lanes: failed: {type(error).__name__}: {error}")
     print(f"screenshot: {screenshot}")
     print(f"time: {time.perf_counter() - started:.1f} s for {len(items)} images")
     if not finished:

@@ -3,7 +3,7 @@
     python3 packaging/verify_bundle.py [dist/NetStudio/NetStudio] [--relocated]
 
 Checks: exit 0, a build stamp in "Built:", compiled kernels in "Kernels:" (numba came
-along), and the expected top-5s of the sample photos
+along), a training worker process in "Lanes:", and the expected top-5s of the sample photos
 (coffee -> espresso first; chelsea -> tiger cat, Egyptian cat and tabby as the top three;
 rocket -> missile and projectile as the top two). With ``--relocated`` the bundle is
 first copied to a fresh temporary folder and run there with an empty HOME (no model
@@ -88,6 +88,10 @@ def check(result):
     if not kernels or not kernels.group(1).startswith("compiled"):
         problems.append(f"the bundle runs without its compiled kernels "
                         f"({kernels.group(1) if kernels else 'no Kernels: line'})")
+    lanes = re.search(r"^Lanes: (.*)$", result.stdout, re.M)
+    if not lanes or not (lanes.group(1) == "LeNet trained in 2 processes" or "one core" in lanes.group(1)):
+        problems.append(f"the bundle's training worker did not answer "
+                        f"({lanes.group(1) if lanes else 'no Lanes: line'})")
     problems += expectations(parse_top5(result.stdout))
     return problems
 

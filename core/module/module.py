@@ -21,6 +21,7 @@ from ..errors import GraphError, NetStudioError, ShapeError
 from .base_module import BaseModule
 from .executor_group import ExecutorGroup
 from .lane_set import lanes_for
+from .lanes import ProcessLane
 from .names import (DEFAULT_DATA_NAMES, DEFAULT_LABEL_NAMES, DefaultNames, check_names,
                     check_shape_names, loss_label_inputs)
 from .params import ParamsMixin
@@ -82,6 +83,13 @@ class Module(ParamsMixin, BaseModule):
         shapes = {d.name: d.shape for d in self._data_shapes + self._label_shapes}
         _, out_shapes, _ = self._symbol.infer_shape_partial(**shapes)
         return list(zip(self._output_names, out_shapes))
+
+    @property
+    def processes(self):
+        """How many processes run each batch of the bound size: 1, or 2 and more when
+        process lanes share it (core/module/lanes.py)."""
+        self._require_bound()
+        return 1 + sum(isinstance(exe, ProcessLane) for exe in self._exec_group.execs)
 
     def _require_bound(self):
         if not self.binded:

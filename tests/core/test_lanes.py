@@ -109,6 +109,7 @@ def test_one_epoch_with_lanes_trains_as_one_process(data, weights):
     one, one_weights, one_acc = train_one_epoch(data, weights, sgd, lanes=1)
     two, two_weights, two_acc = train_one_epoch(data, weights, sgd, lanes=2)
     assert not lanes_of(one) and len(lanes_of(two)) == 1
+    assert (one.processes, two.processes) == (1, 2)
     for name, value in one_weights.items():
         assert not np.array_equal(value, weights[name])
         # the halves' gradients are summed in another order than the whole batch's

@@ -59,6 +59,7 @@ def test_only_starting_the_app_checks_libraries():
 GOOD = """Version: 0.1.0
 Built: 2026-01-02 10:00 UTC, commit abc1234
 Kernels: compiled (numba 0.68.1)
+Lanes: LeNet trained in 2 processes
 chelsea.png:
   1. tiger cat                         37.89%  (class 282)
   2. Egyptian cat                      37.52%  (class 285)
@@ -92,6 +93,12 @@ def test_verifier_names_each_miss():
     text = "\n".join(problems)
     assert "exit code 1" in text and "build stamp" in text
     assert "coffee.png" in text and "chelsea.png" in text and "rocket.jpg" not in text
+
+
+def test_verifier_wants_the_training_worker_to_answer():
+    problems = verify.check(Result(GOOD.replace("in 2 processes", "in 1 processes")))
+    assert len(problems) == 1 and "training worker" in problems[0]
+    assert verify.check(Result(GOOD.replace("LeNet trained in 2 processes", "one process (one core)"))) == []
 
 
 def test_verifier_wants_the_compiled_kernels_in_the_bundle():

@@ -81,7 +81,7 @@ def serves(op, xp, x, plan):
     and enough samples for the cores (the batch is what is split; a big layer at batch 1
     keeps the NumPy path, whose GEMMs split over the output instead)."""
     if not (op.num_group == 1 and len(op.kernel) <= 2 and plan.kind != "pointwise"
-            and x.dtype in (np.float32, np.float64) and _jit.enabled(xp)):
+            and _jit.enabled_for(xp, x.dtype)):
         return False
     return x.shape[0] >= _parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
 

@@ -43,7 +43,7 @@ def _lengths(out, kernel, stride, dilate):
 
 def compiled(xp, x, kernel):
     """Whether the compiled depthwise passes serve these arrays (forward and backward)."""
-    return _jit.enabled(xp) and len(kernel) <= 2 and x.dtype in COMPILED_TYPES
+    return len(kernel) <= 2 and _jit.enabled_for(xp, x.dtype)
 
 
 def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None, clip=None,
@@ -59,9 +59,6 @@ def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None
     if clip is not None:
         xp.clip(result, clip[0], clip[1], out=result)
     return result
-
-
-COMPILED_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, scale):

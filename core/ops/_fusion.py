@@ -30,7 +30,7 @@ from collections import Counter
 import numpy as np
 
 from . import _jit
-from ._depthwise import COMPILED_TYPES, depthwise_forward
+from ._depthwise import depthwise_forward
 from ._depthwise_kernels import batchnorm_affine
 from ._pointwise import pointwise_forward
 
@@ -105,7 +105,7 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
     moving_mean, moving_var = (values[i] for i in bn_step.aux)
     conv_bias = None if conv.no_bias else values[conv_step.args[2]]
     clip = None if clip_step is None else (clip_step.op.a_min, clip_step.op.a_max)
-    if (depthwise or pointwise) and _jit.enabled(xp) and x.dtype in COMPILED_TYPES:
+    if (depthwise or pointwise) and _jit.enabled_for(xp, x.dtype):
         scale, bias = np.empty(conv.num_filter, x.dtype), np.empty(conv.num_filter, x.dtype)
         batchnorm_affine(gamma, beta, moving_mean, moving_var, bn.eps, bn.fix_gamma,
                          beta if conv_bias is None else conv_bias, conv_bias is not None,

@@ -40,6 +40,8 @@ import threading
 import numpy as np
 
 FASTMATH = {"reassoc", "contract", "arcp"}
+#: the array types the compiled kernels are written for (others keep the NumPy paths)
+FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 #: False turns compiled kernels off (``NETSTUDIO_JIT=0``); tests flip it to run NumPy paths
 ENABLED = os.environ.get("NETSTUDIO_JIT", "1").strip().lower() not in ("0", "false", "no", "off")
@@ -82,6 +84,11 @@ def enabled(xp):
     return xp is np and available()
 
 
+def enabled_for(xp, dtype):
+    """Whether to use the compiled kernels for ``xp`` arrays of ``dtype`` (a float type)."""
+    return dtype in FLOATS and enabled(xp)
+
+
 class Kernel:
     """A function compiled by numba on its first call (nogil, cached on disk)."""
 
@@ -110,10 +117,6 @@ class Kernel:
                 except RuntimeError:   # no file to cache against (a doctest, an interpreter)
                     self._compiled = numba.njit(nogil=True, fastmath=FASTMATH)(self.function)
         return self._compiled
-
-    def warm_up(self, *args):
-        """Compile for these argument types now (e.g. on a background thread at start)."""
-        self(*args)
 
 
 def kernel(function):

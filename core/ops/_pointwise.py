@@ -20,8 +20,6 @@ import numpy as np
 from . import _jit, _parallel
 from ._depthwise_kernels import affine_clip, affine_clip_rows
 
-#: inference GEMMs (with their epilogue) below this many multiply-adds run in one piece
-SPLIT_MACS = _parallel.SPLIT_MACS
 #: a single picture this small gives a channels-first (F, pixels) output even from
 #: channels-last input. NOTE: measured with OpenBLAS on EfficientNet-Lite0's 7×7 layers,
 #: W·Xᵀ ran 20-25% faster than X·Wᵀ (1152→320: 0.56 vs 0.75 ms) and W·X with X channels-
@@ -53,16 +51,13 @@ def pointwise_forward(xp, x, weight, bias, scale=None, clip=None):
     return out.reshape((n,) + spatial + (f,)).transpose(first), ("last", rows)
 
 
-COMPILED_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 def _product(xp, a, b, bias, scale, clip, per_row):
     """a @ b, then ``* scale + bias`` and the clip per row (``per_row``: the channels are
     rows) or per column of the product."""
     m, k = a.shape
     n = b.shape[1]
     out = xp.empty((m, n), dtype=xp.result_type(a, b))
-    if not _jit.enabled(xp) or out.dtype not in COMPILED_TYPES or (
+    if not _jit.enabled_for(xp, out.dtype) or (
             bias is None and scale is None and clip is None):
         _parallel.matmul(xp, a, b, out=out)
         view = (lambda v: v[:, None]) if per_row else (lambda v: v)
@@ -91,7 +86,7 @@ def _product(xp, a, b, bias, scale, clip, per_row):
             epilogue(out, scale, shift, low, high, clip is not None, 0, m, lo, hi)
 
     total = m if by_rows else n
-    parts = _parallel.parts_for(xp, m * n * k, SPLIT_MACS)
+    parts = _parallel.parts_for(xp, m * n * k, _parallel.SPLIT_MACS)
     if parts > 1:
         _parallel.run(task, _parallel.ranges(total, parts))
     else:

@@ -17,9 +17,6 @@ import numpy as np
 from . import _jit, _parallel
 from ._jit import kernel
 
-FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-
-
 @kernel
 def relu_forward(x, out, lo, hi):
     """out = max(x, 0) on lo:hi of flat arrays; NaN stays NaN."""
@@ -42,25 +39,20 @@ def relu_backward(grad, out, dx, lo, hi):
 def usable(xp, *arrays):
     """Whether the kernels can take these arrays: NumPy, C-contiguous, one float type."""
     first = arrays[0]
-    return (_jit.enabled(xp) and first.dtype in FLOATS and first.ndim > 0
+    return (_jit.enabled_for(xp, first.dtype) and first.ndim > 0
             and all(a.dtype == first.dtype and a.shape == first.shape and a.flags.c_contiguous
                     for a in arrays))
-
-
-def _split(xp, size, task):
-    parts = _parallel.parts_for(xp, size, _parallel.SPLIT_ELEMENTS)
-    _parallel.run(task, _parallel.ranges(size, parts))
 
 
 def relu(xp, x):
     out = np.empty_like(x)
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)
-    _split(xp, x.size, lambda lo, hi: relu_forward(flat_x, flat_out, lo, hi))
+    _parallel.over_batch(xp, x.size, x.size, lambda lo, hi: relu_forward(flat_x, flat_out, lo, hi))
     return out
 
 
 def relu_grad(xp, out, grad):
     dx = np.empty_like(grad)
     flat = grad.reshape(-1), out.reshape(-1), dx.reshape(-1)
-    _split(xp, grad.size, lambda lo, hi: relu_backward(*flat, lo, hi))
+    _parallel.over_batch(xp, grad.size, grad.size, lambda lo, hi: relu_backward(*flat, lo, hi))
     return dx

@@ -84,7 +84,7 @@ def test_ties_go_to_the_first_cell(attrs, shape, monkeypatch):
     ("avg",) + c for c in GLOBAL], ids=str)
 def test_split_over_two_threads(attrs, shape, pool_type, monkeypatch):
     monkeypatch.setattr(_parallel, "THREADS", 2)
-    monkeypatch.setattr(_pool_kernels, "SPLIT_ELEMENTS", 1)
+    monkeypatch.setattr(_parallel, "SPLIT_ELEMENTS", 1)
     x = RNG.standard_normal((5,) + shape[1:])
     _compare({**attrs, "pool_type": pool_type}, x, monkeypatch, 1e-12)
 

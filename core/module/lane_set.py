@@ -8,7 +8,7 @@ slice, so every entry point waits for the lanes (``sync``) before it reads or wr
 their arrays.
 
 ``lanes_for`` is the one rule for how many lanes a training uses when nobody said
-(Module.fit, and the Train view's runs in core/session/runner.py).
+(Module.fit: scripts and the Train view's runs alike).
 """
 from __future__ import annotations
 

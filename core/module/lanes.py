@@ -299,17 +299,9 @@ class ProcessLane:
         self._worker.wait(self.name)
 
     @property
-    def busy(self):
-        return self._worker.pending > 0
-
-    @property
     def output_dict(self):
         return dict(zip(self.output_names, self.outputs))
 
     def close(self):
         """Free the shared memory and give the worker back (also done when collected)."""
         self._finalizer()
-
-    @property
-    def closed(self):
-        return not self._finalizer.alive

@@ -26,15 +26,10 @@ import numpy as np
 
 from ..errors import Cancelled, NetStudioError, TrainingDiverged
 from ..events import BATCH_END, CANCELLED, COMPLETED, DIVERGED, EPOCH_END, FAILED, TRAIN_BEGIN, TRAIN_END, CancelToken
-from ..module import lane_set
 from .curves import Curves
 from .evaluation import evaluate
 from .history import RunHistory
 from .prepare import prepare_data, zoo_input
-
-#: samples seen (per epoch × epochs) from which a CPU run trains in two processes: the
-#: one rule is core/module/lane_set.py's ``lanes_for``; the name is here for tests to tune
-LANES_FROM_SAMPLES = lane_set.LANES_FROM_SAMPLES
 
 log = logging.getLogger(__name__)
 LOSS, ACCURACY = "cross-entropy", "accuracy"
@@ -150,8 +145,7 @@ class TrainingSession:
         seed(settings.seed)
         logger = _ListenerLog(self.emit)
         self.module = Module(built.symbol, label_names=built.label_names, context=ctx,
-                             fixed_param_names=built.fixed_param_names or None, logger=logger,
-                             lanes=self._lanes(settings))
+                             fixed_param_names=built.fixed_param_names or None, logger=logger)
 
         def checkpoint(epoch, symbol, arg_params, aux_params):
             save_checkpoint(record.prefix, epoch + 1, symbol, arg_params, aux_params)
@@ -163,10 +157,6 @@ class TrainingSession:
         # about it would only be noise on the way there
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self._fit(settings, built, checkpoint, logger)
-
-    def _lanes(self, settings):
-        samples = len(self.prepared.train_iter) * settings.batch_size * int(settings.epochs)
-        return lane_set.lanes_for(samples, LANES_FROM_SAMPLES)
 
     def _fit(self, settings, built, checkpoint, logger):
         from ..callback import Speedometer

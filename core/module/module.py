@@ -33,9 +33,9 @@ class Module(ParamsMixin, BaseModule):
                  logger=logging, context=None, work_load_list=None, fixed_param_names=None,
                  state_names=None, group2ctxs=None, compression_params=None, lanes=None):
         super().__init__(logger=logger)
-        self._lanes = _lane_count(lanes)
-        # nobody said: fit chooses (two processes for a long CPU training, lane_set.lanes_for)
-        self._lanes_auto = lanes is None and not os.environ.get("NETSTUDIO_LANES", "").strip()
+        # None: nobody said, and fit chooses (two processes for a long CPU training)
+        self._lanes_given = _lane_count(lanes)
+        self._lanes = self._lanes_given or 1
         context = context if context is not None else cpu()
         self._context = list(context) if isinstance(context, (list, tuple)) else [context]
         for ctx in self._context:
@@ -131,7 +131,7 @@ class Module(ParamsMixin, BaseModule):
         """When neither ``lanes`` nor NETSTUDIO_LANES was given, a training long enough to
         pay for a worker's start uses two processes (lane_set.lanes_for); the rest, and
         networks that cannot split their batch, one."""
-        if self._lanes_auto and (force_rebind or not self.binded):
+        if self._lanes_given is None and (force_rebind or not self.binded):
             self._lanes = lanes_for(_training_samples(train_data, epochs))
 
     def _grad_reqs(self, grad_req, for_training, inputs_need_grad):
@@ -279,13 +279,15 @@ def _training_samples(train_data, epochs):
 
 
 def _lane_count(lanes):
-    """``lanes`` as given, else ``NETSTUDIO_LANES``, else 1 (fit may then choose two): how
-    many processes share each training batch on the CPU (core/module/lanes.py; networks
-    that cannot split use 1)."""
+    """``lanes`` as given, else ``NETSTUDIO_LANES``, else None (nobody said: fit chooses):
+    how many processes share each training batch on the CPU (core/module/lanes.py;
+    networks that cannot split use 1)."""
     if lanes is None:
         text = os.environ.get("NETSTUDIO_LANES", "").strip()
+        if not text:
+            return None
         try:
-            lanes = int(text) if text else 1
+            lanes = int(text)
         except ValueError:
             raise ValueError(f"NETSTUDIO_LANES must be a whole number, got {text!r}") from None
     if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1:

@@ -61,6 +61,25 @@ def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None
     return result
 
 
+def _channels_last(x, multiplier):
+    """x (N, C, H, W) as contiguous (N, H, W, C·m) rows: output channel c·m + j reads
+    input channel c."""
+    rows = x.transpose(0, 2, 3, 1)
+    if multiplier > 1:
+        return np.repeat(rows, multiplier, axis=-1)
+    return rows if rows.flags.c_contiguous else np.ascontiguousarray(rows)
+
+
+def _taps(weight, kernel, scale, dtype):
+    """(*kernel, F) weight rows for the compiled passes, each filter times ``scale``."""
+    filters = weight.shape[0]
+    taps = np.empty(tuple(kernel) + (filters,), dtype)
+    scale = np.ones(filters, dtype) if scale is None else scale
+    depthwise_taps(np.ascontiguousarray(weight.reshape(filters, -1), dtype=dtype), scale,
+                   taps.reshape(-1, filters))
+    return taps
+
+
 def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, scale):
     if len(kernel) == 1:   # a row of height 1
         result = _compiled_forward(x[:, :, None], weight[:, :, None], (1,) + tuple(kernel),
@@ -69,17 +88,9 @@ def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, s
         return result[:, :, 0]
     n, channels = x.shape[:2]
     filters = weight.shape[0]
-    multiplier = filters // channels
     dtype = x.dtype
-    rows = x.transpose(0, 2, 3, 1)
-    if multiplier > 1:   # output channel c·m + j reads input channel c
-        rows = np.repeat(rows, multiplier, axis=-1)
-    elif not rows.flags.c_contiguous:
-        rows = np.ascontiguousarray(rows)
-    taps = np.empty(tuple(kernel) + (filters,), dtype)
-    scale = np.ones(filters, dtype) if scale is None else scale
-    depthwise_taps(np.ascontiguousarray(weight.reshape(filters, -1), dtype=dtype), scale,
-                   taps.reshape(-1, filters))
+    rows = _channels_last(x, filters // channels)
+    taps = _taps(weight, kernel, scale, dtype)
     bias = np.zeros(filters, dtype) if bias is None else np.ascontiguousarray(bias, dtype=dtype)
     result = np.empty((n,) + tuple(out) + (filters,), dtype=dtype)
     low, high = (dtype.type(0), dtype.type(0)) if clip is None else map(dtype.type, clip)
@@ -115,15 +126,9 @@ def depthwise_backward(xp, x, weight, kernel, stride, dilate, pad, grad, needs):
     filters = weight.shape[0]
     multiplier = filters // channels
     dtype = x.dtype
-    rows = x.transpose(0, 2, 3, 1)
-    if multiplier > 1:
-        rows = np.repeat(rows, multiplier, axis=-1)
-    elif not rows.flags.c_contiguous:
-        rows = np.ascontiguousarray(rows)
+    rows = _channels_last(x, multiplier)
     g = np.ascontiguousarray(grad.transpose(0, 2, 3, 1), dtype=dtype)
-    taps = np.empty(tuple(kernel) + (filters,), dtype)
-    depthwise_taps(np.ascontiguousarray(weight.reshape(filters, -1), dtype=dtype),
-                   np.ones(filters, dtype), taps.reshape(-1, filters))
+    taps = _taps(weight, kernel, None, dtype)
     want_x, want_w = bool(needs[0]), bool(needs[1])
     grad_x = np.zeros(rows.shape if want_x else (1, 1, 1, 1), dtype)
     work = n * math.prod(grad.shape[2:]) * filters * math.prod(kernel) * (want_x + want_w)

@@ -6,8 +6,9 @@ same work in PyTorch when it is importable (same threads, same data, same first 
 
 ``--lanes N`` trains ours in N processes, each a slice of every batch
 (core/module/lanes.py); "cores busy" then counts the worker processes too. The default
-is what ``Module.fit`` and the Train view choose for a run this long: one lane per
-thread, at most 2 (``--lanes 1``: one process).
+is what ``Module.fit`` and the Train view choose for a run this long (the whole run:
+two processes from 100,000 samples, i.e. from 2 epochs, on two cores; ``--lanes 1``: one
+process).
 
 SGD: learning rate 0.1, momentum 0.9, batch 128, the training set in one fixed shuffled
 order for both. Each epoch is timed; the best epoch is the figure (the machine may be
@@ -27,6 +28,7 @@ from _common import add_thread_option, compare, load_torch, peak_rss_mb, print_m
 
 import core as mx  # noqa: E402  (after _common puts the checkout on sys.path)
 from core.io.datasets import find_fashion_mnist, load_fashion_mnist  # noqa: E402
+from core.module.lane_set import lanes_for  # noqa: E402
 from core.module.lanes import worker_pids  # noqa: E402
 from core.zoo.builtin.lenet import get_symbol  # noqa: E402
 
@@ -181,8 +183,8 @@ def main(argv=None):
     parser.add_argument("--inference-runs", type=int, default=5)
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch comparison")
     parser.add_argument("--lanes", type=int, default=None,
-                        help="processes per training batch for ours (default: as Module.fit for a "
-                             "run this long, min(2, threads))")
+                        help="processes per training batch for ours (default: as Module.fit "
+                             "chooses for a run this long)")
     add_thread_option(parser)
     args = parser.parse_args(argv)
     threads = print_machine(args.threads)
@@ -194,7 +196,8 @@ def main(argv=None):
     train = (np.ascontiguousarray(train[0][order]), np.ascontiguousarray(train[1][order]))
     print(f"data: {root} ({len(train[1]):,} train, {len(test[1]):,} test), batch {args.batch_size}")
     weights = first_weights(args.batch_size)
-    lanes = args.lanes if args.lanes is not None else min(2, threads)
+    # fit is called once per epoch here: the run's length decides, by Module.fit's own rule
+    lanes = args.lanes if args.lanes is not None else lanes_for(len(train[1]) * args.epochs)
     print(f"ours: {lanes} process(es) per batch (--lanes)")
     runners = [("ours", Ours(train, test, weights, args.batch_size, lanes))]
     torch = None if args.no_torch else load_torch(threads)

@@ -66,9 +66,9 @@ class Ours:
         epoch, batches = [], []
 
         def listen(event):
-            if event.kind == "batch_end":
+            if isinstance(event, mx.events.BatchEnd):
                 batches.append(event.samples_per_sec)
-            elif event.kind == "epoch_end":
+            elif isinstance(event, mx.events.EpochEnd):
                 epoch.append(event.samples_per_sec)
 
         self.train_iter.reset()

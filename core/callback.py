@@ -1,9 +1,9 @@
 """``mx.callback``: MXNet's training callbacks, as plain callables.
 
-Batch callbacks take one argument with ``epoch``, ``nbatch`` and ``eval_metric``: a
-``TrainEvent`` (what fit passes) or MXNet's ``BatchEndParam``. Given a TrainEvent of
-another kind (through ``fit(callbacks=[...])``), they ignore it. Epoch callbacks keep
-MXNet's ``cb(epoch, symbol, arg_params, aux_params)``.
+Batch callbacks take MXNet's ``BatchEndParam`` (``epoch``, ``nbatch``, ``eval_metric``,
+``locals``); epoch callbacks keep MXNet's ``cb(epoch, symbol, arg_params, aux_params)``.
+``fit`` itself only sends the event family of ``core.events``; ``MXNetCallbacks`` turns
+those events into these calls at fit's edge.
 
 >>> import core as mx
 >>> every_2 = mx.callback.log_train_metric(period=2)
@@ -15,11 +15,28 @@ import logging
 import math
 import time
 
-from .events import BATCH_END, EPOCH_END, BatchEndParam, TrainEvent  # noqa: F401 (re-export)
+from .events import BatchEnd, BatchEndParam, EpochEnd  # noqa: F401 (BatchEndParam: re-export)
 
 
-def _is_other_event(param, kind=BATCH_END):
-    return isinstance(param, TrainEvent) and param.kind != kind
+class MXNetCallbacks:
+    """An event subscriber that calls MXNet-style callbacks: at each BatchEnd every
+    ``batch_end`` callback gets ``BatchEndParam(epoch, nbatch, metric, None)`` (``metric``:
+    the live training metric, cumulative over the epoch; read it on the training thread);
+    at each EpochEnd every ``epoch_end`` callback gets ``(epoch, symbol, arg, aux)``."""
+
+    def __init__(self, module, metric, batch_end=(), epoch_end=()):
+        self.module, self.metric = module, metric
+        self.batch_end, self.epoch_end = list(batch_end), list(epoch_end)
+
+    def __call__(self, event):
+        if isinstance(event, BatchEnd) and self.batch_end:
+            param = BatchEndParam(epoch=event.epoch, nbatch=event.nbatch, eval_metric=self.metric, locals=None)
+            for callback in self.batch_end:
+                callback(param)
+        elif isinstance(event, EpochEnd) and self.epoch_end:
+            arg_params, aux_params = self.module.get_params()
+            for callback in self.epoch_end:
+                callback(event.epoch, self.module.symbol, arg_params, aux_params)
 
 
 def _name_values(metric):
@@ -52,8 +69,6 @@ class Speedometer:
         self.last_count = 0
 
     def __call__(self, param):
-        if _is_other_event(param):
-            return
         count = param.nbatch
         if self.last_count > count:
             self.init = False  # a new epoch began
@@ -83,8 +98,6 @@ class ProgressBar:
         self.logger = logger or logging
 
     def __call__(self, param):
-        if _is_other_event(param):
-            return
         count = param.nbatch
         filled = int(round(self.bar_len * count / float(self.total)))
         percents = math.ceil(100.0 * count / float(self.total))
@@ -95,7 +108,7 @@ class ProgressBar:
 def log_train_metric(period, auto_reset=False):
     """A batch callback logging ``Iter[E] Batch[B] Train-<name>=<value>`` every ``period``."""
     def _callback(param):
-        if _is_other_event(param) or param.eval_metric is None or param.nbatch % period != 0:
+        if param.eval_metric is None or param.nbatch % period != 0:
             return
         for name, value in _name_values(param.eval_metric):
             logging.info("Iter[%d] Batch[%d] Train-%s=%f", param.epoch, param.nbatch, name, value)
@@ -127,15 +140,10 @@ def do_checkpoint(prefix, period=1):
 
 
 def module_checkpoint(mod, prefix, period=1, save_optimizer_states=False):
-    """An epoch-end callback calling ``mod.save_checkpoint(prefix, epoch + 1, ...)``.
-    Works as MXNet's ``cb(epoch, sym, arg, aux)`` and as a TrainEvent callback."""
+    """An epoch-end callback calling ``mod.save_checkpoint(prefix, epoch + 1, ...)``."""
     period = int(max(1, period))
 
     def _callback(iter_no, sym=None, arg=None, aux=None):
-        if isinstance(iter_no, TrainEvent):
-            if iter_no.kind != EPOCH_END:
-                return
-            iter_no = iter_no.epoch
         if (iter_no + 1) % period == 0:
             mod.save_checkpoint(prefix, iter_no + 1, save_optimizer_states)
     return _callback

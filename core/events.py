@@ -1,84 +1,167 @@
-"""The training event stream: one payload (``TrainEvent``) for every hook, and a cancel
-token. A GUI subscribes with a plain callable ``cb(event)``; ``event.stop()`` (or
-``CancelToken.cancel()`` from any thread) ends training cleanly after the current batch.
+"""The training event stream: one family of frozen events, from ``Module.fit`` up to
+whoever listens (the Train view, a script, ``netstudio train``), and a cancel token.
 
->>> token = CancelToken()
->>> event = TrainEvent("batch_end", epoch=0, nbatch=3, metrics={"accuracy": 0.5},
-...                    samples_per_sec=1000.0, stop=token.cancel)
->>> event.stop(); token.cancelled
-True
+A subscriber is a plain callable ``cb(event)``; dispatch on the event's type::
 
-``TrainEvent`` also has ``eval_metric`` and ``locals`` (always None), the fields of
-MXNet's ``BatchEndParam``, so MXNet-style batch callbacks (``Speedometer``,
-``log_train_metric``, your own ``def cb(param): param.nbatch ...``) take it as is.
+    >>> token = CancelToken()
+    >>> def on_event(event):
+    ...     if isinstance(event, BatchEnd) and event.nbatch == 3:
+    ...         token.cancel()            # ends training cleanly after this batch
+    >>> on_event(BatchEnd(epoch=0, nbatch=3, metrics={"accuracy": 0.5}, samples_per_sec=1000.0))
+    >>> token.cancelled
+    True
+
+Every event holds plain data only (numbers, strings, tuples, read-only ``Values``, numpy
+arrays the sender no longer touches): safe to hand to another thread or a Qt signal, and
+``as_dict()`` gives JSON-ready values. MXNet-style callbacks (``batch_end_callback`` with a
+``BatchEndParam``, ``epoch_end_callback(epoch, symbol, arg, aux)``) are adapted from these
+events at ``fit``'s edge (``core.callback.MXNetCallbacks``).
 """
 from __future__ import annotations
 
 import threading
 from collections import namedtuple
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-BATCH_END, EPOCH_END, TRAIN_BEGIN, TRAIN_END = "batch_end", "epoch_end", "train_begin", "train_end"
-KINDS = (TRAIN_BEGIN, BATCH_END, EPOCH_END, TRAIN_END)
-
-# How a run ended, given in the train_end event's ``status``.
+# How a run ended, given in TrainEnd's and Finished's ``status``.
 RUNNING, COMPLETED, CANCELLED, DIVERGED, FAILED = "running", "completed", "cancelled", "diverged", "failed"
 
 
-def _no_stop():
-    """Placeholder for events made outside a training loop."""
+class Values(Mapping):
+    """A read-only ``{name: float}`` (metrics): an event's values cannot change under a reader."""
+
+    def __init__(self, values=()):
+        pairs = values.items() if isinstance(values, Mapping) else values
+        self._pairs = tuple((str(name), float(value)) for name, value in pairs)
+        self._index = dict(self._pairs)
+
+    def __getitem__(self, name):
+        return self._index[name]
+
+    def __iter__(self):
+        return iter(self._index)
+
+    def __len__(self):
+        return len(self._pairs)
+
+    def __hash__(self):
+        return hash(self._pairs)
+
+    def __repr__(self):
+        return f"Values({self._index!r})"
 
 
-@dataclass(frozen=True)
-class TrainEvent:
-    """What happened in training, as plain values (safe to copy to another thread).
+def _values(factory=Values):
+    return field(default_factory=factory)
 
-    - ``kind``: 'train_begin' | 'batch_end' | 'epoch_end' | 'train_end'.
-    - ``epoch``, ``nbatch``: 0-based; ``nbatch`` of epoch_end/train_end is the number of
-      batches done in that epoch.
-    - ``metrics``: {name: value}. batch_end: this batch alone; epoch_end: the whole epoch.
-    - ``samples_per_sec``: batch_end: this batch; epoch_end: the epoch's average.
-    - ``eval_metrics``: validation {name: value} at epoch_end (empty otherwise).
-    - ``stop``: call it to end training after the current batch.
-    - ``total_batches``: batches per epoch when known (for progress and ETA), else None.
-    - ``status``: train_end only: 'completed', 'cancelled', 'diverged' or 'failed'.
-    - ``message``: a human-readable note (why it stopped, where it diverged).
-    - ``elapsed``: seconds since training began.
-    - ``eval_metric``: the live training metric object (cumulative over the epoch); for
-      MXNet-style callbacks. Read it on the training thread only.
-    """
-    kind: str
-    epoch: int
-    nbatch: int
-    metrics: dict = field(default_factory=dict)
-    samples_per_sec: float = 0.0
-    eval_metrics: dict = field(default_factory=dict)
-    stop: Callable[[], None] = field(default=_no_stop, repr=False, compare=False)
-    total_batches: int | None = None
-    status: str = RUNNING
-    message: str = ""
-    elapsed: float = 0.0
-    eval_metric: Any = field(default=None, repr=False, compare=False)
+
+@dataclass(frozen=True, kw_only=True)
+class TrainingEvent:
+    """The family's base: ``isinstance(event, TrainingEvent)`` for anything the stream sends."""
 
     def __post_init__(self):
-        if self.kind not in KINDS:
-            raise ValueError(f"TrainEvent kind {self.kind!r} is unknown; expected one of {KINDS}")
-
-    @property
-    def locals(self):
-        """MXNet's ``BatchEndParam.locals``: always None (fit's locals are not an API)."""
-        return None
+        for item in fields(self):
+            if item.type == "Values":
+                object.__setattr__(self, item.name, Values(getattr(self, item.name)))
 
     def as_dict(self):
-        """Plain data only (no callables, no live objects): for queues and signals."""
-        return {"kind": self.kind, "epoch": self.epoch, "nbatch": self.nbatch,
-                "metrics": dict(self.metrics), "samples_per_sec": self.samples_per_sec,
-                "eval_metrics": dict(self.eval_metrics), "total_batches": self.total_batches,
-                "status": self.status, "message": self.message, "elapsed": self.elapsed}
+        """``{"event": "BatchEnd", field: value …}`` with JSON-ready values."""
+        out = {"event": type(self).__name__}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            out[item.name] = dict(value) if isinstance(value, Values) else value
+        return out
 
 
-# MXNet's payload for batch_end_callback; kept for code that builds one itself.
+# ----- what fit sends -----------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class FitEvent(TrainingEvent):
+    """``epoch``, ``nbatch``: 0-based (at EpochEnd/TrainEnd, ``nbatch`` is the number of
+    batches done in that epoch); ``total_batches``: batches per epoch when known, else None;
+    ``elapsed``: seconds since training began."""
+    epoch: int
+    nbatch: int = 0
+    total_batches: int | None = None
+    elapsed: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainBegin(FitEvent):
+    """Training is about to run its first batch."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BatchEnd(FitEvent):
+    """One batch done: ``metrics`` of this batch alone, its ``samples_per_sec``."""
+    metrics: Values = _values()
+    samples_per_sec: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class EpochEnd(FitEvent):
+    """One epoch done: training ``metrics`` over the whole epoch, validation ``eval_metrics``
+    (empty without eval data), the epoch's average ``samples_per_sec``."""
+    metrics: Values = _values()
+    eval_metrics: Values = _values()
+    samples_per_sec: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrainEnd(FitEvent):
+    """fit is over: ``status`` 'completed', 'cancelled', 'diverged' or 'failed', and why."""
+    status: str = COMPLETED
+    message: str = ""
+
+
+# ----- what a training session adds (core/session/runner.py) ----------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Status(TrainingEvent):
+    """What the run is doing now, in a few words ("Preparing the data…")."""
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogLine(TrainingEvent):
+    """One line of the training log (Speedometer, epoch summaries, notes)."""
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunBegin(TrainingEvent):
+    """The data is ready and training starts: sizes for progress bars and legends."""
+    epochs: int
+    total_batches: int
+    train_examples: int
+    val_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckpointSaved(TrainingEvent):
+    """``prefix-%04d.params`` (``epoch`` is 1-based, as in the file name) was written."""
+    prefix: str
+    epoch: int
+    path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluated(TrainingEvent):
+    """The final evaluation: a ``core.session.Evaluation`` (numpy arrays and numbers, made
+    for this event; nobody writes to it afterwards)."""
+    evaluation: Any
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finished(TrainingEvent):
+    """The run is over and recorded: ``status`` as TrainEnd's, ``record`` the run's record as
+    plain data (``RunRecord.to_dict()``). Always the last event of a run."""
+    status: str
+    message: str
+    record: dict = field(default_factory=dict, hash=False)
+
+
+# MXNet's payload for batch_end_callback (built by fit's MXNet adapter and by score).
 BatchEndParam = namedtuple("BatchEndParam", ["epoch", "nbatch", "eval_metric", "locals"])
 
 

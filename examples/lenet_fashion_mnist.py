@@ -75,7 +75,7 @@ def main(argv=None):
             optimizer_params={"learning_rate": args.lr}, initializer=mx.init.Xavier(),
             num_epoch=epochs, batch_end_callback=mx.callback.Speedometer(args.batch_size, 100),
             epoch_end_callback=mx.callback.do_checkpoint(args.save) if args.save else None,
-            callbacks=[lambda e: e.kind == "epoch_end" and speeds.append(e.samples_per_sec)])
+            callbacks=[lambda e: isinstance(e, mx.events.EpochEnd) and speeds.append(e.samples_per_sec)])
     seconds = time.time() - started
     accuracy = dict(mod.score(test, "acc"))["accuracy"]
     print(f"test accuracy after {epochs} epoch(s): {accuracy:.4f}")

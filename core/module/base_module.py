@@ -1,7 +1,7 @@
 """What every module can do once it can forward: score, predict, iter_predict, fit.
 
-``fit`` keeps MXNet's arguments (so seed scripts run) and adds ``callbacks`` (TrainEvent
-subscribers) and ``cancel`` (a CancelToken); the loop itself is in fit_loop.py.
+``fit`` keeps MXNet's arguments (so seed scripts run) and adds ``callbacks`` (subscribers
+to the ``core.events`` stream) and ``cancel`` (a CancelToken); the loop itself is in fit_loop.py.
 """
 from __future__ import annotations
 
@@ -116,10 +116,13 @@ class BaseModule:
             eval_batch_end_callback=None, initializer=None, arg_params=None, aux_params=None,
             allow_missing=False, force_rebind=False, force_init=False, begin_epoch=0, num_epoch=None,
             validation_metric=None, monitor=None, sparse_row_id_fn=None, callbacks=None, cancel=None):
-        """Train for ``num_epoch`` epochs. ``callbacks`` get a TrainEvent at train begin,
-        each batch end, each epoch end and train end; ``cancel`` (a CancelToken) or
-        ``event.stop()`` ends training cleanly after the current batch. Raises
+        """Train for ``num_epoch`` epochs. ``callbacks`` get the events of ``core.events``:
+        TrainBegin, a BatchEnd per batch, an EpochEnd per epoch and TrainEnd; MXNet's
+        ``batch_end_callback``/``epoch_end_callback`` are called from those events, before
+        ``callbacks``. ``cancel`` (a CancelToken) ends training cleanly after the current
+        batch. Raises
         TrainingDiverged when a loss, output or gradient becomes NaN/inf."""
+        from ..callback import MXNetCallbacks
         from ..initializer import Uniform
         from .fit_loop import FitLoop
         if num_epoch is None:
@@ -135,10 +138,11 @@ class BaseModule:
         self.init_optimizer(kvstore=kvstore, optimizer=optimizer, optimizer_params=optimizer_params)
         loop = FitLoop(self, train_data, eval_data, _create_metric(eval_metric),
                        _create_metric(validation_metric or eval_metric), monitor, cancel)
+        mxnet_style = MXNetCallbacks(self, loop.train_metric, as_list(batch_end_callback),
+                                     as_list(epoch_end_callback))
         return loop.run(begin_epoch, num_epoch,
-                        batch_end=as_list(batch_end_callback), epoch_end=as_list(epoch_end_callback),
                         eval_end=as_list(eval_end_callback), eval_batch_end=as_list(eval_batch_end_callback),
-                        callbacks=as_list(callbacks))
+                        callbacks=[mxnet_style] + as_list(callbacks))
 
 
 def _concat(arrays):

@@ -1,9 +1,10 @@
 """The training loop behind ``Module.fit``: MXNet's order of work per batch (forward,
-backward, update, metric, callbacks), plus the event stream, the cancel token and the
-divergence check.
+backward, update, metric, events), plus the cancel token and the divergence check. It only
+sends ``core.events`` (TrainBegin, BatchEnd, EpochEnd, TrainEnd); fit adapts MXNet's
+batch/epoch callbacks from them (``core.callback.MXNetCallbacks``).
 
 Per batch: forward+backward -> NaN/inf check (before the update, so the weights stay the
-last good ones) -> update -> metrics -> batch_end callbacks -> cancel check.
+last good ones) -> update -> metrics -> BatchEnd -> cancel check.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ import copy
 import time
 
 from ..errors import DataError, TrainingDiverged
-from ..events import (BATCH_END, CANCELLED, COMPLETED, DIVERGED, EPOCH_END, FAILED, TRAIN_BEGIN,
-                      TRAIN_END, CancelToken, TrainEvent)
+from ..events import (CANCELLED, COMPLETED, DIVERGED, FAILED, BatchEnd, CancelToken, EpochEnd, TrainBegin,
+                      TrainEnd)
 
 
 def _values(metric):
@@ -68,20 +69,19 @@ class FitLoop:
         except Exception:  # an unusual custom metric: fall back to the epoch's running values
             return None
 
-    def emit(self, kind, epoch, nbatch, **fields):
-        event = TrainEvent(kind, epoch, nbatch, stop=self.token.cancel, total_batches=self.total_batches,
-                           elapsed=time.time() - self.t0, eval_metric=self.train_metric, **fields)
+    def emit(self, event_type, epoch, nbatch, **fields):
+        event = event_type(epoch=epoch, nbatch=nbatch, total_batches=self.total_batches,
+                           elapsed=time.time() - self.t0, **fields)
         for callback in self.callbacks:
             callback(event)
         return event
 
     # ----- the run ------------------------------------------------------------------------
-    def run(self, begin_epoch, num_epoch, batch_end, epoch_end, eval_end, eval_batch_end, callbacks):
+    def run(self, begin_epoch, num_epoch, eval_end, eval_batch_end, callbacks):
         self.callbacks = callbacks
-        self.batch_end, self.epoch_end = batch_end, epoch_end
         self.eval_end, self.eval_batch_end = eval_end, eval_batch_end
         self.epoch, self.nbatch = begin_epoch, 0
-        self.emit(TRAIN_BEGIN, begin_epoch, 0)
+        self.emit(TrainBegin, begin_epoch, 0)
         try:
             status = self._epochs(begin_epoch, num_epoch)
         except TrainingDiverged as error:
@@ -94,13 +94,13 @@ class FitLoop:
                    if status == CANCELLED else f"finished {num_epoch - begin_epoch} epoch(s)")
         if status == CANCELLED:
             self.logger.info("Training %s", message)
-        self.emit(TRAIN_END, self.epoch, self.nbatch, status=status, message=message)
+        self.emit(TrainEnd, self.epoch, self.nbatch, status=status, message=message)
         return None
 
     def _final(self, status, message):
         """Tell subscribers how the run ended without hiding the error that ended it."""
         try:
-            self.emit(TRAIN_END, self.epoch, self.nbatch, status=status, message=message)
+            self.emit(TrainEnd, self.epoch, self.nbatch, status=status, message=message)
         except Exception as error:  # noqa: BLE001 - the original error matters more
             self.logger.warning("a train_end callback failed: %s", error)
 
@@ -149,9 +149,7 @@ class FitLoop:
             rows = _batch_rows(batch)
             self.epoch_samples += rows
             speed = rows / max(time.time() - tic, 1e-9)
-            event = self.emit_batch(epoch, batch_values, speed)
-            for callback in self.batch_end:
-                callback(event)
+            self.emit_batch(epoch, batch_values, speed)
             self.nbatch += 1
             self.token.wait_while_paused()
             if end_of_epoch:
@@ -161,7 +159,7 @@ class FitLoop:
                 return False
 
     def emit_batch(self, epoch, values, speed):
-        return self.emit(BATCH_END, epoch, self.nbatch, metrics=values, samples_per_sec=speed)
+        return self.emit(BatchEnd, epoch, self.nbatch, metrics=values, samples_per_sec=speed)
 
     def _batch_values(self, batch):
         if self.batch_metric is None:
@@ -187,9 +185,6 @@ class FitLoop:
             self.logger.info("Epoch[%d] Train-%s=%f", epoch, name, value)
         cost = time.time() - self.epoch_tic
         self.logger.info("Epoch[%d] Time cost=%.3f", epoch, cost)
-        arg_params, aux_params = mod.get_params()
-        for callback in self.epoch_end:
-            callback(epoch, mod.symbol, arg_params, aux_params)
         eval_values = {}
         if self.eval_data is not None:
             result = mod.score(self.eval_data, self.eval_metric, score_end_callback=self.eval_end,
@@ -197,6 +192,6 @@ class FitLoop:
             eval_values = {str(n): float(v) for n, v in result}
             for name, value in eval_values.items():
                 self.logger.info("Epoch[%d] Validation-%s=%f", epoch, name, value)
-        self.emit(EPOCH_END, epoch, self.nbatch, metrics=train_values, eval_metrics=eval_values,
+        self.emit(EpochEnd, epoch, self.nbatch, metrics=train_values, eval_metrics=eval_values,
                   samples_per_sec=self.epoch_samples / max(cost, 1e-9))
         self.train_data.reset()

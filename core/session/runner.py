@@ -3,10 +3,12 @@ build the network, ``Module.fit`` with the event stream and a cancel token, a ch
 and ``prefix-meta.json`` per epoch, pause/resume, and at the end the test evaluation and
 the run's record in the history.
 
-``run()`` blocks: call it on a worker thread. ``pause()``, ``resume()`` and ``stop()``
-may be called from any thread. ``listener(kind, payload)`` gets plain data only:
-"status" (str), "log" (str), "begin"/"batch"/"epoch"/"checkpoint" (dicts),
-"evaluation" (an Evaluation) and "finished" (the RunRecord as a dict).
+``run()`` blocks: call it on a worker thread, with ``listener(event)`` getting the run's
+events (``core.events``: Status, LogLine, RunBegin, fit's TrainBegin/BatchEnd/EpochEnd/
+TrainEnd, CheckpointSaved, Evaluated, and last Finished), all plain frozen data. Or
+iterate: ``for event in session.events()`` runs it on a background thread and yields the
+same events here (leaving the loop early stops the run). ``pause()``, ``resume()`` and
+``stop()`` may be called from any thread.
 
 >>> from core.io.datasets import bundled_subset_dir
 >>> from core.session import DataChoice, NetworkChoice, TrainSettings, choose_input, open_fashion_mnist
@@ -20,12 +22,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import queue
+import threading
 import time
 
 import numpy as np
 
 from ..errors import Cancelled, NetStudioError, TrainingDiverged
-from ..events import BATCH_END, CANCELLED, COMPLETED, DIVERGED, EPOCH_END, FAILED, TRAIN_BEGIN, TRAIN_END, CancelToken
+from ..events import (CANCELLED, COMPLETED, DIVERGED, FAILED, BatchEnd, CancelToken, CheckpointSaved, EpochEnd,
+                      Evaluated, Finished, LogLine, RunBegin, Status, TrainEnd)
 from .curves import Curves
 from .evaluation import evaluate
 from .history import RunHistory
@@ -36,13 +41,13 @@ LOSS, ACCURACY = "cross-entropy", "accuracy"
 
 
 class _ListenerLog:
-    """A logger for Module and Speedometer whose lines go to the listener."""
+    """A logger for Module and Speedometer whose lines go to the listener as LogLine events."""
 
     def __init__(self, emit):
         self._emit = emit
 
     def info(self, message, *args):
-        self._emit("log", message % args if args else str(message))
+        self._emit(LogLine(text=message % args if args else str(message)))
 
     warning = error = info
 
@@ -56,7 +61,7 @@ class TrainingSession:
         self.network, self.data, self.settings = network, data, settings
         self.history = history if history is not None else RunHistory()
         self.title = title or f"{network.title} on {data.source.name}"
-        self.listener = listener or (lambda kind, payload: None)
+        self.listener = listener or (lambda event: None)
         self.worst, self.log_every = worst, log_every
         self.token = CancelToken()      # fit checks it between batches: stop and pause
         self.curves = Curves()
@@ -86,11 +91,38 @@ class TrainingSession:
         return self.token.paused
 
     # ----- the run (worker thread) -----------------------------------------------------
-    def emit(self, kind, payload=None):
+    def emit(self, event):
         try:
-            self.listener(kind, payload)
+            self.listener(event)
         except Exception:  # noqa: BLE001 - a broken listener must not kill training
-            log.exception("training listener failed on %s", kind)
+            log.exception("training listener failed on %s", type(event).__name__)
+
+    def events(self):
+        """Run on a background thread and yield its events here, Finished last. Leaving
+        the loop early stops the run (after the current batch) and waits for it."""
+        feed, done = queue.Queue(), object()
+        listener = self.listener
+
+        def forward(event):
+            feed.put(event)
+            listener(event)
+
+        def work():
+            try:
+                self.run()
+            finally:
+                feed.put(done)
+        self.listener = forward
+        thread = threading.Thread(target=work, name="training", daemon=True)
+        thread.start()
+        try:
+            while (event := feed.get()) is not done:
+                yield event
+        finally:
+            if thread.is_alive():
+                self.stop("the event loop stopped listening")
+            thread.join()
+            self.listener = listener
 
     def run(self):
         record = self.record = self.history.create(self.title)
@@ -117,26 +149,25 @@ class TrainingSession:
         record.curves = self.curves.to_dict()
         record.duration = time.time() - started
         self.history.save(record)
-        self.emit("log", f"Run {status}: {message}")
-        self.emit("finished", record.to_dict())
+        self.emit(LogLine(text=f"Run {status}: {message}"))
+        self.emit(Finished(status=status, message=message, record=record.to_dict()))
         return record
 
     def _train(self, record):
-        from ..model.checkpoint import save_checkpoint
         from ..module import Module
         from ..random_state import seed
         from ..zoo.meta import write_meta
         source, settings = self.data.source, self.settings
-        self.emit("status", "Building the network…")
+        self.emit(Status(text="Building the network…"))
         ctx = settings.context()
         built = self.network.build(source.num_classes, self.data.input.shape)
         spec = self.data.input
         if built.input_shape is not None:      # a pretrained model keeps its own preprocessing
             from ..zoo.installer import load_spec
             spec = zoo_input(built.input_shape, load_spec(self.network.name, install=False).preprocess)
-        self.emit("status", "Preparing the data…")
+        self.emit(Status(text="Preparing the data…"))
         self.prepared = prepare_data(self.data, settings.batch_size, settings.seed, spec, self.token,
-                                     lambda text: self.emit("status", text))
+                                     lambda text: self.emit(Status(text=text)))
         if self.token.cancelled:
             raise Cancelled(self.token.reason)
         record.dataset["input"] = spec.to_dict()
@@ -146,22 +177,18 @@ class TrainingSession:
         logger = _ListenerLog(self.emit)
         self.module = Module(built.symbol, label_names=built.label_names, context=ctx,
                              fixed_param_names=built.fixed_param_names or None, logger=logger)
-
-        def checkpoint(epoch, symbol, arg_params, aux_params):
-            save_checkpoint(record.prefix, epoch + 1, symbol, arg_params, aux_params)
-            self.emit("log", f"Saved checkpoint {record.prefix}-{epoch + 1:04d}.params")
-            self.emit("checkpoint", {"prefix": record.prefix, "epoch": epoch + 1})
-
-        self.emit("status", "Training…")
+        prepared = self.prepared
+        self.emit(RunBegin(epochs=int(settings.epochs), total_batches=len(prepared.train_iter),
+                           train_examples=prepared.train_iter.num_examples, val_name=prepared.val_name))
+        self.emit(Status(text="Training…"))
         # NaN/inf is detected and reported by fit (TrainingDiverged); numpy's own warnings
         # about it would only be noise on the way there
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self._fit(settings, built, checkpoint, logger)
+            self._fit(settings, built, logger)
 
-    def _fit(self, settings, built, checkpoint, logger):
+    def _fit(self, settings, built, logger):
         from ..callback import Speedometer
         self.module.fit(self.prepared.train_iter, eval_data=self.prepared.val_iter, eval_metric=["acc", "ce"],
-                        epoch_end_callback=checkpoint,
                         batch_end_callback=Speedometer(settings.batch_size, self.log_every, logger=logger),
                         optimizer=settings.optimizer, optimizer_params=settings.optimizer_params(),
                         initializer=settings.make_initializer(), arg_params=built.arg_params or None,
@@ -170,29 +197,30 @@ class TrainingSession:
 
     # ----- events from fit (worker thread) --------------------------------------------------
     def _on_event(self, event):
-        if event.kind == BATCH_END:
+        """Book-keeping (curves, checkpoints), then the event goes on to the listener."""
+        if isinstance(event, BatchEnd):
             self.batches_done += 1
-            total = event.total_batches or len(self.prepared.train_iter)
-            loss, accuracy = event.metrics.get(LOSS), event.metrics.get(ACCURACY)
-            self.curves.add_batch(event.epoch, event.nbatch, total, loss, accuracy, event.samples_per_sec)
-            self.emit("batch", {"epoch": event.epoch, "nbatch": event.nbatch, "total": total,
-                                "loss": loss, "accuracy": accuracy, "speed": event.samples_per_sec,
-                                "elapsed": event.elapsed, "epochs": int(self.settings.epochs)})
-        elif event.kind == EPOCH_END:
+            if event.total_batches is None:
+                event = dataclasses.replace(event, total_batches=len(self.prepared.train_iter))
+            self.curves.add_batch(event.epoch, event.nbatch, event.total_batches, event.metrics.get(LOSS),
+                                  event.metrics.get(ACCURACY), event.samples_per_sec)
+        elif isinstance(event, EpochEnd):
             train, val = event.metrics, event.eval_metrics
             seconds = event.elapsed - sum(v or 0 for v in self.curves.epoch["seconds"])
             self.curves.add_epoch(event.epoch, train.get(LOSS), train.get(ACCURACY), val.get(LOSS),
                                   val.get(ACCURACY), event.samples_per_sec, seconds)
-            self.emit("epoch", {"epoch": event.epoch, "train_loss": train.get(LOSS),
-                                "train_accuracy": train.get(ACCURACY), "val_loss": val.get(LOSS),
-                                "val_accuracy": val.get(ACCURACY), "speed": event.samples_per_sec,
-                                "val_name": self.prepared.val_name, "elapsed": event.elapsed})
-        elif event.kind == TRAIN_BEGIN:
-            self.emit("begin", {"total": event.total_batches, "epochs": int(self.settings.epochs),
-                                "train_examples": self.prepared.train_iter.num_examples,
-                                "val_name": self.prepared.val_name})
-        elif event.kind == TRAIN_END:
+        elif isinstance(event, TrainEnd):
             self._end = (event.status, event.message)
+        self.emit(event)
+        if isinstance(event, EpochEnd):
+            self._checkpoint(event.epoch + 1)
+
+    def _checkpoint(self, epoch):
+        from ..model.checkpoint import save_checkpoint
+        prefix = self.record.prefix
+        arg_params, aux_params = self.module.get_params()
+        save_checkpoint(prefix, epoch, self.module.symbol, arg_params, aux_params)
+        self.emit(CheckpointSaved(prefix=prefix, epoch=epoch, path=f"{prefix}-{epoch:04d}.params"))
 
     # ----- endings -----------------------------------------------------------------------
     @staticmethod
@@ -217,7 +245,7 @@ class TrainingSession:
 
     def _final_evaluation(self, record):
         prepared = self.prepared
-        self.emit("status", f"Evaluating on the {prepared.final_name} set…")
+        self.emit(Status(text=f"Evaluating on the {prepared.final_name} set…"))
         result = evaluate(self.module, prepared.final_iter, prepared.final_labels,
                           self.data.source.num_classes, prepared.final_name, self.worst, self.token)
         if result is None:
@@ -230,6 +258,6 @@ class TrainingSession:
         record.final.update({f"{prepared.final_name}_accuracy": result.accuracy,
                              f"{prepared.final_name}_loss": result.loss,
                              "evaluated_on": prepared.final_name, "confusion": result.matrix.tolist()})
-        self.emit("log", f"{prepared.final_name.capitalize()} accuracy {result.accuracy:.4f}, "
-                         f"loss {result.loss:.4f} on {len(result.labels):,} examples")
-        self.emit("evaluation", result)
+        self.emit(LogLine(text=f"{prepared.final_name.capitalize()} accuracy {result.accuracy:.4f}, "
+                               f"loss {result.loss:.4f} on {len(result.labels):,} examples"))
+        self.emit(Evaluated(evaluation=result))

@@ -10,6 +10,7 @@ import pytest
 
 import core as mx
 from core.errors import DataError, GraphError, TrainingDiverged
+from core.events import BatchEnd, EpochEnd, TrainBegin, TrainEnd
 from core.io.datasets import bundled_subset_dir, load_fashion_mnist
 from core.zoo.builtin import lenet
 
@@ -55,7 +56,7 @@ def test_mlp_learns_fashion_mnist_subset_in_one_epoch(fashion):
     mod.fit(mx.io.NDArrayIter(train_x.reshape(-1, 784), train_y, 64, shuffle=True), num_epoch=1,
             eval_metric=["acc", "ce"], initializer=mx.init.Xavier(), callbacks=[events.append],
             optimizer_params={"learning_rate": 0.1, "momentum": 0.9})
-    losses = [e.metrics["cross-entropy"] for e in events if e.kind == "batch_end"]
+    losses = [e.metrics["cross-entropy"] for e in events if isinstance(e, BatchEnd)]
     assert np.mean(losses[-10:]) < 0.6 * np.mean(losses[:3])
     (name, accuracy), = mod.score(mx.io.NDArrayIter(test_x.reshape(-1, 784), test_y, 200), "acc")
     assert name == "accuracy" and accuracy > 0.65
@@ -260,22 +261,22 @@ def test_nan_stops_training_naming_epoch_and_batch_and_keeps_last_checkpoint(tmp
     assert all(np.isfinite(v.asnumpy()).all() for v in args.values())
     weights, _ = mod.get_params()   # the update with the NaN gradient was not applied
     assert all(np.isfinite(v.asnumpy()).all() for v in weights.values())
-    assert events[-1].kind == "train_end" and events[-1].status == "diverged"
+    assert isinstance(events[-1], TrainEnd) and events[-1].status == "diverged"
 
 
-def test_event_stop_ends_training_after_that_batch():
+def test_a_callback_cancelling_the_token_ends_training_after_that_batch():
     data, labels = blobs()
-    events = []
+    events, token = [], mx.events.CancelToken()
 
     def stop_at_batch_3(event):
         events.append(event)
-        if event.kind == "batch_end" and event.nbatch == 3:
-            event.stop()
-    trained_module(data, labels, num_epoch=5, callbacks=[stop_at_batch_3])
-    assert [e.nbatch for e in events if e.kind == "batch_end"] == [0, 1, 2, 3]
-    assert [e.kind for e in events][-1] == "train_end"
+        if isinstance(event, BatchEnd) and event.nbatch == 3:
+            token.cancel()
+    trained_module(data, labels, num_epoch=5, callbacks=[stop_at_batch_3], cancel=token)
+    assert [e.nbatch for e in events if isinstance(e, BatchEnd)] == [0, 1, 2, 3]
+    assert isinstance(events[-1], TrainEnd)
     assert events[-1].status == "cancelled" and "epoch 0, batch 4" in events[-1].message
-    assert not any(e.kind == "epoch_end" for e in events)
+    assert not any(isinstance(e, EpochEnd) for e in events)
 
 
 def test_cancel_token_from_another_thread_stops_within_one_batch():
@@ -284,7 +285,7 @@ def test_cancel_token_from_another_thread_stops_within_one_batch():
     first_batch, seen = threading.Event(), []
 
     def on_event(event):
-        if event.kind == "batch_end":
+        if isinstance(event, BatchEnd):
             seen.append(event.nbatch)
             first_batch.set()
             token.wait(2.0)   # keep this batch open until the other thread has asked to stop
@@ -304,8 +305,8 @@ def test_event_stream_and_legacy_batch_callbacks(caplog):
         trained_module(data, labels, num_epoch=2, eval_data=mx.io.NDArrayIter(data, labels, 60),
                        eval_metric=["acc", "ce"], callbacks=[events.append],
                        batch_end_callback=[legacy.append, mx.callback.Speedometer(40, 2)])
-    kinds = [e.kind for e in events]
-    assert kinds == ["train_begin"] + (["batch_end"] * 6 + ["epoch_end"]) * 2 + ["train_end"]
+    kinds = [type(e) for e in events]
+    assert kinds == [TrainBegin] + ([BatchEnd] * 6 + [EpochEnd]) * 2 + [TrainEnd]
     batch = events[1]
     assert set(batch.metrics) == {"accuracy", "cross-entropy"} and batch.samples_per_sec > 0
     assert (batch.epoch, batch.nbatch) == (0, 0)
@@ -314,6 +315,7 @@ def test_event_stream_and_legacy_batch_callbacks(caplog):
     assert epoch_end.metrics["accuracy"] == pytest.approx(np.mean([e.metrics["accuracy"] for e in events[1:7]]))
     assert events[-1].status == "completed"
     plain = epoch_end.as_dict()
+    assert plain["event"] == "EpochEnd" and plain["metrics"] == dict(epoch_end.metrics)
     assert all(isinstance(v, (int, float, str, dict, type(None))) for v in plain.values())
     assert [(p.epoch, p.nbatch, p.locals) for p in legacy[:2]] == [(0, 0, None), (0, 1, None)]
     assert legacy[0].eval_metric is not None
@@ -353,7 +355,7 @@ def test_pause_holds_training_between_batches_until_resume():
     seen, paused_count = [], []
 
     def on_event(event):
-        if event.kind == "batch_end":
+        if isinstance(event, BatchEnd):
             seen.append(event.nbatch)
             if event.nbatch == 0 and event.epoch == 0:
                 token.pause()

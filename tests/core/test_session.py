@@ -1,11 +1,15 @@
 """core.session on the bundled Fashion-MNIST subset: datasets, inputs that match what the
 classifier will do, batches, and real training runs (one epoch, stop, pause, divergence)."""
+import dataclasses
+import json
+import os
 import threading
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from core.events import BatchEnd, CheckpointSaved, Evaluated, RunBegin
 from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir
 from core.session import (DataChoice, DataSource, NetworkChoice, RunHistory, Split, TrainingSession,
                           TrainSettings, choose_input, confusion_matrix, open_csv, open_fashion_mnist,
@@ -124,11 +128,11 @@ def test_one_epoch_of_lenet_learns_and_leaves_a_usable_checkpoint(tmp_path, subs
     kinds = []
     session = TrainingSession(NetworkChoice.template("lenet"), DataChoice(subset, choose_input(subset)),
                               TrainSettings(epochs=1, batch_size=128), RunHistory(tmp_path),
-                              listener=lambda kind, payload: kinds.append(kind))
+                              listener=lambda event: kinds.append(type(event)))
     record = session.run()
     assert record.status == "completed", record.message
     assert record.final["test_accuracy"] > 0.7
-    assert record.epochs_saved == [1] and kinds.count("batch") == 47 and "evaluation" in kinds
+    assert record.epochs_saved == [1] and kinds.count(BatchEnd) == 47 and Evaluated in kinds
     evaluation = session.evaluation
     assert evaluation.matrix.sum() == 1000 and evaluation.matrix.trace() == round(record.final["test_accuracy"] * 1000)
     assert all(m.true != m.predicted for m in evaluation.mistakes)
@@ -157,8 +161,8 @@ def test_long_runs_train_in_two_processes(tmp_path, subset, monkeypatch):
 def test_stop_takes_effect_within_one_batch(tmp_path, subset):
     holder = {}
 
-    def listener(kind, payload):
-        if kind == "batch" and payload["nbatch"] == 3:
+    def listener(event):
+        if isinstance(event, BatchEnd) and event.nbatch == 3:
             holder["session"].stop()
     session = holder["session"] = TrainingSession(
         NetworkChoice.template("lenet"), DataChoice(small(subset), choose_input(subset)),
@@ -173,10 +177,10 @@ def test_pause_holds_training_until_resumed(tmp_path, subset):
     seen = []
     holder = {}
 
-    def listener(kind, payload):
-        if kind == "batch":
-            seen.append(payload["nbatch"])
-            if payload["nbatch"] == 1 and payload["epoch"] == 0:
+    def listener(event):
+        if isinstance(event, BatchEnd):
+            seen.append(event.nbatch)
+            if event.nbatch == 1 and event.epoch == 0:
                 holder["session"].pause()
                 threading.Timer(0.4, holder["session"].resume).start()
     session = holder["session"] = TrainingSession(
@@ -184,6 +188,40 @@ def test_pause_holds_training_until_resumed(tmp_path, subset):
         TrainSettings(epochs=1, batch_size=100), RunHistory(tmp_path), listener=listener)
     record = session.run()
     assert record.status == "completed" and seen == list(range(12))
+
+
+def test_a_plain_loop_gets_the_whole_run_as_frozen_plain_events(tmp_path, subset):
+    session = TrainingSession(NetworkChoice.template("mlp"), DataChoice(small(subset), choose_input(subset)),
+                              TrainSettings(epochs=2, batch_size=100), RunHistory(tmp_path))
+    events = list(session.events())
+    kinds = [type(e).__name__ for e in events]
+    fit_part = [k for k in kinds[kinds.index("TrainBegin"):kinds.index("TrainEnd") + 1] if k != "LogLine"]
+    assert fit_part == ["TrainBegin"] + (["BatchEnd"] * 12 + ["EpochEnd", "CheckpointSaved"]) * 2 + ["TrainEnd"]
+    assert kinds[0] == "Status" and kinds.index("RunBegin") < kinds.index("TrainBegin")
+    assert kinds[-1] == "Finished" and kinds.index("Evaluated") > kinds.index("TrainEnd") and "LogLine" in kinds
+    begin = next(e for e in events if isinstance(e, RunBegin))
+    assert (begin.epochs, begin.total_batches, begin.train_examples) == (2, 12, 1200)
+    saved = [e for e in events if isinstance(e, CheckpointSaved)]
+    assert [e.epoch for e in saved] == [1, 2] and all(os.path.exists(e.path) for e in saved)
+    batch = next(e for e in events if isinstance(e, BatchEnd))
+    assert set(batch.metrics) == {"accuracy", "cross-entropy"} and batch.total_batches == 12
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        batch.nbatch = 5
+    with pytest.raises(TypeError):
+        batch.metrics["accuracy"] = 1.0
+    finished = events[-1]
+    assert finished.status == "completed" and finished.record["status"] == "completed"
+    json.dumps([e.as_dict() for e in events if not isinstance(e, Evaluated)])   # plain data all the way
+
+
+def test_leaving_the_event_loop_early_stops_the_run(tmp_path, subset):
+    session = TrainingSession(NetworkChoice.template("mlp"), DataChoice(small(subset), choose_input(subset)),
+                              TrainSettings(epochs=3, batch_size=100), RunHistory(tmp_path))
+    for event in session.events():
+        if isinstance(event, BatchEnd) and event.nbatch == 2:
+            break
+    [stored] = RunHistory(tmp_path).list()
+    assert stored.status == "cancelled" and session.batches_done <= 4
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")   # NaN on the engine's worker threads, expected here

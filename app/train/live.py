@@ -1,4 +1,4 @@
-"""Live training charts: the worker's batch and epoch events go into growing numpy
+"""Live training charts: the worker's BatchEnd and EpochEnd events go into growing numpy
 buffers (a cheap append per signal); a ~30 Hz QTimer moves what is new into the curves
 with ``setData`` (STYLE.md §10: never plot per signal; peak downsampling and clip-to-view
 keep 10 epochs × 469 batches as smooth as the first hundred)."""
@@ -9,6 +9,9 @@ import math
 import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
+
+from core.events import BatchEnd, EpochEnd
+from core.session.runner import ACCURACY, LOSS
 
 from ..widgets.plot_style import BLUE, BLUE_LIGHT, GREEN, ORANGE, make_plot, pen
 
@@ -149,21 +152,23 @@ class LiveCharts(QWidget):
         self.set_epochs(epochs)
         self.refresh_all()
 
-    def add_batch(self, info: dict) -> None:
-        total = info.get("total") or 1
-        x = info["epoch"] + (info["nbatch"] + 1) / total
-        for name in ("loss", "accuracy", "speed"):
-            value = _finite(info.get(name))
+    def add_batch(self, event: BatchEnd) -> None:
+        x = event.epoch + (event.nbatch + 1) / (event.total_batches or 1)
+        values = {"loss": event.metrics.get(LOSS), "accuracy": event.metrics.get(ACCURACY),
+                  "speed": event.samples_per_sec}
+        for name, value in values.items():
+            value = _finite(value)
             if math.isfinite(value):
                 self.series[name].append(x, value)
                 self.series[f"{name}_smooth"].append(x, value)
                 self.dirty.add(name)
 
-    def add_epoch(self, info: dict) -> None:
-        for name in ("val_loss", "val_accuracy"):
-            value = _finite(info.get(name))
+    def add_epoch(self, event: EpochEnd) -> None:
+        values = {"val_loss": event.eval_metrics.get(LOSS), "val_accuracy": event.eval_metrics.get(ACCURACY)}
+        for name, value in values.items():
+            value = _finite(value)
             if math.isfinite(value):
-                self.series[name].append(info["epoch"] + 1, value)
+                self.series[name].append(event.epoch + 1, value)
                 self.dirty.add(name[4:])
 
     # ---- drawn by the timer ----

@@ -8,6 +8,9 @@ import math
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPlainTextEdit, QSizePolicy
 
+from core.events import BatchEnd, EpochEnd
+from core.session.runner import ACCURACY, LOSS
+
 TAB_STYLE = ("QTabBar::tab { background: transparent; border: none; border-bottom: 2px solid transparent;"
              " padding: 6px 16px; color: #64748b; font-weight: 600; }"
              "QTabBar::tab:selected { color: #1d4ed8; border-bottom: 2px solid #2563eb; }"
@@ -58,18 +61,19 @@ class StatsStrip(QFrame):
     def set(self, name: str, text: str) -> None:
         self.values[name].setText(text)
 
-    def show_progress(self, batch: dict | None, epoch: dict | None, epochs: int, eta: float) -> None:
+    def show_progress(self, batch: BatchEnd | None, epoch: EpochEnd | None, epochs: int, eta: float) -> None:
         if batch is not None:
-            self.set("Epoch", f"{batch['epoch'] + 1} / {epochs}")
-            self.set("Batch", f"{batch['nbatch'] + 1} / {batch['total']}")
-            if batch.get("loss") is not None and math.isfinite(batch["loss"]):
-                self.set("Loss", f"{batch['loss']:.3f}")
-            if batch.get("accuracy") is not None:
-                self.set("Accuracy", f"{batch['accuracy']:.1%}")
-            self.set("Speed", f"{batch.get('speed', 0):,.0f}/s")
+            loss, accuracy = batch.metrics.get(LOSS), batch.metrics.get(ACCURACY)
+            self.set("Epoch", f"{batch.epoch + 1} / {epochs}")
+            self.set("Batch", f"{batch.nbatch + 1} / {batch.total_batches}")
+            if loss is not None and math.isfinite(loss):
+                self.set("Loss", f"{loss:.3f}")
+            if accuracy is not None:
+                self.set("Accuracy", f"{accuracy:.1%}")
+            self.set("Speed", f"{batch.samples_per_sec:,.0f}/s")
             self.set("Time left", format_duration(eta))
-        if epoch is not None and epoch.get("val_accuracy") is not None:
-            self.set("Validation", f"{epoch['val_accuracy']:.1%}")
+        if epoch is not None and epoch.eval_metrics.get(ACCURACY) is not None:
+            self.set("Validation", f"{epoch.eval_metrics[ACCURACY]:.1%}")
 
 
 class LogPane(QPlainTextEdit):

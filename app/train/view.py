@@ -2,8 +2,9 @@
 Pause/Resume and Stop while live charts fill; afterwards the confusion matrix, the worst
 mistakes, "Use in Classify", and a history of runs to compare.
 
-The run happens on the ``Trainer``'s thread; its events arrive as queued signals that
-only append to buffers, and a 30 Hz timer draws (the GUI thread stays responsive).
+The run happens on the ``Trainer``'s thread; its events (``core.events``) arrive on typed,
+queued signals whose slots only append to buffers, and a 30 Hz timer draws (the GUI thread
+stays responsive).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
+from core.events import BatchEnd, CheckpointSaved, EpochEnd, Evaluated, Finished, LogLine, RunBegin, Status
 from core.session import RunHistory, SettingsError, fashion_mnist_choices
 
 from ..widgets.view_header import title_block
@@ -131,9 +133,18 @@ class TrainView(QWidget):
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.stop)
-        self.trainer.sigEvent.connect(self._on_event)
-        self.trainer.sigError.connect(self._show_error)
-        self.trainer.sigIdle.connect(lambda: self._set_state("idle"))
+        trainer = self.trainer
+        trainer.sigStatus.connect(self._on_status)
+        trainer.sigLog.connect(self._on_log)
+        trainer.sigData.connect(self._on_data)
+        trainer.sigRunBegin.connect(self._on_run_begin)
+        trainer.sigBatchEnd.connect(self._on_batch_end)
+        trainer.sigEpochEnd.connect(self._on_epoch_end)
+        trainer.sigCheckpoint.connect(self._on_checkpoint)
+        trainer.sigEvaluated.connect(self._on_evaluated)
+        trainer.sigRunFinished.connect(self._finished)
+        trainer.sigFailed.connect(self._show_error)
+        trainer.sigIdle.connect(lambda: self._set_state("idle"))
         self.charts.timer.timeout.connect(self._refresh_numbers)
         self.results.sigUseInClassify.connect(self.use_in_classify)
         self.history_panel.sigUseRun.connect(lambda record: self._emit_use(record.model_ref()))
@@ -219,27 +230,33 @@ class TrainView(QWidget):
         return self.trainer.busy()
 
     # ---- events from the worker (queued; only bookkeeping here) ----
-    def _on_event(self, kind: str, payload) -> None:
-        if kind == "batch":
-            self._last_batch = payload
-            self.charts.add_batch(payload)
-        elif kind == "epoch":
-            self._last_epoch = payload
-            self.charts.add_epoch(payload)
-        elif kind == "log":
-            self.log.queue(payload)
-        elif kind == "status":
-            self.status.setText(payload)
-        elif kind == "data":
-            self.data = payload
-            self.form.data_note.setText(payload.describe())
-        elif kind == "begin":
-            self.progress.setRange(0, max(1, payload["total"] or 1) * payload["epochs"])
-            self.progress.setValue(0)
-        elif kind == "evaluation":
-            self.results.show_evaluation(payload, self.data.source)
-        elif kind == "finished":
-            self._finished(payload)
+    def _on_status(self, event: Status) -> None:
+        self.status.setText(event.text)
+
+    def _on_log(self, event: LogLine) -> None:
+        self.log.queue(event.text)
+
+    def _on_data(self, choice) -> None:
+        self.data = choice
+        self.form.data_note.setText(choice.describe())
+
+    def _on_run_begin(self, event: RunBegin) -> None:
+        self.progress.setRange(0, max(1, event.total_batches) * event.epochs)
+        self.progress.setValue(0)
+
+    def _on_batch_end(self, event: BatchEnd) -> None:
+        self._last_batch = event
+        self.charts.add_batch(event)
+
+    def _on_epoch_end(self, event: EpochEnd) -> None:
+        self._last_epoch = event
+        self.charts.add_epoch(event)
+
+    def _on_checkpoint(self, event: CheckpointSaved) -> None:
+        self.log.queue(f"Saved checkpoint {event.path}")
+
+    def _on_evaluated(self, event: Evaluated) -> None:
+        self.results.show_evaluation(event.evaluation, self.data.source)
 
     def _refresh_numbers(self) -> None:
         """With the charts, ~30 times a second: the stats strip, progress, ETA, log."""
@@ -247,8 +264,9 @@ class TrainView(QWidget):
         batch = self._last_batch
         if batch is None:
             return
-        done = batch["epoch"] * batch["total"] + batch["nbatch"] + 1
-        total = batch["total"] * self._epochs
+        per_epoch = batch.total_batches or 1
+        done = batch.epoch * per_epoch + batch.nbatch + 1
+        total = per_epoch * self._epochs
         elapsed = time.monotonic() - self._started
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = (total - done) / rate if rate > 0 else math.nan
@@ -257,9 +275,9 @@ class TrainView(QWidget):
         if self._state == "running":
             self.status.setText(f"Training… {done:,} of {total:,} batches · {format_duration(elapsed)} elapsed")
 
-    def _finished(self, record: dict) -> None:
-        self.record = record
-        status, message = record["status"], record["message"]
+    def _finished(self, event: Finished) -> None:
+        record = self.record = event.record
+        status, message = event.status, event.message
         self.charts.stop()
         self._refresh_numbers()
         self.stats.set("Time left", "—")

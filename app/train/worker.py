@@ -1,7 +1,9 @@
-"""Training on a worker thread: a ``TrainingSession`` whose listener turns core's events
-into one Qt signal (``sigEvent(kind, payload)``, queued to the GUI thread, plain data
-only). Pause, resume and stop go straight to the session's cancel token, which is
-thread-safe, so they act while the worker thread is busy inside ``fit``."""
+"""Training on a worker thread: a ``TrainingSession`` whose events (``core.events``, frozen
+plain data) each leave on a signal of their own -- ``sigBatchEnd``, ``sigEpochEnd``,
+``sigCheckpoint``, ``sigRunFinished`` … -- queued to the GUI thread. ``Trainer`` forwards
+the same signals for whichever run is current. Pause, resume and stop go straight to the
+session's cancel token, which is thread-safe, so they act while the worker thread is busy
+inside ``fit``."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +11,8 @@ import os
 import threading
 
 from PySide6.QtCore import QObject, Signal
+
+from core.events import BatchEnd, CheckpointSaved, EpochEnd, Evaluated, Finished, LogLine, RunBegin, Status
 
 from ..workers import Worker, WorkerThread
 
@@ -47,8 +51,29 @@ def builtin_data(root):
     return DataChoice(source, choose_input(source, "standardize"), 0.0)
 
 
-class TrainWorker(Worker):
-    sigEvent = Signal(str, object)
+# event type -> the signal it leaves on (fit's TrainBegin/TrainEnd stay inside the session)
+EVENT_SIGNALS = {Status: "sigStatus", LogLine: "sigLog", RunBegin: "sigRunBegin", BatchEnd: "sigBatchEnd",
+                 EpochEnd: "sigEpochEnd", CheckpointSaved: "sigCheckpoint", Evaluated: "sigEvaluated",
+                 Finished: "sigRunFinished"}
+
+
+class RunSignals:
+    """The typed signals of one training run, each carrying its event (or the DataChoice)."""
+    sigData = Signal(object)          # the DataChoice, once opened
+    sigStatus = Signal(Status)
+    sigLog = Signal(LogLine)
+    sigRunBegin = Signal(RunBegin)
+    sigBatchEnd = Signal(BatchEnd)
+    sigEpochEnd = Signal(EpochEnd)
+    sigCheckpoint = Signal(CheckpointSaved)
+    sigEvaluated = Signal(Evaluated)
+    sigRunFinished = Signal(Finished)  # the run is over and recorded (Worker.sigFinished: the thread is free)
+
+
+RUN_SIGNALS = ("sigData", *EVENT_SIGNALS.values())
+
+
+class TrainWorker(RunSignals, Worker):
 
     def __init__(self, network, data, settings, history, title=None):
         super().__init__()
@@ -60,17 +85,23 @@ class TrainWorker(Worker):
     def work(self) -> None:
         from core.session import TrainingSession
         lower_this_threads_priority()
-        self.sigEvent.emit("status", "Opening the dataset…")
+        self.sigStatus.emit(Status(text="Opening the dataset…"))
         data = self.data() if callable(self.data) else self.data
-        self.sigEvent.emit("data", data)
+        self.sigData.emit(data)
         session = TrainingSession(self.network, data, self.settings, self.history, self.title,
-                                  listener=self.sigEvent.emit)
+                                  listener=self.publish)
         self.session = session
         if self._wanted == "stop" or self.cancelled:
             session.stop()
         elif self._wanted == "pause":
             session.pause()
         session.run()
+
+    def publish(self, event) -> None:
+        """The session's listener (training thread): the event leaves on its own signal."""
+        name = EVENT_SIGNALS.get(type(event))
+        if name is not None:
+            getattr(self, name).emit(event)
 
     # ---- called from the GUI thread ----
     def pause(self) -> None:
@@ -91,11 +122,11 @@ class TrainWorker(Worker):
             self.session.stop()
 
 
-class Trainer(QObject):
-    """Owns the training thread and the current worker; one run at a time."""
+class Trainer(RunSignals, QObject):
+    """Owns the training thread and the current worker; one run at a time. Its run
+    signals repeat those of the current worker, on the GUI thread."""
 
-    sigEvent = Signal(str, object)
-    sigError = Signal(str)
+    sigFailed = Signal(str)     # the run broke outside the session (e.g. the dataset would not open)
     sigIdle = Signal()
 
     def __init__(self, parent=None):
@@ -107,19 +138,16 @@ class Trainer(QObject):
         if self.busy():
             raise RuntimeError("a training run is already going")
         worker = TrainWorker(network, data, settings, history, title)
-        worker.sigEvent.connect(lambda kind, payload, w=worker: self._relay(w, kind, payload))
-        worker.sigError.connect(self.sigError)
+        # idle as soon as the run has ended: a new run queues behind the last few
+        # milliseconds of this one on the same thread
+        worker.sigRunFinished.connect(lambda event, w=worker: self._done(w))
+        for name in RUN_SIGNALS:
+            getattr(worker, name).connect(getattr(self, name))
+        worker.sigError.connect(self.sigFailed)
         worker.sigFinished.connect(lambda w=worker: self._done(w))
         self.worker = worker
         self._thread.submit(worker)
         return worker
-
-    def _relay(self, worker, kind, payload) -> None:
-        if kind == "finished":
-            # idle as soon as the run has ended: a new run queues behind the last few
-            # milliseconds of this one on the same thread
-            self._done(worker)
-        self.sigEvent.emit(kind, payload)
 
     def _done(self, worker, emit=True) -> None:
         if self.worker is worker:

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
+from core.events import BatchEnd
 from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir
 
 from .conftest import MODEL_TIMEOUT_MS, SAMPLES, drop_urls, screenshot
@@ -116,6 +117,8 @@ def test_lenet_one_epoch_through_the_ui_then_classify_with_it(main_window, qtbot
     assert view.charts.points("speed") == 47 and view.charts.points("val_accuracy") == 1
     assert view.charts.refreshes < 47 * 2 + 400, "curves must be drawn by the timer, not per signal"
     assert "Speed:" in view.log.text() and "Validation-accuracy" in view.log.text()
+    assert any(line.startswith("Saved checkpoint ") and line.endswith("-0001.params")
+               for line in view.log.text().splitlines())
     assert view.tabs.currentIndex() == 1
     confusion = view.results.confusion.confusion
     assert confusion.rowCount() == 10 and confusion.matrix.sum() == 1000
@@ -182,7 +185,7 @@ def test_stop_takes_effect_within_one_batch(main_window, qtbot):
     with qtbot.waitSignal(view.sigRunFinished, timeout=RUN_MS) as finished:
         view.start_button.click()
         worker = view.trainer.worker
-        qtbot.waitUntil(lambda: view._last_batch is not None and view._last_batch["nbatch"] >= 3, timeout=RUN_MS)
+        qtbot.waitUntil(lambda: view._last_batch is not None and view._last_batch.nbatch >= 3, timeout=RUN_MS)
         clicked = time.perf_counter()
         qtbot.mouseClick(view.stop_button, Qt.MouseButton.LeftButton)
         assert view.status.text().startswith("Stopping")
@@ -199,7 +202,7 @@ def test_pause_holds_and_resume_continues(main_window, qtbot):
     setup_run(view, template="mlp", epochs=2)
     with qtbot.waitSignal(view.sigRunFinished, timeout=RUN_MS) as finished:
         view.start_button.click()
-        qtbot.waitUntil(lambda: view._last_batch is not None and view._last_batch["nbatch"] >= 2, timeout=RUN_MS)
+        qtbot.waitUntil(lambda: view._last_batch is not None and view._last_batch.nbatch >= 2, timeout=RUN_MS)
         view.pause_button.click()
         assert view.pause_button.text() == "Resume"
         session = view.trainer.worker.session
@@ -289,12 +292,16 @@ def test_charts_stay_quick_with_ten_epochs_of_batches(qtbot):
     qtbot.waitExposed(charts)
     charts.reset(10)
     for i in range(4690):
-        charts.add_batch({"epoch": i // 469, "nbatch": i % 469, "total": 469, "loss": 2 * math.exp(-i / 500) + 0.1,
-                          "accuracy": 1 - math.exp(-i / 500), "speed": 3000 + 300 * math.sin(i / 7)})
+        charts.add_batch(BatchEnd(epoch=i // 469, nbatch=i % 469, total_batches=469,
+                                  metrics={"cross-entropy": 2 * math.exp(-i / 500) + 0.1,
+                                           "accuracy": 1 - math.exp(-i / 500)},
+                                  samples_per_sec=3000 + 300 * math.sin(i / 7)))
     charts.refresh_all()
     costs = []
+    last = BatchEnd(epoch=9, nbatch=468, total_batches=469, metrics={"cross-entropy": 0.3, "accuracy": 0.9},
+                    samples_per_sec=3000)
     for tick in range(30):
-        charts.add_batch({"epoch": 9, "nbatch": 468, "total": 469, "loss": 0.3, "accuracy": 0.9, "speed": 3000})
+        charts.add_batch(last)
         started, wall = time.thread_time(), time.perf_counter()
         charts.refresh()
         charts.repaint()

@@ -63,7 +63,7 @@ class TrainingEvent:
 
     def __post_init__(self):
         for item in fields(self):
-            if item.type == "Values":
+            if item.default_factory is Values:      # metrics given as a dict: frozen here
                 object.__setattr__(self, item.name, Values(getattr(self, item.name)))
 
     def as_dict(self):

@@ -1,5 +1,6 @@
 """Data iterators: NDArrayIter's epoch semantics (checked against MXNet 1.9.1's output),
 IDX files, CSV and image folders."""
+import math
 from pathlib import Path
 
 import numpy as np
@@ -329,6 +330,32 @@ def test_image_folder_layout_errors(tmp_path):
         mx.io.ImageFolderIter(tmp_path, data_shape=(3, 32, 32), batch_size=2)
     with pytest.raises(DataError, match="does not exist"):
         mx.io.ImageFolderIter(tmp_path / "missing", data_shape=(3, 32, 32), batch_size=2)
+
+
+def test_idx_sizes_are_checked_before_anything_is_expanded(tmp_path):
+    """A 2.6 MB gzip that expands to the 2.6 GB its header declares (or dims whose product
+    overflows 64 bits) is refused from its header, before the body is decompressed: under
+    a 2 GiB address-space cap the read ends in a message, not a MemoryError."""
+    import gzip
+    import subprocess
+    import sys
+    huge = tmp_path / "huge-images.gz"
+    dims = (40000, 256, 256)
+    header = bytes.fromhex("00000803") + b"".join(d.to_bytes(4, "big") for d in dims)
+    zeros = gzip.compress(bytes(16 << 20), compresslevel=1)     # gzip members concatenate
+    huge.write_bytes(gzip.compress(header) + zeros * (math.prod(dims) // (16 << 20) + 1))
+    overflow = _write_idx(tmp_path / "overflow", bytes.fromhex("00000808") + b"\xff\xff\xff\xff" * 8, b"\0" * 8)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))\n"
+              "from core.errors import DataError; from core.io.idx import read_idx\n"
+              "for path in sys.argv[1:]:\n"
+              "    try: read_idx(path)\n"
+              "    except DataError as error: print(error)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(huge), str(overflow)], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "huge-images.gz: dims (40000, 256, 256) of uint8 would need 2,621,440,000 bytes" in lines[0]
+    assert "overflow: dims (4294967295," in lines[1] and "the header is corrupt" in lines[1]
 
 
 # ----- datasets: one format registry ---------------------------------------------------------

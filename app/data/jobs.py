@@ -13,7 +13,7 @@ from ..workers import Worker
 
 
 class OpenDatasetWorker(Worker):
-    """Runs ``opener()`` (e.g. ``lambda: open_fashion_mnist(root)``) and reports the DataSource."""
+    """Runs ``opener()`` (e.g. ``lambda: open_dataset(path)``) and reports the DataSource."""
 
     def __init__(self, opener, what: str):
         super().__init__()

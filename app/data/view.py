@@ -172,17 +172,20 @@ class DataView(QWidget):
                 self._open_kind(*first)
 
     def _open_kind(self, kind: str, path: str) -> None:
-        if kind == "path":
-            self.open_paths([path])
+        """Open ``path`` as the format named ``kind`` ("path": the format is detected)."""
+        from core.errors import DataError
+        from core.io.formats import detect_format, get_format
+        try:
+            fmt = detect_format(path) if kind == "path" else get_format(kind)
+        except DataError as error:
+            self._show_error(str(error))
             return
-        from core.session import open_csv, open_fashion_mnist, open_image_folder
-        opener = {"fashion": open_fashion_mnist, "folder": open_image_folder, "csv": open_csv}[kind]
-        self.sources.select_or_add(title_for(kind, path), kind, path)
+        self.sources.select_or_add(title_for(fmt.name, path), fmt.name, path)
         self._opened_once = True
-        self._run(OpenDatasetWorker(lambda: opener(path), Path(path).name), self.set_source)
+        self._run(OpenDatasetWorker(lambda: fmt.open(Path(path)), Path(path).name), self.set_source)
 
     def open_fashion_mnist(self, root) -> None:
-        self._open_kind("fashion", str(root))
+        self._open_kind("idx", str(root))
 
     def open_folder(self, folder) -> None:
         self._open_kind("folder", str(folder))
@@ -191,23 +194,21 @@ class DataView(QWidget):
         self._open_kind("csv", str(path))
 
     def open_dialog(self) -> None:
-        """File > Open…: a CSV of pictures (folders: the Open folder… button)."""
-        self.sources.ask_csv()
+        """File > Open…: a dataset file (folders: the Open folder… button)."""
+        self.sources.ask_file()
 
     def accepts_path(self, path) -> bool:
-        path = Path(path)
-        return path.is_dir() or path.suffix.lower() == ".csv"
+        from core.errors import DataError
+        from core.io.formats import detect_format
+        try:
+            detect_format(path)
+        except DataError:
+            return False
+        return True
 
     def open_paths(self, paths) -> None:
         for path in paths[:1]:
-            path = Path(path)
-            from core.io.datasets import has_fashion_mnist
-            if path.is_dir() and has_fashion_mnist(path):
-                self.open_fashion_mnist(path)
-            elif path.is_dir():
-                self.open_folder(path)
-            else:
-                self.open_csv(path)
+            self._open_kind("path", str(path))
             self.sigOpenedPath.emit(str(path))
 
     def download_fashion_mnist(self) -> None:

@@ -9,42 +9,20 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from ..context import cpu
 from ..errors import DataError
 from ..ndarray.ndarray import NDArray
 from .base import DataBatch, DataDesc, DataIter
-
-
-def _is_numeric_row(line):
-    try:
-        [float(v) for v in line.strip().split(",") if v.strip() != ""]
-    except ValueError:
-        return False
-    return True
+from .csv_table import read_csv_table
 
 
 def read_csv(path, row_shape, dtype=np.float32, skip_header=None):
     """Rows of a CSV file of numbers as an array ``(rows,) + row_shape``.
 
     ``skip_header=None`` skips a first line that is not numeric (column names)."""
-    path = Path(path)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            first = handle.readline()
-    except OSError as error:
-        raise DataError(f"CSV file {path} cannot be read: {error}") from error
-    if skip_header is None:
-        skip_header = bool(first.strip()) and not _is_numeric_row(first)
-    try:
-        table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2, skiprows=int(skip_header))
-    except ValueError as error:
-        raise DataError(f"CSV file {path}: {error}; CSVIter reads numeric columns only") from error
-    if table.size == 0:
-        raise DataError(f"CSV file {path} has no rows of data")
+    table = read_csv_table(path, skip_header=skip_header).numbers
     width = int(np.prod(row_shape))
     if table.shape[1] != width:
         raise DataError(f"CSV file {path}: rows have {table.shape[1]} columns but the shape "

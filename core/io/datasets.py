@@ -1,4 +1,4 @@
-"""Finding, loading and downloading Fashion-MNIST.
+"""Finding, loading, opening and downloading Fashion-MNIST (and any MNIST-format folder).
 
 Looked for, in order: ``$NETSTUDIO_DATA`` (the folder itself or its ``fashion-mnist``
 subfolder), ``/usr/share/datasets/fashion-mnist`` (Debian's ``dataset-fashion-mnist``),
@@ -9,6 +9,9 @@ subfolder), ``/usr/share/datasets/fashion-mnist`` (Debian's ``dataset-fashion-mn
 >>> images, labels = load_fashion_mnist("test", root=bundled_subset_dir())
 >>> images.shape, labels[:3].tolist(), FASHION_MNIST_CLASSES[int(labels[0])]
 ((1000, 28, 28), [9, 2, 1], 'Ankle boot')
+>>> data = open_fashion_mnist(bundled_subset_dir())
+>>> data.name, len(data.train), len(data.test), data.train.picture(0).shape
+('Fashion-MNIST (bundled subset)', 6000, 1000, (28, 28))
 """
 from __future__ import annotations
 
@@ -16,11 +19,15 @@ import hashlib
 import os
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import ChecksumError, DataError
+from .dataset import DataSource, Split, numbered_classes
 from .idx import read_idx_pair
 
 FASHION_MNIST_CLASSES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                          "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+MNIST_CLASSES = [str(digit) for digit in range(10)]
 SPLITS = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
           "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
 # Zalando's official addresses and the MD5 sums they publish for the .gz files
@@ -111,6 +118,51 @@ def fashion_mnist_files(split="train", root=None):
 def load_fashion_mnist(split="train", root=None):
     """(images uint8 (n, 28, 28), labels int64 (n,)) of one split."""
     return read_idx_pair(*fashion_mnist_files(split, root))
+
+
+def fashion_mnist_choices():
+    """[(title, folder)] for every Fashion-MNIST on this machine: the full set when one
+    is found (Debian package, NETSTUDIO_DATA, shared or downloaded copy), and the bundled subset."""
+    choices = []
+    full = find_fashion_mnist(include_subset=False)
+    if full is not None:
+        choices.append(("Fashion-MNIST", full))
+    choices.append(("Fashion-MNIST (bundled subset)", bundled_subset_dir()))
+    return choices
+
+
+def open_fashion_mnist(root=None, name=None):
+    """Fashion-MNIST from ``root`` (default: the best folder found) as a DataSource."""
+    root = Path(root) if root is not None else find_fashion_mnist()
+    if root is None:
+        raise DataError("no Fashion-MNIST found; download it or open another dataset")
+    return open_idx(root, FASHION_MNIST_CLASSES, name or _fashion_title(root))
+
+
+def _fashion_title(root):
+    return "Fashion-MNIST (bundled subset)" if is_bundled_subset(root) else "Fashion-MNIST"
+
+
+def _is_fashion(root):
+    """A folder Fashion-MNIST is looked for in, or one that says 'fashion'."""
+    resolved = root.resolve()
+    return "fashion" in str(root).lower() or any(resolved == p.resolve() for p in candidate_dirs())
+
+
+def open_idx(root, classes=None, name=None):
+    """An MNIST-format folder (train-images-idx3-ubyte[.gz] and friends) as a DataSource.
+    Without ``classes``: Fashion-MNIST's names (and title) for a Fashion-MNIST folder,
+    else the digits."""
+    root = Path(root)
+    train_x, train_y = load_fashion_mnist("train", root)
+    test_x, test_y = load_fashion_mnist("test", root)
+    fashion = _is_fashion(root)
+    if classes is None:
+        classes = FASHION_MNIST_CLASSES if fashion else MNIST_CLASSES
+    if name is None:
+        name = _fashion_title(root) if fashion else root.name
+    classes = numbered_classes(classes, np.concatenate([train_y, test_y]), root)
+    return DataSource(name, "idx", str(root), classes, Split(train_y, train_x), Split(test_y, test_x))
 
 
 def download_fashion_mnist(dest=None, progress=None, cancel=None, base_url=DOWNLOAD_BASE,

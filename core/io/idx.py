@@ -12,6 +12,7 @@ dimensions, then the values in C order. Images are ``00 00 08 03`` (2051), label
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -29,25 +30,13 @@ IMAGES_MAGIC = 2051
 LABELS_MAGIC = 2049
 
 
-def _read_bytes(path):
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as error:
-        raise DataError(f"IDX file {path} does not exist") from error
-    except OSError as error:
-        raise DataError(f"IDX file {path} cannot be read: {error}") from error
-    if raw[:2] == b"\x1f\x8b":   # gzip, whatever the file is called
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as error:
-            raise DataError(f"IDX file {path} is gzipped but cannot be decompressed: {error}") from error
-    return raw
+MAX_IDX_BYTES = 1 << 31   # 2 GiB of values: ten times the largest MNIST-style set in use
 
 
-def parse_idx(raw, path="<bytes>", expect_magic=None):
-    """A NumPy array (native byte order) from the bytes of an IDX file; DataError names
-    the file, the magic found and expected, and the dimensions when anything is off."""
+def _header(raw, path, expect_magic=None):
+    """(dtype, dims, header length) from the first bytes of an IDX file, checked before
+    any data is read: a bad magic number, or dims whose size exceeds ``MAX_IDX_BYTES``,
+    raise DataError naming the file."""
     if len(raw) < 4:
         raise DataError(f"IDX file {path}: {len(raw)} bytes is too short for a header")
     magic = int.from_bytes(raw[:4], "big")
@@ -65,7 +54,40 @@ def parse_idx(raw, path="<bytes>", expect_magic=None):
         raise DataError(f"IDX file {path}: magic number {magic} (0x{magic:08x}) with dims {dims} found, "
                         f"expected {wanted} ({what}); were image and label files swapped?")
     dtype = IDX_TYPES[type_code]
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    size = math.prod(dims) * dtype.itemsize
+    if size > MAX_IDX_BYTES:
+        raise DataError(f"IDX file {path}: dims {dims} of {dtype.name} would need {size:,} bytes, more than "
+                        f"the {MAX_IDX_BYTES:,} an IDX file may hold here; the header is corrupt")
+    return dtype, dims, header
+
+
+def _read_bytes(path, expect_magic=None):
+    """The bytes of an IDX file, gunzipped whatever it is called; a gzipped file is
+    only expanded as far as its header says (plus one byte, to notice extra data)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+        if not gzipped:
+            return path.read_bytes()
+        with gzip.open(path, "rb") as stream:
+            head = stream.read(4)
+            head += stream.read(4 * head[3]) if len(head) == 4 else b""
+            dtype, dims, _length = _header(head, path, expect_magic)
+            return head + stream.read(math.prod(dims) * dtype.itemsize + 1)
+    except FileNotFoundError as error:
+        raise DataError(f"IDX file {path} does not exist") from error
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        raise DataError(f"IDX file {path} is gzipped but cannot be decompressed: {error}") from error
+    except OSError as error:
+        raise DataError(f"IDX file {path} cannot be read: {error}") from error
+
+
+def parse_idx(raw, path="<bytes>", expect_magic=None):
+    """A NumPy array (native byte order) from the bytes of an IDX file; DataError names
+    the file, the magic found and expected, and the dimensions when anything is off."""
+    dtype, dims, header = _header(raw, path, expect_magic)
+    expected = math.prod(dims) * dtype.itemsize
     if len(raw) - header != expected:
         raise DataError(f"IDX file {path}: dims {dims} of {dtype.name} need {expected} bytes of data, "
                         f"found {len(raw) - header}; the file is truncated or corrupt")
@@ -74,7 +96,7 @@ def parse_idx(raw, path="<bytes>", expect_magic=None):
 
 def read_idx(path, expect_magic=None):
     """Read an IDX file (``.gz`` or raw) into a NumPy array."""
-    return parse_idx(_read_bytes(path), path, expect_magic)
+    return parse_idx(_read_bytes(path, expect_magic), path, expect_magic)
 
 
 def read_idx_pair(image_path, label_path):

@@ -26,6 +26,7 @@ from ..image import center_crop, load_image, resize_short, to_chw_batch
 from ..ndarray.ndarray import NDArray
 from ..random_state import generator
 from .base import DataBatch, DataDesc, DataIter
+from .dataset import DataSource, Split
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
 IMAGENET_MEAN = (123.68, 116.28, 103.53)   # MXNet's defaults for mean=True / std=True
@@ -52,6 +53,41 @@ def scan_image_folder(root):
         raise DataError(f"image folder {root}: the class subfolders {classes[:5]} hold no images "
                         f"({', '.join(sorted(IMAGE_SUFFIXES))}); {LAYOUT_HELP}")
     return classes, samples
+
+
+def _folder_split(folder, classes=None):
+    """(classes, Split) of a class-per-subfolder tree; with ``classes``, labels follow
+    that list and other subfolders are ignored."""
+    found, samples = scan_image_folder(folder)
+    classes = classes or found
+    position = {name: i for i, name in enumerate(classes)}
+    kept = [(str(path), position[found[label]]) for path, label in samples if found[label] in position]
+    return classes, Split(np.array([label for _, label in kept], np.int64), paths=[p for p, _ in kept])
+
+
+def open_image_folder(folder):
+    """A DataSource of one subfolder per class (``cats/``, ``dogs/`` …), or of ``train/``
+    and ``test/`` (or ``val/``) folders that each hold the class subfolders. Pictures are
+    read when needed."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(f"{folder}: not a folder; choose a folder holding one subfolder per class")
+    parts = {p.name.lower(): p for p in folder.iterdir() if p.is_dir()}
+    test = None
+    if "train" in parts:
+        classes, train = _folder_split(parts["train"])
+        test_dir = parts.get("test") or parts.get("val") or parts.get("validation")
+        if test_dir is not None:
+            test = _folder_split(test_dir, classes)[1]
+    else:
+        classes, train = _folder_split(folder)
+    empty = [c for c, n in zip(classes, train.counts(len(classes))) if n == 0]
+    if empty:
+        raise DataError(f"{folder}: class folder(s) {', '.join(empty)} hold no images "
+                        f"(looked for {', '.join(sorted(IMAGE_SUFFIXES))})")
+    if test is not None and not len(test):
+        test = None
+    return DataSource(folder.name, "folder", str(folder), list(classes), train, test)
 
 
 def _per_channel(value, default):

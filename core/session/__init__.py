@@ -1,13 +1,14 @@
-"""Training sessions for the GUI (and scripts), without Qt: datasets with random access,
-the input the network gets, the training run with pause/stop/checkpoints, evaluation
-(confusion matrix, worst mistakes) and the run history.
+"""Training sessions for the GUI (and scripts), without Qt: datasets (``core.io``'s format
+registry, re-exported here), the input the network gets, the training run with
+pause/stop/checkpoints, evaluation (confusion matrix, worst mistakes) and the run history.
 
 >>> from core.session import RunHistory, TrainSettings
 >>> TrainSettings().optimizer
 'adam'
 """
-from .datasets import DataSource, Split, fashion_mnist_choices, open_fashion_mnist, open_idx, open_image_folder
-from .csv_data import open_csv
+from ..io.dataset import DataSource, Split
+from ..io.datasets import fashion_mnist_choices, open_fashion_mnist
+from ..io.formats import open_dataset
 from .curves import Curves, ema, thin
 from .evaluation import Evaluation, Mistake, confusion_matrix, worst_misclassified
 from .history import RunHistory, RunRecord, default_runs_dir
@@ -20,5 +21,5 @@ from .settings import INITIALIZERS, OPTIMIZERS, SettingsError, TrainSettings
 __all__ = ["Curves", "DataChoice", "DataSource", "Evaluation", "INITIALIZERS", "InputSpec", "Mistake",
            "NORMALIZATIONS", "NetworkChoice", "OPTIMIZERS", "RunHistory", "RunRecord", "SettingsError",
            "Split", "TEMPLATES", "TrainSettings", "TrainingSession", "choose_input", "confusion_matrix",
-           "default_runs_dir", "ema", "fashion_mnist_choices", "open_csv", "open_fashion_mnist", "open_idx",
-           "open_image_folder", "prepare_data", "thin", "to_input", "worst_misclassified"]
+           "default_runs_dir", "ema", "fashion_mnist_choices", "open_dataset", "open_fashion_mnist",
+           "prepare_data", "thin", "to_input", "worst_misclassified"]

@@ -43,6 +43,10 @@ class InputSpec:
     def shape(self):
         return (self.channels, self.height, self.width)
 
+    def batch(self, pictures):
+        """float32 (n, C, H, W) network input from pictures (``PictureIter`` asks for it)."""
+        return to_input(pictures, self)
+
     def rule(self):
         """The zoo ``Preprocess`` for ``prefix-meta.json`` (what Classify applies)."""
         from ..zoo.registry import Preprocess

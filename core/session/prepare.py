@@ -1,9 +1,8 @@
 """From a dataset choice to batches: the validation split, pictures fitted to the
 network's input (image folders are decoded once, here), and the three iterators.
 
->>> from core.session.datasets import open_fashion_mnist
+>>> from core.io.datasets import bundled_subset_dir, open_fashion_mnist
 >>> from core.session.inputs import choose_input
->>> from core.io.datasets import bundled_subset_dir
 >>> source = open_fashion_mnist(bundled_subset_dir())
 >>> data = prepare_data(DataChoice(source, choose_input(source, "scale"), 0.1), batch_size=128)
 >>> data.train_iter.num_examples, data.val_iter.num_examples, data.val_name, data.final_name
@@ -16,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import Cancelled, DataError
-from .batches import PictureIter, split_train_val
+from ..io.dataset import split_train_val
+from ..io.picture_iter import PictureIter
 from .inputs import InputSpec, fit_files, fit_pictures
 
 

@@ -124,3 +124,18 @@ def test_csv_of_pictures_and_a_bad_csv(main_window, qtbot, tmp_path):
     with qtbot.waitSignal(view.sigStatus, timeout=LOAD_MS):
         view.open_paths([bad])
     assert view.error.isVisible() and "bad.csv" in view.error.text()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not pictures")
+    assert not view.accepts_path(notes)
+    with qtbot.waitSignal(view.sigStatus, timeout=LOAD_MS):
+        view.open_paths([notes])
+    assert "notes.txt: not a dataset" in view.error.text() and "CSV files of pictures" in view.error.text()
+
+
+def test_source_picker_offers_the_registered_formats(main_window):
+    from core.io.formats import found_datasets
+    picker = data_view(main_window).sources
+    assert picker.folder_button.text() == "Open folder…" and picker.file_button.text() == "Open CSV…"
+    titles = [picker.combo.itemText(i) for i in range(picker.combo.count())]
+    assert titles[:len(found_datasets())] == [title for title, _kind, _path in found_datasets()]
+    assert picker.combo.itemData(titles.index("Fashion-MNIST (bundled subset)")).startswith("idx:")

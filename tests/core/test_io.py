@@ -1,12 +1,13 @@
 """Data iterators: NDArrayIter's epoch semantics (checked against MXNet 1.9.1's output),
 IDX files, CSV and image folders."""
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import core as mx
-from core.errors import DataError
+from core.errors import DataError, RegistryError
 
 
 def _epoch(it):
@@ -331,36 +332,105 @@ def test_image_folder_layout_errors(tmp_path):
         mx.io.ImageFolderIter(tmp_path / "missing", data_shape=(3, 32, 32), batch_size=2)
 
 
-# ----- datasets for the Data view --------------------------------------------------------------
-from core.io.dataset import open_dataset, open_fashion_mnist, split_indices  # noqa: E402
+def test_idx_sizes_are_checked_before_anything_is_expanded(tmp_path):
+    """A 2.6 MB gzip that expands to the 2.6 GB its header declares (or dims whose product
+    overflows 64 bits) is refused from its header, before the body is decompressed: under
+    a 2 GiB address-space cap the read ends in a message, not a MemoryError."""
+    import gzip
+    import subprocess
+    import sys
+    huge = tmp_path / "huge-images.gz"
+    dims = (40000, 256, 256)
+    header = bytes.fromhex("00000803") + b"".join(d.to_bytes(4, "big") for d in dims)
+    zeros = gzip.compress(bytes(16 << 20), compresslevel=1)     # gzip members concatenate
+    huge.write_bytes(gzip.compress(header) + zeros * (math.prod(dims) // (16 << 20) + 1))
+    overflow = _write_idx(tmp_path / "overflow", bytes.fromhex("00000808") + b"\xff\xff\xff\xff" * 8, b"\0" * 8)
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))\n"
+              "from core.errors import DataError; from core.io.idx import read_idx\n"
+              "for path in sys.argv[1:]:\n"
+              "    try: read_idx(path)\n"
+              "    except DataError as error: print(error)\n")
+    run = subprocess.run([sys.executable, "-c", script, str(huge), str(overflow)], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "huge-images.gz: dims (40000, 256, 256) of uint8 would need 2,621,440,000 bytes" in lines[0]
+    assert "overflow: dims (4294967295," in lines[1] and "the header is corrupt" in lines[1]
+
+
+# ----- datasets: one format registry ---------------------------------------------------------
+from core.io.dataset import split_train_val  # noqa: E402
+from core.io.formats import detect_format, formats, open_dataset, register_format  # noqa: E402
+from core.session import InputSpec  # noqa: E402
 
 
 def test_open_dataset_recognises_idx_folders_image_folders_and_csv(image_folder, tmp_path):
-    splits = open_dataset(SUBSET)
-    assert set(splits) == {"train", "test"} and len(splits["train"]) == 6000
-    assert splits["test"].classes[9] == "Ankle boot" and splits["test"].image(0).shape == (28, 28)
-    photos = open_dataset(image_folder)["all"]
-    assert photos.classes == ["cat", "cup", "rocket"] and photos.image(14).shape[2] == 3
-    assert photos.class_counts().tolist() == [5, 5, 5]
+    fashion = open_dataset(SUBSET)
+    assert fashion.kind == "idx" and (len(fashion.train), len(fashion.test)) == (6000, 1000)
+    assert fashion.classes[9] == "Ankle boot" and fashion.train.picture(0).shape == (28, 28)
+    photos = open_dataset(image_folder)
+    assert photos.kind == "folder" and photos.classes == ["cat", "cup", "rocket"]
+    assert photos.train.picture(14).shape[2] == 3 and photos.train.counts(3).tolist() == [5, 5, 5]
     table = tmp_path / "t.csv"
-    table.write_text("x,y,z\n1,2,3\n4,5,6\n")
-    assert open_dataset(table)["all"].data.shape == (2, 3)
-    with pytest.raises(DataError, match="not a dataset"):
+    table.write_text("label,a,b,c,d\n1,0,255,0,255\n0,9,9,9,9\n")
+    assert open_dataset(table).train.images.shape == (2, 2, 2)
+    with pytest.raises(DataError, match="nothing.bin: not a dataset.*CSV files of pictures"):
         open_dataset(tmp_path / "nothing.bin")
 
 
+def test_every_format_has_a_name_a_label_and_a_way_to_pick_it():
+    assert [f.name for f in formats()] == ["idx", "folder", "csv"]
+    assert [f.name for f in formats(picks="file")] == ["csv"]
+    assert detect_format(SUBSET).name == "idx"           # before the general folder format
+    assert formats(picks="file")[0].file_filter() == "CSV files of pictures (*.csv)"
+    with pytest.raises(RegistryError, match="dataset format 'csv' is already registered"):
+        register_format("csv", "again", "file", detect=lambda p: False, open=lambda p: None)
+
+
 def test_stratified_split_and_iterators_over_it(image_folder):
-    ds = open_fashion_mnist("train", root=SUBSET)
-    train, val = split_indices(ds.labels, 0.2, seed=1)
-    assert len(val) == 1200 and np.bincount(ds.labels[val]).tolist() == [120] * 10
+    ds = open_dataset(SUBSET)
+    train, val = split_train_val(ds.train.labels, 0.2, seed=1)
+    assert len(val) == 1200 and np.bincount(ds.train.labels[val]).tolist() == [120] * 10
     assert not set(train) & set(val) and len(train) + len(val) == 6000
-    assert np.array_equal(split_indices(ds.labels, 0.2, seed=1)[1], val)
-    batch = next(ds.make_iter(val, batch_size=50))
+    assert np.array_equal(split_train_val(ds.train.labels, 0.2, seed=1)[1], val)
+    batch = next(iter(ds.make_iter("train", val, batch_size=50)))
     assert batch.data[0].shape == (50, 1, 28, 28) and batch.data[0].asnumpy().max() <= 1.0
-    np.testing.assert_array_equal(batch.label[0].asnumpy(), ds.labels[val[:50]])
-    photos = open_dataset(image_folder)["all"]
-    _, photo_val = split_indices(photos.labels, 0.4, seed=0)
-    it = photos.make_iter(photo_val, batch_size=3, data_shape=(3, 24, 24))
-    labels = np.concatenate([b.label[0].asnumpy() for b in it])
-    assert sorted(labels.tolist()) == [0, 0, 1, 1, 2, 2]
-    it.close()
+    np.testing.assert_array_equal(batch.label[0].asnumpy(), ds.train.labels[val[:50]])
+    photos = open_dataset(image_folder)
+    _, photo_val = split_train_val(photos.train.labels, 0.4, seed=0)
+    with pytest.raises(DataError, match="vary in size"):
+        photos.make_iter("train", photo_val)
+    it = photos.make_iter("train", photo_val, batch_size=3, input=InputSpec(3, 24, 24, "scale"))
+    batches = list(it)
+    assert batches[0].data[0].shape == (3, 3, 24, 24)
+    assert sorted(np.concatenate([b.label[0].asnumpy() for b in batches]).tolist()) == [0, 0, 1, 1, 2, 2]
+
+
+def test_csv_that_is_not_utf8_says_so(tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("label,a,b,c,d\ncaf\xe9,0,1,2,3\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"latin.csv is not UTF-8 text \(byte 0xe9"):
+        open_dataset(latin)
+    with pytest.raises(DataError, match="latin.csv is not UTF-8"):
+        mx.io.CSVIter(data_csv=latin, data_shape=(4,))
+
+
+def test_labels_must_number_the_classes(tmp_path):
+    huge = tmp_path / "huge.csv"
+    huge.write_text("label,a,b,c,d\n1000000000,0,1,2,3\n0,1,1,1,1\n")
+    with pytest.raises(DataError, match="huge.csv: label 1000000000 would make 1,000,000,001 classes"):
+        open_dataset(huge)
+    negative = tmp_path / "neg.csv"
+    negative.write_text("label,a,b,c,d\n-1,0,1,2,3\n")
+    with pytest.raises(DataError, match="neg.csv: label -1 is negative"):
+        open_dataset(negative)
+    from core.io.dataset import DataSource, Split
+    with pytest.raises(DataError, match="somewhere: train label 3 is not one of the 2 classes"):
+        DataSource("x", "csv", "somewhere", ["a", "b"], Split(np.array([0, 3]), np.zeros((2, 2, 2), np.uint8)))
+
+
+def test_nan_pixels_in_a_csv_are_refused(tmp_path):
+    path = tmp_path / "nan.csv"
+    path.write_text("label,a,b,c,d\n1,0,1,2,3\n0,nan,1,1,1\n")
+    with pytest.raises(DataError, match="nan.csv: row 3 holds a pixel that is NaN"):
+        open_dataset(path)

@@ -10,11 +10,14 @@ import pytest
 from PIL import Image
 
 from core.events import BatchEnd, CheckpointSaved, Evaluated, RunBegin
+from core.io.csv_pictures import open_csv
+from core.io.dataset import split_train_val
 from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir
+from core.io.image_folder import open_image_folder
+from core.io.picture_iter import PictureIter
 from core.session import (DataChoice, DataSource, NetworkChoice, RunHistory, Split, TrainingSession,
-                          TrainSettings, choose_input, confusion_matrix, open_csv, open_fashion_mnist,
-                          open_image_folder, to_input, worst_misclassified)
-from core.session.batches import PictureIter, split_train_val
+                          TrainSettings, choose_input, confusion_matrix, open_fashion_mnist, to_input,
+                          worst_misclassified)
 from core.session.settings import SettingsError
 
 

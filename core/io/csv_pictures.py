@@ -13,37 +13,21 @@ number of pixel columns is a grey picture, three times a square an RGB one (HxWx
 """
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import DataError
-from ..io.datasets import FASHION_MNIST_CLASSES
-from .datasets import DataSource, Split
+from .csv_table import read_csv_table
+from .dataset import DataSource, Split, class_count, numbered_classes
+from .datasets import FASHION_MNIST_CLASSES
 
 
-def _header(path):
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            first = next(csv.reader(handle), None)
-    except OSError as error:
-        raise DataError(f"{path}: cannot read ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{path}: is not a text CSV file") from None
-    if not first:
-        raise DataError(f"{path}: the file is empty")
-    has_header = any(not _is_number(cell) for cell in first[1:])
-    return first, has_header
-
-
-def _is_number(text):
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+def _label_column(header):
+    """The ``label`` column when the header names one, else the first."""
+    names = [cell.strip().lower() for cell in header] if header else []
+    return names.index("label") if "label" in names else 0
 
 
 def _picture_shape(columns, path):
@@ -60,26 +44,17 @@ def _picture_shape(columns, path):
 def read_csv_split(path):
     """(pixels uint8 (n, H, W[, 3]), raw labels as strings) from one CSV file."""
     path = Path(path)
-    first, has_header = _header(path)
-    names = [c.strip().lower() for c in first] if has_header else []
-    label_column = names.index("label") if "label" in names else 0
-    try:
-        table = np.loadtxt(path, delimiter=",", dtype=str, skiprows=1 if has_header else 0, ndmin=2)
-    except ValueError as error:
-        raise DataError(f"{path}: rows of different lengths or broken quoting ({error})") from None
-    if table.shape[0] == 0:
-        raise DataError(f"{path}: holds a header but no rows")
-    labels = np.char.strip(table[:, label_column])
-    pixel_text = np.delete(table, label_column, axis=1)
-    try:
-        pixels = pixel_text.astype(np.float32)
-    except ValueError:
-        bad = next(i for i, row in enumerate(pixel_text) if not all(_is_number(v) for v in row))
-        raise DataError(f"{path}: row {bad + 1 + has_header} holds a pixel that is not a number") from None
+    table = read_csv_table(path, text_column=_label_column)
+    pixels = table.numbers
+    finite = np.isfinite(pixels).all(axis=1)
+    if not finite.all():
+        bad = int(np.flatnonzero(~finite)[0])
+        raise DataError(f"{path}: row {bad + 1 + (table.header is not None)} holds a pixel that is "
+                        "NaN or infinite; pixels must be numbers 0..255 (or 0..1)")
     if pixels.size and pixels.max() <= 1.0:
         pixels = pixels * 255.0   # pictures stored as 0..1
     shape = _picture_shape(pixels.shape[1], path)
-    return np.clip(np.rint(pixels), 0, 255).astype(np.uint8).reshape((-1,) + shape), labels
+    return np.clip(np.rint(pixels), 0, 255).astype(np.uint8).reshape((-1,) + shape), table.texts
 
 
 def _partner(path):
@@ -98,10 +73,7 @@ def _class_names(raw_labels, path):
     text labels become sorted class names."""
     unique = sorted(set(raw_labels.tolist()))
     if all(label.lstrip("-").isdigit() for label in unique):
-        values = [int(v) for v in unique]
-        if min(values) < 0:
-            raise DataError(f"{path}: label {min(values)} is negative; labels must be 0, 1, 2 …")
-        count = max(values) + 1
+        count = class_count([int(v) for v in unique], path)
         if "fashion" in path.name.lower() and count <= len(FASHION_MNIST_CLASSES):
             return FASHION_MNIST_CLASSES[:max(count, 10)], None
         return [str(i) for i in range(count)], None
@@ -110,6 +82,9 @@ def _class_names(raw_labels, path):
 
 def _to_indices(raw, mapping, classes, path):
     if mapping is None:
+        text = next((v for v in raw.tolist() if not v.lstrip("-").isdigit()), None)
+        if text is not None:
+            raise DataError(f"{path}: label {text!r} is not a class number like the training file's 0 … {len(classes) - 1}")
         return raw.astype(np.int64)
     unknown = sorted(set(raw.tolist()) - set(mapping))
     if unknown:
@@ -133,8 +108,6 @@ def open_csv(path, test_path=None):
             raise DataError(f"{test_path}: pictures of shape {test_images.shape[1:]} but "
                             f"{path.name} has {images.shape[1:]}")
         test = Split(_to_indices(test_raw, mapping, classes, test_path), test_images)
-        top = int(test.labels.max(initial=0))
-        if top >= len(classes):
-            classes = list(classes) + [str(i) for i in range(len(classes), top + 1)]
+        classes = numbered_classes(classes, test.labels, test_path)
     return DataSource(path.stem, "csv", str(path), list(classes), train, test,
                       {"test_file": str(test_path) if test_path else ""})

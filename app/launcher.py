@@ -1,6 +1,6 @@
 """``app.launch(argv)``: open the window, or run the offscreen self-test.
 
-``netstudio`` (core/cli.py) calls this lazily, so scripting never imports Qt.
+``netstudio`` (netstudio/__init__.py) calls this lazily, so scripting never imports Qt.
 """
 from __future__ import annotations
 

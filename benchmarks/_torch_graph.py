@@ -82,8 +82,8 @@ class TorchGraph:
         self.torch = torch
         self.F = torch.nn.functional
         self.data_name = data_name
-        self.nodes = topo_order(symbol._outputs)
-        self.head = symbol._outputs[0]
+        self.nodes = topo_order(symbol.heads)
+        self.head = symbol.heads[0]
         as_tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a.asnumpy() if hasattr(a, "asnumpy") else a))
         self.params = {k: as_tensor(v) for k, v in {**arg_params, **aux_params}.items()}
         for node in self.nodes:

@@ -14,22 +14,25 @@ from .errors import MXNetError, NetStudioError  # noqa: F401
 from . import ops  # noqa: F401
 
 
+#: ``mx.<name>`` -> the module it loads on first use (the heavier subsystems)
+LAZY_MODULES = {
+    "sym": "core.symbol", "symbol": "core.symbol", "executor": "core.executor",
+    "name": "core.symbol.naming",
+    "io": "core.io", "init": "core.initializer", "initializer": "core.initializer",
+    "optimizer": "core.optimizer", "opt": "core.optimizer", "lr_scheduler": "core.lr_scheduler",
+    "metric": "core.metric", "callback": "core.callback", "model": "core.model",
+    "mod": "core.module", "module": "core.module", "monitor": "core.monitor", "mon": "core.monitor",
+    "image": "core.image", "zoo": "core.zoo", "pretrained_model": "core.zoo.pretrained",
+    "test_utils": "core.testing", "testing": "core.testing", "events": "core.events",
+    "viz": "core.visualization", "visualization": "core.visualization",
+}
+
+
 def __getattr__(name):
     """Load the heavier subsystems on first use (``mx.sym``, ``mx.mod``, ``mx.io`` ...)."""
     import importlib
-    lazy = {
-        "sym": "core.symbol", "symbol": "core.symbol", "executor": "core.executor",
-        "name": "core.symbol.naming", "attribute": "core.symbol.attribute",
-        "io": "core.io", "init": "core.initializer", "initializer": "core.initializer",
-        "optimizer": "core.optimizer", "opt": "core.optimizer", "lr_scheduler": "core.lr_scheduler",
-        "metric": "core.metric", "callback": "core.callback", "model": "core.model",
-        "mod": "core.module", "module": "core.module", "monitor": "core.monitor", "mon": "core.monitor",
-        "image": "core.image", "zoo": "core.zoo", "pretrained_model": "core.zoo.pretrained",
-        "test_utils": "core.testing", "testing": "core.testing", "events": "core.events",
-        "viz": "core.visualization", "visualization": "core.visualization",
-    }
-    if name in lazy:
-        module = importlib.import_module(lazy[name])
+    if name in LAZY_MODULES:
+        module = importlib.import_module(LAZY_MODULES[name])
         globals()[name] = module
         return module
     if name == "mlp":

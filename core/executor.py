@@ -125,7 +125,7 @@ class Executor:
 
     def _plan(self):
         """Order the nodes once; number every value slot; mark which need gradients."""
-        nodes = topo_order(self._symbol._outputs)
+        nodes = topo_order(self._symbol.heads)
         slot = {}
         self._var_slots = []
         for node in nodes:
@@ -149,7 +149,7 @@ class Executor:
             outputs = [slot[(id(node), i)] for i in range(len(op.list_outputs()))]
             self._steps.append(_Step(node, op, args, aux, needs, outputs))
         self._n_slots = len(slot)
-        self._head_slots = [slot[(id(n), i)] for n, i in self._symbol._outputs]
+        self._head_slots = [slot[(id(n), i)] for n, i in self._symbol.heads]
         # inference drops each intermediate after its last reader (peak memory ~ one layer)
         last_reader = {}
         for index, step in enumerate(self._steps):

@@ -8,23 +8,18 @@ import multiprocessing
 import sys
 
 
-def _opens_the_app(argv):
-    # the same rule as core.cli.main: no command (only options) means the app
-    return not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"))
-
-
 def main():
     # a worker process of the frozen app (training's process lanes, core/module/lanes.py)
     # starts here: freeze_support runs it and exits instead of opening another window
     multiprocessing.freeze_support()
+    import netstudio
     argv = sys.argv[1:]
-    if _opens_the_app(argv) and argv[:1] != ["--netstudio-lane-worker"]:   # not a training worker
+    if netstudio.opens_the_app(argv):   # not a command, nor a training worker
         from system_libraries import check
         code = check()
         if code:
             return code
-    from core.cli import main as netstudio
-    return netstudio(argv)
+    return netstudio.main(argv)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,7 @@ import pytest
 
 import core
 
-MODULES = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "core.")
-                 if not m.name.startswith("core.cli.__main__"))
+MODULES = sorted(m.name for m in pkgutil.walk_packages(core.__path__, "core."))
 
 
 @pytest.mark.parametrize("name", MODULES)

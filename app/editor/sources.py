@@ -62,8 +62,8 @@ def looks_like_symbol_file(path) -> bool:
 def zoo_document(name):
     """(document, title, input shape) for a zoo model: its installed checkpoint's symbol,
     else the builtin network of its architecture. Raises RegistryError when neither."""
-    from core.zoo import registry, store
-    entry = registry.registry_entry(name)
+    from core.zoo import catalog, store
+    entry = catalog.registry_entry(name)
     shape = (1, *entry.input_size)
     if store.is_installed(name):
         prefix, _ = store.checkpoint_prefix(name)

@@ -116,9 +116,9 @@ def topological_order(doc):
 def document_from_symbol(symbol, doc=None):
     """A document for ``symbol`` (into ``doc`` if given). Nodes without a stored position
     get (nan, nan): lay them out with ``core.graphdoc.layout``."""
-    nodes = topo_order(symbol._outputs)
+    nodes = topo_order(symbol.heads)
     consumers = _consumers(nodes)
-    head_ids = {id(n) for n, _ in symbol._outputs}
+    head_ids = {id(n) for n, _ in symbol.heads}
     doc = doc if doc is not None else GraphDocument()
     doc_nodes, edges, ids = {}, [], {}
     for number, node in enumerate(nodes, start=1):

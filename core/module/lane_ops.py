@@ -44,7 +44,7 @@ PER_SAMPLE = {
 
 def unsupported(symbol):
     """The first operator node that keeps the network from lanes, as "name (Op)", or None."""
-    for node in topo_order(symbol._outputs):
+    for node in topo_order(symbol.heads):
         if node.is_variable:
             continue
         check = PER_SAMPLE.get(node.op.name)

@@ -43,7 +43,7 @@ POLL_SECONDS = 0.2  # how often a waiting parent checks that the worker is alive
 MAX_IDLE = 4        # idle workers kept for reuse
 START_SECONDS = 60  # a worker that has not connected by then is given up (normally ~1 s)
 KEY_VARIABLE = "NETSTUDIO_LANE_KEY"   # the connection's key, hex, in the worker's environment
-WORKER_FLAG = "--netstudio-lane-worker"   # the frozen app's hidden command (core/cli)
+WORKER_FLAG = "--netstudio-lane-worker"   # the frozen app's hidden command (netstudio/__init__.py)
 
 _idle = []
 _idle_lock = threading.Lock()

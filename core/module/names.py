@@ -18,7 +18,7 @@ def loss_label_inputs(symbol):
     """Variables feeding the ``label`` slot of a loss operator (SoftmaxOutput, ...): inputs
     by the graph's structure, never parameters, whatever they are called."""
     found = []
-    for node in topo_order(symbol._outputs):
+    for node in topo_order(symbol.heads):
         if node.op is None or not getattr(node.op, "is_loss", False):
             continue
         for arg, (child, _) in zip(node.op.list_arguments(), node.inputs):
@@ -51,7 +51,7 @@ def check_names(symbol, names, kind, explicit):
 def labels_and_params(symbol):
     """Arguments that look like weights (made by an operator, named '<node>_<arg>') or labels."""
     names = set(loss_label_inputs(symbol))
-    for node in topo_order(symbol._outputs):
+    for node in topo_order(symbol.heads):
         if node.op is None:
             continue
         for arg, (child, _) in zip(node.op.list_arguments(), node.inputs):

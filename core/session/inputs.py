@@ -49,7 +49,7 @@ class InputSpec:
 
     def rule(self):
         """The zoo ``Preprocess`` for ``prefix-meta.json`` (what Classify applies)."""
-        from ..zoo.registry import Preprocess
+        from ..zoo.catalog import Preprocess
         return Preprocess(color="L" if self.channels == 1 else "RGB", mode="resize", resize=None,
                           crop=None, scale=1 / 255, mean=tuple(self.mean), std=tuple(self.std),
                           invert=self.invert)

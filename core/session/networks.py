@@ -73,7 +73,7 @@ class NetworkChoice:
 
 
 def _head(symbol):
-    node, _ = symbol._outputs[0]
+    node, _ = symbol.heads[0]
     return node
 
 

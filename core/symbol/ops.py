@@ -5,48 +5,8 @@ MXNet does, so checkpoints interoperate.
 """
 from __future__ import annotations
 
-from ..errors import GraphError
 from ..ops import OPS
-from .graph import Node
-from .naming import AttrScope, NameManager
-from .symbol import Symbol, Variable
-
-
-def make(op_name, args, kwargs, name=None, attr=None):
-    cls = OPS.get(op_name)
-    symbols = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
-    attrs = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
-    if "num_args" in cls.params and "num_args" not in attrs:
-        attrs["num_args"] = len(args)
-    # MXNet's hint is the name the op was called by: mx.sym.split -> split0
-    node_name = NameManager.current().get(name, op_name.lower().replace("_scalar", "scalar"))
-    op = cls(node_name=node_name, **attrs)
-    arg_names = op.list_arguments()
-    inputs = []
-    for position, arg in enumerate(args):
-        if not isinstance(arg, Symbol):
-            raise GraphError(f"node {node_name!r} ({cls.name}): positional input {position} is a "
-                             f"{type(arg).__name__}, expected a Symbol")
-        inputs.append(arg)
-    for arg_name in arg_names[len(inputs):]:
-        inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
-    aux_inputs = [symbols.pop(aux, None) or Variable(f"{node_name}_{aux}")
-                  for aux in op.list_auxiliary_states()]
-    if symbols:
-        raise GraphError(f"node {node_name!r} ({cls.name}): unknown input(s) {sorted(symbols)}; "
-                         f"{cls.name} takes {arg_names + op.list_auxiliary_states()}")
-    if len(inputs) > len(arg_names):
-        raise GraphError(f"node {node_name!r} ({cls.name}): {len(inputs)} inputs given, "
-                         f"it takes {len(arg_names)}: {arg_names}")
-    entries = []
-    for sym in inputs:
-        if len(sym._outputs) != 1:
-            raise GraphError(f"node {node_name!r} ({cls.name}): an input is a group of "
-                             f"{len(sym._outputs)} outputs; pick one with sym[i]")
-        entries.append(sym._outputs[0])
-    entries += [sym._outputs[0] for sym in aux_inputs]
-    node = Node(op, node_name, AttrScope.current().get(attr), entries)
-    return Symbol([(node, i) for i in range(len(op.list_outputs()))])
+from .symbol import make  # noqa: F401  (node building lives with Symbol, whose arithmetic uses it)
 
 
 def constructor(op_name):

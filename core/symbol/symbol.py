@@ -11,7 +11,9 @@ import numbers
 import warnings
 
 from ..errors import GraphError, ShapeError
+from ..ops import OPS
 from .graph import Node, aux_variables, topo_order
+from .json_write import to_json
 from .naming import AttrScope, NameManager
 from .shape import infer_graph_shapes
 
@@ -19,6 +21,12 @@ from .shape import infer_graph_shapes
 class Symbol:
     def __init__(self, outputs):
         self._outputs = list(outputs)   # [(Node, index)]
+
+    @property
+    def heads(self):
+        """The graph entries this symbol outputs, in order: ``(Node, output index)`` pairs
+        (what ``topo_order`` walks back from, and what a new Symbol is made of)."""
+        return tuple(self._outputs)
 
     # ----- structure ------------------------------------------------------
     def _nodes(self):
@@ -163,8 +171,7 @@ class Symbol:
 
     # ----- files -----------------------------------------------------------------
     def tojson(self):
-        from .json_io import to_json
-        return to_json(self)
+        return to_json(self._outputs)
 
     def save(self, fname, remove_amp_cast=True):
         from ..fileio import atomic_write_text
@@ -183,11 +190,10 @@ class Symbol:
 
     # ----- arithmetic --------------------------------------------------------------
     def _binary(self, other, op_name, scalar_name):
-        from . import ops as symops
         if isinstance(other, Symbol):
-            return symops.make(op_name, [self, other], {})
+            return make(op_name, [self, other], {})
         if isinstance(other, numbers.Number):
-            return symops.make(scalar_name, [self], {"scalar": other})
+            return make(scalar_name, [self], {"scalar": other})
         return NotImplemented
 
     def __add__(self, o): return self._binary(o, "_Plus", "_plus_scalar")
@@ -252,3 +258,42 @@ def Group(symbols):
 
 def new_name(name, hint):
     return NameManager.current().get(name, hint)
+
+
+def make(op_name, args, kwargs, name=None, attr=None):
+    """A Symbol for one node of operator ``op_name`` on ``args`` (Symbols) and ``kwargs``
+    (named Symbol inputs and attributes); missing inputs become Variables ``<node>_<arg>``."""
+    cls = OPS.get(op_name)
+    symbols = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
+    attrs = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
+    if "num_args" in cls.params and "num_args" not in attrs:
+        attrs["num_args"] = len(args)
+    # MXNet's hint is the name the op was called by: mx.sym.split -> split0
+    node_name = NameManager.current().get(name, op_name.lower().replace("_scalar", "scalar"))
+    op = cls(node_name=node_name, **attrs)
+    arg_names = op.list_arguments()
+    inputs = []
+    for position, arg in enumerate(args):
+        if not isinstance(arg, Symbol):
+            raise GraphError(f"node {node_name!r} ({cls.name}): positional input {position} is a "
+                             f"{type(arg).__name__}, expected a Symbol")
+        inputs.append(arg)
+    for arg_name in arg_names[len(inputs):]:
+        inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
+    aux_inputs = [symbols.pop(aux, None) or Variable(f"{node_name}_{aux}")
+                  for aux in op.list_auxiliary_states()]
+    if symbols:
+        raise GraphError(f"node {node_name!r} ({cls.name}): unknown input(s) {sorted(symbols)}; "
+                         f"{cls.name} takes {arg_names + op.list_auxiliary_states()}")
+    if len(inputs) > len(arg_names):
+        raise GraphError(f"node {node_name!r} ({cls.name}): {len(inputs)} inputs given, "
+                         f"it takes {len(arg_names)}: {arg_names}")
+    entries = []
+    for sym in inputs:
+        if len(sym._outputs) != 1:
+            raise GraphError(f"node {node_name!r} ({cls.name}): an input is a group of "
+                             f"{len(sym._outputs)} outputs; pick one with sym[i]")
+        entries.append(sym._outputs[0])
+    entries += [sym._outputs[0] for sym in aux_inputs]
+    node = Node(op, node_name, AttrScope.current().get(attr), entries)
+    return Symbol([(node, i) for i in range(len(op.list_outputs()))])

@@ -16,7 +16,7 @@ import numpy as np
 from ..context import Context, cpu
 from ..errors import DataError, GraphError
 from .features import Runner, get_feature_symbol, layer_names, outputs_probabilities, params_on, softmax
-from .meta import default_preprocess, read_meta
+from .meta import default_preprocess, guess_input_size, read_meta
 from .preprocess import prepare
 
 Prediction = namedtuple("Prediction", ["index", "label", "probability"])
@@ -45,10 +45,8 @@ class ImageClassifier:
     def from_zoo(cls, name="efficientnet-lite0", ctx=None, install=True, progress=None, cancel=None):
         """A zoo model by name; offline models install on first use, downloadable ones
         download when ``install`` (else RegistryError says to download first)."""
-        from ..model.checkpoint import load_checkpoint
-        from .installer import load_spec
-        spec = load_spec(name, install=install, progress=progress, cancel=cancel)
-        symbol, arg_params, aux_params = load_checkpoint(str(spec.prefix), spec.epoch)
+        from .installer import load_zoo_checkpoint
+        spec, symbol, arg_params, aux_params = load_zoo_checkpoint(name, install, progress, cancel)
         return cls(symbol, arg_params, aux_params, spec.labels, spec.input_size, spec.preprocess,
                    name=name, ctx=ctx)
 
@@ -59,7 +57,7 @@ class ImageClassifier:
         from ..model.checkpoint import load_checkpoint
         symbol, arg_params, aux_params = load_checkpoint(str(prefix), epoch)
         meta = read_meta(prefix) or {}
-        input_size = input_size or meta.get("input_size") or _guess_input_size(symbol, arg_params)
+        input_size = input_size or meta.get("input_size") or guess_input_size(symbol, arg_params)
         return cls(symbol, arg_params, aux_params, labels or meta.get("labels"), input_size,
                    preprocess or meta.get("preprocess"), name=meta.get("name") or Path(str(prefix)).name,
                    ctx=ctx)
@@ -206,15 +204,3 @@ def _is_pil(value):
 def _chunks(items, size):
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _guess_input_size(symbol, arg_params):
-    """Without a sidecar: channels from the first convolution's weight; 28x28 for one
-    channel (MNIST-style), 224x224 otherwise."""
-    for name in symbol.list_arguments():
-        value = arg_params.get(name)
-        if value is not None and len(value.shape) == 4:
-            channels = int(value.shape[1])
-            return (channels, 28, 28) if channels == 1 else (channels, 224, 224)
-    raise DataError("cannot tell this checkpoint's input size; pass input_size=(C, H, W) "
-                    "or write a prefix-meta.json sidecar")

@@ -42,7 +42,7 @@ def layer_names(model):
 def default_feature_layer(model):
     """The layer whose output feeds the classifier: e.g. 'flatten0' in MXNet's ResNet."""
     symbol = _symbol_of(model)
-    node, _ = symbol._outputs[0]
+    node, _ = symbol.heads[0]
     while node.op is not None and node.op.name in LOSS_OPS | PASS_THROUGH:
         node = node.inputs[0][0]
     if node.op is None or node.op.name not in CLASSIFIER_OPS:
@@ -115,7 +115,7 @@ class Runner:
 
 
 def outputs_probabilities(symbol):
-    node, _ = symbol._outputs[0]
+    node, _ = symbol.heads[0]
     return node.op is not None and node.op.name in PROBABILITY_OPS
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ..errors import FormatError, RegistryError
 from . import store
+from .catalog import ARCHIVE_SUFFIXES, Preprocess, bundle_prefix, registry, resource_path
 from .meta import default_preprocess, read_class_file
-from .registry import Preprocess, registry, resource_path
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,7 @@ def install_entry(entry, progress=None, cancel=None):
         from .convert_efficientnet import ensure_converted
         return ensure_converted()
     if entry.source == "bundled":
-        from .pretrained import _bundle_prefix
-        if _bundle_prefix(entry) is None:
+        if bundle_prefix(entry) is None:
             raise RegistryError(f"the bundled model {entry.name!r} is missing from {entry.extra.get('bundle')}")
         return {"source": "bundled"}
     record = store.read_marker(entry.name)
@@ -68,7 +67,6 @@ def install_entry(entry, progress=None, cancel=None):
 
 def install_url(name, url, progress=None, cancel=None):
     """Install a model package (an archive) from any URL under ``name``."""
-    from .pretrained import ARCHIVE_SUFFIXES
     filename = Path(url.split("?")[0]).name or f"{name}.tar.gz"
     if not filename.endswith(ARCHIVE_SUFFIXES):
         raise FormatError(f"{url}: not a model package; expected a .tar.gz (or .zip) holding "
@@ -144,10 +142,9 @@ def load_spec(name, install=True, progress=None, cancel=None):
                                 f"(netstudio zoo download URL)")
         return _spec_from_record(name, record, None)
     if entry.source == "bundled":
-        from .pretrained import _bundle_prefix
         install_entry(entry)
         labels = read_class_file(resource_path(entry.classes)) if entry.classes else None
-        return LoadSpec(name, _bundle_prefix(entry), entry.epoch, labels, entry.input_size, entry.preprocess)
+        return LoadSpec(name, bundle_prefix(entry), entry.epoch, labels, entry.input_size, entry.preprocess)
     record = store.read_marker(name)
     if record is None:
         if not (install or entry.source == "convert"):
@@ -155,6 +152,13 @@ def load_spec(name, install=True, progress=None, cancel=None):
                                 f"(netstudio zoo download {name})")
         record = install_entry(entry, progress=progress, cancel=cancel)
     return _spec_from_record(name, record, entry)
+
+
+def load_zoo_checkpoint(name, install=True, progress=None, cancel=None):
+    """``(spec, symbol, arg_params, aux_params)``: ``load_spec(name)`` and its checkpoint."""
+    from ..model.checkpoint import load_checkpoint
+    spec = load_spec(name, install=install, progress=progress, cancel=cancel)
+    return (spec, *load_checkpoint(str(spec.prefix), spec.epoch))
 
 
 def _spec_from_record(name, record, entry):

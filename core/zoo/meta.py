@@ -13,9 +13,9 @@ import json
 import re
 from pathlib import Path
 
-from ..errors import FormatError
+from ..errors import DataError, FormatError
 from ..fileio import atomic_write_text
-from .registry import Preprocess
+from .catalog import Preprocess
 
 _WNID = re.compile(r"^n\d{8}\s+")
 
@@ -87,3 +87,15 @@ def default_preprocess(input_size):
                           mean=(0.0,), std=(1.0,), invert="auto")
     return Preprocess(color="RGB", mode="short-side-crop", resize=round(min(height, width) * 256 / 224),
                       crop=min(height, width), scale=1.0, mean=(127.0,) * 3, std=(128.0,) * 3)
+
+
+def guess_input_size(symbol, arg_params):
+    """Without a sidecar: channels from the first convolution's weight; 28x28 for one
+    channel (MNIST-style), 224x224 otherwise."""
+    for name in symbol.list_arguments():
+        value = arg_params.get(name)
+        if value is not None and len(value.shape) == 4:
+            channels = int(value.shape[1])
+            return (channels, 28, 28) if channels == 1 else (channels, 224, 224)
+    raise DataError("cannot tell this checkpoint's input size; pass input_size=(C, H, W) "
+                    "or write a prefix-meta.json sidecar")

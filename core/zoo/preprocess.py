@@ -6,7 +6,7 @@ objects on a dark ground (Fashion-MNIST): a photo whose border is light (a garme
 white table) is inverted, a picture already in that style is not.
 
 >>> import numpy as np
->>> from core.zoo.registry import Preprocess
+>>> from core.zoo.catalog import Preprocess
 >>> rule = Preprocess(color="RGB", mode="short-side-crop", resize=256, crop=224,
 ...                   mean=(127.0,) * 3, std=(128.0,) * 3)
 >>> prepare(np.zeros((300, 400, 3), np.uint8), rule, (3, 224, 224)).shape

@@ -18,9 +18,8 @@ from urllib.parse import urlparse
 
 from ..errors import RegistryError
 from . import store
-from .registry import entry_for_url, registry, registry_entry, resource_path
-
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tar.xz")
+from .catalog import ARCHIVE_SUFFIXES, bundle_prefix, entry_for_url, registry, registry_entry
+from .installer import install_entry, install_url
 
 
 @dataclass(frozen=True)
@@ -48,21 +47,12 @@ def _info(entry=None, name=None, record=None):
                          download_size=sum(record.get("files", {}).values()), installed=bool(record),
                          description=f"downloaded from {record.get('url', 'a URL')}", title=name,
                          source="url", location=str(store.model_path(name)) if record else None)
-    installed = _bundle_prefix(entry) is not None if entry.source == "bundled" else store.is_installed(entry.name)
-    location = (str(_bundle_prefix(entry).parent) if entry.source == "bundled" and installed
+    installed = bundle_prefix(entry) is not None if entry.source == "bundled" else store.is_installed(entry.name)
+    location = (str(bundle_prefix(entry).parent) if entry.source == "bundled" and installed
                 else str(store.model_path(entry.name)) if installed else None)
     return ModelInfo(name=entry.name, task=entry.task, dataset=entry.dataset, input_size=entry.input_size,
                      download_size=entry.download_size, installed=installed, description=entry.description,
                      title=entry.title, source=entry.source, location=location)
-
-
-def _bundle_prefix(entry):
-    try:
-        folder = resource_path(entry.extra["bundle"])
-    except (RegistryError, KeyError):
-        return None
-    prefix = folder / entry.prefix
-    return prefix if Path(f"{prefix}-symbol.json").is_file() else None
 
 
 def list_models():
@@ -88,7 +78,6 @@ def download_model(name_or_url, progress=None, cancel=None, overwrite=False):
     """Install a zoo model by name, or a model package by URL; returns its ModelInfo.
     Already installed: nothing to do unless ``overwrite``. ``progress(done, total)`` is
     called as bytes arrive; ``cancel`` (a callable or Event) stops the download."""
-    from .installer import install_entry, install_url
     entry = registry().get(name_or_url) or entry_for_url(name_or_url)
     if entry is None and not _looks_like_url(name_or_url):
         raise RegistryError(f"{name_or_url!r} is neither a zoo model nor a URL; zoo models: "

@@ -22,6 +22,7 @@ from ..symbol.graph import Node
 from ..symbol.ops import make
 from .feature_cache import FeatureCache, model_fingerprint
 from .features import Runner, default_feature_layer, get_feature_symbol
+from .meta import default_preprocess, guess_input_size
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
 
@@ -48,24 +49,26 @@ class _Base:
     (symbol, arg_params, aux_params), or a zoo name)."""
 
     def __init__(self, model, preprocess=None, input_size=None, ctx=None):
-        if isinstance(model, str):
-            from .classifier import ImageClassifier
-            model = ImageClassifier.from_zoo(model, ctx=ctx)
+        if isinstance(model, str):   # a zoo name
+            from .installer import load_zoo_checkpoint
+            spec, *checkpoint = load_zoo_checkpoint(model)
+            preprocess, input_size = preprocess or spec.preprocess, input_size or spec.input_size
+            model, name = tuple(checkpoint), model
+        else:
+            name = getattr(model, "name", "model")
         if isinstance(model, tuple) and len(model) == 3:
             self.symbol, self.arg_params, self.aux_params = model
-            self.name, self.ctx = "model", ctx
+            self.name, self.ctx = name, ctx
         else:
             self.symbol = model.symbol
             self.arg_params, self.aux_params = model.arg_params or {}, model.aux_params or {}
-            self.name = getattr(model, "name", "model")
+            self.name = name
             self.ctx = ctx or _first_ctx(getattr(model, "ctx", None))
         self.preprocess = preprocess or getattr(model, "preprocess", None)
         self.input_size = tuple(input_size or getattr(model, "input_size", None) or ())
         if not self.input_size:
-            from .classifier import _guess_input_size
-            self.input_size = _guess_input_size(self.symbol, self.arg_params)
+            self.input_size = guess_input_size(self.symbol, self.arg_params)
         if self.preprocess is None:
-            from .meta import default_preprocess
             self.preprocess = default_preprocess(self.input_size)
 
     def feature_symbol(self, top_layer):
@@ -153,7 +156,7 @@ def head_symbol(symbol, base_symbol):
         raise GraphError(f"the new network must sit on exactly one layer of the pretrained one; it reads "
                          f"{sorted(boundary) or 'none'}")
     cut = boundary.pop()
-    data = Variable("data")._outputs[0]
+    data = Variable("data").heads[0]
     copies = {}
     for node in nodes:
         if is_head[id(node)]:
@@ -161,7 +164,7 @@ def head_symbol(symbol, base_symbol):
                       for c, i in node.inputs]
             copies[id(node)] = Node(node.op, node.name, node.attrs, inputs)
     from ..symbol import Symbol
-    return cut, Symbol([(copies[id(n)], i) for n, i in symbol._outputs])
+    return cut, Symbol([(copies[id(n)], i) for n, i in symbol.heads])
 
 
 def new_head(feature_symbol, num_classes, name="finetune_fc"):

@@ -1,5 +1,5 @@
-"""The ``netstudio`` command, run as a real subprocess (``python -m core.cli``, which is
-what the console script calls): classify's text, JSON and CSV output, a bad picture among
+"""The ``netstudio`` command, run as a real subprocess (``python -m netstudio``, which
+runs what the console script calls): classify's text, JSON and CSV output, a bad picture among
 good ones, folders with a progress bar, and the zoo commands."""
 import csv
 import json
@@ -17,7 +17,7 @@ def netstudio(session_cache, tmp_path):
     env = dict(os.environ, NETSTUDIO_CACHE=str(session_cache), PYTHONPATH=str(REPO))
 
     def run(*args, check_code=None):
-        done = subprocess.run([sys.executable, "-m", "core.cli", *map(str, args)], cwd=tmp_path, env=env,
+        done = subprocess.run([sys.executable, "-m", "netstudio", *map(str, args)], cwd=tmp_path, env=env,
                               capture_output=True, text=True, timeout=300)
         if check_code is not None:
             assert done.returncode == check_code, done.stderr
@@ -83,6 +83,6 @@ def test_a_checkpoint_with_its_sidecar_classifies_grey_pictures(netstudio):
 
 def test_no_command_opens_the_app_lazily():
     # the CLI module itself never imports Qt; the app is imported only to launch it
-    code = "import core.cli, sys; print('PySide6' in sys.modules)"
+    code = "import netstudio, sys; print('PySide6' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.stdout.strip() == "False"

@@ -316,13 +316,13 @@ def test_a_worker_that_cannot_start_is_an_error_and_fit_uses_one_process(monkeyp
 
 @pytest.mark.skipif(__import__("os").name != "posix", reason="a shell script stands for the frozen app")
 def test_the_frozen_app_serves_as_its_own_worker(monkeypatch, tmp_path, weights, data):
-    """Frozen, sys.executable is the app: core.cli.main runs the worker on the hidden flag."""
+    """Frozen, sys.executable is the app: netstudio.main runs the worker on the hidden flag."""
     import sys
-    from core.cli import main
+    from netstudio import main
     from core.module import lanes
     assert main([lanes.WORKER_FLAG, "nowhere"]) == 2   # no key in the environment: refused
     app = tmp_path / "NetStudio"
-    app.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "import sys; from core.cli import main; '
+    app.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "import sys; from netstudio import main; '
                    f'sys.exit(main(sys.argv[1:]))" "$@"\n')
     app.chmod(0o755)
     monkeypatch.setattr(sys, "frozen", True, raising=False)

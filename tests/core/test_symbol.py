@@ -129,9 +129,18 @@ def test_missing_required_attribute():
         mx.sym.FullyConnected(mx.sym.Variable("data"), name="fc")
 
 
+def test_heads_are_the_outputs_as_graph_entries():
+    data = mx.sym.Variable("data")
+    split = mx.sym.SliceChannel(data, num_outputs=2, name="split")
+    group = mx.sym.Group([split[1], data])
+    assert [(node.name, index) for node, index in group.heads] == [("split", 1), ("data", 0)]
+    assert group.list_outputs() == ["split_output1", "data"]
+    assert isinstance(group.heads, tuple)   # a view: changing it cannot change the symbol
+
+
 def test_cycle_is_detected():
     net = mlp()
-    node = net._outputs[0][0]
+    node = net.heads[0][0]
     node.inputs[0][0].inputs[0] = (node, 0)   # only a corrupt file could do this
     with pytest.raises(CycleError):
         net.list_arguments()

@@ -97,6 +97,12 @@ def test_extract_features_takes_files_arrays_and_iterators(base, pictures):
     np.testing.assert_allclose(from_iter, from_arrays, rtol=1e-6)
 
 
+def test_a_zoo_name_stands_for_its_model(base, pictures):
+    paths, _, _ = image_folder(pictures[0])
+    by_name = extract_features("fashion-mnist-lenet", paths[:6], cache=False)
+    np.testing.assert_allclose(by_name, extract_features(base, paths[:6], cache=False), rtol=1e-6)
+
+
 def test_clear_errors(base, tmp_path):
     lenet = get_symbol("lenet")
     two_layers = mx.sym.Concat(get_feature_symbol(lenet, "relu3"), get_feature_symbol(lenet, "relu4"))

@@ -158,7 +158,7 @@ def test_registry_errors_and_the_default_list(cache):
 
 
 def test_the_registry_has_the_seed_models_at_their_known_addresses():
-    from core.zoo.registry import registry
+    from core.zoo.catalog import registry
     urls = {f.url for entry in registry().values() for f in entry.files}
     assert "http://data.mxnet.io/models/imagenet/resnet/18-layers/resnet-18-0000.params" in urls
     assert "http://data.mxnet.io/models/imagenet/inception-bn/Inception-BN-0126.params" in urls

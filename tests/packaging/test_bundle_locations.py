@@ -8,7 +8,7 @@ import pytest
 from core import resources
 from core.errors import RegistryError
 from core.io import datasets
-from core.zoo import registry, store
+from core.zoo import catalog, store
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def fake_bundle(tmp_path, monkeypatch):
 
 def test_frozen_app_reads_resources_from_the_bundle(fake_bundle):
     assert resources.resources_dir() == fake_bundle / "resources"
-    assert registry.resources_dir() == fake_bundle / "resources"
+    assert catalog.resources_dir() == fake_bundle / "resources"
     assert datasets.bundled_subset_dir() == fake_bundle / "resources" / "datasets" / "fashion-mnist-subset"
     assert resources.bundled_models_dir() == fake_bundle / "models"
 

@@ -51,9 +51,11 @@ def test_xcb_libraries_are_wanted_only_for_an_x11_display():
 
 
 def test_only_starting_the_app_checks_libraries():
-    assert entry._opens_the_app([]) and entry._opens_the_app(["--self-test"])
-    assert not entry._opens_the_app(["classify", "photo.jpg"])
-    assert not entry._opens_the_app(["--version"])
+    from netstudio import LANE_WORKER_FLAG, opens_the_app   # the rule netstudio_main.py asks
+    assert opens_the_app([]) and opens_the_app(["--self-test"])
+    assert not opens_the_app(["classify", "photo.jpg"])
+    assert not opens_the_app(["--version"])
+    assert not opens_the_app([LANE_WORKER_FLAG, "ADDRESS"])   # a training worker of the frozen app
 
 
 GOOD = """Version: 0.1.0

@@ -63,7 +63,7 @@ def rename_aux(symbol, names):
     The symbol constructors name aux states ``<node>_moving_mean``; Gluon's files say
     ``<block>running_mean``, so the freshly made variable nodes are renamed in place.
     """
-    node = symbol._outputs[0][0]
+    node = symbol.heads[0][0]
     n_args = len(node.op.list_arguments())
     for (variable, _), name in zip(node.inputs[n_args:], names):
         variable.name = name

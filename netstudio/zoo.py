@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import NetStudioError
+from core.errors import NetStudioError
 from .progress import ProgressBar
 
 
@@ -19,7 +19,7 @@ def add_arguments(parser):
 
 
 def run(args):
-    from .. import zoo
+    from core import zoo
     try:
         if args.action == "list":
             return _list(zoo.list_models())

@@ -1,12 +1,15 @@
-"""``netstudio``: the app's twin for scripts.
+"""``netstudio``: the app's twin for scripts, and the one entry point above both ``app`` and
+``core`` (it may import either; neither imports it).
 
     netstudio                          open the app (also: netstudio --self-test)
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
                        [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
 
-Other commands plug in through ``COMMAND_MODULES``: ``netstudio train`` appears once
-``core/cli/train.py`` exists, with ``add_arguments(parser)`` and ``run(args) -> exit code``.
+A command is a module of this package listed in ``COMMAND_MODULES`` that provides
+``add_arguments(parser)`` (fill its argparse sub-parser) and ``run(args) -> exit code``;
+a listed module that does not exist yet (``netstudio/train.py``) is skipped. Its ``HELP``
+entry is the one-line help.
 """
 from __future__ import annotations
 
@@ -14,13 +17,13 @@ import argparse
 import importlib
 import sys
 
-from .. import __version__
+from core import __version__
 
 # sub-command -> module providing add_arguments(parser) and run(args)
 COMMAND_MODULES = {
-    "classify": "core.cli.classify",
-    "zoo": "core.cli.zoo",
-    "train": "core.cli.train",
+    "classify": "netstudio.classify",
+    "zoo": "netstudio.zoo",
+    "train": "netstudio.train",
 }
 #: the frozen app's hidden command that runs a training worker (core/module/lanes.py)
 LANE_WORKER_FLAG = "--netstudio-lane-worker"
@@ -52,9 +55,9 @@ def main(argv=None):
     """Entry point of the ``netstudio`` console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [LANE_WORKER_FLAG]:   # hidden: the frozen app as a process lane's worker
-        from ..module.lane_worker import main as lane_worker
+        from core.module.lane_worker import main as lane_worker
         return lane_worker(argv[1:])
-    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+    if opens_the_app(argv):
         return _launch_app(argv)  # no command: the app, with its own options (--self-test ...)
     args = build_parser().parse_args(argv)
     if getattr(args, "run", None) is None:
@@ -64,6 +67,12 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("netstudio: interrupted", file=sys.stderr)
         return 130
+
+
+def opens_the_app(argv):
+    """No command, only options (``--self-test``): ``netstudio`` opens the app."""
+    return not argv or (argv[0].startswith("-")
+                        and argv[0] not in ("-h", "--help", "--version", LANE_WORKER_FLAG))
 
 
 def _launch_app(argv):

@@ -1,7 +1,8 @@
-"""The zoo registry: ``resources/zoo/models.json`` read into records. Data, not code:
-adding a model is adding an entry there.
+"""The zoo's catalog: ``resources/zoo/models.json`` read into records, and looking them
+up (by name, by URL, where a bundled model's files are). Data, not code: adding a model is
+adding an entry there. The rest of the zoo imports this; it imports nothing of the zoo.
 
->>> from core.zoo.registry import registry_entry
+>>> from core.zoo.catalog import registry_entry
 >>> entry = registry_entry("efficientnet-lite0")
 >>> entry.preprocess.mean, entry.input_size
 ((127.0, 127.0, 127.0), (3, 224, 224))
@@ -16,6 +17,8 @@ from pathlib import Path
 from ..errors import FormatError, RegistryError
 
 REGISTRY_FILE = "zoo/models.json"
+#: what a model package (an archive a URL points at) may be
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip", ".tar.bz2", ".tar.xz")
 
 
 def resources_dir():
@@ -149,6 +152,17 @@ def registry_entry(name):
     if name not in entries:
         raise RegistryError(f"no model named {name!r} in the zoo; known: {', '.join(entries)}")
     return entries[name]
+
+
+def bundle_prefix(entry):
+    """The checkpoint prefix of a model bundled with Net Studio (``entry.source ==
+    "bundled"``), or None when its files are not there."""
+    try:
+        folder = resource_path(entry.extra["bundle"])
+    except (RegistryError, KeyError):
+        return None
+    prefix = folder / entry.prefix
+    return prefix if Path(f"{prefix}-symbol.json").is_file() else None
 
 
 def entry_for_url(url):

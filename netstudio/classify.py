@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import NetStudioError
+from core.errors import NetStudioError
 from .progress import ProgressBar
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -45,7 +45,7 @@ def expand(inputs):
 
 def load_classifier(args):
     import core as mx
-    from ..zoo import ImageClassifier
+    from core.zoo import ImageClassifier
     ctx = mx.gpu(0) if args.ctx == "gpu" else mx.cpu()
     if args.checkpoint:
         return ImageClassifier.from_checkpoint(args.checkpoint, args.epoch, ctx=ctx)
@@ -105,7 +105,7 @@ def _print_text(row, bar):
 
 
 def write_csv(path, rows):
-    from ..fileio import atomic_open
+    from core.fileio import atomic_open
     with atomic_open(path, "w") as handle:
         writer = csv.writer(handle)
         writer.writerow(["image", "rank", "index", "label", "probability", "error"])

@@ -1,6 +1,0 @@
-"""``python -m core.cli``, the same as the ``netstudio`` command."""
-import sys
-
-from . import main
-
-sys.exit(main())

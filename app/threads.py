@@ -16,6 +16,7 @@ Only then is the last reference dropped, so the QThread is destroyed finished.
 from __future__ import annotations
 
 import atexit
+import itertools
 import threading
 from typing import Callable
 
@@ -23,13 +24,14 @@ from PySide6.QtCore import QObject, QThread
 
 _lock = threading.Lock()
 _owned: dict[int, tuple[QThread, Callable[[], None]]] = {}
+_keys = itertools.count()      # never reused, unlike id() of a thread already freed
 
 
 def own_thread(owner: QObject | None, thread: QThread, request_stop: Callable[[], None]) -> None:
     """Keep ``thread`` until it is joined; ``request_stop()`` must make its run end soon
     (it must not refer to ``owner``, which may be half destroyed when it is called)."""
-    key = id(thread)
     with _lock:
+        key = next(_keys)
         _owned[key] = (thread, request_stop)
     if owner is not None:
         owner.destroyed.connect(lambda *_: _join(key))
@@ -37,7 +39,10 @@ def own_thread(owner: QObject | None, thread: QThread, request_stop: Callable[[]
 
 def finish(thread: QThread) -> None:
     """Ask ``thread`` to stop and wait for it (no-op when it was joined already)."""
-    _join(id(thread))
+    with _lock:
+        keys = [key for key, (owned, _) in _owned.items() if owned is thread]
+    for key in keys:
+        _join(key)
 
 
 def running_threads() -> list[str]:

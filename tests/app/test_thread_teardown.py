@@ -6,6 +6,7 @@ import sys
 import textwrap
 
 import pytest
+from PySide6.QtCore import QEvent
 
 from .conftest import ROOT
 
@@ -42,3 +43,29 @@ def test_a_script_that_leaves_the_window_exits_cleanly(tmp_path, delete_window):
     assert f"running: {APP_THREADS}" in done.stdout      # the threads did exist
     if delete_window:                                     # joined with their owner, not at exit
         assert "after the window: []" in done.stdout
+
+
+def test_a_thread_is_joined_when_its_owner_is_destroyed_and_only_once(qapp):
+    import threading
+
+    from PySide6.QtCore import QObject, QThread
+
+    from app.threads import finish, own_thread, running_threads
+
+    class Blocked(QThread):
+        def __init__(self):
+            super().__init__()
+            self.setObjectName("test-blocked")
+            self.release = threading.Event()
+
+        def run(self):
+            self.release.wait()
+
+    owner, thread = QObject(), Blocked()
+    own_thread(owner, thread, thread.release.set)
+    thread.start()
+    assert "test-blocked" in running_threads() and thread.isRunning()
+    owner.deleteLater()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert thread.isFinished() and "test-blocked" not in running_threads()
+    finish(thread)                     # already joined: nothing to do, no error

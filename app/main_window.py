@@ -16,7 +16,8 @@ from .preferences import PreferencesDialog
 from .resources import icon, load_stylesheet
 from .settings import RecentFiles, open_settings
 from .sidebar import Sidebar
-from .views import DEFAULT_VIEWS, ROUTES, ViewSpec, create_view
+from .views import (DEFAULT_VIEWS, ROUTES, BrokenView, OpensFiles, Pastes, Route, SavesDocuments,
+                    ShowsModel, UsesDevice, View, ViewSpec, create_view)
 
 
 class MainWindow(QMainWindow):
@@ -26,7 +27,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings if settings is not None else open_settings()
         self.recent = RecentFiles(self.settings)
-        self._views: dict[str, QWidget] = {}
+        self._views: dict[str, View] = {}
         self.setWindowTitle("Net Studio")
         self.setWindowIcon(icon("netstudio"))
         self.setStyleSheet(load_stylesheet())
@@ -39,56 +40,57 @@ class MainWindow(QMainWindow):
         self._restore()
 
     # ---- views ----
-    def add_view(self, spec: ViewSpec | str, widget: QWidget | None = None, title: str | None = None,
-                 icon_name: str = "classify") -> QWidget:
+    def add_view(self, spec: ViewSpec | str, widget: View | None = None, title: str | None = None,
+                 icon_name: str = "classify") -> View:
         """Host a view: a ViewSpec (built from its package) or a key plus a ready widget."""
         if isinstance(spec, str):
             spec = ViewSpec(spec, title or spec.title(), "", "", icon_name)
         view = widget if widget is not None else create_view(spec, self.settings)
         self._views[spec.key] = view
         self.stack.addWidget(view)
-        self.sidebar.add_view(spec.key, spec.title, spec.icon, getattr(view, "is_placeholder", False))
+        self.sidebar.add_view(spec.key, spec.title, spec.icon, isinstance(view, BrokenView))
         self._connect_view(spec.key, view)
         return view
 
-    def view(self, key: str) -> QWidget | None:
+    def view(self, key: str) -> View | None:
         return self._views.get(key)
 
     def view_keys(self) -> list[str]:
         return list(self._views)
 
-    def current_view(self) -> QWidget:
+    def current_view(self) -> View:
         return self.stack.currentWidget()
 
     def current_key(self) -> str:
         return next(k for k, v in self._views.items() if v is self.stack.currentWidget())
 
-    def show_view(self, key: str) -> QWidget | None:
+    def show_view(self, key: str) -> View | None:
         view = self._views.get(key)
         if view is not None:
             self.stack.setCurrentWidget(view)
             self.sidebar.select(key)
         return view
 
-    def _connect_view(self, key: str, view: QWidget) -> None:
-        if hasattr(view, "sigStatus"):
-            view.sigStatus.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        if hasattr(view, "sigModelStatus"):
+    def _connect_view(self, key: str, view: View) -> None:
+        if not isinstance(view, View):
+            raise TypeError(f"the {key} view has no sigStatus signal or shutdown() method")
+        view.sigStatus.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        if isinstance(view, ShowsModel):
             view.sigModelStatus.connect(lambda text: self.model_label.setText(f"Model: {text}"))
-        if hasattr(view, "sigOpenedPath"):
+        if isinstance(view, OpensFiles):
             view.sigOpenedPath.connect(self.recent.add)
-        for signal_name, target, method in ROUTES:
-            if hasattr(view, signal_name):
-                getattr(view, signal_name).connect(
-                    lambda payload, t=target, m=method: self._route(t, m, payload))
+        for route in ROUTES:
+            signal = getattr(view, route.signal, None)
+            if signal is not None:
+                signal.connect(lambda payload, r=route: self._route(r, payload))
 
-    def _route(self, target: str, method: str, payload) -> None:
-        view = self._views.get(target)
-        handler = getattr(view, method, None)
-        if handler is None:
-            self.statusBar().showMessage(f"The {target} view cannot take this yet.", 6000)
+    def _route(self, route: Route, payload) -> None:
+        view = self._views.get(route.target)
+        handler = getattr(view, route.method, None)
+        if handler is None:              # the receiving view is missing or broken
+            self.statusBar().showMessage(f"The {route.target} view cannot take this.", 6000)
             return
-        self.show_view(target)
+        self.show_view(route.target)
         handler(payload)
 
     # ---- layout ----
@@ -146,28 +148,29 @@ class MainWindow(QMainWindow):
         return action
 
     # ---- menu actions, routed to the current view where it makes sense ----
-    def _target(self, method: str) -> QWidget | None:
+    def _target(self, kind: type):
+        """The current view if it is a ``kind`` (a protocol), else Classify if it is."""
         current = self.current_view()
-        if hasattr(current, method):
+        if isinstance(current, kind):
             return current
         classify = self._views.get("classify")
-        if hasattr(classify, method):
+        if isinstance(classify, kind):
             self.show_view("classify")
             return classify
         return None
 
     def open(self) -> None:
-        view = self._target("open_dialog")
+        view = self._target(OpensFiles)
         if view is not None:
             view.open_dialog()
 
     def save(self) -> None:
-        view = self._target("save_document")
+        view = self._target(SavesDocuments)
         if view is not None:
             view.save_document()
 
     def paste(self) -> None:
-        view = self._target("paste")
+        view = self._target(Pastes)
         if view is not None:
             view.paste()
 
@@ -178,7 +181,7 @@ class MainWindow(QMainWindow):
         ordered = [self.current_key()] + [k for k in self._views if k != self.current_key()]
         for key in ordered:
             view = self._views[key]
-            if hasattr(view, "accepts_path") and view.accepts_path(path):
+            if isinstance(view, OpensFiles) and view.accepts_path(path):
                 self.show_view(key)
                 view.open_paths([path])
                 return
@@ -208,7 +211,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("device", key)
         self.device_label.setText(f"Device: {self.device_selector.currentText()}")
         for view in self._views.values():
-            if hasattr(view, "set_device"):
+            if isinstance(view, UsesDevice):
                 view.set_device(key)
         self.sigDeviceChanged.emit(key)
 
@@ -228,7 +231,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/view", self.current_key())
         for view in self._views.values():
-            if hasattr(view, "shutdown"):
-                view.shutdown()
+            view.shutdown()
         self.settings.sync()
         super().closeEvent(event)

@@ -53,12 +53,12 @@ class Sidebar(QFrame):
         label.setObjectName("SidebarSection")
         return label
 
-    def add_view(self, key: str, title: str, icon_name: str, placeholder: bool) -> None:
+    def add_view(self, key: str, title: str, icon_name: str, broken: bool = False) -> None:
         item = QListWidgetItem(two_tone_icon(icon_name), title)
         item.setData(KEY_ROLE, key)
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 18))
-        if placeholder:
-            item.setToolTip(f"{title}: coming soon")
+        if broken:
+            item.setToolTip(f"{title} could not be opened")
         self.views.addItem(item)
 
     def select(self, key: str) -> None:

@@ -2,17 +2,15 @@
 
 A view is a QWidget in its own package (``app/classify``, ``app/editor`` …) listed in
 ``DEFAULT_VIEWS``; the window builds it with ``View(settings=...)`` when its constructor
-takes ``settings``, else ``View()``. Until a package exists the window shows a clearly
-marked placeholder. Everything below is optional -- the window uses what a view has:
+takes ``settings``, else ``View()``. A view that fails to import or build is replaced by a
+``BrokenView`` that says so and shows the reason.
 
-- ``sigStatus(str)``: a transient status-bar message; ``sigModelStatus(str)``: the model
-  shown in the status bar; ``sigOpenedPath(str)``: add a file to File > Recent.
-- ``open_dialog()``, ``open_paths(paths)``, ``accepts_path(path)``: File > Open… and Recent.
-- ``save_document()``: File > Save…;  ``paste()``: Edit > Paste.
-- ``set_device(key)``: the device changed ("cpu", "gpu:0");  ``shutdown()``: the window is
-  closing -- cancel and join worker threads.
-- hand-offs in ``ROUTES``: a view that emits ``sigUseInClassify(obj)`` gets
-  ``classify.use_model(obj)`` called and the Classify view shown, and so on.
+Every view is a ``View``; what else the window does with it depends on the protocols it
+also satisfies (checked with ``isinstance``): ``OpensFiles`` (File > Open…, Recent),
+``SavesDocuments`` (File > Save…), ``Pastes`` (Edit > Paste), ``UsesDevice`` (the device
+selector) and ``ShowsModel`` (the model in the status bar). Hand-offs between views are
+the ``ROUTES``: a view that emits ``sigUseInClassify(obj)`` gets ``classify.use_model(obj)``
+called and the Classify view shown, and so on.
 """
 from __future__ import annotations
 
@@ -20,13 +18,54 @@ import importlib
 import inspect
 import logging
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from .resources import icon
 
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class View(Protocol):
+    """What the window needs from every view it hosts (besides being a QWidget)."""
+
+    sigStatus: SignalInstance            # a transient status-bar message
+
+    def shutdown(self) -> None:
+        """The window is closing: cancel the view's work and join its threads."""
+
+
+@runtime_checkable
+class OpensFiles(Protocol):
+    sigOpenedPath: SignalInstance        # a file was opened: File > Recent remembers it
+
+    def open_dialog(self) -> None: ...
+    def open_paths(self, paths: list[str]) -> None: ...
+    def accepts_path(self, path: str) -> bool: ...
+
+
+@runtime_checkable
+class SavesDocuments(Protocol):
+    def save_document(self) -> None: ...
+
+
+@runtime_checkable
+class Pastes(Protocol):
+    def paste(self) -> None: ...
+
+
+@runtime_checkable
+class UsesDevice(Protocol):
+    def set_device(self, key: str) -> None:
+        """The device changed ("cpu", "gpu:0")."""
+
+
+@runtime_checkable
+class ShowsModel(Protocol):
+    sigModelStatus: SignalInstance       # the model in use, for the status bar
 
 
 @dataclass(frozen=True)
@@ -36,57 +75,56 @@ class ViewSpec:
     module: str
     attr: str
     icon: str
-    blurb: str = ""
 
 
 DEFAULT_VIEWS = (
     ViewSpec("classify", "Classify", "app.classify", "ClassifyView", "classify"),
-    ViewSpec("editor", "Build", "app.editor", "EditorView", "build",
-             "Assemble networks visually: drag layers from a palette, connect them, and see "
-             "every edge's shape and every layer's parameter count as you edit."),
-    ViewSpec("data", "Data", "app.data", "DataView", "data",
-             "Browse datasets -- Fashion-MNIST, image folders, CSV -- with thumbnails, "
-             "class histograms and the validation split."),
-    ViewSpec("train", "Train", "app.train", "TrainView", "train",
-             "Train a network with live loss and accuracy charts, checkpoints every epoch "
-             "and a confusion matrix at the end."),
+    ViewSpec("editor", "Build", "app.editor", "EditorView", "build"),
+    ViewSpec("data", "Data", "app.data", "DataView", "data"),
+    ViewSpec("train", "Train", "app.train", "TrainView", "train"),
     ViewSpec("zoo", "Zoo", "app.zoo", "ZooView", "zoo"),
 )
 
-# (signal on the sending view, key of the receiving view, method called with the payload)
+
+@dataclass(frozen=True)
+class Route:
+    signal: str          # on the sending view
+    target: str          # key of the receiving view
+    method: str          # called on it with the signal's payload
+
+
 ROUTES = (
-    ("sigUseInClassify", "classify", "use_model"),
-    ("sigOpenInEditor", "editor", "open_network"),
-    ("sigTrainNetwork", "train", "set_network"),
-    ("sigTrainOnData", "train", "set_data"),
+    Route("sigUseInClassify", "classify", "use_model"),
+    Route("sigOpenInEditor", "editor", "open_network"),
+    Route("sigTrainNetwork", "train", "set_network"),
+    Route("sigTrainOnData", "train", "set_data"),
 )
 
 
-class PlaceholderView(QFrame):
-    """Stands in for a view that is not built yet (or failed to load: the reason is shown)."""
+class BrokenView(QFrame):
+    """Stands in for a view that failed to import or build, and shows why."""
 
-    is_placeholder = True
+    sigStatus = Signal(str)
 
-    def __init__(self, spec: ViewSpec, error: str | None = None, parent=None):
+    def __init__(self, spec: ViewSpec, error: str, parent=None):
         super().__init__(parent)
         self.title = spec.title
         self.load_error = error
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 24)
         card = QFrame(self)
-        card.setObjectName("Placeholder")
+        card.setObjectName("BrokenView")
         layout = QVBoxLayout(card)
         layout.setContentsMargins(40, 40, 40, 40)
         layout.setSpacing(10)
         layout.addStretch(1)
         glyph = QLabel()
         glyph.setPixmap(icon(spec.icon, "#94a3b8").pixmap(48, 48))
-        heading = QLabel(f"{spec.title} — coming soon" if error is None
-                         else f"{spec.title} could not be opened")
-        heading.setObjectName("PlaceholderTitle")
-        text = QLabel(spec.blurb if error is None else error)
-        text.setObjectName("DropHint" if error is None else "ErrorBanner")
-        note = QLabel("This is a placeholder: the view is still being built.")
+        heading = QLabel(f"{spec.title} could not be opened")
+        heading.setObjectName("BrokenViewTitle")
+        text = QLabel(error)
+        text.setObjectName("ErrorBanner")
+        note = QLabel("The traceback is in the log file (netstudio.log).")
         note.setObjectName("ViewSubtitle")
         for widget in (glyph, heading, text, note):
             widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -95,24 +133,16 @@ class PlaceholderView(QFrame):
         layout.addStretch(1)
         outer.addWidget(card)
 
+    def shutdown(self) -> None:
+        """Nothing runs here."""
 
-def create_view(spec: ViewSpec, settings) -> QWidget:
+
+def create_view(spec: ViewSpec, settings) -> View:
     try:
         module = importlib.import_module(spec.module)
-    except ModuleNotFoundError as error:
-        if error.name and spec.module.startswith(error.name):
-            return PlaceholderView(spec)           # the package does not exist yet
-        log.exception("view %s failed to import", spec.key)
-        return PlaceholderView(spec, f"{type(error).__name__}: {error}")
-    except Exception as error:  # noqa: BLE001 - one broken view must not stop the app
-        log.exception("view %s failed to import", spec.key)
-        return PlaceholderView(spec, f"{type(error).__name__}: {error}")
-    view_class = getattr(module, spec.attr, None)
-    if view_class is None:
-        return PlaceholderView(spec)
-    try:
+        view_class = getattr(module, spec.attr)
         takes_settings = "settings" in inspect.signature(view_class).parameters
         return view_class(settings=settings) if takes_settings else view_class()
-    except Exception as error:  # noqa: BLE001
-        log.exception("view %s failed to build", spec.key)
-        return PlaceholderView(spec, f"{type(error).__name__}: {error}")
+    except Exception as error:  # noqa: BLE001 - one broken view must not stop the app
+        log.exception("view %s failed to load", spec.key)
+        return BrokenView(spec, f"{type(error).__name__}: {error}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..model_spec import DEFAULT_MODEL, ModelSpec
-from ..workers import ClassifierCache, ClassifyWorker, ImageRequest, LoadModelWorker, WorkerThread
+from ..workers import WorkerThread
+from .worker import ClassifierCache, ClassifyWorker, ImageRequest, LoadModelWorker
 from .results_model import CANCELLED, ERROR
 
 

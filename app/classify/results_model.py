@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QImage
 
 from ..widgets.thumbnail import qimage_from_array
-from ..workers import ImageResult
+from .worker import ImageResult
 
 QUEUED, DONE, ERROR, CANCELLED = "queued", "done", "error", "cancelled"
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -18,7 +18,7 @@ from ..resources import IMAGE_SUFFIXES, sample_images
 from ..settings import open_settings
 from ..widgets.device_selector import context_from_key
 from ..widgets.thumbnail import array_from_qimage
-from ..workers import ImageRequest
+from .worker import ImageRequest
 from .delegate import ResultDelegate
 from .detail import DetailPanel
 from .drop import expand_paths, paths_from_mime

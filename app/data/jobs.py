@@ -7,8 +7,9 @@ import threading
 import time
 from collections import deque
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, QThread, Signal
 
+from ..threads import finish, own_thread
 from ..workers import Worker
 
 
@@ -59,18 +60,21 @@ class DownloadFashionWorker(Worker):
 
 class FolderThumbnailer(QThread):
     """Decodes pictures of an image-folder split into small thumbnails, newest request
-    first (what scrolled into view last is what the person is looking at)."""
+    first (what scrolled into view last is what the person is looking at). Not a Qt child
+    of ``owner``: it is stopped and joined by ``stop()``, when the owner is destroyed, or at
+    interpreter exit, whichever comes first (see ``app.threads``)."""
 
     sigReady = Signal(int, object)     # split index, HxWx3 uint8 (None when unreadable)
     MAX_PENDING = 400
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    def __init__(self, owner: QObject | None = None):
+        super().__init__()
         self.setObjectName("data-thumbnails")
         self._pending: deque[int] = deque()
         self._split = None
         self._lock = threading.Condition()
         self._stopping = False
+        own_thread(owner, self, self._request_stop)
 
     def set_split(self, split) -> None:
         with self._lock:
@@ -87,10 +91,12 @@ class FolderThumbnailer(QThread):
             self._lock.notify()
 
     def stop(self) -> None:
+        finish(self)
+
+    def _request_stop(self) -> None:
         with self._lock:
             self._stopping = True
             self._lock.notify()
-        self.wait()
 
     def run(self) -> None:
         from ..widgets.thumbnail import thumbnail_array

@@ -298,6 +298,10 @@ class EditorView(DocumentsMixin, QWidget):
     def analysis_pending(self) -> bool:
         return self._analysis_timer.isActive()
 
+    def shutdown(self) -> None:
+        """The window is closing: no analysis is left pending (nothing else runs here)."""
+        self._analysis_timer.stop()
+
     def analyse_now(self) -> None:
         self._analysis_timer.stop()
         self.canvas.update_scene_rect()

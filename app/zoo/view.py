@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QWidget)
 
 from ..widgets.probability_bar import paint_probability_bar
-from ..workers import DownloadWorker, WorkerThread
+from ..workers import WorkerThread
+from .worker import DownloadWorker
 from .table_model import ACTIVITY_ROLE, STATUS_COLUMN, Activity, ZooTableModel
 
 

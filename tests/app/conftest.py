@@ -5,6 +5,7 @@ EfficientNet-Lite0 from the zoo.
 """
 import os
 import shutil
+from collections import Counter
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -50,9 +51,13 @@ def make_main_window(qapp, qtbot, isolated_settings):
         made.append(window)
         return window
 
+    from app.threads import running_threads
+    others = Counter(running_threads())   # threads of objects this fixture did not make
     yield make
     for window in made:
         window.close()
+    not_joined = Counter(running_threads()) - others   # close() must join every app thread
+    for window in made:
         window.deleteLater()
     # run the deferred deletes now, so anything a window does while it is destroyed is
     # reported against the test that made it (processEvents() alone leaves them queued)
@@ -62,6 +67,7 @@ def make_main_window(qapp, qtbot, isolated_settings):
     for widget in leaked:
         widget.close()
     assert not leaked, f"test leaked windows: {leaked}"
+    assert not not_joined, f"threads still running after close(): {sorted(not_joined)}"
 
 
 @pytest.fixture

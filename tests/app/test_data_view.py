@@ -43,8 +43,8 @@ def test_bundled_subset_grid_histogram_filter_and_detail(main_window, qtbot):
     assert view.model.rowCount() == 1000 and view.split_name == "test"
     view.split_buttons.buttons()[0].click()
     view.grid.setCurrentIndex(view.model.index(3))
-    qtbot.wait(50)
-    assert "standardized" in view.inputs.summary.text() and view.train_button.isEnabled()
+    qtbot.waitUntil(lambda: "standardized" in view.inputs.summary.text() and view.train_button.isEnabled(),
+                    timeout=LOAD_MS)
     choice = view.data_choice()
     assert choice.val_fraction == 0.0 and choice.input.shape == (1, 28, 28)
     screenshot(main_window, "data_grid")

@@ -5,9 +5,10 @@ import sys
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel
 
 from app.about import AboutDialog, about_lines
-from app.views import DEFAULT_VIEWS
+from app.views import DEFAULT_VIEWS, BrokenView, View, ViewSpec
 from app.widgets.device_selector import KEY_ROLE, DeviceSelector
 from core import context
 
@@ -19,8 +20,28 @@ def test_window_hosts_every_view_and_none_failed_to_load(main_window):
     for spec in DEFAULT_VIEWS:
         view = main_window.show_view(spec.key)
         assert main_window.current_view() is view
-        assert getattr(view, "load_error", None) is None, f"{spec.key}: {view.load_error}"
+        assert not isinstance(view, BrokenView), f"{spec.key}: {view.load_error}"
+        assert isinstance(view, View), spec.key
         screenshot(main_window, f"view_{spec.key}")
+
+
+def test_a_view_that_cannot_load_says_why_and_the_others_still_work(qtbot, isolated_settings):
+    from app import MainWindow
+    zoo = next(spec for spec in DEFAULT_VIEWS if spec.key == "zoo")
+    missing = ViewSpec("lab", "Lab", "app.no_such_view", "LabView", "build")
+    window = MainWindow(settings=isolated_settings, views=(zoo, missing))
+    qtbot.addWidget(window)
+    broken = window.show_view("lab")
+    assert isinstance(broken, BrokenView)
+    assert "No module named 'app.no_such_view'" in broken.load_error
+    texts = [label.text() for label in broken.findChildren(QLabel)]
+    assert "Lab could not be opened" in texts and not any("coming soon" in t for t in texts)
+    assert window.sidebar.views.item(1).toolTip() == "Lab could not be opened"
+    window.show_view("zoo")
+    window.statusBar().clearMessage()
+    window.view("zoo").sigStatus.emit("still here")
+    assert window.statusBar().currentMessage() == "still here"
+    window.close()
 
 
 def test_menus_have_the_usual_shortcuts(main_window):

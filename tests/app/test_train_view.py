@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from core.events import BatchEnd
 from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir
@@ -60,6 +61,12 @@ class GapMonitor:
         self.start()
 
 
+def paint_now(window):
+    """Lay out and paint the window now (synchronously), not while a run is measured."""
+    window.repaint()
+    QApplication.processEvents()
+
+
 def setup_run(view, template="lenet", optimizer="adam", learning_rate=0.003, epochs=1, batch_size=128):
     form = view.form
     form.select_template(template)
@@ -88,7 +95,7 @@ def write_test_pictures(folder, per_class_classes=(0, 1, 5, 7, 9)):
 def test_lenet_one_epoch_through_the_ui_then_classify_with_it(main_window, qtbot, tmp_path):
     view = main_window.show_view("train")
     setup_run(view)
-    qtbot.wait(300)         # the view's first paint is not training's doing
+    paint_now(main_window)  # the view's first paint is not training's doing
     monitor = GapMonitor()
     monitor.start()
     started = time.perf_counter()
@@ -162,7 +169,7 @@ def test_a_long_run_trains_in_two_processes_behind_a_live_window(main_window, qt
     monkeypatch.setattr(lane_set, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
     view = main_window.show_view("train")
     setup_run(view)
-    qtbot.wait(300)
+    paint_now(main_window)
     monitor = GapMonitor()
     monitor.start()
     with qtbot.waitSignal(view.sigRunFinished, timeout=RUN_MS) as finished:

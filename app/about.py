@@ -43,9 +43,9 @@ def device_summary() -> str:
 
 
 def about_lines() -> list[tuple[str, str]]:
-    from core.ops import _jit
+    from core.backend.cpu import jit
     return [("Version", app_version()), ("Built", build_date()), ("Devices", device_summary()),
-            ("Kernels", _jit.describe()),
+            ("Kernels", jit.describe()),
             ("Python", platform.python_version()), ("Qt", f"PySide6 {pyside_version}")]
 
 

@@ -72,7 +72,7 @@ def lanes_line() -> str:
     import numpy as np
 
     import core as mx
-    from core.ops._parallel import THREADS
+    from core.backend.cpu.parallel import THREADS
     from core.zoo.builtin.lenet import get_symbol
     if THREADS < 2:
         return "one process (one core)"

@@ -1,14 +1,14 @@
 """Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + GEMM.
 
 The batch is cut into chunks whose columns fit in cache (CHUNK_BYTES); per chunk the
-input is copied into columns (core/ops/_columns.py picks how) and multiplied by the
+input is copied into columns (core/backend/cpu/columns.py picks how) and multiplied by the
 weight, one small GEMM per sample written straight into the NCHW output (grouped
 convolutions: one product per group). Backward recomputes a chunk's columns (in cache)
 for the weight gradient and runs col2im only when the data gradient is wanted. 1×1
-convolutions skip im2col (_pointwise.py); depthwise layers run direct (_depthwise.py):
+convolutions skip im2col (pointwise.py); depthwise layers run direct (depthwise.py):
 compiled passes forward and backward on CPU with numba, NumPy inference otherwise. On
 CPU with numba, ungrouped 1-D and 2-D convolutions run compiled im2col/col2im and one
-GEMM per chunk, the batch split over the cores (_conv_compiled.py); this NumPy path
+GEMM per chunk, the batch split over the cores (conv_compiled.py); this NumPy path
 serves CuPy, grouped (not depthwise) and 3-D convolutions.
 
 >>> import numpy as np
@@ -22,13 +22,13 @@ import math
 import threading
 
 from ..errors import GraphError
-from . import _parallel
-from ._columns import ColumnPlan
-from . import _conv_compiled
-from . import _depthwise
-from ._depthwise import depthwise_backward, depthwise_forward
-from ._pointwise import pointwise_backward, pointwise_forward
-from ._window import conv_out_size
+from ..backend.cpu import parallel
+from ..backend.cpu.columns import ColumnPlan
+from ..backend.cpu import conv_compiled
+from ..backend.cpu import depthwise
+from ..backend.cpu.depthwise import depthwise_backward, depthwise_forward
+from ..backend.cpu.pointwise import pointwise_backward, pointwise_forward
+from ..backend.cpu.window import conv_out_size
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -172,7 +172,7 @@ class Convolution(WindowedOp):
         """(F, N·size) = weight (F, C/g·k…) @ columns, one product per group."""
         rows = math.prod(cols.shape[:2])
         if self.num_group == 1:
-            return _parallel.matmul(xp, weight.reshape(self.num_filter, rows), cols.reshape(rows, -1))
+            return parallel.matmul(xp, weight.reshape(self.num_filter, rows), cols.reshape(rows, -1))
         g = self.num_group
         out = xp.matmul(weight.reshape(g, self.num_filter // g, -1), cols.reshape(g, rows // g, -1))
         return out.reshape(self.num_filter, -1)
@@ -201,10 +201,10 @@ class Convolution(WindowedOp):
         # calls) ran slower on two threads than on one; only heavy chunks are shared
         macs = plan.x_shape[1] * plan.offsets * plan.size * self.num_filter // self.num_group
         per_chunk = macs * (chunks[0][1] - chunks[0][0])
-        parts = 1 if per_chunk < 4 * _parallel.SPLIT_MACS else \
-            min(_parallel.parts_for(xp, len(chunks), 1), len(chunks))
+        parts = 1 if per_chunk < 4 * parallel.SPLIT_MACS else \
+            min(parallel.parts_for(xp, len(chunks), 1), len(chunks))
         if parts > 1:
-            _parallel.run(task, _parallel.ranges(len(chunks), parts))
+            parallel.run(task, parallel.ranges(len(chunks), parts))
         else:
             task(0, len(chunks))
         return chunks
@@ -216,9 +216,9 @@ class Convolution(WindowedOp):
 
     def compute(self, xp, x, weight, bias, is_train):
         """forward with the bias given explicitly (None: none), whatever no_bias says: the
-        executor runs a BatchNorm folded into this layer through it (ops/_fusion.py)."""
+        executor runs a BatchNorm folded into this layer through it (core/executor_passes.py)."""
         plan = self._plan(x.shape)
-        if self._is_depthwise(x.shape) and (_depthwise.compiled(xp, x, self.kernel) or (
+        if self._is_depthwise(x.shape) and (depthwise.compiled(xp, x, self.kernel) or (
                 not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize))):
             out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                     self.pad, plan.out, bias)
@@ -226,8 +226,8 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
-        if _conv_compiled.serves(self, xp, x, plan):
-            result = _conv_compiled.forward(self, x, weight, bias, plan)
+        if conv_compiled.serves(self, xp, x, plan):
+            result = conv_compiled.forward(self, x, weight, bias, plan)
         elif self.num_group == 1:
             result = self._per_sample_forward(xp, x, weight, bias, plan)
         else:
@@ -267,8 +267,8 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             grads = pointwise_backward(xp, x, weight, grad, needs)
             return grads[:2] if self.no_bias else grads
-        if _conv_compiled.serves(self, xp, x, plan):
-            grads = _conv_compiled.backward(self, x, weight, grad, plan, needs)
+        if conv_compiled.serves(self, xp, x, plan):
+            grads = conv_compiled.backward(self, x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
         if self._is_depthwise(x.shape):
             grads = depthwise_backward(xp, x, weight, self.kernel, self.stride, self.dilate,
@@ -320,7 +320,7 @@ class Convolution(WindowedOp):
         rows = math.prod(cols.shape[:2])
         g = self.num_group
         if g == 1:
-            return _parallel.matmul_nt_sum(xp, grad, cols.reshape(rows, -1))
+            return parallel.matmul_nt_sum(xp, grad, cols.reshape(rows, -1))
         return xp.matmul(grad.reshape(g, self.num_filter // g, -1),
                          cols.reshape(g, rows // g, -1).swapaxes(1, 2))
 
@@ -328,7 +328,7 @@ class Convolution(WindowedOp):
         rows = shape[0] * shape[1]
         g = self.num_group
         if g == 1:
-            out = _parallel.matmul(xp, weight.reshape(self.num_filter, rows).T, grad)
+            out = parallel.matmul(xp, weight.reshape(self.num_filter, rows).T, grad)
         else:
             w = weight.reshape(g, self.num_filter // g, -1)
             out = xp.matmul(w.swapaxes(1, 2), grad.reshape(g, self.num_filter // g, -1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from ..errors import GraphError
-from ._columns import ColumnPlan
+from ..backend.cpu.columns import ColumnPlan
 from .attrs import Param
 from .conv import WindowedOp, conv_params
 from .registry import register_op

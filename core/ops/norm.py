@@ -131,7 +131,7 @@ class BatchNorm(Op):
 
     def running_affine(self, xp, gamma, beta, moving_mean, moving_var, dtype):
         """(scale, shift) of inference from the running statistics, as forward computes
-        them; the executor folds them into the convolution before (core/ops/_fusion.py)."""
+        them; the executor folds them into the convolution before (core/executor_passes.py)."""
         gamma = xp.ones_like(gamma) if self.fix_gamma else gamma
         inv_std = (1 / xp.sqrt(moving_var + self.eps)).astype(dtype, copy=False)
         return self.affine(xp, gamma, beta, moving_mean.astype(dtype, copy=False), inv_std)

@@ -110,7 +110,7 @@ def test_self_test_command_exits_zero_with_a_top5(tmp_path):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1. espresso" in done.stdout and "self-test passed" in done.stdout
-    from core.ops._parallel import THREADS
+    from core.backend.cpu.parallel import THREADS
     assert ("Lanes: LeNet trained in 2 processes" if THREADS > 1 else "Lanes: one process") in done.stdout
     assert shot.stat().st_size > 10_000
 

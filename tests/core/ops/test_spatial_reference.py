@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.backend.cpu import columns
 from core.ops import OPS
-from core.ops import _columns as columns
 from core.ops import conv as conv_module
 from core.testing import check_op_grad
 
@@ -38,7 +38,7 @@ CONV_CASES = [
 
 @pytest.fixture(params=["auto", "wide", "strided"])
 def column_path(request, monkeypatch):
-    """Run a test with core/ops/_columns.py free to choose, forced to the stride-1 'wide'
+    """Run a test with core/backend/cpu/columns.py free to choose, forced to the stride-1 'wide'
     path wherever it applies, or forced to plain strided im2col."""
     limits = {"auto": columns.WIDE_LIMIT, "wide": float("inf"), "strided": 0.0}
     monkeypatch.setattr(columns, "WIDE_LIMIT", limits[request.param])

@@ -9,8 +9,8 @@ passes cost most (EfficientNet-Lite0's early layers: 112×112 maps, 1-3 k weight
 
 Two kinds of layer skip the rescaled copy of the weights: a depthwise convolution
 always folds (its weights are k×k per channel, nothing next to its output) and applies
-the bias and clip inside its own pass (_depthwise.py); a 1×1 convolution multiplies by
-the BatchNorm's scale in the pass that adds its bias after the GEMM (_pointwise.py), so
+the bias and clip inside its own pass (depthwise.py); a 1×1 convolution multiplies by
+the BatchNorm's scale in the pass that adds its bias after the GEMM (pointwise.py), so
 its weights (up to 400 k values in EfficientNet's head) are never rescaled at all.
 
 A zero Pad read only by a grouped convolution of such a pair (EfficientNet pads one
@@ -29,10 +29,10 @@ from collections import Counter
 
 import numpy as np
 
-from . import _jit
-from ._depthwise import depthwise_forward
-from ._depthwise_kernels import batchnorm_affine
-from ._pointwise import pointwise_forward
+from .backend.cpu import jit
+from .backend.cpu.depthwise import depthwise_forward
+from .backend.cpu.depthwise_kernels import batchnorm_affine
+from .backend.cpu.pointwise import pointwise_forward
 
 #: fold when the output has at least this many values per weight
 FOLD_RATIO = 8
@@ -105,7 +105,7 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
     moving_mean, moving_var = (values[i] for i in bn_step.aux)
     conv_bias = None if conv.no_bias else values[conv_step.args[2]]
     clip = None if clip_step is None else (clip_step.op.a_min, clip_step.op.a_max)
-    if (depthwise or pointwise) and _jit.enabled_for(xp, x.dtype):
+    if (depthwise or pointwise) and jit.enabled_for(xp, x.dtype):
         scale, bias = np.empty(conv.num_filter, x.dtype), np.empty(conv.num_filter, x.dtype)
         batchnorm_affine(gamma, beta, moving_mean, moving_var, bn.eps, bn.fix_gamma,
                          beta if conv_bias is None else conv_bias, conv_bias is not None,

@@ -1,10 +1,10 @@
 """Convolution on CPU with compiled kernels: numba im2col/col2im + OpenBLAS GEMMs, the
 batch shared among the cores (num_group 1, 1-D and 2-D windows).
 
-Why: the NumPy path (conv.py + _columns.py) is dozens of short NumPy calls per chunk
+Why: the NumPy path (conv.py + columns.py) is dozens of short NumPy calls per chunk
 that hold the GIL, so a LeNet layer ran no faster on two threads than on one. Here the
 batch is cut into chunks of samples and each core's piece runs chunks, each a few
-calls that all release the GIL (compiled kernels from _conv_kernels.py, GEMMs inside
+calls that all release the GIL (compiled kernels from conv_kernels.py, GEMMs inside
 np.matmul), so the pieces really run at once. The pieces claim chunks from one counter:
 a core held up by another process (the machine is shared; the GUI runs too) leaves its
 chunks to the other instead of making it wait. Weight- and bias-gradient parts are kept
@@ -19,7 +19,7 @@ Per chunk of S samples (sized so its matrices stay in L2, CHUNK_BYTES):
   column gradient = weightᵀ · gradient, then col2im. Only what ``needs`` asks for runs
   (LeNet's first layer needs no data gradient: no col2im there).
 
-The grid is "wide" (stride 1: contiguous column runs, see _conv_kernels.py) or exact.
+The grid is "wide" (stride 1: contiguous column runs, see conv_kernels.py) or exact.
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _jit, _parallel
-from ._columns import WIDE_LIMIT
-from ._conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
+from . import jit, parallel
+from .columns import WIDE_LIMIT
+from .conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
                             pad_chunk, scatter_output)
 
 #: a chunk's columns, column gradient and output (gradient) in bytes: the GEMMs'
@@ -77,13 +77,13 @@ def _macs(op, x, plan):
 
 def serves(op, xp, x, plan):
     """Whether the compiled kernels serve this call: NumPy arrays, 1-D or 2-D windows,
-    no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1 (_pointwise.py),
+    no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1 (pointwise.py),
     and enough samples for the cores (the batch is what is split; a big layer at batch 1
     keeps the NumPy path, whose GEMMs split over the output instead)."""
     if not (op.num_group == 1 and len(op.kernel) <= 2 and plan.kind != "pointwise"
-            and _jit.enabled_for(xp, x.dtype)):
+            and jit.enabled_for(xp, x.dtype)):
         return False
-    return x.shape[0] >= _parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
+    return x.shape[0] >= parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
 
 
 def grid_for(op, x, plan, matrices):
@@ -104,7 +104,7 @@ def grid_for(op, x, plan, matrices):
     step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
     step = max(1, step, -(-MIN_COLUMNS // positions))
     chunks = [(a, min(step, n - a)) for a in range(0, n, step)]
-    parts = min(_parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), len(chunks))
+    parts = min(parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), len(chunks))
     return Grid(x4, wide, window, out, padded, width, rows, positions, step,
                 chunks, parts)
 
@@ -116,7 +116,7 @@ def _over_chunks(grid, buffers, work, shared=True):
     not depend on which piece ran a chunk); else each piece runs a fixed range of chunks.
     Returns each piece's scratch, in piece order."""
     total, claim = len(grid.chunks), itertools.count()
-    pieces = _parallel.ranges(total, grid.parts)
+    pieces = parallel.ranges(total, grid.parts)
     owns = [None] * len(pieces)
 
     def task(first, last):
@@ -127,7 +127,7 @@ def _over_chunks(grid, buffers, work, shared=True):
                 break
             work(index, own)
 
-    _parallel.run(task, pieces)
+    parallel.run(task, pieces)
     return owns
 
 
@@ -205,7 +205,7 @@ def backward(op, x, weight, grad, plan, needs):
     count_parts = len(grid.chunks) if shared else grid.parts
     weight_parts = np.zeros((count_parts, rows, f), dtype=grad.dtype) if needs[1] else None
     bias_parts = np.zeros((count_parts, f), dtype=grad.dtype)
-    pieces = _parallel.ranges(len(grid.chunks), grid.parts)
+    pieces = parallel.ranges(len(grid.chunks), grid.parts)
 
     def buffers():
         return dict(gt=np.empty((f, chunk * size), dtype=grad.dtype),
@@ -224,7 +224,7 @@ def backward(op, x, weight, grad, plan, needs):
         if needs[1]:
             _columns(grid, own["cols"], own["buf"], a, count)
             # NOTE: columns·gradientᵀ (then transposed) is the faster orientation in
-            # OpenBLAS here (measured 1.5x on LeNet's conv2; _parallel.matmul_nt_sum too)
+            # OpenBLAS here (measured 1.5x on LeNet's conv2; parallel.matmul_nt_sum too)
             product = weight_parts[index] if shared else own["product"]
             np.matmul(own["cols"].reshape(rows, -1)[:, :length], gt[:, :length].T, out=product)
             if not shared:

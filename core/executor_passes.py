@@ -91,13 +91,12 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
         before = tuple(p + w for p, w in zip(before, widths[0::2]))
         after = tuple(p + w for p, w in zip(after, widths[1::2]))
     padded = tuple(n + b + a - 2 * p for n, b, a, p in zip(x.shape[2:], before, after, conv.pad))
-    out_spatial = conv._out_spatial(padded)
-    depthwise = conv._direct_depthwise(x.shape, out_spatial, x.dtype.itemsize)
+    out_spatial = conv.out_spatial(padded)
+    depthwise = conv.is_depthwise(x.shape)
     if pad_step is not None and not depthwise:   # pad here after all
         (x,), _ = pad_step.op.forward(xp, [x], [], False)
         before = after = tuple(conv.pad)
-    pointwise = conv.num_group == 1 and all(k == 1 for k in conv.kernel) and \
-        all(s == 1 for s in conv.stride) and not any(conv.pad)
+    pointwise = conv.is_pointwise()
     out_size = x.shape[0] * conv.num_filter * math.prod(out_spatial)
     if not (depthwise or pointwise or pad_step) and weight.size * FOLD_RATIO > out_size:
         return None

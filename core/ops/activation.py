@@ -12,7 +12,7 @@ def _relu(xp, x):
     if x.ndim == 0:
         out = xp.maximum(x, 0)
         return out, out
-    if relu_kernels.usable(xp, x):   # one compiled pass
+    if relu_kernels.compiled(xp, x):   # one compiled pass
         out = relu_kernels.relu(xp, x)
         return out, out
     out = xp.empty_like(x)   # keeps x's memory order (channels-last stays so)
@@ -25,7 +25,7 @@ def _relu_grad(xp, out, g):
     # NOTE: grad at x == 0 is 0 by convention; matches MXNet
     if g.ndim == 0 or g.shape != out.shape:
         return g * (out > 0)
-    if relu_kernels.usable(xp, g, out):
+    if relu_kernels.compiled(xp, g, out):
         return relu_kernels.relu_grad(xp, out, g)
     grad = xp.empty_like(g)
     parallel.over_batch(xp, g.shape[0], g.size,

@@ -22,10 +22,8 @@ import math
 import threading
 
 from ..errors import GraphError
-from ..backend.cpu import parallel
+from ..backend.cpu import conv_compiled, depthwise, parallel
 from ..backend.cpu.columns import ColumnPlan
-from ..backend.cpu import conv_compiled
-from ..backend.cpu import depthwise
 from ..backend.cpu.depthwise import depthwise_backward, depthwise_forward
 from ..backend.cpu.pointwise import pointwise_backward, pointwise_forward
 from ..backend.cpu.window import conv_out_size
@@ -36,8 +34,6 @@ from .registry import register_op
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 LAYOUTS = ("None", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
 CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
-#: depthwise inference skips im2col when the columns would take more than this
-DIRECT_DEPTHWISE_BYTES = 0
 #: columns per chunk of samples: about what the L2 cache holds
 CHUNK_BYTES = 1 << 20
 
@@ -116,7 +112,9 @@ class Convolution(WindowedOp):
         return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]
 
     # ----- shapes --------------------------------------------------------------
-    def _out_spatial(self, spatial):
+    def out_spatial(self, spatial):
+        """The output's spatial size for input ``spatial`` (ShapeError if the window
+        does not fit the padded input)."""
         out = []
         for size, k, s, p, d in zip(spatial, self.kernel, self.stride, self.pad, self.dilate):
             if d * (k - 1) + 1 > size + 2 * p:
@@ -141,7 +139,7 @@ class Convolution(WindowedOp):
         if not self.no_bias:
             self._check_given("bias", in_shapes[2], (self.num_filter,))
             shapes.append((self.num_filter,))
-        out = (data[0], self.num_filter, *self._out_spatial(data[2:]))
+        out = (data[0], self.num_filter, *self.out_spatial(data[2:]))
         return shapes, [out], []
 
     def macs(self, in_shapes, out_shapes):
@@ -153,20 +151,23 @@ class Convolution(WindowedOp):
         plans = self.__dict__.setdefault("_plans", {})
         plan = plans.get(x_shape)
         if plan is None:
-            out = self._out_spatial(x_shape[2:])
+            out = self.out_spatial(x_shape[2:])
             plan = plans[x_shape] = ColumnPlan.make(x_shape, out, self.kernel, self.stride,
                                                     self.dilate, self.pad)
         return plan
 
-    def _is_depthwise(self, x_shape):
+    def is_depthwise(self, x_shape):
+        """One input channel per group on data of ``x_shape``: the direct depthwise
+        passes serve it (inference always, training when compiled)."""
         return self.num_group > 1 and self.num_group == x_shape[1]
 
-    def _direct_depthwise(self, x_shape, out_spatial, itemsize):
-        """Inference on depthwise layers whose columns would be big: skip im2col."""
-        if not self._is_depthwise(x_shape):
-            return False
-        cols = math.prod(x_shape[:2]) * math.prod(self.kernel) * math.prod(out_spatial)
-        return cols * itemsize > DIRECT_DEPTHWISE_BYTES
+    def is_pointwise(self):
+        """1×1, stride 1, no pad, one group: one GEMM over pixel rows, no columns."""
+        return self.num_group == 1 and all(k == 1 for k in self.kernel) and \
+            all(s == 1 for s in self.stride) and not any(self.pad)
+
+    def _compiled(self, xp, x, plan):
+        return conv_compiled.compiled(xp, x, self.kernel, self.num_group, self.num_filter, plan)
 
     def _gemm(self, xp, weight, cols):
         """(F, N·size) = weight (F, C/g·k…) @ columns, one product per group."""
@@ -203,10 +204,7 @@ class Convolution(WindowedOp):
         per_chunk = macs * (chunks[0][1] - chunks[0][0])
         parts = 1 if per_chunk < 4 * parallel.SPLIT_MACS else \
             min(parallel.parts_for(xp, len(chunks), 1), len(chunks))
-        if parts > 1:
-            parallel.run(task, parallel.ranges(len(chunks), parts))
-        else:
-            task(0, len(chunks))
+        parallel.split(task, len(chunks), parts)
         return chunks
 
     def forward(self, xp, inputs, aux, is_train):
@@ -218,15 +216,14 @@ class Convolution(WindowedOp):
         """forward with the bias given explicitly (None: none), whatever no_bias says: the
         executor runs a BatchNorm folded into this layer through it (core/executor_passes.py)."""
         plan = self._plan(x.shape)
-        if self._is_depthwise(x.shape) and (depthwise.compiled(xp, x, self.kernel) or (
-                not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize))):
+        if self.is_depthwise(x.shape) and (not is_train or depthwise.compiled(xp, x, self.kernel)):
             out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                     self.pad, plan.out, bias)
             return [out], ((x, weight, plan) if is_train else None)
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
-        if conv_compiled.serves(self, xp, x, plan):
+        if self._compiled(xp, x, plan):
             result = conv_compiled.forward(self, x, weight, bias, plan)
         elif self.num_group == 1:
             result = self._per_sample_forward(xp, x, weight, bias, plan)
@@ -267,10 +264,10 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             grads = pointwise_backward(xp, x, weight, grad, needs)
             return grads[:2] if self.no_bias else grads
-        if conv_compiled.serves(self, xp, x, plan):
+        if self._compiled(xp, x, plan):
             grads = conv_compiled.backward(self, x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
-        if self._is_depthwise(x.shape):
+        if self.is_depthwise(x.shape):
             grads = depthwise_backward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                        self.pad, grad, needs)
             if grads is not None:

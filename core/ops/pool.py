@@ -110,7 +110,7 @@ class Pooling(WindowedOp):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         geometry = self._geometry(x.shape[2:])
-        if pool_kernels.usable(xp, x, self.pool_type, geometry):   # 2-D: one compiled pass
+        if pool_kernels.compiled(xp, x, self.pool_type, geometry):   # 2-D: one compiled pass
             divisor = None
             if self.pool_type != "max":
                 divisor = np.ones(geometry[3], dtype=x.dtype) if self.pool_type == "sum" else \

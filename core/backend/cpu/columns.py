@@ -135,8 +135,7 @@ class ColumnPlan:
                 views = window_views(buf[lo:hi], self.kernel, self.stride, self.dilate, self.out)
                 for t, (_, view) in enumerate(views):
                     view += shaped[lo:hi, t]
-        parts = parallel.parts_for(xp, cols.size, parallel.SPLIT_ELEMENTS)
-        parallel.run(add, parallel.ranges(c, parts)) if parts > 1 else add(0, c)
+        parallel.split(add, c, parallel.parts_for(xp, cols.size, parallel.SPLIT_ELEMENTS))
         grad = extract(xp, buf[:, :, :self.lengths[0]].swapaxes(0, 1), self.pad, spatial)
         return xp.ascontiguousarray(grad)
 

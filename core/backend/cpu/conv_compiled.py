@@ -71,19 +71,20 @@ class Grid(NamedTuple):
     parts: int
 
 
-def _macs(op, x, plan):
-    return math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * op.num_filter
+def _macs(num_filter, x, plan):
+    return math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * num_filter
 
 
-def serves(op, xp, x, plan):
-    """Whether the compiled kernels serve this call: NumPy arrays, 1-D or 2-D windows,
-    no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1 (pointwise.py),
-    and enough samples for the cores (the batch is what is split; a big layer at batch 1
-    keeps the NumPy path, whose GEMMs split over the output instead)."""
-    if not (op.num_group == 1 and len(op.kernel) <= 2 and plan.kind != "pointwise"
+def compiled(xp, x, kernel, num_group, num_filter, plan):
+    """Whether the compiled kernels take this convolution of ``x`` (its ``kernel``,
+    ``num_group``, ``num_filter`` and column ``plan``): NumPy float arrays, 1-D or 2-D
+    windows, no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1
+    (pointwise.py), and enough samples for the cores (the batch is what is split; a big
+    layer at batch 1 keeps the NumPy path, whose GEMMs split over the output instead)."""
+    if not (num_group == 1 and len(kernel) <= 2 and plan.kind != "pointwise"
             and jit.enabled_for(xp, x.dtype)):
         return False
-    return x.shape[0] >= parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
+    return x.shape[0] >= parallel.parts_for(xp, _macs(num_filter, x, plan), SPLIT_MACS)
 
 
 def grid_for(op, x, plan, matrices):
@@ -104,7 +105,7 @@ def grid_for(op, x, plan, matrices):
     step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
     step = max(1, step, -(-MIN_COLUMNS // positions))
     chunks = [(a, min(step, n - a)) for a in range(0, n, step)]
-    parts = min(parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), len(chunks))
+    parts = min(parallel.parts_for(np, _macs(op.num_filter, x, plan), SPLIT_MACS), len(chunks))
     return Grid(x4, wide, window, out, padded, width, rows, positions, step,
                 chunks, parts)
 

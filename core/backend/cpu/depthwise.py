@@ -101,11 +101,7 @@ def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, s
 
     count = n * out[0]
     work = n * math.prod(out) * filters * math.prod(kernel)
-    parts = min(parallel.parts_for(np, work, SPLIT_MACS), count)
-    if parts > 1:
-        parallel.run(task, parallel.ranges(count, parts))
-    else:
-        task(0, count)
+    parallel.split(task, count, min(parallel.parts_for(np, work, SPLIT_MACS), count))
     return result.transpose(0, 3, 1, 2)
 
 
@@ -199,10 +195,7 @@ def _numpy_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias):
 
     work = n * math.prod(out) * weight.shape[0] * math.prod(kernel)
     parts = min(parallel.parts_for(xp, work, parallel.SPLIT_ELEMENTS * 4), len(bands))
-    if parts > 1:
-        parallel.run(band_range, parallel.ranges(len(bands), parts))
-    else:
-        band_range(0, len(bands))
+    parallel.split(band_range, len(bands), parts)
     return xp.moveaxis(result, -1, 1) if spatial else result
 
 

@@ -85,12 +85,7 @@ def _product(xp, a, b, bias, scale, clip, per_row):
             np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
             epilogue(out, scale, shift, low, high, clip is not None, 0, m, lo, hi)
 
-    total = m if by_rows else n
-    parts = parallel.parts_for(xp, m * n * k, parallel.SPLIT_MACS)
-    if parts > 1:
-        parallel.run(task, parallel.ranges(total, parts))
-    else:
-        task(0, total)
+    parallel.split(task, m if by_rows else n, parallel.parts_for(xp, m * n * k, parallel.SPLIT_MACS))
     return out
 
 

@@ -194,7 +194,7 @@ def _whole_map(shape, geometry):
     return tuple(kernel) == tuple(shape[2:]) and not any(pad)
 
 
-def usable(xp, x, pool_type, geometry):
+def compiled(xp, x, pool_type, geometry):
     """Whether the compiled kernels pool ``x``: 2-D NCHW floats, max over any windows,
     avg/sum over whole maps of contiguous memory (global pooling)."""
     if not (x.ndim == 4 and jit.enabled_for(xp, x.dtype)):

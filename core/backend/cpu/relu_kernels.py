@@ -36,7 +36,7 @@ def relu_backward(grad, out, dx, lo, hi):
         dxs[i] = gs[i] * (one if outs[i] > zero else zero)
 
 
-def usable(xp, *arrays):
+def compiled(xp, *arrays):
     """Whether the kernels can take these arrays: NumPy, C-contiguous, one float type."""
     first = arrays[0]
     return (jit.enabled_for(xp, first.dtype) and first.ndim > 0

@@ -9,7 +9,6 @@ import pytest
 
 from core.backend.cpu import columns
 from core.ops import OPS
-from core.ops import conv as conv_module
 from core.testing import check_op_grad
 
 from . import naive_spatial as naive
@@ -70,7 +69,6 @@ def test_convolution_gradients_on_every_column_path(attrs, column_path):
                                                      ((1, 2), 1, (2, 1))], ids=str)
 def test_depthwise_inference_without_columns_matches_direct_loops(stride, multiplier, dilate,
                                                                    monkeypatch):
-    monkeypatch.setattr(conv_module, "DIRECT_DEPTHWISE_BYTES", 0)  # always the direct path
     x = RNG.standard_normal((2, 4, 6, 5)).astype(np.float32)
     w = RNG.standard_normal((4 * multiplier, 1, 3, 3)).astype(np.float32)
     b = RNG.standard_normal(4 * multiplier).astype(np.float32)

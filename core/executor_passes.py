@@ -36,6 +36,8 @@ from .backend.cpu.pointwise import pointwise_forward
 
 #: fold when the output has at least this many values per weight
 FOLD_RATIO = 8
+#: the ``fusion_role`` values operators may declare (core/ops/base.py)
+ROLES = ("convolution", "batchnorm", "clip", "pad")
 
 
 def conv_bn_pairs(steps, head_slots):
@@ -44,15 +46,14 @@ def conv_bn_pairs(steps, head_slots):
     readers = Counter(slot for step in steps for slot in list(step.args) + list(step.aux))
     producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
     clips = {step.args[0]: index for index, step in enumerate(steps)
-             if step.op.name == "clip" and readers[step.args[0]] == 1 and step.args[0] not in head_slots}
+             if _role(step, "clip") and readers[step.args[0]] == 1 and step.args[0] not in head_slots}
     pairs = {}
     for index, step in enumerate(steps):
-        op = step.op
-        if op.name != "BatchNorm" or op.output_mean_var or op.axis != 1:
+        if not _role(step, "batchnorm"):
             continue
         slot = step.args[0]
         source = producer.get(slot)
-        if source is None or steps[source].op.name != "Convolution":
+        if source is None or not _role(steps[source], "convolution"):
             continue
         if readers[slot] == 1 and slot not in head_slots:
             pairs[source] = (index, clips.get(step.wanted[0]))
@@ -71,11 +72,16 @@ def folded_pads(steps, head_slots, pairs):
         if source is None or conv.op.num_group == 1:
             continue
         pad = steps[source].op
-        if pad.name == "Pad" and pad.mode == "constant" and pad.constant_value == 0 and \
-                len(pad.pad_width) == 2 * (len(conv.op.kernel) + 2) and \
+        if _role(steps[source], "pad") and len(pad.pad_width) == 2 * (len(conv.op.kernel) + 2) and \
                 readers[conv.args[0]] == 1 and conv.args[0] not in head_slots:
             pads[source] = index
     return pads
+
+
+def _role(step, role):
+    """Whether ``step``'s operator plays ``role`` in folding (its class's ``fusion_role``)
+    and its attributes allow it."""
+    return step.op.fusion_role == role and step.op.fusable()
 
 
 def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None):

@@ -90,6 +90,8 @@ class Activation(Op):
     name = "Activation"
     category = "Activation"
     doc = "Elementwise activation: relu, sigmoid, tanh, softrelu or softsign."
+    per_sample = True
+    starter_attrs = {"act_type": "relu"}
     params = {"act_type": Param("str", doc="activation function", choices=tuple(ACTIVATIONS))}
 
     def infer_shape(self, in_shapes):
@@ -106,6 +108,7 @@ class Activation(Op):
 class _ActivationFunction(Op):
     """The standalone form of one activation: ``relu(x)`` is ``Activation(x, act_type='relu')``."""
     category = "Activation"
+    per_sample = True
     params = {}
     act_type = ""
 

@@ -97,6 +97,9 @@ class Convolution(WindowedOp):
     name = "Convolution"
     category = "Convolution"
     doc = "Convolution over 1-D, 2-D or 3-D windows, with groups (depthwise) and dilation."
+    per_sample = True
+    fusion_role = "convolution"
+    starter_attrs = {"kernel": "(3, 3)", "num_filter": "32"}
     params = conv_params(no_bias_default=False, workspace_default=1024)
 
     def check(self):

@@ -50,6 +50,8 @@ class BatchNorm(Op):
     name = "BatchNorm"
     category = "Normalization"
     doc = "Batch normalisation over all axes but `axis`, with running mean and variance."
+    per_sample = False   # batch statistics in training
+    fusion_role = "batchnorm"
     params = {
         "eps": Param("float", 1e-3, "added to the variance before the square root"),
         "momentum": Param("float", 0.9, "weight of the old value in the running averages"),
@@ -63,6 +65,11 @@ class BatchNorm(Op):
         "max_calib_range": Param("float_or_none", None, "quantisation range (ignored)"),
     }
     hidden_outputs = 2
+
+    def fusable(self):
+        """Folds into the convolution before it when it normalises channels (axis 1) and
+        hands out no mean and variance."""
+        return not self.output_mean_var and self.axis == 1
 
     def check(self):
         # MXNet always has three outputs; mean and var are hidden unless asked for

@@ -30,6 +30,8 @@ class Pooling(WindowedOp):
     name = "Pooling"
     category = "Pooling"
     doc = "Max, average, sum or Lp pooling over windows, or over the whole map (global_pool)."
+    per_sample = True
+    starter_attrs = {"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "max"}
     params = {
         "kernel": Param("shape", (), "window size: (w,), (h, w) or (d, h, w)"),
         "pool_type": Param("str", "max", "what each window computes",

@@ -36,6 +36,11 @@ def lanes_for(samples, threshold=None):
     threshold = LANES_FROM_SAMPLES if threshold is None else threshold
     if samples is None or samples < threshold:
         return 1
+    return most_lanes()
+
+
+def most_lanes():
+    """The most processes a training here runs in: two with two cores or more, else one."""
     return max(1, min(2, parallel.THREADS))
 
 

@@ -69,6 +69,12 @@ def available():
     return ENABLED and _load_numba() is not None
 
 
+def numba_version():
+    """numba's version, or None when it is not installed."""
+    numba = _load_numba()
+    return None if numba is None else numba.__version__
+
+
 def describe():
     """One line for About and the self-test: which kernels run on the CPU."""
     if not ENABLED:

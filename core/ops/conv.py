@@ -170,7 +170,7 @@ class Convolution(WindowedOp):
             all(s == 1 for s in self.stride) and not any(self.pad)
 
     def _compiled(self, xp, x, plan):
-        return conv_compiled.compiled(xp, x, self.kernel, self.num_group, self.num_filter, plan)
+        return conv_compiled.compiled(xp, x, plan, self.num_group, self.num_filter)
 
     def _gemm(self, xp, weight, cols):
         """(F, N·size) = weight (F, C/g·k…) @ columns, one product per group."""
@@ -227,7 +227,7 @@ class Convolution(WindowedOp):
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
         if self._compiled(xp, x, plan):
-            result = conv_compiled.forward(self, x, weight, bias, plan)
+            result = conv_compiled.forward(x, weight, bias, plan)
         elif self.num_group == 1:
             result = self._per_sample_forward(xp, x, weight, bias, plan)
         else:
@@ -268,7 +268,7 @@ class Convolution(WindowedOp):
             grads = pointwise_backward(xp, x, weight, grad, needs)
             return grads[:2] if self.no_bias else grads
         if self._compiled(xp, x, plan):
-            grads = conv_compiled.backward(self, x, weight, grad, plan, needs)
+            grads = conv_compiled.backward(x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
         if self.is_depthwise(x.shape):
             grads = depthwise_backward(xp, x, weight, self.kernel, self.stride, self.dilate,

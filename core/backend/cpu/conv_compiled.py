@@ -75,37 +75,38 @@ def _macs(num_filter, x, plan):
     return math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * num_filter
 
 
-def compiled(xp, x, kernel, num_group, num_filter, plan):
-    """Whether the compiled kernels take this convolution of ``x`` (its ``kernel``,
-    ``num_group``, ``num_filter`` and column ``plan``): NumPy float arrays, 1-D or 2-D
+def compiled(xp, x, plan, num_group, num_filter):
+    """Whether the compiled kernels take this convolution of ``x`` (its column ``plan``,
+    which holds the window, ``num_group`` and ``num_filter``): NumPy float arrays, 1-D or 2-D
     windows, no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1
     (pointwise.py), and enough samples for the cores (the batch is what is split; a big
     layer at batch 1 keeps the NumPy path, whose GEMMs split over the output instead)."""
-    if not (num_group == 1 and len(kernel) <= 2 and plan.kind != "pointwise"
+    if not (num_group == 1 and len(plan.kernel) <= 2 and plan.kind != "pointwise"
             and jit.enabled_for(xp, x.dtype)):
         return False
     return x.shape[0] >= parallel.parts_for(xp, _macs(num_filter, x, plan), SPLIT_MACS)
 
 
-def grid_for(op, x, plan, matrices):
-    """The Grid of this call; 1-D windows as one row. ``matrices``: how many (rows,
-    positions) matrices a chunk holds per sample (columns, column gradient)."""
-    if len(op.kernel) == 1:
+def grid_for(x, plan, num_filter, matrices):
+    """The Grid of this call (the window from ``plan``); 1-D windows as one row.
+    ``matrices``: how many (rows, positions) matrices a chunk holds per sample (columns,
+    column gradient)."""
+    if len(plan.kernel) == 1:
         x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:])
-        window = (1, op.kernel[0], 1, op.stride[0], 0, op.pad[0], 1, op.dilate[0])
+        window = (1, plan.kernel[0], 1, plan.stride[0], 0, plan.pad[0], 1, plan.dilate[0])
         out = (1, plan.out[0])
     else:
-        x4, window, out = x, (*op.kernel, *op.stride, *op.pad, *op.dilate), tuple(plan.out)
+        x4, window, out = x, (*plan.kernel, *plan.stride, *plan.pad, *plan.dilate), tuple(plan.out)
     padded = (x4.shape[2] + 2 * window[4], x4.shape[3] + 2 * window[5])
     # the wide grid computes Wp/ow times the outputs: worth it while that stays small
     wide = window[2] == window[3] == 1 and padded[1] <= WIDE_LIMIT * out[1]
     width = padded[1] if wide else out[1]
     n, rows, positions = x.shape[0], x.shape[1] * plan.offsets, out[0] * width
-    per_sample = (matrices * rows + op.num_filter) * positions * x.dtype.itemsize
+    per_sample = (matrices * rows + num_filter) * positions * x.dtype.itemsize
     step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
     step = max(1, step, -(-MIN_COLUMNS // positions))
     chunks = [(a, min(step, n - a)) for a in range(0, n, step)]
-    parts = min(parallel.parts_for(np, _macs(op.num_filter, x, plan), SPLIT_MACS), len(chunks))
+    parts = min(parallel.parts_for(np, _macs(num_filter, x, plan), SPLIT_MACS), len(chunks))
     return Grid(x4, wide, window, out, padded, width, rows, positions, step,
                 chunks, parts)
 
@@ -166,10 +167,10 @@ def _spread(grid, grad_cols, dx4, buf, a, count):
         crop_chunk(buf, dx4, ph, pw, a, count)
 
 
-def forward(op, x, weight, bias, plan):
+def forward(x, weight, bias, plan):
     """The convolution's output (N, F, *out); ``bias`` may be None."""
-    grid = grid_for(op, x, plan, 1)
-    n, f, size, chunk = x.shape[0], op.num_filter, grid.positions, grid.step
+    grid = grid_for(x, plan, weight.shape[0], 1)
+    n, f, size, chunk = x.shape[0], weight.shape[0], grid.positions, grid.step
     w = weight.reshape(f, grid.rows).astype(x.dtype, copy=False)
     out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
     out4 = out.reshape((n, f) + grid.out)
@@ -191,12 +192,12 @@ def forward(op, x, weight, bias, plan):
     return out
 
 
-def backward(op, x, weight, grad, plan, needs):
+def backward(x, weight, grad, plan, needs):
     """[data, weight, bias] gradients (None where ``needs`` is False). The weight and
     bias gradients are sums over chunks in a fixed order, whichever core ran a chunk."""
     needs = tuple(needs) + (False,) * (3 - len(needs))   # no_bias: two inputs
-    grid = grid_for(op, x, plan, int(needs[0]) + int(needs[1]))
-    n, f, size, rows, chunk = x.shape[0], op.num_filter, grid.positions, grid.rows, grid.step
+    grid = grid_for(x, plan, weight.shape[0], int(needs[0]) + int(needs[1]))
+    n, f, size, rows, chunk = x.shape[0], weight.shape[0], grid.positions, grid.rows, grid.step
     w_t = weight.reshape(f, rows).T
     g4 = np.ascontiguousarray(grad).reshape((n, f) + grid.out)
     grad_data = np.empty(x.shape, dtype=grad.dtype) if needs[0] else None

@@ -95,11 +95,11 @@ def test_compiled_path_serves_the_lenet_layers():
     """The compiled path really runs (not a silent NumPy fallback)."""
     op = OPS.get("Convolution")(node_name="c", kernel=(5, 5), num_filter=6)
     x = np.zeros((128, 1, 28, 28), np.float32)
-    assert conv_compiled.compiled(np, x, op.kernel, op.num_group, op.num_filter, op._plan(x.shape))
+    assert conv_compiled.compiled(np, x, op._plan(x.shape), op.num_group, op.num_filter)
     grouped = OPS.get("Convolution")(node_name="g", kernel=(3, 3), num_filter=4, num_group=2)
     x = np.zeros((2, 4, 8, 8), np.float32)
-    assert not conv_compiled.compiled(np, x, grouped.kernel, grouped.num_group, grouped.num_filter,
-                                      grouped._plan(x.shape))
+    assert not conv_compiled.compiled(np, x, grouped._plan(x.shape), grouped.num_group,
+                                      grouped.num_filter)
 
 
 def test_nan_propagates_through_the_compiled_path():

@@ -9,9 +9,10 @@ passes cost most (EfficientNet-Lite0's early layers: 112×112 maps, 1-3 k weight
 
 Two kinds of layer skip the rescaled copy of the weights: a depthwise convolution
 always folds (its weights are k×k per channel, nothing next to its output) and applies
-the bias and clip inside its own pass (depthwise.py); a 1×1 convolution multiplies by
-the BatchNorm's scale in the pass that adds its bias after the GEMM (pointwise.py), so
-its weights (up to 400 k values in EfficientNet's head) are never rescaled at all.
+the bias and clip inside its own pass (backend/cpu/depthwise.py); a 1×1 convolution
+multiplies by the BatchNorm's scale in the pass that adds its bias after the GEMM
+(backend/cpu/pointwise.py), so its weights (up to 400 k values in EfficientNet's head)
+are never rescaled at all.
 
 A zero Pad read only by a grouped convolution of such a pair (EfficientNet pads one
 cell more after than before each strided depthwise layer) is folded too: the executor
@@ -20,7 +21,9 @@ cells outside the input as zeros, so the padded copy is never made.
 
 The executor asks ``conv_bn_pairs`` and ``folded_pads`` once at bind time and calls
 ``fused_forward`` for each pair in inference, unless a monitor wants to see every
-layer's own output.
+layer's own output. Which nodes take part is each operator's own fact (``fusion_role``
+and ``fusable()``, core/ops/base.py); the convolution is asked through its public
+methods (``out_spatial``, ``is_depthwise``, ``is_pointwise``, ``compute``).
 """
 from __future__ import annotations
 

@@ -1,15 +1,15 @@
 """Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + GEMM.
 
 The batch is cut into chunks whose columns fit in cache (CHUNK_BYTES); per chunk the
-input is copied into columns (core/backend/cpu/columns.py picks how) and multiplied by the
-weight, one small GEMM per sample written straight into the NCHW output (grouped
-convolutions: one product per group). Backward recomputes a chunk's columns (in cache)
-for the weight gradient and runs col2im only when the data gradient is wanted. 1×1
-convolutions skip im2col (pointwise.py); depthwise layers run direct (depthwise.py):
-compiled passes forward and backward on CPU with numba, NumPy inference otherwise. On
-CPU with numba, ungrouped 1-D and 2-D convolutions run compiled im2col/col2im and one
-GEMM per chunk, the batch split over the cores (conv_compiled.py); this NumPy path
-serves CuPy, grouped (not depthwise) and 3-D convolutions.
+input is copied into columns (ColumnPlan picks how) and multiplied by the weight, one
+small GEMM per sample written straight into the NCHW output (grouped convolutions: one
+product per group). Backward recomputes a chunk's columns (in cache) for the weight
+gradient and runs col2im only when the data gradient is wanted. 1×1 convolutions skip
+im2col (pointwise); depthwise layers run direct (depthwise): compiled passes forward and
+backward on CPU with numba, NumPy inference otherwise. On CPU with numba, ungrouped 1-D
+and 2-D convolutions run compiled im2col/col2im and one GEMM per chunk, the batch split
+over the cores (conv_compiled); all of these are modules of core/backend/cpu/. This NumPy
+path serves CuPy, grouped (not depthwise) and 3-D convolutions.
 
 >>> import numpy as np
 >>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))

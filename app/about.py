@@ -5,7 +5,6 @@ import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
@@ -32,20 +31,9 @@ def build_date() -> str:
         return f"development build (source checkout of {stamp:%Y-%m-%d})"
 
 
-def device_summary() -> str:
-    from core import context
-    cpu = f"CPU ({platform.machine() or 'unknown'}, NumPy {np.__version__})"
-    count = context.num_gpus()
-    if count:
-        return f"{cpu}; {count} CUDA GPU{'s' if count != 1 else ''}"
-    reason = context.gpu_unavailable_reason() or "no CUDA device"
-    return f"{cpu}; no GPU: {reason.split('.')[0]}"
-
-
 def about_lines() -> list[tuple[str, str]]:
-    from core.ops import _jit
-    return [("Version", app_version()), ("Built", build_date()), ("Devices", device_summary()),
-            ("Kernels", _jit.describe()),
+    from core import runtime
+    return [("Version", app_version()), ("Built", build_date()), *runtime.describe().lines(),
             ("Python", platform.python_version()), ("Qt", f"PySide6 {pyside_version}")]
 
 

@@ -72,9 +72,9 @@ def lanes_line() -> str:
     import numpy as np
 
     import core as mx
-    from core.ops._parallel import THREADS
+    from core import runtime
     from core.zoo.builtin.lenet import get_symbol
-    if THREADS < 2:
+    if runtime.describe().max_lanes < 2:
         return "one process (one core)"
     pictures = np.zeros((128, 1, 28, 28), np.float32)
     labels = np.arange(128, dtype=np.float32) % 10

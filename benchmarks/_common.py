@@ -37,10 +37,10 @@ def print_machine(threads=None):
     threads."""
     import numpy
 
-    from core.ops import _parallel
+    from core.backend.cpu import parallel
     kernel, blas_threads = blas_info()
     threads = threads or blas_threads
-    _parallel.THREADS = threads
+    parallel.THREADS = threads
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load}")
     print(f"numpy {numpy.__version__}, BLAS {kernel}, {blas_threads} thread(s); "

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backend.cpu.memory import keep_freed_memory
+from .backend.cpu.parallel import single_threaded_blas
 from .errors import DeviceError, GraphError, ShapeError
+from .executor_passes import conv_bn_pairs, folded_pads, fused_forward
 from .ndarray.ndarray import NDArray
-from .ops._fusion import conv_bn_pairs, folded_pads, fused_forward
-from .ops._memory import keep_freed_memory
-from .ops._parallel import single_threaded_blas
 from .symbol.graph import topo_order
 
 GRAD_REQS = ("write", "add", "null")
@@ -57,7 +57,7 @@ class Executor:
         self._monitor = None
         self._plan()
         if self._xp is np:
-            keep_freed_memory()   # the same arrays every batch: no page faults (ops/_memory.py)
+            keep_freed_memory()   # the same arrays every batch: no page faults (backend/cpu/memory.py)
 
     # ----- construction -------------------------------------------------------
     @classmethod
@@ -167,7 +167,7 @@ class Executor:
 
     # ----- running -------------------------------------------------------------
     def forward(self, is_train=False, **kwargs):
-        # one BLAS thread per calling thread; big kernels split themselves (ops/_parallel.py)
+        # one BLAS thread per calling thread; big kernels split themselves (backend/cpu/parallel.py)
         with single_threaded_blas():
             return self._forward(is_train, **kwargs)
 

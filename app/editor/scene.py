@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene
 
 from core.errors import NetStudioError
 from core.graphdoc import Edge
-from core.graphdoc.palette import STARTER_ATTRS
+from core.graphdoc.palette import starter_attrs
 from core.graphdoc.summary import shape_text
 
 from . import theme
@@ -167,7 +167,7 @@ class EditorScene(QGraphicsScene):
     # ---- edits the user makes on the canvas ----
     def drop_operator(self, op: str, scene_pos: QPointF, attrs=None) -> int:
         """Add a layer where a palette entry was dropped; returns the new node's id."""
-        node = self.doc.make_node(op, attrs=dict(STARTER_ATTRS.get(op, {}) if attrs is None else attrs))
+        node = self.doc.make_node(op, attrs=starter_attrs(op) if attrs is None else dict(attrs))
         item_width = NodeItem(node).width
         node.pos = (round(scene_pos.x() - item_width / 2), round(scene_pos.y() - 25))
         self.undo_stack.push(AddNodesCommand(self.doc, [node], text=f"Add {node.name}"))

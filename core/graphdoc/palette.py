@@ -16,27 +16,8 @@ from .ports import VARIABLE
 GROUP_ORDER = ("Input", "Convolution", "Pooling", "Dense", "Activation", "Normalization",
                "Regularization", "Merge", "Output", "Tensor", "Elementwise", "Broadcast",
                "Scalar", "Math", "Reduce", "Linear Algebra")
-#: operators that join several inputs, pulled out of their registry category
-MERGE_OPS = ("Concat", "elemwise_add", "add_n", "elemwise_mul", "broadcast_add", "broadcast_mul")
-
-#: what a freshly dropped layer starts with (required attributes get sensible values)
-STARTER_ATTRS = {
-    VARIABLE: {"__shape__": "(1, 1, 28, 28)"},
-    "Convolution": {"kernel": "(3, 3)", "num_filter": "32"},
-    "Deconvolution": {"kernel": "(2, 2)", "stride": "(2, 2)", "num_filter": "32"},
-    "Pooling": {"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "max"},
-    "FullyConnected": {"num_hidden": "128"},
-    "Activation": {"act_type": "relu"},
-    "Dropout": {"p": "0.5"},
-    "Concat": {"num_args": "2"},
-    "add_n": {"num_args": "2"},
-    "SliceChannel": {"num_outputs": "2"},
-    "Reshape": {"shape": "(0, -1)"},
-    "clip": {"a_min": "0", "a_max": "1"},
-    "expand_dims": {"axis": "1"},
-    "Cast": {"dtype": "float32"},
-    "LRN": {"nsize": "5"},
-}
+#: what a freshly dropped input starts with (operators say theirs: ``Op.starter_attrs``)
+INPUT_STARTER = {"__shape__": "(1, 1, 28, 28)"}
 
 
 @dataclass(frozen=True)
@@ -57,13 +38,13 @@ def palette_groups():
     """[(group, [PaletteEntry, ...])] in GROUP_ORDER, then any other registry category."""
     groups = {"Input": [PaletteEntry(VARIABLE, "Input", "Input",
                                      "a data or label input; set its shape, batch size first",
-                                     STARTER_ATTRS[VARIABLE])]}
-    for category, classes in OPS.by_category().items():
+                                     dict(INPUT_STARTER))]}
+    for classes in OPS.by_category().values():
         for cls in classes:
-            group = "Merge" if cls.name in MERGE_OPS else category
+            group = _group(cls)
             groups.setdefault(group, []).append(
                 PaletteEntry(cls.name, cls.name, group, (cls.doc or "").strip().split("\n")[0],
-                             dict(STARTER_ATTRS.get(cls.name, {}))))
+                             dict(cls.starter_attrs)))
     ordered = [g for g in GROUP_ORDER if g in groups] + sorted(g for g in groups if g not in GROUP_ORDER)
     return [(g, sorted(groups[g], key=_popular_first)) for g in ordered]
 
@@ -79,9 +60,18 @@ def entry_for(op):
 def group_of(op):
     if op == VARIABLE:
         return "Input"
-    if op in MERGE_OPS:
-        return "Merge"
-    return OPS.get(op).category if op in OPS else "Other"
+    return _group(OPS.get(op)) if op in OPS else "Other"
+
+
+def starter_attrs(op):
+    """The attribute strings a freshly dropped ``op`` (an operator or the input) starts with."""
+    if op == VARIABLE:
+        return dict(INPUT_STARTER)
+    return dict(OPS.get(op).starter_attrs) if op in OPS else {}
+
+
+def _group(cls):
+    return cls.palette_group or cls.category
 
 
 def _popular_first(entry):

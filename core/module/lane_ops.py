@@ -5,10 +5,11 @@ summation).
 
 Two checks, both must pass:
 
-- every operator is in PER_SAMPLE (with its condition on attributes, when it has one).
-  Not there on purpose: BatchNorm (batch statistics in training), Dropout and rrelu
-  (random masks drawn in another process), anything reducing over the batch axis, and
-  losses normalised by the batch ("batch"/"valid" divide by a count over the batch);
+- every operator says it is per-sample: its class's ``per_sample`` fact, refined by
+  ``is_per_sample()`` where attributes decide (core/ops/base.py). Not per-sample on
+  purpose: BatchNorm (batch statistics in training), Dropout and rrelu (random masks
+  drawn in another process), anything reducing over the batch axis, and losses
+  normalised by the batch ("batch"/"valid" divide by a count over the batch);
 - shape inference at two batch sizes: every value either has the same shape at both
   (a parameter) or keeps the batch on axis 0 (catches a Reshape or Concat that folds the
   batch into another axis, or a shape written for one batch size).
@@ -18,37 +19,12 @@ from __future__ import annotations
 from ..symbol.graph import topo_order
 
 
-def _always(op):
-    return True
-
-
-def _loss_not_normalised(op):
-    return getattr(op, "normalization", "null") == "null"
-
-
-PER_SAMPLE = {
-    **dict.fromkeys((
-        "Convolution", "Deconvolution", "Pooling", "FullyConnected", "Flatten", "Reshape", "Pad",
-        "Activation", "relu", "sigmoid", "tanh", "softsign",
-        "elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div", "add_n",
-        "_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar", "_div_scalar",
-        "_rdiv_scalar", "_maximum_scalar", "_minimum_scalar", "_power_scalar",
-        "exp", "log", "sqrt", "square", "abs", "negative", "clip", "_copy", "BlockGrad",
-        "LinearRegressionOutput", "MAERegressionOutput", "LogisticRegressionOutput"), _always),
-    "LeakyReLU": lambda op: op.act_type != "rrelu",
-    "Concat": lambda op: op.dim != 0,
-    "SoftmaxOutput": _loss_not_normalised,
-    "MakeLoss": _loss_not_normalised,
-}
-
-
 def unsupported(symbol):
     """The first operator node that keeps the network from lanes, as "name (Op)", or None."""
     for node in topo_order(symbol.heads):
         if node.is_variable:
             continue
-        check = PER_SAMPLE.get(node.op.name)
-        if check is None or not check(node.op):
+        if not node.op.is_per_sample():
             return f"{node.name} ({node.op.name})"
     return None
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import NetStudioError
 from ..executor import Executor
-from ..ops import _parallel
+from ..backend.cpu import parallel
 from . import lane_ops
 from .lanes import ProcessLane
 
@@ -36,7 +36,12 @@ def lanes_for(samples, threshold=None):
     threshold = LANES_FROM_SAMPLES if threshold is None else threshold
     if samples is None or samples < threshold:
         return 1
-    return max(1, min(2, _parallel.THREADS))
+    return most_lanes()
+
+
+def most_lanes():
+    """The most processes a training here runs in: two with two cores or more, else one."""
+    return max(1, min(2, parallel.THREADS))
 
 
 class LaneSet:
@@ -93,7 +98,7 @@ class LaneSet:
 
     def this_core(self):
         """While lanes run, this process's slice keeps to one core (no split kernels)."""
-        return _parallel.one_core() if self.lanes else contextlib.nullcontext()
+        return parallel.one_core() if self.lanes else contextlib.nullcontext()
 
     @contextlib.contextmanager
     def settling(self):

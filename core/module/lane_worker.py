@@ -47,8 +47,8 @@ def main(argv=None):
 
 def serve(conn):
     """The worker's loop: one command at a time, one answer per command (but unbind)."""
-    from ..ops import _parallel
-    _parallel.THREADS = 1   # the parent runs the other slice on the other core
+    from ..backend.cpu import parallel
+    parallel.THREADS = 1   # the parent runs the other slice on the other core
     bound = {}
     while True:
         try:

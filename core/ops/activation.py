@@ -2,7 +2,7 @@
 tanh, softsign. Each keeps only what its derivative needs. LeakyReLU is in leaky_relu.py."""
 from __future__ import annotations
 
-from . import _parallel, _relu_kernels
+from ..backend.cpu import parallel, relu_kernels
 from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .registry import register_op
@@ -12,11 +12,11 @@ def _relu(xp, x):
     if x.ndim == 0:
         out = xp.maximum(x, 0)
         return out, out
-    if _relu_kernels.usable(xp, x):   # one compiled pass
-        out = _relu_kernels.relu(xp, x)
+    if relu_kernels.compiled(xp, x):   # one compiled pass
+        out = relu_kernels.relu(xp, x)
         return out, out
     out = xp.empty_like(x)   # keeps x's memory order (channels-last stays so)
-    _parallel.over_batch(xp, x.shape[0], x.size,
+    parallel.over_batch(xp, x.shape[0], x.size,
                          lambda lo, hi: xp.maximum(x[lo:hi], 0, out=out[lo:hi]))
     return out, out
 
@@ -25,10 +25,10 @@ def _relu_grad(xp, out, g):
     # NOTE: grad at x == 0 is 0 by convention; matches MXNet
     if g.ndim == 0 or g.shape != out.shape:
         return g * (out > 0)
-    if _relu_kernels.usable(xp, g, out):
-        return _relu_kernels.relu_grad(xp, out, g)
+    if relu_kernels.compiled(xp, g, out):
+        return relu_kernels.relu_grad(xp, out, g)
     grad = xp.empty_like(g)
-    _parallel.over_batch(xp, g.shape[0], g.size,
+    parallel.over_batch(xp, g.shape[0], g.size,
                          lambda lo, hi: xp.multiply(g[lo:hi], out[lo:hi] > 0, out=grad[lo:hi]))
     return grad
 
@@ -90,6 +90,8 @@ class Activation(Op):
     name = "Activation"
     category = "Activation"
     doc = "Elementwise activation: relu, sigmoid, tanh, softrelu or softsign."
+    per_sample = True
+    starter_attrs = {"act_type": "relu"}
     params = {"act_type": Param("str", doc="activation function", choices=tuple(ACTIVATIONS))}
 
     def infer_shape(self, in_shapes):
@@ -106,6 +108,7 @@ class Activation(Op):
 class _ActivationFunction(Op):
     """The standalone form of one activation: ``relu(x)`` is ``Activation(x, act_type='relu')``."""
     category = "Activation"
+    per_sample = True
     params = {}
     act_type = ""
 

@@ -12,6 +12,24 @@ Contract (all arrays are of the context's array module ``xp``: numpy or cupy):
 - ``infer_shape(in_shapes) -> (in_shapes, out_shapes, aux_shapes)``: unknown shapes
   are None on the way in; the op fills what it can (weights from data) and raises
   ``ShapeError`` for shapes that cannot work.
+
+Facts the rest of the engine reads from the class (a new operator states them here, in
+its own class; tests/core/ops/test_op_facts.py fails otherwise):
+
+- ``per_sample``: the result for one sample depends on that sample alone, so process
+  lanes may run two halves of a batch apart and add their gradients
+  (core/module/lane_ops.py). No default: every operator says True or False (False for
+  batch statistics, random masks, reductions that may cross the batch axis, losses
+  normalised over the batch). When it depends on attributes, ``is_per_sample()`` says.
+- ``palette_group``: the editor palette's group (core/graphdoc/palette.py); the default,
+  None, is the registry ``category``. ``starter_attrs``: the attribute strings a freshly
+  dropped layer starts with, so it is valid at once (every required attribute).
+- ``fusion_role``: what the executor's inference passes (core/executor_passes.py) may
+  fold: "convolution", "batchnorm" (into the convolution before it), "clip" (after a
+  folded BatchNorm), "pad" (a zero Pad before a grouped convolution), or None.
+  ``fusable()`` says whether this node's attributes allow it.
+- ``onnx(graph, inputs, outputs)``: the operator's ONNX mapping (issue 18); see its
+  docstring for the contract. The base raises ``GraphError`` naming the node.
 """
 from __future__ import annotations
 
@@ -29,6 +47,14 @@ class Op:
     is_loss: ClassVar[bool] = False
     #: outputs MXNet counts but does not show (BatchNorm's mean/var): kept for JSON
     hidden_outputs: ClassVar[int] = 0
+    #: one sample's result depends on that sample only (process lanes); each op states it
+    per_sample: ClassVar[bool]
+    #: the editor palette's group; None: the registry category
+    palette_group: ClassVar[str | None] = None
+    #: attribute strings a freshly dropped layer starts with (valid at once)
+    starter_attrs: ClassVar[dict[str, str]] = {}
+    #: role in the executor's inference folding passes, or None
+    fusion_role: ClassVar[str | None] = None
 
     def __init__(self, node_name="", **attrs):
         self.node_name = node_name
@@ -81,6 +107,35 @@ class Op:
 
     def error(self, message, cls=ShapeError):
         return cls(f"node {self.node_name!r} ({self.name}): {message}")
+
+    def is_per_sample(self):
+        """Whether this node (its class and attributes) computes each sample alone."""
+        return self.per_sample
+
+    def fusable(self):
+        """Whether this node's attributes let the executor fold it in its ``fusion_role``."""
+        return self.fusion_role is not None
+
+    def onnx(self, graph, inputs, outputs):
+        """Write this node into an ONNX graph (the exporter, issue 18, calls it).
+
+        Contract for the operators that override it:
+
+        - ``inputs``: the ONNX value names of this node's inputs, in ``list_arguments()``
+          then ``list_auxiliary_states()`` order; ``outputs``: the names to give its
+          results, one per ``list_outputs()`` (hidden outputs not included);
+        - ``graph`` is the exporter's builder: ``graph.node(op_type, inputs, outputs,
+          **attributes)`` adds an ONNX node, ``graph.constant(name_hint, array)`` adds an
+          initializer and returns its name (a Reshape's shape, a Pad's widths),
+          ``graph.fresh(name_hint)`` a new intermediate name, ``graph.shape(name)`` the
+          inferred shape of a value, ``graph.opset`` the target opset;
+        - it adds one or more nodes whose last writes ``outputs`` and returns nothing;
+          the attributes come from ``self`` (parsed values, see ``params``);
+        - an attribute combination ONNX cannot express raises ``self.error(..., GraphError)``
+          saying which attribute and why.
+
+        The base raises: this operator has no ONNX mapping yet."""
+        raise self.error("has no ONNX mapping; it cannot be exported to ONNX yet", GraphError)
 
     def macs(self, in_shapes, out_shapes):
         """Multiply-accumulates per sample, for the editor's cost column (0 = negligible)."""

@@ -51,6 +51,7 @@ def binary_infer_shape(op, in_shapes):
 class _TwoInputs:
     """Arguments and shape rule of every two-input elementwise op, primitive or composite."""
     category = "Elementwise"
+    per_sample = True   # elementwise; a broadcast input is a parameter or another sample's value
     params = {}
     broadcast = False
 
@@ -89,6 +90,7 @@ class Binary(_TwoInputs, Op):
 class ElemwiseAdd(Binary):
     name = "elemwise_add"
     doc = "lhs + rhs (same shapes)."
+    palette_group = "Merge"
 
     def f(self, xp, a, b):
         return a + b
@@ -101,6 +103,7 @@ class ElemwiseAdd(Binary):
 class ElemwiseMul(Binary):
     name = "elemwise_mul"
     doc = "lhs · rhs (same shapes)."
+    palette_group = "Merge"
 
     def f(self, xp, a, b):
         return a * b
@@ -240,6 +243,9 @@ class AddN(Op):
     name = "add_n"
     category = "Elementwise"
     doc = "The sum of num_args arrays of one shape."
+    per_sample = True
+    palette_group = "Merge"
+    starter_attrs = {"num_args": "2"}
     params = {"num_args": Param("int", doc="number of inputs")}
 
     def check(self):

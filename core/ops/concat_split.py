@@ -20,10 +20,16 @@ class Concat(Op):
     name = "Concat"
     category = "Tensor"
     doc = "Join num_args arrays along axis dim; all other axes must match."
+    per_sample = True   # unless it joins along the batch axis (is_per_sample)
+    palette_group = "Merge"
+    starter_attrs = {"num_args": "2"}
     params = {
         "num_args": Param("int", doc="number of inputs"),
         "dim": Param("int", 1, "the axis to join along"),
     }
+
+    def is_per_sample(self):
+        return self.dim != 0
 
     def check(self):
         if self.num_args < 1:
@@ -70,6 +76,8 @@ class SliceChannel(Op):
     name = "SliceChannel"
     category = "Tensor"
     doc = "Cut data into num_outputs equal parts along axis (optionally dropping that axis)."
+    per_sample = False   # may split the batch axis; not checked for lanes
+    starter_attrs = {"num_outputs": "2"}
     params = {
         "num_outputs": Param("int", doc="number of parts"),
         "axis": Param("int", 1, "the axis to cut"),
@@ -121,6 +129,8 @@ class SliceAxis(Op):
     name = "slice_axis"
     category = "Tensor"
     doc = "Keep positions begin..end-1 of one axis (negative counts from the end)."
+    per_sample = False   # may slice the batch axis; not checked for lanes
+    starter_attrs = {"axis": "1", "begin": "0", "end": "1"}
     params = {
         "axis": Param("int", doc="the axis to slice"),
         "begin": Param("int", doc="first position kept"),
@@ -169,6 +179,8 @@ class Stack(Op):
     name = "stack"
     category = "Tensor"
     doc = "Join num_args arrays of one shape along a new axis."
+    per_sample = False   # stacks along a new axis, possibly before the batch
+    starter_attrs = {"num_args": "2", "axis": "1"}
     params = {
         "axis": Param("int", 0, "where the new axis goes, in [-ndim-1, ndim]"),
         "num_args": Param("int", doc="number of inputs"),
@@ -217,6 +229,8 @@ class Slice(Op):
     name = "slice"
     category = "Tensor"
     doc = "data[begin:end:step] on the first len(begin) axes; None takes the default."
+    per_sample = False   # may slice the batch axis; not checked for lanes
+    starter_attrs = {"begin": "(None, 0)", "end": "(None, 1)"}
     params = {
         "begin": Param("str", doc="first position per axis, e.g. (0, None)"),
         "end": Param("str", doc="one past the last position per axis"),

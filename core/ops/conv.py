@@ -1,15 +1,15 @@
 """Convolution (1-D, 2-D, 3-D, grouped and depthwise) as im2col + GEMM.
 
 The batch is cut into chunks whose columns fit in cache (CHUNK_BYTES); per chunk the
-input is copied into columns (core/ops/_columns.py picks how) and multiplied by the
-weight, one small GEMM per sample written straight into the NCHW output (grouped
-convolutions: one product per group). Backward recomputes a chunk's columns (in cache)
-for the weight gradient and runs col2im only when the data gradient is wanted. 1×1
-convolutions skip im2col (_pointwise.py); depthwise layers run direct (_depthwise.py):
-compiled passes forward and backward on CPU with numba, NumPy inference otherwise. On
-CPU with numba, ungrouped 1-D and 2-D convolutions run compiled im2col/col2im and one
-GEMM per chunk, the batch split over the cores (_conv_compiled.py); this NumPy path
-serves CuPy, grouped (not depthwise) and 3-D convolutions.
+input is copied into columns (ColumnPlan picks how) and multiplied by the weight, one
+small GEMM per sample written straight into the NCHW output (grouped convolutions: one
+product per group). Backward recomputes a chunk's columns (in cache) for the weight
+gradient and runs col2im only when the data gradient is wanted. 1×1 convolutions skip
+im2col (pointwise); depthwise layers run direct (depthwise): compiled passes forward and
+backward on CPU with numba, NumPy inference otherwise. On CPU with numba, ungrouped 1-D
+and 2-D convolutions run compiled im2col/col2im and one GEMM per chunk, the batch split
+over the cores (conv_compiled); all of these are modules of core/backend/cpu/. This NumPy
+path serves CuPy, grouped (not depthwise) and 3-D convolutions.
 
 >>> import numpy as np
 >>> op = Convolution(kernel=(3, 3), num_filter=4, pad=(1, 1))
@@ -22,13 +22,11 @@ import math
 import threading
 
 from ..errors import GraphError
-from . import _parallel
-from ._columns import ColumnPlan
-from . import _conv_compiled
-from . import _depthwise
-from ._depthwise import depthwise_backward, depthwise_forward
-from ._pointwise import pointwise_backward, pointwise_forward
-from ._window import conv_out_size
+from ..backend.cpu import conv_compiled, depthwise, parallel
+from ..backend.cpu.columns import ColumnPlan
+from ..backend.cpu.depthwise import depthwise_backward, depthwise_forward
+from ..backend.cpu.pointwise import pointwise_backward, pointwise_forward
+from ..backend.cpu.window import conv_out_size
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -36,8 +34,6 @@ from .registry import register_op
 CHANNELS_FIRST = {1: "NCW", 2: "NCHW", 3: "NCDHW"}
 LAYOUTS = ("None", "NCW", "NCHW", "NCDHW", "NWC", "NHWC", "NDHWC")
 CUDNN_TUNE = ("None", "off", "limited_workspace", "fastest")
-#: depthwise inference skips im2col when the columns would take more than this
-DIRECT_DEPTHWISE_BYTES = 0
 #: columns per chunk of samples: about what the L2 cache holds
 CHUNK_BYTES = 1 << 20
 
@@ -101,6 +97,9 @@ class Convolution(WindowedOp):
     name = "Convolution"
     category = "Convolution"
     doc = "Convolution over 1-D, 2-D or 3-D windows, with groups (depthwise) and dilation."
+    per_sample = True
+    fusion_role = "convolution"
+    starter_attrs = {"kernel": "(3, 3)", "num_filter": "32"}
     params = conv_params(no_bias_default=False, workspace_default=1024)
 
     def check(self):
@@ -116,7 +115,9 @@ class Convolution(WindowedOp):
         return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]
 
     # ----- shapes --------------------------------------------------------------
-    def _out_spatial(self, spatial):
+    def out_spatial(self, spatial):
+        """The output's spatial size for input ``spatial`` (ShapeError if the window
+        does not fit the padded input)."""
         out = []
         for size, k, s, p, d in zip(spatial, self.kernel, self.stride, self.pad, self.dilate):
             if d * (k - 1) + 1 > size + 2 * p:
@@ -141,7 +142,7 @@ class Convolution(WindowedOp):
         if not self.no_bias:
             self._check_given("bias", in_shapes[2], (self.num_filter,))
             shapes.append((self.num_filter,))
-        out = (data[0], self.num_filter, *self._out_spatial(data[2:]))
+        out = (data[0], self.num_filter, *self.out_spatial(data[2:]))
         return shapes, [out], []
 
     def macs(self, in_shapes, out_shapes):
@@ -153,26 +154,29 @@ class Convolution(WindowedOp):
         plans = self.__dict__.setdefault("_plans", {})
         plan = plans.get(x_shape)
         if plan is None:
-            out = self._out_spatial(x_shape[2:])
+            out = self.out_spatial(x_shape[2:])
             plan = plans[x_shape] = ColumnPlan.make(x_shape, out, self.kernel, self.stride,
                                                     self.dilate, self.pad)
         return plan
 
-    def _is_depthwise(self, x_shape):
+    def is_depthwise(self, x_shape):
+        """One input channel per group on data of ``x_shape``: the direct depthwise
+        passes serve it (inference always, training when compiled)."""
         return self.num_group > 1 and self.num_group == x_shape[1]
 
-    def _direct_depthwise(self, x_shape, out_spatial, itemsize):
-        """Inference on depthwise layers whose columns would be big: skip im2col."""
-        if not self._is_depthwise(x_shape):
-            return False
-        cols = math.prod(x_shape[:2]) * math.prod(self.kernel) * math.prod(out_spatial)
-        return cols * itemsize > DIRECT_DEPTHWISE_BYTES
+    def is_pointwise(self):
+        """1×1, stride 1, no pad, one group: one GEMM over pixel rows, no columns."""
+        return self.num_group == 1 and all(k == 1 for k in self.kernel) and \
+            all(s == 1 for s in self.stride) and not any(self.pad)
+
+    def _compiled(self, xp, x, plan):
+        return conv_compiled.compiled(xp, x, plan, self.num_group, self.num_filter)
 
     def _gemm(self, xp, weight, cols):
         """(F, N·size) = weight (F, C/g·k…) @ columns, one product per group."""
         rows = math.prod(cols.shape[:2])
         if self.num_group == 1:
-            return _parallel.matmul(xp, weight.reshape(self.num_filter, rows), cols.reshape(rows, -1))
+            return parallel.matmul(xp, weight.reshape(self.num_filter, rows), cols.reshape(rows, -1))
         g = self.num_group
         out = xp.matmul(weight.reshape(g, self.num_filter // g, -1), cols.reshape(g, rows // g, -1))
         return out.reshape(self.num_filter, -1)
@@ -201,12 +205,9 @@ class Convolution(WindowedOp):
         # calls) ran slower on two threads than on one; only heavy chunks are shared
         macs = plan.x_shape[1] * plan.offsets * plan.size * self.num_filter // self.num_group
         per_chunk = macs * (chunks[0][1] - chunks[0][0])
-        parts = 1 if per_chunk < 4 * _parallel.SPLIT_MACS else \
-            min(_parallel.parts_for(xp, len(chunks), 1), len(chunks))
-        if parts > 1:
-            _parallel.run(task, _parallel.ranges(len(chunks), parts))
-        else:
-            task(0, len(chunks))
+        parts = 1 if per_chunk < 4 * parallel.SPLIT_MACS else \
+            min(parallel.parts_for(xp, len(chunks), 1), len(chunks))
+        parallel.split(task, len(chunks), parts)
         return chunks
 
     def forward(self, xp, inputs, aux, is_train):
@@ -216,18 +217,17 @@ class Convolution(WindowedOp):
 
     def compute(self, xp, x, weight, bias, is_train):
         """forward with the bias given explicitly (None: none), whatever no_bias says: the
-        executor runs a BatchNorm folded into this layer through it (ops/_fusion.py)."""
+        executor runs a BatchNorm folded into this layer through it (core/executor_passes.py)."""
         plan = self._plan(x.shape)
-        if self._is_depthwise(x.shape) and (_depthwise.compiled(xp, x, self.kernel) or (
-                not is_train and self._direct_depthwise(x.shape, plan.out, x.dtype.itemsize))):
+        if self.is_depthwise(x.shape) and (not is_train or depthwise.compiled(xp, x, self.kernel)):
             out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                     self.pad, plan.out, bias)
             return [out], ((x, weight, plan) if is_train else None)
         if plan.kind == "pointwise" and self.num_group == 1:
             out, keep = pointwise_forward(xp, x, weight, bias)
             return [out], ((keep, weight, plan) if is_train else None)
-        if _conv_compiled.serves(self, xp, x, plan):
-            result = _conv_compiled.forward(self, x, weight, bias, plan)
+        if self._compiled(xp, x, plan):
+            result = conv_compiled.forward(x, weight, bias, plan)
         elif self.num_group == 1:
             result = self._per_sample_forward(xp, x, weight, bias, plan)
         else:
@@ -267,10 +267,10 @@ class Convolution(WindowedOp):
         if plan.kind == "pointwise" and self.num_group == 1:
             grads = pointwise_backward(xp, x, weight, grad, needs)
             return grads[:2] if self.no_bias else grads
-        if _conv_compiled.serves(self, xp, x, plan):
-            grads = _conv_compiled.backward(self, x, weight, grad, plan, needs)
+        if self._compiled(xp, x, plan):
+            grads = conv_compiled.backward(x, weight, grad, plan, needs)
             return grads[:2] if self.no_bias else grads
-        if self._is_depthwise(x.shape):
+        if self.is_depthwise(x.shape):
             grads = depthwise_backward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                        self.pad, grad, needs)
             if grads is not None:
@@ -320,7 +320,7 @@ class Convolution(WindowedOp):
         rows = math.prod(cols.shape[:2])
         g = self.num_group
         if g == 1:
-            return _parallel.matmul_nt_sum(xp, grad, cols.reshape(rows, -1))
+            return parallel.matmul_nt_sum(xp, grad, cols.reshape(rows, -1))
         return xp.matmul(grad.reshape(g, self.num_filter // g, -1),
                          cols.reshape(g, rows // g, -1).swapaxes(1, 2))
 
@@ -328,7 +328,7 @@ class Convolution(WindowedOp):
         rows = shape[0] * shape[1]
         g = self.num_group
         if g == 1:
-            out = _parallel.matmul(xp, weight.reshape(self.num_filter, rows).T, grad)
+            out = parallel.matmul(xp, weight.reshape(self.num_filter, rows).T, grad)
         else:
             w = weight.reshape(g, self.num_filter // g, -1)
             out = xp.matmul(w.swapaxes(1, 2), grad.reshape(g, self.num_filter // g, -1))

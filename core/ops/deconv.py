@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from ..errors import GraphError
-from ._columns import ColumnPlan
+from ..backend.cpu.columns import ColumnPlan
 from .attrs import Param
 from .conv import WindowedOp, conv_params
 from .registry import register_op
@@ -24,6 +24,8 @@ class Deconvolution(WindowedOp):
     name = "Deconvolution"
     category = "Convolution"
     doc = "Transposed convolution (upsampling), with groups, dilation, adj and target_shape."
+    per_sample = True
+    starter_attrs = {"kernel": "(2, 2)", "stride": "(2, 2)", "num_filter": "32"}
     params = {
         **conv_params(no_bias_default=True, workspace_default=512),
         "adj": Param("shape", (), "extra cells at the end of each output axis; default 0"),

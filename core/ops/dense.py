@@ -13,6 +13,8 @@ class FullyConnected(Op):
     name = "FullyConnected"
     category = "Dense"
     doc = "Fully connected layer: output = data · weightᵀ + bias."
+    per_sample = True
+    starter_attrs = {"num_hidden": "128"}
     params = {
         "num_hidden": Param("int", doc="number of output units"),
         "no_bias": Param("bool", False, "leave out the bias"),

@@ -17,6 +17,8 @@ class Dropout(Op):
            "1/(1-p); the identity at inference unless mode='always'.")
     # MXNet's second output, the mask, is hidden: it only counts in JSON indices
     hidden_outputs = 1
+    per_sample = False   # random masks, drawn in another process per lane
+    starter_attrs = {"p": "0.5"}
     params = {
         "p": Param("float", 0.5, "probability of zeroing a value"),
         "mode": Param("str", "training", "training: only when training; always: also at inference",

@@ -14,6 +14,8 @@ class OneHot(Op):
     category = "Tensor"
     doc = ("indices (..) → (.., depth): on_value at each index, off_value elsewhere; indices "
            "outside [0, depth) give a row of off_value.")
+    per_sample = True
+    starter_attrs = {"depth": "10"}
     params = {
         "depth": Param("int", doc="number of classes"),
         "on_value": Param("float", 1.0, "value at the index"),
@@ -48,6 +50,7 @@ class Where(Op):
     category = "Elementwise"
     doc = ("x where condition is non-zero, else y. condition has x's shape, or is a vector "
            "choosing whole rows (its length is x's first axis).")
+    per_sample = True
     params = {}
 
     def list_arguments(self):

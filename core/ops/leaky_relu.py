@@ -24,12 +24,16 @@ class LeakyReLU(Op):
     category = "Activation"
     doc = ("Rectifier with a negative side: leaky (slope·x), prelu (learned slope per "
            "channel), rrelu (random slope while training), elu, selu, gelu.")
+    per_sample = True   # except rrelu's random slopes (is_per_sample)
     params = {
         "act_type": Param("str", "leaky", "activation function", choices=ACT_TYPES),
         "slope": Param("float", 0.25, "slope for x < 0 (leaky); alpha (elu)"),
         "lower_bound": Param("float", 0.125, "rrelu: lowest random slope"),
         "upper_bound": Param("float", 0.334, "rrelu: highest random slope"),
     }
+
+    def is_per_sample(self):
+        return self.act_type != "rrelu"
 
     def check(self):
         if self.act_type == "rrelu":

@@ -16,6 +16,7 @@ PRODUCT_PARAMS = {
 
 class _Product(Op):
     category = "Linear Algebra"
+    per_sample = False   # may contract over the batch axis
     params = PRODUCT_PARAMS
 
     def check(self):

@@ -16,6 +16,7 @@ class SoftmaxOutput(Op):
     category = "Output"
     doc = "Softmax with cross-entropy loss against an integer (or probability) label."
     is_loss = True
+    per_sample = True   # unless normalised by a count over the batch (is_per_sample)
     params = {
         "grad_scale": Param("float", 1.0, "scale of the gradient"),
         "ignore_label": Param("float", -1.0, "label value to ignore when use_ignore"),
@@ -27,6 +28,9 @@ class SoftmaxOutput(Op):
         "out_grad": Param("bool", False, "multiply by the head gradient"),
         "smooth_alpha": Param("float", 0.0, "label smoothing"),
     }
+
+    def is_per_sample(self):
+        return self.normalization == "null"   # "batch"/"valid" divide by a count over the batch
 
     def list_arguments(self):
         return ["data", "label"]
@@ -127,6 +131,7 @@ class MakeLoss(Op):
     doc = ("Treat data as a loss: forward passes it through; backward starts from "
            "grad_scale (divided by the batch size or the count of valid entries).")
     is_loss = True
+    per_sample = True   # unless normalised by a count over the batch (is_per_sample)
     params = {
         "grad_scale": Param("float", 1.0, "gradient of every entry"),
         "valid_thresh": Param("float", 0.0, "normalization=valid counts entries above this"),
@@ -134,6 +139,9 @@ class MakeLoss(Op):
                                "or the count of entries > valid_thresh",
                                choices=("batch", "null", "valid")),
     }
+
+    def is_per_sample(self):
+        return self.normalization == "null"   # "batch"/"valid" divide by a count over the batch
 
     def infer_shape(self, in_shapes):
         data = in_shapes[0]

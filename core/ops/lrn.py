@@ -29,6 +29,8 @@ class LRN(Op):
     name = "LRN"
     category = "Normalization"
     doc = "Local response normalisation across nsize neighbouring channels."
+    per_sample = True   # across channels of one sample
+    starter_attrs = {"nsize": "5"}
     params = {
         "alpha": Param("float", 1e-4, "scale of the squared sum"),
         "beta": Param("float", 0.75, "exponent"),

@@ -50,6 +50,8 @@ class BatchNorm(Op):
     name = "BatchNorm"
     category = "Normalization"
     doc = "Batch normalisation over all axes but `axis`, with running mean and variance."
+    per_sample = False   # batch statistics in training
+    fusion_role = "batchnorm"
     params = {
         "eps": Param("float", 1e-3, "added to the variance before the square root"),
         "momentum": Param("float", 0.9, "weight of the old value in the running averages"),
@@ -63,6 +65,11 @@ class BatchNorm(Op):
         "max_calib_range": Param("float_or_none", None, "quantisation range (ignored)"),
     }
     hidden_outputs = 2
+
+    def fusable(self):
+        """Folds into the convolution before it when it normalises channels (axis 1) and
+        hands out no mean and variance."""
+        return not self.output_mean_var and self.axis == 1
 
     def check(self):
         # MXNet always has three outputs; mean and var are hidden unless asked for
@@ -131,7 +138,7 @@ class BatchNorm(Op):
 
     def running_affine(self, xp, gamma, beta, moving_mean, moving_var, dtype):
         """(scale, shift) of inference from the running statistics, as forward computes
-        them; the executor folds them into the convolution before (core/ops/_fusion.py)."""
+        them; the executor folds them into the convolution before (core/executor_passes.py)."""
         gamma = xp.ones_like(gamma) if self.fix_gamma else gamma
         inv_std = (1 / xp.sqrt(moving_var + self.eps)).astype(dtype, copy=False)
         return self.affine(xp, gamma, beta, moving_mean.astype(dtype, copy=False), inv_std)

@@ -19,6 +19,7 @@ class _AffineNorm(Op):
 
     category = "Normalization"
     hidden_outputs = 2
+    per_sample = False   # statistics over attribute-chosen axes; not checked for lanes
 
     def list_arguments(self):
         return ["data", "gamma", "beta"]

@@ -14,11 +14,18 @@ class Pad(Op):
     doc = ("Pad the spatial axes of (n, c, h, w) or (n, c, d, h, w) data with a constant, "
            "the edge values, or a reflection. pad_width lists (before, after) for every "
            "axis: (0, 0, 0, 0, top, bottom, left, right).")
+    per_sample = True
+    fusion_role = "pad"
+    starter_attrs = {"mode": "constant", "pad_width": "(0, 0, 0, 0, 1, 1, 1, 1)"}
     params = {
         "mode": Param("str", doc="constant, edge or reflect", choices=("constant", "edge", "reflect")),
         "pad_width": Param("shape", doc="(before, after) per axis; 0 for n and c"),
         "constant_value": Param("float", 0.0, "the fill value in constant mode"),
     }
+
+    def fusable(self):
+        """A zero constant Pad: the depthwise pass reads cells outside its input as zeros."""
+        return self.mode == "constant" and self.constant_value == 0
 
     def check(self):
         if any(p < 0 for p in self.pad_width):

@@ -12,6 +12,7 @@ CAST_TYPES = ("bfloat16", "bool", "float16", "float32", "float64", "int32", "int
 
 class _SameShape(Op):
     category = "Tensor"
+    per_sample = True
     params = {}
 
     def infer_shape(self, in_shapes):
@@ -47,6 +48,7 @@ class BlockGrad(_SameShape):
 class Cast(_SameShape):
     name = "Cast"
     doc = "data converted to dtype; the gradient is converted back."
+    starter_attrs = {"dtype": "float32"}
     params = {"dtype": Param("str", doc="the new element type", choices=CAST_TYPES)}
 
     def check(self):

@@ -17,9 +17,9 @@ import math
 import numpy as np
 
 from ..errors import GraphError
-from . import _parallel, _pool_kernels
-from ._maxpool import max_scatter, window_max
-from ._window import buffer_length, embed, extract, window_views
+from ..backend.cpu import parallel, pool_kernels
+from ..backend.cpu.maxpool import max_scatter, window_max
+from ..backend.cpu.window import buffer_length, embed, extract, window_views
 from .attrs import Param
 from .conv import CHANNELS_FIRST, LAYOUTS, WindowedOp
 from .registry import register_op
@@ -30,6 +30,8 @@ class Pooling(WindowedOp):
     name = "Pooling"
     category = "Pooling"
     doc = "Max, average, sum or Lp pooling over windows, or over the whole map (global_pool)."
+    per_sample = True
+    starter_attrs = {"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "max"}
     params = {
         "kernel": Param("shape", (), "window size: (w,), (h, w) or (d, h, w)"),
         "pool_type": Param("str", "max", "what each window computes",
@@ -110,12 +112,12 @@ class Pooling(WindowedOp):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         geometry = self._geometry(x.shape[2:])
-        if _pool_kernels.usable(xp, x, self.pool_type, geometry):   # 2-D: one compiled pass
+        if pool_kernels.compiled(xp, x, self.pool_type, geometry):   # 2-D: one compiled pass
             divisor = None
             if self.pool_type != "max":
                 divisor = np.ones(geometry[3], dtype=x.dtype) if self.pool_type == "sum" else \
                     self._divisor(np, x.shape[2:], geometry, x.dtype).reshape(geometry[3])
-            out, keep = _pool_kernels.forward(xp, x, geometry, divisor, is_train)
+            out, keep = pool_kernels.forward(xp, x, geometry, divisor, is_train)
             return [out], ((x.shape, geometry, keep) if is_train else None)
         if self.pool_type != "lp" and all(o == 1 for o in geometry[3]):
             out, keep = self._single_window_forward(xp, x, geometry)
@@ -140,7 +142,7 @@ class Pooling(WindowedOp):
             out[lo:hi] = best
             winners[lo] = winner
 
-        _parallel.over_batch(xp, n, x.size, task)
+        parallel.over_batch(xp, n, x.size, task)
         if not track:
             return out, None
         if len(winners) == 1:
@@ -151,8 +153,8 @@ class Pooling(WindowedOp):
         x_shape, geometry, keep = saved
         kernel, stride, pad, out = geometry
         grad = out_grads[0]
-        if isinstance(keep, _pool_kernels.Saved):
-            return [_pool_kernels.backward(xp, keep, grad, x_shape, geometry)]
+        if isinstance(keep, pool_kernels.Saved):
+            return [pool_kernels.backward(xp, keep, grad, x_shape, geometry)]
         if all(o == 1 for o in out) and self.pool_type != "lp":
             return [self._single_window_backward(xp, grad, x_shape, geometry, keep)]
         lengths = tuple(buffer_length(o, k, s) for o, k, s in zip(out, kernel, stride))
@@ -174,7 +176,7 @@ class Pooling(WindowedOp):
                 if not direct:
                     result[lo:hi] = extract(xp, buf, pad, x_shape[2:])
 
-            _parallel.over_batch(xp, x_shape[0], math.prod(x_shape), task)
+            parallel.over_batch(xp, x_shape[0], math.prod(x_shape), task)
             return [result]
         buf = (xp.empty if tiled else xp.zeros)(x_shape[:2] + lengths, dtype=grad.dtype)
         if self.pool_type == "lp":

@@ -17,6 +17,7 @@ REDUCE_PARAMS = {
 
 class _Reduce(Op):
     category = "Reduce"
+    per_sample = False   # may reduce over the batch axis
     params = REDUCE_PARAMS
 
     def _axes(self, shape):
@@ -117,6 +118,7 @@ class Min(_Extreme):
 
 class _ArgExtreme(Op):
     category = "Reduce"
+    per_sample = False   # may reduce over the batch axis
     params = {
         "axis": Param("int_or_none", None, "the axis to search; None: the flattened array"),
         "keepdims": Param("bool", False, "keep the searched axis with size 1"),

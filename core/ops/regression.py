@@ -18,6 +18,7 @@ from .registry import register_op
 class _RegressionOutput(Op):
     category = "Output"
     is_loss = True
+    per_sample = True
     params = {"grad_scale": Param("float", 1.0, "scale of the gradient")}
 
     def list_arguments(self):

@@ -14,6 +14,7 @@ from .registry import register_op
 class _Broadcast(Op):
     """Stretch axes of size 1; ``target(data shape, other input shapes)`` gives the result."""
     category = "Broadcast"
+    per_sample = False   # may broadcast along the batch axis; not checked for lanes
 
     def target(self, data, others):
         raise NotImplementedError
@@ -104,6 +105,8 @@ class Tile(Op):
     name = "tile"
     category = "Tensor"
     doc = "Repeat the whole array reps times along each axis (NumPy's tile)."
+    per_sample = False   # may tile the batch axis; not checked for lanes
+    starter_attrs = {"reps": "(1, 2)"}
     params = {"reps": Param("shape", doc="copies per axis")}
 
     def check(self):
@@ -138,6 +141,8 @@ class Repeat(Op):
     name = "repeat"
     category = "Tensor"
     doc = "Repeat each element repeats times along axis (None: of the flattened array)."
+    per_sample = False   # may repeat along the batch axis; not checked for lanes
+    starter_attrs = {"repeats": "2", "axis": "1"}
     params = {
         "repeats": Param("int", doc="copies of each element"),
         "axis": Param("int_or_none", None, "the axis; None flattens first"),

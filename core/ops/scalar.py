@@ -103,6 +103,7 @@ class MinimumScalar(ScalarOp):
 
 class ScalarComposite(Composite):
     category = "Scalar"
+    per_sample = True
     params = SCALAR_PARAMS
 
 

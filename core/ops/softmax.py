@@ -24,6 +24,7 @@ def log_softmax(xp, x, axis=-1):
 
 class _SoftmaxBase(Op):
     category = "Activation"
+    per_sample = False   # the axis is an attribute (0 mixes samples); not checked for lanes
     params = {
         "axis": Param("int", -1, "the axis to normalise along"),
         "temperature": Param("float_or_none", None, "divide the input by this first (None: 1)"),
@@ -95,6 +96,7 @@ class SoftmaxActivation(Composite):
     category = "Activation"
     doc = ("Softmax over the last axis (mode=instance) or over axis 1, the channels "
            "(mode=channel). Deprecated in MXNet in favour of softmax.")
+    per_sample = False   # not checked for lanes
     params = {"mode": Param("str", "instance", "instance: last axis; channel: axis 1",
                             choices=("channel", "instance"))}
 

@@ -13,6 +13,7 @@ from .registry import register_op
 class _ShapeOp(Op):
     """One input, one output whose values are the input's, rearranged by ``out_shape``."""
     category = "Tensor"
+    per_sample = False   # expand_dims and squeeze may touch axis 0; not checked for lanes
 
     def out_shape(self, data):
         raise NotImplementedError
@@ -35,6 +36,7 @@ class _ShapeOp(Op):
 class Flatten(_ShapeOp):
     name = "Flatten"
     doc = "Collapse every axis after the first: (n, c, h, w) → (n, c·h·w)."
+    per_sample = True
     params = {}
 
     def out_shape(self, data):
@@ -47,6 +49,8 @@ class Reshape(_ShapeOp):
     doc = ("New shape, same values. Codes: 0 copies an input axis, -1 infers one axis, -2 "
            "copies the rest, -3 merges two axes, -4 splits one (-4, a, b); reverse=True "
            "matches the codes from the right.")
+    per_sample = True   # lane_ops' shape check catches a batch folded into another axis
+    starter_attrs = {"shape": "(0, -1)"}
     params = {
         "shape": Param("shape", (), "the new shape, with the special codes 0, -1, -2, -3, -4"),
         "reverse": Param("bool", False, "apply the codes from the last axis backwards"),
@@ -140,6 +144,7 @@ class Transpose(Op):
     name = "transpose"
     category = "Tensor"
     doc = "Permute the axes (default: reverse them)."
+    per_sample = False   # may move the batch axis
     params = {"axes": Param("shape", (), "the new order of the axes; () reverses them")}
 
     def _axes(self, ndim):
@@ -168,6 +173,7 @@ class Transpose(Op):
 class ExpandDims(_ShapeOp):
     name = "expand_dims"
     doc = "Insert an axis of size 1 at position axis."
+    starter_attrs = {"axis": "1"}
     params = {"axis": Param("int", doc="where the new axis goes, in [-ndim-1, ndim]")}
 
     def out_shape(self, data):
@@ -207,6 +213,7 @@ class SwapAxis(Op):
     name = "SwapAxis"
     category = "Tensor"
     doc = "Exchange two axes."
+    per_sample = False   # may move the batch axis
     params = {
         "dim1": Param("int", 0, "first axis"),
         "dim2": Param("int", 0, "second axis"),

@@ -17,6 +17,7 @@ from .registry import register_op
 class Unary(Op):
     """y = f(x) elementwise. ``uses`` names what ``grad`` reads: "x", "y" or ""."""
     category = "Math"
+    per_sample = True   # elementwise
     params = {}
     uses = "x"
 
@@ -132,6 +133,7 @@ class Rsqrt(Composite):
     name = "rsqrt"
     category = "Math"
     doc = "1 / sqrt(x)."
+    per_sample = True
     params = {}
 
     def parts(self):
@@ -218,6 +220,9 @@ class Clip(Op):
     name = "clip"
     category = "Math"
     doc = "Limit values to [a_min, a_max]; the gradient flows only inside the range."
+    per_sample = True
+    fusion_role = "clip"
+    starter_attrs = {"a_min": "0", "a_max": "1"}
     params = {
         "a_min": Param("float", doc="lower bound"),
         "a_max": Param("float", doc="upper bound"),

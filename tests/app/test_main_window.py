@@ -96,6 +96,7 @@ def test_about_names_version_build_and_device(main_window):
     lines = dict(about_lines())
     assert lines["Version"] and lines["Built"] and "CPU" in lines["Devices"]
     assert lines["Kernels"].startswith("compiled (numba")   # numba is a dependency
+    assert "process" in lines["Threads"]
     dialog = AboutDialog(main_window)
     dialog.show()
     screenshot(dialog, "about")
@@ -131,8 +132,8 @@ def test_self_test_command_exits_zero_with_a_top5(tmp_path):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1. espresso" in done.stdout and "self-test passed" in done.stdout
-    from core.ops._parallel import THREADS
-    assert ("Lanes: LeNet trained in 2 processes" if THREADS > 1 else "Lanes: one process") in done.stdout
+    from core import runtime
+    assert ("Lanes: LeNet trained in 2 processes" if runtime.describe().max_lanes > 1 else "Lanes: one process") in done.stdout
     assert shot.stat().st_size > 10_000
 
 

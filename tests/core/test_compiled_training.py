@@ -8,11 +8,11 @@ import pytest
 
 import core as mx
 from core.io.datasets import load_fashion_mnist
-from core.ops import _jit
+from core.backend.cpu import jit
 from core.resources import resource_path
 from core.zoo.builtin.lenet import get_symbol
 
-pytestmark = pytest.mark.skipif(not _jit.available(), reason="numba is not installed")
+pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
 QUIET = logging.getLogger("quiet")
 
 
@@ -39,7 +39,7 @@ def _module(first):
 
 
 def _gradients(compiled, monkeypatch, first):
-    monkeypatch.setattr(_jit, "ENABLED", compiled)
+    monkeypatch.setattr(jit, "ENABLED", compiled)
     mod = _module(first)
     batch = next(iter(mx.io.NDArrayIter(*_subset("train", 64), batch_size=64)))
     mod.forward_backward(batch)
@@ -57,7 +57,7 @@ def test_lenet_gradients_are_the_numpy_kernels_gradients(monkeypatch, first_weig
 
 
 def _accuracy(compiled, monkeypatch, first):
-    monkeypatch.setattr(_jit, "ENABLED", compiled)
+    monkeypatch.setattr(jit, "ENABLED", compiled)
     mod = _module(first)
     mod.fit(mx.io.NDArrayIter(*_subset("train", 1024), batch_size=64), num_epoch=2,
             optimizer="sgd", optimizer_params={"learning_rate": 0.1, "momentum": 0.9})

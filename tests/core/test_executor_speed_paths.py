@@ -4,7 +4,7 @@ their last reader."""
 import numpy as np
 
 import core as mx
-from core.ops import _fusion
+from core import executor_passes
 
 
 def conv_bn_net():
@@ -30,7 +30,7 @@ def test_batchnorm_folded_into_the_convolution_gives_the_same_output(monkeypatch
     exe = bound(conv_bn_net())
     assert len(exe._conv_bn) == 2
     assert [clip is not None for _, clip in exe._conv_bn.values()] == [True, False]
-    monkeypatch.setattr(_fusion, "FOLD_RATIO", 0)            # fold whatever the sizes
+    monkeypatch.setattr(executor_passes, "FOLD_RATIO", 0)            # fold whatever the sizes
     fused = exe.forward(is_train=False)[0].asnumpy()
     seen = []
     exe.set_monitor_callback(lambda name, array: seen.append(name))   # every layer: no folding

@@ -7,10 +7,10 @@ import threading
 
 import numpy as np
 
-from core.ops import _jit
+from core.backend.cpu import jit
 
 
-@_jit.kernel
+@jit.kernel
 def _count_up(out, lo, hi):
     for i in range(lo, hi):
         total = 0.0
@@ -20,7 +20,7 @@ def _count_up(out, lo, hi):
 
 
 def test_kernels_compile_and_run_on_numpy_arrays():
-    assert _jit.enabled(np)
+    assert jit.enabled(np)
     out = np.zeros(8)
     _count_up(out, 2, 5)
     expected = [sum((i + j) % 7 for j in range(20000)) for i in range(2, 5)]
@@ -40,11 +40,11 @@ def test_two_threads_can_run_kernels_at_once():
 
 
 def test_environment_variable_turns_them_off():
-    code = "from core.ops import _jit; import numpy; print(_jit.enabled(numpy), _jit.describe())"
+    code = "from core.backend.cpu import jit; import numpy; print(jit.enabled(numpy), jit.describe())"
     env = dict(os.environ, NETSTUDIO_JIT="0")
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.startswith("False NumPy (compiled kernels turned off by NETSTUDIO_JIT=0)")
 
 
 def test_description_names_numba():
-    assert _jit.describe() == f"compiled (numba {__import__('numba').__version__})"
+    assert jit.describe() == f"compiled (numba {__import__('numba').__version__})"

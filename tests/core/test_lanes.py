@@ -353,18 +353,18 @@ def fit_lenet(data, weights, samples=256, epochs=1, **module):
 def auto(monkeypatch):
     """No NETSTUDIO_LANES, two cores, and a training of 512 samples counts as long."""
     from core.module import lane_set
-    from core.ops import _parallel
+    from core.backend.cpu import parallel
     monkeypatch.delenv("NETSTUDIO_LANES", raising=False)
-    monkeypatch.setattr(_parallel, "THREADS", 2)
+    monkeypatch.setattr(parallel, "THREADS", 2)
     monkeypatch.setattr(lane_set, "LANES_FROM_SAMPLES", 512)
 
 
 def test_the_rule(auto, monkeypatch):
     from core.module.lane_set import lanes_for
-    from core.ops import _parallel
+    from core.backend.cpu import parallel
     assert [lanes_for(n) for n in (None, 0, 511, 512, 10 ** 9)] == [1, 1, 1, 2, 2]
     assert lanes_for(600, threshold=1000) == 1
-    monkeypatch.setattr(_parallel, "THREADS", 1)   # one core: no worker to share it with
+    monkeypatch.setattr(parallel, "THREADS", 1)   # one core: no worker to share it with
     assert lanes_for(10 ** 9) == 1
 
 

@@ -1,4 +1,4 @@
-"""Convolution's compiled path (core/ops/_conv_compiled.py, _conv_kernels.py)
+"""Convolution's compiled path (core/backend/cpu/conv_compiled.py, conv_kernels.py)
 gives the NumPy path's numbers: outputs and all three gradients, on the wide (stride 1)
 and strided grids, with padding, dilation, odd sizes, batch 1, 1-D windows, float32
 and float64, split over two pieces and many chunks; and its gradients match finite
@@ -6,10 +6,11 @@ differences."""
 import numpy as np
 import pytest
 
-from core.ops import OPS, _conv_compiled, _jit, _parallel
+from core.backend.cpu import conv_compiled, jit, parallel
+from core.ops import OPS
 from core.testing import check_op_grad
 
-pytestmark = pytest.mark.skipif(not _jit.available(), reason="numba is not installed")
+pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
 
 RNG = np.random.default_rng(5)
 
@@ -33,13 +34,13 @@ CASES = [
 def _run(attrs, x, w, b, g, needs, compiled):
     op = OPS.get("Convolution")(node_name="c", **attrs)
     inputs = [x, w] if attrs.get("no_bias") else [x, w, b]
-    previous = _jit.ENABLED
-    _jit.ENABLED = compiled
+    previous = jit.ENABLED
+    jit.ENABLED = compiled
     try:
         (out,), saved = op.forward(np, inputs, [], True)
         grads = op.backward(np, saved, [g], needs[:len(inputs)])
     finally:
-        _jit.ENABLED = previous
+        jit.ENABLED = previous
     return out, grads
 
 
@@ -56,12 +57,12 @@ def split(request, monkeypatch):
     """One piece and one chunk, or two pieces of small chunks (a short last chunk),
     claimed from one counter or in fixed ranges (big weights: one sum per piece)."""
     if request.param != "one piece":
-        monkeypatch.setattr(_parallel, "THREADS", 2)
-        monkeypatch.setattr(_conv_compiled, "SPLIT_MACS", 1)
-        monkeypatch.setattr(_conv_compiled, "CHUNK_BYTES", 1)
-        monkeypatch.setattr(_conv_compiled, "MIN_COLUMNS", 1)
+        monkeypatch.setattr(parallel, "THREADS", 2)
+        monkeypatch.setattr(conv_compiled, "SPLIT_MACS", 1)
+        monkeypatch.setattr(conv_compiled, "CHUNK_BYTES", 1)
+        monkeypatch.setattr(conv_compiled, "MIN_COLUMNS", 1)
     if request.param == "fixed chunks":
-        monkeypatch.setattr(_conv_compiled, "PARTS_LIMIT", 0)
+        monkeypatch.setattr(conv_compiled, "PARTS_LIMIT", 0)
     return request.param
 
 
@@ -94,10 +95,11 @@ def test_compiled_path_serves_the_lenet_layers():
     """The compiled path really runs (not a silent NumPy fallback)."""
     op = OPS.get("Convolution")(node_name="c", kernel=(5, 5), num_filter=6)
     x = np.zeros((128, 1, 28, 28), np.float32)
-    assert _conv_compiled.serves(op, np, x, op._plan(x.shape))
+    assert conv_compiled.compiled(np, x, op._plan(x.shape), op.num_group, op.num_filter)
     grouped = OPS.get("Convolution")(node_name="g", kernel=(3, 3), num_filter=4, num_group=2)
     x = np.zeros((2, 4, 8, 8), np.float32)
-    assert not _conv_compiled.serves(grouped, np, x, grouped._plan(x.shape))
+    assert not conv_compiled.compiled(np, x, grouped._plan(x.shape), grouped.num_group,
+                                      grouped.num_filter)
 
 
 def test_nan_propagates_through_the_compiled_path():

@@ -1,4 +1,4 @@
-"""Compiled inference kernels (core/ops/_depthwise_kernels.py) give the NumPy paths'
+"""Compiled inference kernels (core/backend/cpu/depthwise_kernels.py) give the NumPy paths'
 numbers: depthwise convolutions (stride, padding before only, dilation, channel
 multiplier, batch, odd sizes, float64, bias and clip fused, channels-first or -last
 input, split over threads) and their gradients, 1×1 convolutions with a BatchNorm's scale and a clip after
@@ -7,29 +7,30 @@ import numpy as np
 import pytest
 
 import core as mx
-from core.ops import OPS, _depthwise, _jit, _parallel, _pointwise
+from core.backend.cpu import depthwise, jit, parallel, pointwise
+from core.ops import OPS
 
 from . import naive_spatial as naive
 from ..zoo_support import SAMPLES, session_cache, zoo_cache  # noqa: F401  (fixtures)
 
 RNG = np.random.default_rng(23)
 
-pytestmark = pytest.mark.skipif(not _jit.available(), reason="numba is not installed")
+pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
 
 
 @pytest.fixture(params=["one piece", "split"])
 def pieces(request, monkeypatch):
     """Run each case in one piece, and split into two pieces however small."""
     if request.param == "split":
-        monkeypatch.setattr(_parallel, "THREADS", 2)
-        monkeypatch.setattr(_parallel, "SPLIT_MACS", 1)
-        monkeypatch.setattr(_depthwise, "SPLIT_MACS", 1)
+        monkeypatch.setattr(parallel, "THREADS", 2)
+        monkeypatch.setattr(parallel, "SPLIT_MACS", 1)
+        monkeypatch.setattr(depthwise, "SPLIT_MACS", 1)
     return request.param
 
 
 def numpy_path(monkeypatch, function, *args, **kwargs):
     with monkeypatch.context() as patch:
-        patch.setattr(_jit, "ENABLED", False)
+        patch.setattr(jit, "ENABLED", False)
         return function(*args, **kwargs)
 
 
@@ -67,8 +68,8 @@ def test_compiled_depthwise_matches_numpy_and_direct_loops(case, dtype, pieces, 
     for data in (x, channels_last(x)):
         for bias, clip in ((None, None), (b, None), (b, (-0.5, 0.75))):
             args = (np, data, w, kernel, stride, dilate, before, out, bias, clip)
-            compiled = _depthwise.depthwise_forward(*args)
-            plain = numpy_path(monkeypatch, _depthwise.depthwise_forward, *args)
+            compiled = depthwise.depthwise_forward(*args)
+            plain = numpy_path(monkeypatch, depthwise.depthwise_forward, *args)
             assert compiled.shape == plain.shape == (shape[0], channels * multiplier) + out
             assert compiled.dtype == dtype
             assert np.moveaxis(compiled, 1, -1).flags.c_contiguous     # channels-last memory
@@ -77,7 +78,7 @@ def test_compiled_depthwise_matches_numpy_and_direct_loops(case, dtype, pieces, 
     # against MXNet's definition, symmetric padding (the padding after cut by out)
     padded = np.pad(x, ((0, 0), (0, 0)) + tuple(zip(before, after)))
     expected = naive.conv2d(padded, w, b, stride, (0, 0), dilate, channels)
-    compiled = _depthwise.depthwise_forward(np, x, w, kernel, stride, dilate, before, out, b)
+    compiled = depthwise.depthwise_forward(np, x, w, kernel, stride, dilate, before, out, b)
     np.testing.assert_allclose(compiled, expected, rtol=1e-5 if dtype == np.float32 else 1e-10,
                                atol=1e-5 if dtype == np.float32 else 1e-12)
 
@@ -87,8 +88,8 @@ def test_compiled_depthwise_clip_keeps_nan_and_bounds(monkeypatch):
     x[0, 1, 2, 2] = np.nan
     w = RNG.standard_normal((3, 1, 3, 3)).astype(np.float32)
     args = (np, x, w, (3, 3), (1, 1), (1, 1), (1, 1), (5, 5), None, (0.0, 6.0))
-    compiled = _depthwise.depthwise_forward(*args)
-    plain = numpy_path(monkeypatch, _depthwise.depthwise_forward, *args)
+    compiled = depthwise.depthwise_forward(*args)
+    plain = numpy_path(monkeypatch, depthwise.depthwise_forward, *args)
     np.testing.assert_array_equal(np.isnan(compiled), np.isnan(plain))
     assert np.isnan(compiled).sum() == 9 and np.nanmax(compiled) == 6 and np.nanmin(compiled) == 0
     np.testing.assert_allclose(compiled, plain, rtol=1e-6, atol=1e-6)
@@ -99,8 +100,8 @@ def test_compiled_depthwise_1d_is_2d_with_unit_height(monkeypatch):
     w = RNG.standard_normal((6, 1, 3))
     b = RNG.standard_normal(6)
     args = (np, x, w, (3,), (2,), (2,), (1,), (5,), b, None)
-    compiled = _depthwise.depthwise_forward(*args)
-    plain = numpy_path(monkeypatch, _depthwise.depthwise_forward, *args)
+    compiled = depthwise.depthwise_forward(*args)
+    plain = numpy_path(monkeypatch, depthwise.depthwise_forward, *args)
     assert compiled.shape == (2, 6, 5)
     np.testing.assert_allclose(compiled, plain, rtol=1e-12, atol=1e-12)
 
@@ -114,14 +115,14 @@ def test_pointwise_scale_bias_and_clip_after_the_gemm(shape, dtype, pieces, monk
     for data in (x, channels_last(x)):       # the channels-first and channels-last GEMMs
         for extra in ({}, {"scale": scale}, {"scale": scale, "clip": (-1.0, 0.5)}, {"clip": (0, 6)}):
             for bias in (None, b):
-                compiled, _ = _pointwise.pointwise_forward(np, data, w, bias, **extra)
-                plain, _ = numpy_path(monkeypatch, _pointwise.pointwise_forward, np, data, w, bias,
+                compiled, _ = pointwise.pointwise_forward(np, data, w, bias, **extra)
+                plain, _ = numpy_path(monkeypatch, pointwise.pointwise_forward, np, data, w, bias,
                                       **extra)
                 tol = 1e-5 if dtype == np.float32 else 1e-12
                 np.testing.assert_allclose(compiled, plain, rtol=tol, atol=tol)
                 assert compiled.dtype == dtype
     expected = np.einsum("nchw,fc->nfhw", x, w[:, :, 0, 0]) * scale[:, None, None] + b[:, None, None]
-    compiled, _ = _pointwise.pointwise_forward(np, x, w, b, scale=scale)
+    compiled, _ = pointwise.pointwise_forward(np, x, w, b, scale=scale)
     np.testing.assert_allclose(compiled, expected, rtol=1e-5, atol=1e-5)
 
 
@@ -209,7 +210,7 @@ def test_compiled_depthwise_backward_matches_the_im2col_path(case, pieces):
     expected[0] = expected[0][:, :, before[0]:before[0] + shape[2], before[1]:before[1] + shape[3]]
     for data in (x, channels_last(x)):
         for needs in ([True, True], [True, False], [False, True]):
-            grads = _depthwise.depthwise_backward(np, data, w, kernel, stride, dilate, before,
+            grads = depthwise.depthwise_backward(np, data, w, kernel, stride, dilate, before,
                                                   channels_last(head), needs)
             for got, want, need in zip(grads, expected, needs):
                 if need:
@@ -226,9 +227,9 @@ def test_compiled_depthwise_backward_matches_finite_differences():
     head = RNG.standard_normal((2, 6) + out)
 
     def loss(x_, w_):
-        return float((_depthwise.depthwise_forward(np, x_, w_, *geometry, out) * head).sum())
+        return float((depthwise.depthwise_forward(np, x_, w_, *geometry, out) * head).sum())
 
-    grad_x, grad_w = _depthwise.depthwise_backward(np, x, w, *geometry, head, [True, True])
+    grad_x, grad_w = depthwise.depthwise_backward(np, x, w, *geometry, head, [True, True])
     eps = 1e-6
     for array, grad in ((x, grad_x), (w, grad_w)):
         for index in [(0, 0, 0, 0), (1, 2, 4, 5), (0, 1, 2, 3)][:3 if array is x else 2]:
@@ -250,8 +251,8 @@ def test_compiled_depthwise_backward_1d_and_its_numpy_fallback(monkeypatch):
     (out,), saved = op.forward(np, [x, w], [], True)
     head = RNG.standard_normal(out.shape)
     expected = op.backward(np, saved, [head], [True, True])
-    grads = _depthwise.depthwise_backward(np, x, w, (3,), (2,), (1,), (1,), head, [True, True])
+    grads = depthwise.depthwise_backward(np, x, w, (3,), (2,), (1,), (1,), head, [True, True])
     for got, want in zip(grads, expected):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
-    monkeypatch.setattr(_jit, "ENABLED", False)
-    assert _depthwise.depthwise_backward(np, x, w, (3,), (2,), (1,), (1,), head, [True, True]) is None
+    monkeypatch.setattr(jit, "ENABLED", False)
+    assert depthwise.depthwise_backward(np, x, w, (3,), (2,), (1,), (1,), head, [True, True]) is None

@@ -4,8 +4,8 @@ convolutions on channels-last memory, and constant padding that keeps memory ord
 import numpy as np
 import pytest
 
+from core.backend.cpu import parallel
 from core.ops import OPS
-from core.ops import _parallel
 from core.ops import conv as conv_module
 from core.testing import check_op_grad
 
@@ -17,18 +17,18 @@ RNG = np.random.default_rng(11)
 @pytest.fixture
 def split_everything(monkeypatch):
     """Two pieces for every kernel and one sample per convolution chunk."""
-    monkeypatch.setattr(_parallel, "THREADS", 2)
-    monkeypatch.setattr(_parallel, "SPLIT_MACS", 1)
-    monkeypatch.setattr(_parallel, "SPLIT_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "THREADS", 2)
+    monkeypatch.setattr(parallel, "SPLIT_MACS", 1)
+    monkeypatch.setattr(parallel, "SPLIT_ELEMENTS", 1)
     monkeypatch.setattr(conv_module, "CHUNK_BYTES", 1)
 
 
 def test_split_matrix_products_match_numpy(split_everything):
     a, b = RNG.standard_normal((5, 7)), RNG.standard_normal((7, 9))
-    np.testing.assert_allclose(_parallel.matmul(np, a, b), a @ b, rtol=1e-12)
-    np.testing.assert_allclose(_parallel.matmul(np, b.T, a.T), b.T @ a.T, rtol=1e-12)
+    np.testing.assert_allclose(parallel.matmul(np, a, b), a @ b, rtol=1e-12)
+    np.testing.assert_allclose(parallel.matmul(np, b.T, a.T), b.T @ a.T, rtol=1e-12)
     long_a, long_b = RNG.standard_normal((3, 5000)), RNG.standard_normal((4, 5000))
-    np.testing.assert_allclose(_parallel.matmul_nt_sum(np, long_a, long_b), long_a @ long_b.T,
+    np.testing.assert_allclose(parallel.matmul_nt_sum(np, long_a, long_b), long_a @ long_b.T,
                                rtol=1e-10)
 
 
@@ -36,7 +36,7 @@ def test_split_runs_raise_the_first_error(split_everything):
     def task(lo, hi):
         raise ValueError(f"piece {lo}")
     with pytest.raises(ValueError, match="piece"):
-        _parallel.run(task, _parallel.ranges(4, 2))
+        parallel.run(task, parallel.ranges(4, 2))
 
 
 CASES = [
@@ -118,8 +118,8 @@ def test_split_relu_matches_numpy(split_everything):
 
 
 def test_one_core_keeps_work_in_one_piece():
-    big = 100 * _parallel.SPLIT_ELEMENTS
-    outside = _parallel.parts_for(np, big, _parallel.SPLIT_ELEMENTS)
-    with _parallel.one_core():
-        assert _parallel.parts_for(np, big, _parallel.SPLIT_ELEMENTS) == 1
-    assert _parallel.parts_for(np, big, _parallel.SPLIT_ELEMENTS) == outside == _parallel.THREADS
+    big = 100 * parallel.SPLIT_ELEMENTS
+    outside = parallel.parts_for(np, big, parallel.SPLIT_ELEMENTS)
+    with parallel.one_core():
+        assert parallel.parts_for(np, big, parallel.SPLIT_ELEMENTS) == 1
+    assert parallel.parts_for(np, big, parallel.SPLIT_ELEMENTS) == outside == parallel.THREADS

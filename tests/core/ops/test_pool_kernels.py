@@ -1,4 +1,4 @@
-"""The compiled 2-D pooling kernels (core/ops/_pool_kernels.py) give the NumPy path's
+"""The compiled 2-D pooling kernels (core/backend/cpu/pool_kernels.py) give the NumPy path's
 numbers: outputs and gradients for max over padding, strides, overlapping windows, the
 full convention, global pooling, ties, odd sizes, batch 1, float32 and float64, split
 over two threads or not, and for global avg and sum; plus finite differences through
@@ -6,10 +6,11 @@ the compiled path and MXNet's rules for NaN, infinities and padding cells."""
 import numpy as np
 import pytest
 
-from core.ops import OPS, _jit, _parallel, _pool_kernels
+from core.backend.cpu import jit, parallel, pool_kernels
+from core.ops import OPS
 from core.testing import check_op_grad
 
-pytestmark = pytest.mark.skipif(not _jit.available(), reason="numba is not installed")
+pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
 
 RNG = np.random.default_rng(5)
 
@@ -34,8 +35,8 @@ CASES = [
 GLOBAL = [case for case in CASES if "global_pool" in case[0]]
 
 
-def _run(attrs, x, head, jit, monkeypatch):
-    monkeypatch.setattr(_jit, "ENABLED", jit)
+def _run(attrs, x, head, compiled, monkeypatch):
+    monkeypatch.setattr(jit, "ENABLED", compiled)
     op = OPS.get("Pooling")(node_name="p", **attrs)
     (out,), saved = op.forward(np, [x], [], True)
     (out_infer,), _ = op.forward(np, [x], [], False)
@@ -73,7 +74,7 @@ def test_ties_go_to_the_first_cell(attrs, shape, monkeypatch):
     # few distinct values: most windows hold several equal maxima
     x = RNG.integers(0, 3, shape).astype(np.float64)
     _compare({**attrs, "pool_type": "max"}, x, monkeypatch, 1e-14)
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     op = OPS.get("Pooling")(node_name="p", kernel=(2, 2), stride=(2, 2))
     _, saved = op.forward(np, [np.ones((1, 1, 2, 2), np.float32)], [], True)
     grad = op.backward(np, saved, [np.ones((1, 1, 1, 1), np.float32)], [True])[0]
@@ -83,8 +84,8 @@ def test_ties_go_to_the_first_cell(attrs, shape, monkeypatch):
 @pytest.mark.parametrize("pool_type,attrs,shape", [("max",) + c for c in CASES[:6]] + [
     ("avg",) + c for c in GLOBAL], ids=str)
 def test_split_over_two_threads(attrs, shape, pool_type, monkeypatch):
-    monkeypatch.setattr(_parallel, "THREADS", 2)
-    monkeypatch.setattr(_parallel, "SPLIT_ELEMENTS", 1)
+    monkeypatch.setattr(parallel, "THREADS", 2)
+    monkeypatch.setattr(parallel, "SPLIT_ELEMENTS", 1)
     x = RNG.standard_normal((5,) + shape[1:])
     _compare({**attrs, "pool_type": pool_type}, x, monkeypatch, 1e-12)
 
@@ -93,7 +94,7 @@ def test_split_over_two_threads(attrs, shape, pool_type, monkeypatch):
 @pytest.mark.parametrize("pool_type,attrs,shape", [("max",) + c for c in CASES[:7] + CASES[9:12]] + [
     (kind,) + c for kind in ("avg", "sum") for c in GLOBAL], ids=str)
 def test_compiled_gradient_matches_finite_differences(attrs, shape, pool_type, monkeypatch):
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     op = OPS.get("Pooling")(node_name="p", pool_type=pool_type, **attrs)
     check_op_grad(op, [shape])
 
@@ -104,7 +105,7 @@ def test_channels_last_memory_and_broadcast_gradient(monkeypatch):
              x, monkeypatch, 1e-12)
     for pool_type in ("max", "avg", "sum"):
         _compare({"global_pool": True, "pool_type": pool_type}, x, monkeypatch, 1e-12)
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     op = OPS.get("Pooling")(node_name="p", global_pool=True, pool_type="avg")
     (out,), saved = op.forward(np, [np.ascontiguousarray(x)], [], True)
     grad = op.backward(np, saved, [np.broadcast_to(np.float64(36), out.shape)], [True])[0]
@@ -112,7 +113,7 @@ def test_channels_last_memory_and_broadcast_gradient(monkeypatch):
 
 
 def test_nan_propagates_and_the_first_nan_wins(monkeypatch):
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     x = RNG.standard_normal((2, 2, 6, 6))
     x[0, 0, 0, 1] = x[0, 0, 1, 0] = np.nan      # two NaNs in one 2×2 window
     x[1, 1, 3, 3] = np.nan
@@ -120,7 +121,7 @@ def test_nan_propagates_and_the_first_nan_wins(monkeypatch):
     x[1, 0, 4, 4] = -np.inf
     op = OPS.get("Pooling")(node_name="p", kernel=(2, 2), stride=(2, 2))
     (out,), saved = op.forward(np, [x], [], True)
-    monkeypatch.setattr(_jit, "ENABLED", False)
+    monkeypatch.setattr(jit, "ENABLED", False)
     (want,), _ = op.forward(np, [x], [], True)
     np.testing.assert_array_equal(out, want)    # NaN where a window holds NaN
     assert np.isnan(out[0, 0, 0, 0]) and np.isnan(out[1, 1, 1, 1]) and out[1, 0, 1, 1] == np.inf
@@ -131,13 +132,13 @@ def test_nan_propagates_and_the_first_nan_wins(monkeypatch):
     # the same through a 3×3 window (the general loop) and the border
     op = OPS.get("Pooling")(node_name="p", kernel=(3, 3), stride=(2, 2), pad=(1, 1))
     (out,), saved = op.forward(np, [x], [], True)
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     (got,), saved = op.forward(np, [x], [], True)
     np.testing.assert_array_equal(got, out)
 
 
 def test_padding_never_wins(monkeypatch):
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     lowest = np.finfo(np.float32).min
     x = np.full((1, 1, 4, 4), lowest, np.float32)
     op = OPS.get("Pooling")(node_name="p", kernel=(3, 3), stride=(2, 2), pad=(1, 1))
@@ -152,8 +153,8 @@ def test_relu_compiled_matches_numpy(monkeypatch):
     x[0, 0, 0, :3] = [np.nan, 0.0, -0.0]
     head = RNG.standard_normal(x.shape).astype(np.float32)
     results = []
-    for jit in (True, False):
-        monkeypatch.setattr(_jit, "ENABLED", jit)
+    for compiled in (True, False):
+        monkeypatch.setattr(jit, "ENABLED", compiled)
         for name, attrs in (("Activation", {"act_type": "relu"}), ("relu", {})):
             op = OPS.get(name)(node_name="r", **attrs)
             (out,), saved = op.forward(np, [x], [], True)
@@ -167,7 +168,7 @@ def test_relu_compiled_matches_numpy(monkeypatch):
 def test_global_avg_and_sum_take_the_map_kernels(pool_type, monkeypatch):
     x = RNG.standard_normal((2, 5, 7, 7)).astype(np.float32)
     op = OPS.get("Pooling")(node_name="p", global_pool=True, pool_type=pool_type)
-    monkeypatch.setattr(_jit, "ENABLED", True)
+    monkeypatch.setattr(jit, "ENABLED", True)
     (out,), saved = op.forward(np, [x], [], True)
-    assert isinstance(saved[2], _pool_kernels.Saved)
+    assert isinstance(saved[2], pool_kernels.Saved)
     _compare({"global_pool": True, "pool_type": pool_type}, x, monkeypatch, 1e-5)

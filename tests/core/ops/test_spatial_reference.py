@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.backend.cpu import columns
 from core.ops import OPS
-from core.ops import _columns as columns
-from core.ops import conv as conv_module
 from core.testing import check_op_grad
 
 from . import naive_spatial as naive
@@ -38,7 +37,7 @@ CONV_CASES = [
 
 @pytest.fixture(params=["auto", "wide", "strided"])
 def column_path(request, monkeypatch):
-    """Run a test with core/ops/_columns.py free to choose, forced to the stride-1 'wide'
+    """Run a test with core/backend/cpu/columns.py free to choose, forced to the stride-1 'wide'
     path wherever it applies, or forced to plain strided im2col."""
     limits = {"auto": columns.WIDE_LIMIT, "wide": float("inf"), "strided": 0.0}
     monkeypatch.setattr(columns, "WIDE_LIMIT", limits[request.param])
@@ -70,7 +69,6 @@ def test_convolution_gradients_on_every_column_path(attrs, column_path):
                                                      ((1, 2), 1, (2, 1))], ids=str)
 def test_depthwise_inference_without_columns_matches_direct_loops(stride, multiplier, dilate,
                                                                    monkeypatch):
-    monkeypatch.setattr(conv_module, "DIRECT_DEPTHWISE_BYTES", 0)  # always the direct path
     x = RNG.standard_normal((2, 4, 6, 5)).astype(np.float32)
     w = RNG.standard_normal((4 * multiplier, 1, 3, 3)).astype(np.float32)
     b = RNG.standard_normal(4 * multiplier).astype(np.float32)

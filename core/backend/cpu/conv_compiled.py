@@ -1,10 +1,10 @@
 """Convolution on CPU with compiled kernels: numba im2col/col2im + OpenBLAS GEMMs, the
 batch shared among the cores (num_group 1, 1-D and 2-D windows).
 
-Why: the NumPy path (conv.py + _columns.py) is dozens of short NumPy calls per chunk
+Why: the NumPy path (conv.py + columns.py) is dozens of short NumPy calls per chunk
 that hold the GIL, so a LeNet layer ran no faster on two threads than on one. Here the
 batch is cut into chunks of samples and each core's piece runs chunks, each a few
-calls that all release the GIL (compiled kernels from _conv_kernels.py, GEMMs inside
+calls that all release the GIL (compiled kernels from conv_kernels.py, GEMMs inside
 np.matmul), so the pieces really run at once. The pieces claim chunks from one counter:
 a core held up by another process (the machine is shared; the GUI runs too) leaves its
 chunks to the other instead of making it wait. Weight- and bias-gradient parts are kept
@@ -19,7 +19,7 @@ Per chunk of S samples (sized so its matrices stay in L2, CHUNK_BYTES):
   column gradient = weightᵀ · gradient, then col2im. Only what ``needs`` asks for runs
   (LeNet's first layer needs no data gradient: no col2im there).
 
-The grid is "wide" (stride 1: contiguous column runs, see _conv_kernels.py) or exact.
+The grid is "wide" (stride 1: contiguous column runs, see conv_kernels.py) or exact.
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _jit, _parallel
-from ._columns import WIDE_LIMIT
-from ._conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
+from . import jit, parallel
+from .columns import WIDE_LIMIT
+from .conv_kernels import (col2im, col2im_wide, crop_chunk, gradient_chunk, im2col, im2col_wide,
                             pad_chunk, scatter_output)
 
 #: a chunk's columns, column gradient and output (gradient) in bytes: the GEMMs'
@@ -71,40 +71,42 @@ class Grid(NamedTuple):
     parts: int
 
 
-def _macs(op, x, plan):
-    return math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * op.num_filter
+def _macs(num_filter, x, plan):
+    return math.prod(x.shape[:2]) * plan.offsets * math.prod(plan.out) * num_filter
 
 
-def serves(op, xp, x, plan):
-    """Whether the compiled kernels serve this call: NumPy arrays, 1-D or 2-D windows,
-    no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1 (_pointwise.py),
-    and enough samples for the cores (the batch is what is split; a big layer at batch 1
-    keeps the NumPy path, whose GEMMs split over the output instead)."""
-    if not (op.num_group == 1 and len(op.kernel) <= 2 and plan.kind != "pointwise"
-            and _jit.enabled_for(xp, x.dtype)):
+def compiled(xp, x, plan, num_group, num_filter):
+    """Whether the compiled kernels take this convolution of ``x`` (its column ``plan``,
+    which holds the window, ``num_group`` and ``num_filter``): NumPy float arrays, 1-D or 2-D
+    windows, no groups (grouped and 3-D convolutions keep the NumPy path), not 1×1
+    (pointwise.py), and enough samples for the cores (the batch is what is split; a big
+    layer at batch 1 keeps the NumPy path, whose GEMMs split over the output instead)."""
+    if not (num_group == 1 and len(plan.kernel) <= 2 and plan.kind != "pointwise"
+            and jit.enabled_for(xp, x.dtype)):
         return False
-    return x.shape[0] >= _parallel.parts_for(xp, _macs(op, x, plan), SPLIT_MACS)
+    return x.shape[0] >= parallel.parts_for(xp, _macs(num_filter, x, plan), SPLIT_MACS)
 
 
-def grid_for(op, x, plan, matrices):
-    """The Grid of this call; 1-D windows as one row. ``matrices``: how many (rows,
-    positions) matrices a chunk holds per sample (columns, column gradient)."""
-    if len(op.kernel) == 1:
+def grid_for(x, plan, num_filter, matrices):
+    """The Grid of this call (the window from ``plan``); 1-D windows as one row.
+    ``matrices``: how many (rows, positions) matrices a chunk holds per sample (columns,
+    column gradient)."""
+    if len(plan.kernel) == 1:
         x4 = x.reshape(x.shape[:2] + (1,) + x.shape[2:])
-        window = (1, op.kernel[0], 1, op.stride[0], 0, op.pad[0], 1, op.dilate[0])
+        window = (1, plan.kernel[0], 1, plan.stride[0], 0, plan.pad[0], 1, plan.dilate[0])
         out = (1, plan.out[0])
     else:
-        x4, window, out = x, (*op.kernel, *op.stride, *op.pad, *op.dilate), tuple(plan.out)
+        x4, window, out = x, (*plan.kernel, *plan.stride, *plan.pad, *plan.dilate), tuple(plan.out)
     padded = (x4.shape[2] + 2 * window[4], x4.shape[3] + 2 * window[5])
     # the wide grid computes Wp/ow times the outputs: worth it while that stays small
     wide = window[2] == window[3] == 1 and padded[1] <= WIDE_LIMIT * out[1]
     width = padded[1] if wide else out[1]
     n, rows, positions = x.shape[0], x.shape[1] * plan.offsets, out[0] * width
-    per_sample = (matrices * rows + op.num_filter) * positions * x.dtype.itemsize
+    per_sample = (matrices * rows + num_filter) * positions * x.dtype.itemsize
     step = min(CHUNK_BYTES // per_sample, CHUNK_COLUMNS // positions)
     step = max(1, step, -(-MIN_COLUMNS // positions))
     chunks = [(a, min(step, n - a)) for a in range(0, n, step)]
-    parts = min(_parallel.parts_for(np, _macs(op, x, plan), SPLIT_MACS), len(chunks))
+    parts = min(parallel.parts_for(np, _macs(num_filter, x, plan), SPLIT_MACS), len(chunks))
     return Grid(x4, wide, window, out, padded, width, rows, positions, step,
                 chunks, parts)
 
@@ -116,7 +118,7 @@ def _over_chunks(grid, buffers, work, shared=True):
     not depend on which piece ran a chunk); else each piece runs a fixed range of chunks.
     Returns each piece's scratch, in piece order."""
     total, claim = len(grid.chunks), itertools.count()
-    pieces = _parallel.ranges(total, grid.parts)
+    pieces = parallel.ranges(total, grid.parts)
     owns = [None] * len(pieces)
 
     def task(first, last):
@@ -127,7 +129,7 @@ def _over_chunks(grid, buffers, work, shared=True):
                 break
             work(index, own)
 
-    _parallel.run(task, pieces)
+    parallel.run(task, pieces)
     return owns
 
 
@@ -165,10 +167,10 @@ def _spread(grid, grad_cols, dx4, buf, a, count):
         crop_chunk(buf, dx4, ph, pw, a, count)
 
 
-def forward(op, x, weight, bias, plan):
+def forward(x, weight, bias, plan):
     """The convolution's output (N, F, *out); ``bias`` may be None."""
-    grid = grid_for(op, x, plan, 1)
-    n, f, size, chunk = x.shape[0], op.num_filter, grid.positions, grid.step
+    grid = grid_for(x, plan, weight.shape[0], 1)
+    n, f, size, chunk = x.shape[0], weight.shape[0], grid.positions, grid.step
     w = weight.reshape(f, grid.rows).astype(x.dtype, copy=False)
     out = np.empty((n, f) + tuple(plan.out), dtype=x.dtype)
     out4 = out.reshape((n, f) + grid.out)
@@ -190,12 +192,12 @@ def forward(op, x, weight, bias, plan):
     return out
 
 
-def backward(op, x, weight, grad, plan, needs):
+def backward(x, weight, grad, plan, needs):
     """[data, weight, bias] gradients (None where ``needs`` is False). The weight and
     bias gradients are sums over chunks in a fixed order, whichever core ran a chunk."""
     needs = tuple(needs) + (False,) * (3 - len(needs))   # no_bias: two inputs
-    grid = grid_for(op, x, plan, int(needs[0]) + int(needs[1]))
-    n, f, size, rows, chunk = x.shape[0], op.num_filter, grid.positions, grid.rows, grid.step
+    grid = grid_for(x, plan, weight.shape[0], int(needs[0]) + int(needs[1]))
+    n, f, size, rows, chunk = x.shape[0], weight.shape[0], grid.positions, grid.rows, grid.step
     w_t = weight.reshape(f, rows).T
     g4 = np.ascontiguousarray(grad).reshape((n, f) + grid.out)
     grad_data = np.empty(x.shape, dtype=grad.dtype) if needs[0] else None
@@ -205,7 +207,7 @@ def backward(op, x, weight, grad, plan, needs):
     count_parts = len(grid.chunks) if shared else grid.parts
     weight_parts = np.zeros((count_parts, rows, f), dtype=grad.dtype) if needs[1] else None
     bias_parts = np.zeros((count_parts, f), dtype=grad.dtype)
-    pieces = _parallel.ranges(len(grid.chunks), grid.parts)
+    pieces = parallel.ranges(len(grid.chunks), grid.parts)
 
     def buffers():
         return dict(gt=np.empty((f, chunk * size), dtype=grad.dtype),
@@ -224,7 +226,7 @@ def backward(op, x, weight, grad, plan, needs):
         if needs[1]:
             _columns(grid, own["cols"], own["buf"], a, count)
             # NOTE: columns·gradientᵀ (then transposed) is the faster orientation in
-            # OpenBLAS here (measured 1.5x on LeNet's conv2; _parallel.matmul_nt_sum too)
+            # OpenBLAS here (measured 1.5x on LeNet's conv2; parallel.matmul_nt_sum too)
             product = weight_parts[index] if shared else own["product"]
             np.matmul(own["cols"].reshape(rows, -1)[:, :length], gt[:, :length].T, out=product)
             if not shared:

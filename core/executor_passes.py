@@ -9,9 +9,10 @@ passes cost most (EfficientNet-Lite0's early layers: 112×112 maps, 1-3 k weight
 
 Two kinds of layer skip the rescaled copy of the weights: a depthwise convolution
 always folds (its weights are k×k per channel, nothing next to its output) and applies
-the bias and clip inside its own pass (_depthwise.py); a 1×1 convolution multiplies by
-the BatchNorm's scale in the pass that adds its bias after the GEMM (_pointwise.py), so
-its weights (up to 400 k values in EfficientNet's head) are never rescaled at all.
+the bias and clip inside its own pass (backend/cpu/depthwise.py); a 1×1 convolution
+multiplies by the BatchNorm's scale in the pass that adds its bias after the GEMM
+(backend/cpu/pointwise.py), so its weights (up to 400 k values in EfficientNet's head)
+are never rescaled at all.
 
 A zero Pad read only by a grouped convolution of such a pair (EfficientNet pads one
 cell more after than before each strided depthwise layer) is folded too: the executor
@@ -20,7 +21,9 @@ cells outside the input as zeros, so the padded copy is never made.
 
 The executor asks ``conv_bn_pairs`` and ``folded_pads`` once at bind time and calls
 ``fused_forward`` for each pair in inference, unless a monitor wants to see every
-layer's own output.
+layer's own output. Which nodes take part is each operator's own fact (``fusion_role``
+and ``fusable()``, core/ops/base.py); the convolution is asked through its public
+methods (``out_spatial``, ``is_depthwise``, ``is_pointwise``, ``compute``).
 """
 from __future__ import annotations
 
@@ -29,13 +32,15 @@ from collections import Counter
 
 import numpy as np
 
-from . import _jit
-from ._depthwise import depthwise_forward
-from ._depthwise_kernels import batchnorm_affine
-from ._pointwise import pointwise_forward
+from .backend.cpu import jit
+from .backend.cpu.depthwise import depthwise_forward
+from .backend.cpu.depthwise_kernels import batchnorm_affine
+from .backend.cpu.pointwise import pointwise_forward
 
 #: fold when the output has at least this many values per weight
 FOLD_RATIO = 8
+#: the ``fusion_role`` values operators may declare (core/ops/base.py)
+ROLES = ("convolution", "batchnorm", "clip", "pad")
 
 
 def conv_bn_pairs(steps, head_slots):
@@ -44,15 +49,14 @@ def conv_bn_pairs(steps, head_slots):
     readers = Counter(slot for step in steps for slot in list(step.args) + list(step.aux))
     producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
     clips = {step.args[0]: index for index, step in enumerate(steps)
-             if step.op.name == "clip" and readers[step.args[0]] == 1 and step.args[0] not in head_slots}
+             if _role(step, "clip") and readers[step.args[0]] == 1 and step.args[0] not in head_slots}
     pairs = {}
     for index, step in enumerate(steps):
-        op = step.op
-        if op.name != "BatchNorm" or op.output_mean_var or op.axis != 1:
+        if not _role(step, "batchnorm"):
             continue
         slot = step.args[0]
         source = producer.get(slot)
-        if source is None or steps[source].op.name != "Convolution":
+        if source is None or not _role(steps[source], "convolution"):
             continue
         if readers[slot] == 1 and slot not in head_slots:
             pairs[source] = (index, clips.get(step.wanted[0]))
@@ -71,11 +75,16 @@ def folded_pads(steps, head_slots, pairs):
         if source is None or conv.op.num_group == 1:
             continue
         pad = steps[source].op
-        if pad.name == "Pad" and pad.mode == "constant" and pad.constant_value == 0 and \
-                len(pad.pad_width) == 2 * (len(conv.op.kernel) + 2) and \
+        if _role(steps[source], "pad") and len(pad.pad_width) == 2 * (len(conv.op.kernel) + 2) and \
                 readers[conv.args[0]] == 1 and conv.args[0] not in head_slots:
             pads[source] = index
     return pads
+
+
+def _role(step, role):
+    """Whether ``step``'s operator plays ``role`` in folding (its class's ``fusion_role``)
+    and its attributes allow it."""
+    return step.op.fusion_role == role and step.op.fusable()
 
 
 def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None):
@@ -91,13 +100,12 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
         before = tuple(p + w for p, w in zip(before, widths[0::2]))
         after = tuple(p + w for p, w in zip(after, widths[1::2]))
     padded = tuple(n + b + a - 2 * p for n, b, a, p in zip(x.shape[2:], before, after, conv.pad))
-    out_spatial = conv._out_spatial(padded)
-    depthwise = conv._direct_depthwise(x.shape, out_spatial, x.dtype.itemsize)
+    out_spatial = conv.out_spatial(padded)
+    depthwise = conv.is_depthwise(x.shape)
     if pad_step is not None and not depthwise:   # pad here after all
         (x,), _ = pad_step.op.forward(xp, [x], [], False)
         before = after = tuple(conv.pad)
-    pointwise = conv.num_group == 1 and all(k == 1 for k in conv.kernel) and \
-        all(s == 1 for s in conv.stride) and not any(conv.pad)
+    pointwise = conv.is_pointwise()
     out_size = x.shape[0] * conv.num_filter * math.prod(out_spatial)
     if not (depthwise or pointwise or pad_step) and weight.size * FOLD_RATIO > out_size:
         return None
@@ -105,7 +113,7 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
     moving_mean, moving_var = (values[i] for i in bn_step.aux)
     conv_bias = None if conv.no_bias else values[conv_step.args[2]]
     clip = None if clip_step is None else (clip_step.op.a_min, clip_step.op.a_max)
-    if (depthwise or pointwise) and _jit.enabled_for(xp, x.dtype):
+    if (depthwise or pointwise) and jit.enabled_for(xp, x.dtype):
         scale, bias = np.empty(conv.num_filter, x.dtype), np.empty(conv.num_filter, x.dtype)
         batchnorm_affine(gamma, beta, moving_mean, moving_var, bn.eps, bn.fix_gamma,
                          beta if conv_bias is None else conv_bias, conv_bias is not None,

@@ -3,7 +3,7 @@
 Why: a NumPy kernel made of many small calls (one per kernel offset, one per pooling
 cell) is bound by memory traffic and holds the GIL between calls, so it neither runs
 fast on one core nor scales to two. A compiled loop reads each value once, and it
-releases the GIL (``nogil``), so ``_parallel.run`` can give each core a share of the
+releases the GIL (``nogil``), so ``parallel.run`` can give each core a share of the
 samples or channels and both really run.
 
 Rules for kernels:
@@ -12,7 +12,7 @@ Rules for kernels:
   first call (numba's on-disk cache keeps the result, so a machine compiles each once:
   in ``__pycache__`` beside the module, or the user's cache directory);
 - a kernel takes a range (``lo, hi``) of samples, channels or rows and writes only there,
-  so ``_parallel.run`` can split it; no ``parallel=True`` (numba's default workqueue pool
+  so ``parallel.run`` can split it; no ``parallel=True`` (numba's default workqueue pool
   aborts the process when two threads launch kernels at once: a GUI classifying while
   it trains);
 - every caller keeps its NumPy path: ``enabled(xp)`` is False for CuPy arrays, when
@@ -67,6 +67,12 @@ def _load_numba():
 def available():
     """Whether compiled kernels can run here (numba importable and not turned off)."""
     return ENABLED and _load_numba() is not None
+
+
+def numba_version():
+    """numba's version, or None when it is not installed."""
+    numba = _load_numba()
+    return None if numba is None else numba.__version__
 
 
 def describe():

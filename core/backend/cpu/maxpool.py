@@ -6,7 +6,7 @@ cell takes the window only when strictly larger.
 """
 from __future__ import annotations
 
-from ._window import window_views
+from .window import window_views
 
 
 def window_max(xp, buf, geometry, track):

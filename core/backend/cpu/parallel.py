@@ -138,6 +138,12 @@ def run(task, pieces):
             future.result()
 
 
+def split(task, total, parts):
+    """``task(start, stop)`` over range(total) cut into ``parts`` nearly equal pieces
+    (one piece: on this thread, no pool)."""
+    run(task, ranges(total, parts))
+
+
 def parts_for(xp, work, threshold):
     """How many pieces ``work`` units deserve (1 unless NumPy and big enough)."""
     if xp is not np or THREADS == 1 or work < 2 * threshold or getattr(_local, "inside", False):
@@ -187,10 +193,7 @@ def matmul_nt_sum(xp, a, b):
         partial[first] = acc
 
     groups = ranges(len(pieces), parts)
-    if parts == 1:
-        task(0, len(pieces))
-    else:
-        run(task, groups)
+    run(task, groups)
     total = partial[0]
     for first, _ in groups[1:]:
         total += partial[first]
@@ -200,24 +203,14 @@ def matmul_nt_sum(xp, a, b):
 def copy_pieces(xp, count, copy_one, elements_each):
     """Run ``copy_one(i)`` for i in range(count) (e.g. one im2col copy per kernel offset),
     spread over the cores when the copies are big."""
-    parts = parts_for(xp, count * elements_each, SPLIT_ELEMENTS)
-    parts = min(parts, count)
-
     def task(lo, hi):
         for index in range(lo, hi):
             copy_one(index)
 
-    if parts <= 1:
-        task(0, count)
-    else:
-        run(task, ranges(count, parts))
+    split(task, count, min(parts_for(xp, count * elements_each, SPLIT_ELEMENTS), count))
 
 
 def over_batch(xp, n, elements, task):
     """``task(lo, hi)`` over sample ranges of an n-sample batch of ``elements`` values,
     in one piece per core when big enough (elementwise passes, pooling)."""
-    parts = min(parts_for(xp, elements, SPLIT_ELEMENTS), n)
-    if parts > 1:
-        run(task, ranges(n, parts))
-    else:
-        task(0, n)
+    split(task, n, min(parts_for(xp, elements, SPLIT_ELEMENTS), n))

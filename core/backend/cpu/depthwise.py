@@ -13,8 +13,8 @@ without a copy.
 Shapes: x (N, C, *S), weight (C·m, 1, *K) for a channel multiplier m; the output channel
 c·m + j reads input channel c.
 
-With numba (core/ops/_jit.py), 1-D and 2-D layers run one compiled pass instead
-(core/ops/_depthwise_kernels.py): no padded copy, each output pixel summed over its taps
+With numba (core/backend/cpu/jit.py), 1-D and 2-D layers run one compiled pass instead
+(core/backend/cpu/depthwise_kernels.py): no padded copy, each output pixel summed over its taps
 in cache, bias and clip applied on the way out. ``pad`` is the padding *before* each
 axis; the padding after is implied by ``out`` (so a Pad layer with more cells after
 than before can be folded in).
@@ -26,9 +26,9 @@ import math
 
 import numpy as np
 
-from . import _jit, _parallel
-from ._depthwise_kernels import depthwise_grads, depthwise_rows, depthwise_taps
-from ._window import buffer_length, embed, offsets
+from . import jit, parallel
+from .depthwise_kernels import depthwise_grads, depthwise_rows, depthwise_taps
+from .window import buffer_length, embed, offsets
 
 
 #: bytes of output rows computed together (accumulator and term stay in cache)
@@ -43,7 +43,7 @@ def _lengths(out, kernel, stride, dilate):
 
 def compiled(xp, x, kernel):
     """Whether the compiled depthwise passes serve these arrays (forward and backward)."""
-    return len(kernel) <= 2 and _jit.enabled_for(xp, x.dtype)
+    return len(kernel) <= 2 and jit.enabled_for(xp, x.dtype)
 
 
 def depthwise_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias=None, clip=None,
@@ -101,11 +101,7 @@ def _compiled_forward(x, weight, kernel, stride, dilate, pad, out, bias, clip, s
 
     count = n * out[0]
     work = n * math.prod(out) * filters * math.prod(kernel)
-    parts = min(_parallel.parts_for(np, work, SPLIT_MACS), count)
-    if parts > 1:
-        _parallel.run(task, _parallel.ranges(count, parts))
-    else:
-        task(0, count)
+    parallel.split(task, count, min(parallel.parts_for(np, work, SPLIT_MACS), count))
     return result.transpose(0, 3, 1, 2)
 
 
@@ -132,14 +128,14 @@ def depthwise_backward(xp, x, weight, kernel, stride, dilate, pad, grad, needs):
     want_x, want_w = bool(needs[0]), bool(needs[1])
     grad_x = np.zeros(rows.shape if want_x else (1, 1, 1, 1), dtype)
     work = n * math.prod(grad.shape[2:]) * filters * math.prod(kernel) * (want_x + want_w)
-    pieces = _parallel.ranges(n, min(_parallel.parts_for(np, work, SPLIT_MACS), n))
+    pieces = parallel.ranges(n, min(parallel.parts_for(np, work, SPLIT_MACS), n))
     partial = {lo: np.zeros(taps.shape if want_w else (1, 1, 1), dtype) for lo, _ in pieces}
 
     def task(lo, hi):
         depthwise_grads(rows, taps, g, grad_x, partial[lo], stride[0], stride[1], pad[0],
                         pad[1], dilate[0], dilate[1], want_x, want_w, lo, hi)
 
-    _parallel.run(task, pieces)
+    parallel.run(task, pieces)
     grad_weight = None
     if want_w:
         total = sum(partial.values())                        # (KH, KW, F)
@@ -198,11 +194,8 @@ def _numpy_forward(xp, x, weight, kernel, stride, dilate, pad, out, bias):
             rows(lo, hi)
 
     work = n * math.prod(out) * weight.shape[0] * math.prod(kernel)
-    parts = min(_parallel.parts_for(xp, work, _parallel.SPLIT_ELEMENTS * 4), len(bands))
-    if parts > 1:
-        _parallel.run(band_range, _parallel.ranges(len(bands), parts))
-    else:
-        band_range(0, len(bands))
+    parts = min(parallel.parts_for(xp, work, parallel.SPLIT_ELEMENTS * 4), len(bands))
+    parallel.split(band_range, len(bands), parts)
     return xp.moveaxis(result, -1, 1) if spatial else result
 
 

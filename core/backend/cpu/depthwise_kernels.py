@@ -1,6 +1,6 @@
 """Compiled kernels for depthwise convolutions (inference and gradients) and 1×1 epilogues.
 
-Why: the NumPy depthwise path (core/ops/_depthwise.py) makes two passes over the output
+Why: the NumPy depthwise path (core/backend/cpu/depthwise.py) makes two passes over the output
 per kernel offset (multiply into a term, add it to the accumulator) after copying the
 input into a padded buffer; on EfficientNet-Lite0 that was ~14 ms of a ~32 ms picture.
 Here one pass computes each output pixel from its k×k taps, channels-last, so the
@@ -17,13 +17,13 @@ depthwise backward: the output gradient spread back over the taps, and the weigh
 gradient summed, in one pass.
 
 The big kernels take a range (``lo, hi``) of rows or samples and write only there
-(core/ops/_jit.py).
+(core/backend/cpu/jit.py).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 
 
 @kernel

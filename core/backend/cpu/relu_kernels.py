@@ -8,14 +8,14 @@ on every access and the loop does not vectorise (10x slower).
 
 Splitting: these passes are memory bound; measured on 2 busy cores, two pieces gained
 nothing up to 3.2 M values and little at 6.4 M (1.51 vs 1.44 ms), so the common
-``_parallel.SPLIT_ELEMENTS`` applies.
+``parallel.SPLIT_ELEMENTS`` applies.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from . import _jit, _parallel
-from ._jit import kernel
+from . import jit, parallel
+from .jit import kernel
 
 @kernel
 def relu_forward(x, out, lo, hi):
@@ -36,10 +36,10 @@ def relu_backward(grad, out, dx, lo, hi):
         dxs[i] = gs[i] * (one if outs[i] > zero else zero)
 
 
-def usable(xp, *arrays):
+def compiled(xp, *arrays):
     """Whether the kernels can take these arrays: NumPy, C-contiguous, one float type."""
     first = arrays[0]
-    return (_jit.enabled_for(xp, first.dtype) and first.ndim > 0
+    return (jit.enabled_for(xp, first.dtype) and first.ndim > 0
             and all(a.dtype == first.dtype and a.shape == first.shape and a.flags.c_contiguous
                     for a in arrays))
 
@@ -47,12 +47,12 @@ def usable(xp, *arrays):
 def relu(xp, x):
     out = np.empty_like(x)
     flat_x, flat_out = x.reshape(-1), out.reshape(-1)
-    _parallel.over_batch(xp, x.size, x.size, lambda lo, hi: relu_forward(flat_x, flat_out, lo, hi))
+    parallel.over_batch(xp, x.size, x.size, lambda lo, hi: relu_forward(flat_x, flat_out, lo, hi))
     return out
 
 
 def relu_grad(xp, out, grad):
     dx = np.empty_like(grad)
     flat = grad.reshape(-1), out.reshape(-1), dx.reshape(-1)
-    _parallel.over_batch(xp, grad.size, grad.size, lambda lo, hi: relu_backward(*flat, lo, hi))
+    parallel.over_batch(xp, grad.size, grad.size, lambda lo, hi: relu_backward(*flat, lo, hi))
     return dx

@@ -10,7 +10,7 @@ once per kernel offset.
 Three ways to fill the columns:
 - pointwise (1×1, stride 1, no pad): the buffer already is the column matrix;
 - wide (stride 1): one contiguous copy per kernel offset on the flattened buffer, the
-  output computed on a slightly wider grid and cut back (see _window.wide_geometry);
+  output computed on a slightly wider grid and cut back (see window.wide_geometry);
 - strided: one strided copy per kernel offset (im2col).
 
 ``spread`` is the adjoint of ``columns`` (col2im); ``sample_grad`` and
@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from . import _parallel
-from ._window import buffer_length, embed, extract, wide_geometry, window_views
+from . import parallel
+from .window import buffer_length, embed, extract, wide_geometry, window_views
 
 #: extra GEMM work (wide grid / real output) the stride-1 path may spend
 WIDE_LIMIT = 1.3
@@ -108,7 +108,7 @@ class ColumnPlan:
 
             def copy(t):
                 shaped[:, t] = views[t]
-        _parallel.copy_pieces(xp, self.offsets, copy, c * n * self.size)
+        parallel.copy_pieces(xp, self.offsets, copy, c * n * self.size)
         return matrix if ones_row else cols
 
     # ----- columns -> input gradient ------------------------------------------------------
@@ -135,8 +135,7 @@ class ColumnPlan:
                 views = window_views(buf[lo:hi], self.kernel, self.stride, self.dilate, self.out)
                 for t, (_, view) in enumerate(views):
                     view += shaped[lo:hi, t]
-        parts = _parallel.parts_for(xp, cols.size, _parallel.SPLIT_ELEMENTS)
-        _parallel.run(add, _parallel.ranges(c, parts)) if parts > 1 else add(0, c)
+        parallel.split(add, c, parallel.parts_for(xp, cols.size, parallel.SPLIT_ELEMENTS))
         grad = extract(xp, buf[:, :, :self.lengths[0]].swapaxes(0, 1), self.pad, spatial)
         return xp.ascontiguousarray(grad)
 

@@ -6,9 +6,9 @@ one, see FIRST_PIXELS); otherwise the product runs on channels-last rows (pixels
 BatchNorm or clip on one), and the output stays channels-last: an (N, F, H, W) view of
 (N, H, W, F) memory.
 
-Inference with a BatchNorm (and a clip) after it (core/ops/_fusion.py) passes ``scale``
+Inference with a BatchNorm (and a clip) after it (core/executor_passes.py) passes ``scale``
 and ``clip``: with numba, each core's share of the product gets ``y * scale + bias`` and
-the clip in one compiled pass while it is still in cache (core/ops/_depthwise_kernels.py),
+the clip in one compiled pass while it is still in cache (core/backend/cpu/depthwise_kernels.py),
 rather than rescaled weights before and NumPy passes over the whole output after.
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from . import _jit, _parallel
-from ._depthwise_kernels import affine_clip, affine_clip_rows
+from . import jit, parallel
+from .depthwise_kernels import affine_clip, affine_clip_rows
 
 #: a single picture this small gives a channels-first (F, pixels) output even from
 #: channels-last input. NOTE: measured with OpenBLAS on EfficientNet-Lite0's 7×7 layers,
@@ -57,9 +57,9 @@ def _product(xp, a, b, bias, scale, clip, per_row):
     m, k = a.shape
     n = b.shape[1]
     out = xp.empty((m, n), dtype=xp.result_type(a, b))
-    if not _jit.enabled_for(xp, out.dtype) or (
+    if not jit.enabled_for(xp, out.dtype) or (
             bias is None and scale is None and clip is None):
-        _parallel.matmul(xp, a, b, out=out)
+        parallel.matmul(xp, a, b, out=out)
         view = (lambda v: v[:, None]) if per_row else (lambda v: v)
         if scale is not None:
             out *= view(scale)
@@ -85,12 +85,7 @@ def _product(xp, a, b, bias, scale, clip, per_row):
             np.matmul(a, b[:, lo:hi], out=out[:, lo:hi])
             epilogue(out, scale, shift, low, high, clip is not None, 0, m, lo, hi)
 
-    total = m if by_rows else n
-    parts = _parallel.parts_for(xp, m * n * k, _parallel.SPLIT_MACS)
-    if parts > 1:
-        _parallel.run(task, _parallel.ranges(total, parts))
-    else:
-        task(0, total)
+    parallel.split(task, m if by_rows else n, parallel.parts_for(xp, m * n * k, parallel.SPLIT_MACS))
     return out
 
 
@@ -103,16 +98,16 @@ def pointwise_backward(xp, keep, weight, grad, needs):
     if layout == "first":
         g2 = xp.ascontiguousarray(grad.reshape(f, -1))
         if needs[1]:
-            grad_weight = _parallel.matmul_nt_sum(xp, g2, x2).reshape(weight.shape)
+            grad_weight = parallel.matmul_nt_sum(xp, g2, x2).reshape(weight.shape)
         if needs[0]:
-            grad_data = _parallel.matmul(xp, w.T, g2).reshape((1, -1) + spatial)
+            grad_data = parallel.matmul(xp, w.T, g2).reshape((1, -1) + spatial)
         grad_bias = g2.sum(axis=1)
     else:
         rows = xp.moveaxis(grad, 1, -1).reshape(-1, f)
         if needs[1]:
-            grad_weight = _parallel.matmul_nt_sum(xp, rows.T, x2.T).reshape(weight.shape)
+            grad_weight = parallel.matmul_nt_sum(xp, rows.T, x2.T).reshape(weight.shape)
         if needs[0]:
-            grad_data = _parallel.matmul(xp, rows, w)
+            grad_data = parallel.matmul(xp, rows, w)
             grad_data = xp.moveaxis(grad_data.reshape((n,) + spatial + (-1,)), -1, 1)
         grad_bias = rows.sum(axis=0)
     return [grad_data, grad_weight, grad_bias if len(needs) > 2 and needs[2] else None]

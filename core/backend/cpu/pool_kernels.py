@@ -4,7 +4,7 @@ Why: the NumPy path pads the input into a buffer, then makes one strided pass pe
 kernel offset (plus a ``where`` per offset to track the winner), so a 2×2 max pool
 reads the input ~8 times and holds the GIL throughout. Here each output cell is one
 loop over its window's input cells: the input is read once, nothing is padded, and the
-kernels release the GIL so ``_parallel.run`` can give each core a range of samples.
+kernels release the GIL so ``parallel.run`` can give each core a range of samples.
 
 Conventions (MXNet's, the same as the NumPy path in pool.py):
 
@@ -29,8 +29,8 @@ import math
 
 import numpy as np
 
-from . import _jit, _parallel
-from ._jit import kernel
+from . import jit, parallel
+from .jit import kernel
 
 @kernel
 def max_forward(x, out, winner, track, rows, cols, sh, sw, ph, pw, j0, j1, lo, hi):
@@ -150,8 +150,8 @@ def max_backward(grad, winner, dx, direct, rows, cols, sh, sw, ph, pw, j0, j1, l
 
 
 # ----- callers: pool.py's compiled path ----------------------------------------------------
-# NOTE: passes split over the cores from _parallel.SPLIT_ELEMENTS (1 M) values per piece
-# (_parallel.over_batch). Measured on 2 busy cores (other processes running), 2×2 max
+# NOTE: passes split over the cores from parallel.SPLIT_ELEMENTS (1 M) values per piece
+# (parallel.over_batch). Measured on 2 busy cores (other processes running), 2×2 max
 # pooling split in two ran slower up to ~1.2 M values (LeNet's pool1, 0.44 M: 0.33 vs
 # 0.38 ms), no faster at 1.6-3.2 M, faster from ~6 M (6.4 M: 5.6 -> 4.1 ms forward;
 # ResNet's stem, 26 M: 16.6 -> 10.6 ms)
@@ -194,10 +194,10 @@ def _whole_map(shape, geometry):
     return tuple(kernel) == tuple(shape[2:]) and not any(pad)
 
 
-def usable(xp, x, pool_type, geometry):
+def compiled(xp, x, pool_type, geometry):
     """Whether the compiled kernels pool ``x``: 2-D NCHW floats, max over any windows,
     avg/sum over whole maps of contiguous memory (global pooling)."""
-    if not (x.ndim == 4 and _jit.enabled_for(xp, x.dtype)):
+    if not (x.ndim == 4 and jit.enabled_for(xp, x.dtype)):
         return False
     return pool_type == "max" or (pool_type in ("avg", "sum") and x.flags.c_contiguous
                                   and _whole_map(x.shape, geometry))
@@ -222,13 +222,13 @@ def forward(xp, x, geometry, divisor, track):
     if divisor is not None:   # whole maps (see usable)
         maps, flat = x.reshape(x.shape[0] * x.shape[1], -1), out.reshape(-1)
         scale = divisor[0, 0]
-        _parallel.over_batch(xp, len(maps), x.size, lambda lo, hi: map_sums(maps, flat, scale, lo, hi))
+        parallel.over_batch(xp, len(maps), x.size, lambda lo, hi: map_sums(maps, flat, scale, lo, hi))
         return out, Saved(divisor=divisor)
     # the winner's offset in its window; kh*kw (one past the last) means no cell
     size = len(window[0]) * len(window[1])
     winner = np.empty(out.shape if track else (1, 1, 1, 1),
                       dtype=np.uint8 if size < 255 else np.int32)
-    _parallel.over_batch(xp, x.shape[0], x.size,
+    parallel.over_batch(xp, x.shape[0], x.size,
            lambda lo, hi: max_forward(x, out, winner, track, *window, lo, hi))
     return out, (Saved(winner=winner) if track else None)
 
@@ -238,7 +238,7 @@ def backward(xp, saved, grad, x_shape, geometry):
     kernel, stride, pad, out_size = geometry
     window = _window(geometry, x_shape[3])
     dtype = grad.dtype
-    if dtype not in _jit.FLOATS:
+    if dtype not in jit.FLOATS:
         grad = grad.astype(np.float64)
     grad = np.broadcast_to(grad, x_shape[:2] + tuple(out_size))
     dx = np.empty(x_shape, dtype=grad.dtype)
@@ -246,10 +246,10 @@ def backward(xp, saved, grad, x_shape, geometry):
     if saved.divisor is not None:   # whole maps
         heads, maps = grad.reshape(-1), dx.reshape(len(grad.reshape(-1)), -1)
         scale = saved.divisor[0, 0]
-        _parallel.over_batch(xp, len(maps), elements, lambda lo, hi: map_fill(heads, maps, scale, lo, hi))
+        parallel.over_batch(xp, len(maps), elements, lambda lo, hi: map_fill(heads, maps, scale, lo, hi))
     else:
         direct = tuple(kernel) == tuple(stride) and not any(pad) and \
             tuple(k * o for k, o in zip(kernel, out_size)) == tuple(x_shape[2:])
-        _parallel.over_batch(xp, x_shape[0], elements,
+        parallel.over_batch(xp, x_shape[0], elements,
                lambda lo, hi: max_backward(grad, saved.winner, dx, direct, *window, lo, hi))
     return dx if dx.dtype == dtype else dx.astype(dtype)

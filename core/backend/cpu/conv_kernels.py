@@ -11,7 +11,7 @@ Layout: columns are (rows, S, positions) for a chunk of S samples, row =
 matrices (rows, positions) for the forward GEMMs and one (rows, S·positions) matrix for
 the weight-gradient and column-gradient GEMMs.
 
-Two ways to fill the columns (as in _columns.py):
+Two ways to fill the columns (as in columns.py):
 - wide (stride 1): a kernel offset is a constant shift in the flattened (padded) image,
   so each column row is one contiguous run; the GEMMs compute a grid as wide as the
   padded image (oh × Wp) and the extra cells are cropped (forward) or get a zero
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit import kernel
+from .jit import kernel
 
 
 @kernel

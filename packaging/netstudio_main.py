@@ -18,7 +18,8 @@ def main():
     # starts here: freeze_support runs it and exits instead of opening another window
     multiprocessing.freeze_support()
     argv = sys.argv[1:]
-    if _opens_the_app(argv) and argv[:1] != ["--netstudio-lane-worker"]:   # not a training worker
+    from core.module.lanes import WORKER_FLAG
+    if _opens_the_app(argv) and argv[:1] != [WORKER_FLAG]:   # not a training worker
         from system_libraries import check
         code = check()
         if code:

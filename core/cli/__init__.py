@@ -14,6 +14,8 @@ import argparse
 import importlib
 import sys
 
+from core.module.lanes import WORKER_FLAG as LANE_WORKER_FLAG  # the frozen app as a training worker
+
 from .. import __version__
 
 # sub-command -> module providing add_arguments(parser) and run(args)
@@ -22,8 +24,6 @@ COMMAND_MODULES = {
     "zoo": "core.cli.zoo",
     "train": "core.cli.train",
 }
-#: the frozen app's hidden command that runs a training worker (core/module/lanes.py)
-LANE_WORKER_FLAG = "--netstudio-lane-worker"
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}

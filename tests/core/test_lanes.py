@@ -16,6 +16,8 @@ import core as mx
 from core.errors import GraphError, NetStudioError
 from core.io.datasets import load_fashion_mnist
 from core.module import lane_ops
+from core.module.executor_group import ExecutorGroup
+from core.module.lane_group import LaneExecutorGroup
 from core.module.lanes import ProcessLane
 from core.zoo.builtin.lenet import get_symbol
 
@@ -110,6 +112,8 @@ def test_one_epoch_with_lanes_trains_as_one_process(data, weights):
     two, two_weights, two_acc = train_one_epoch(data, weights, sgd, lanes=2)
     assert not lanes_of(one) and len(lanes_of(two)) == 1
     assert (one.processes, two.processes) == (1, 2)
+    # the kind of group is chosen at bind: lanes only when asked for
+    assert type(one._exec_group) is ExecutorGroup and type(two._exec_group) is LaneExecutorGroup
     for name, value in one_weights.items():
         assert not np.array_equal(value, weights[name])
         # the halves' gradients are summed in another order than the whole batch's
@@ -176,7 +180,7 @@ def test_batchnorm_network_ignores_lanes_and_trains(data):
     train = mx.io.NDArrayIter(data[0][:256], data[1][:256], batch_size=64)
     mod.fit(train, optimizer="sgd", optimizer_params={"learning_rate": 0.1}, num_epoch=1,
             initializer=mx.init.Xavier())
-    assert not lanes_of(mod)
+    assert not lanes_of(mod) and type(mod._exec_group) is ExecutorGroup
     assert np.isfinite(mod.get_params()[0]["fc_weight"].asnumpy()).all()
 
 

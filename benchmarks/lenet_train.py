@@ -28,7 +28,7 @@ from _common import add_thread_option, compare, load_torch, peak_rss_mb, print_m
 
 import core as mx  # noqa: E402  (after _common puts the checkout on sys.path)
 from core.io.datasets import find_fashion_mnist, load_fashion_mnist  # noqa: E402
-from core.module.lane_set import lanes_for  # noqa: E402
+from core.module.lane_policy import LanePolicy  # noqa: E402
 from core.module.lanes import worker_pids  # noqa: E402
 from core.zoo.builtin.lenet import get_symbol  # noqa: E402
 
@@ -197,7 +197,7 @@ def main(argv=None):
     print(f"data: {root} ({len(train[1]):,} train, {len(test[1]):,} test), batch {args.batch_size}")
     weights = first_weights(args.batch_size)
     # fit is called once per epoch here: the run's length decides, by Module.fit's own rule
-    lanes = args.lanes if args.lanes is not None else lanes_for(len(train[1]) * args.epochs)
+    lanes = LanePolicy(args.lanes).lanes_for(len(train[1]) * args.epochs)
     print(f"ours: {lanes} process(es) per batch (--lanes)")
     runners = [("ours", Ours(train, test, weights, args.batch_size, lanes))]
     torch = None if args.no_torch else load_torch(threads)

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import context
 from .backend.cpu import jit, parallel
-from .module.lane_set import most_lanes
+from .module.lane_policy import most_lanes
 
 
 @dataclass(frozen=True)

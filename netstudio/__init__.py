@@ -18,6 +18,7 @@ import importlib
 import sys
 
 from core import __version__
+from core.module.lanes import WORKER_FLAG as LANE_WORKER_FLAG  # the frozen app as a training worker
 
 # sub-command -> module providing add_arguments(parser) and run(args)
 COMMAND_MODULES = {
@@ -25,8 +26,6 @@ COMMAND_MODULES = {
     "zoo": "netstudio.zoo",
     "train": "netstudio.train",
 }
-#: the frozen app's hidden command that runs a training worker (core/module/lanes.py)
-LANE_WORKER_FLAG = "--netstudio-lane-worker"
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}

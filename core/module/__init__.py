@@ -5,6 +5,7 @@
 True
 """
 from .base_module import BaseModule
+from .lane_policy import LanePolicy
 from .module import Module
 
-__all__ = ["BaseModule", "Module"]
+__all__ = ["BaseModule", "LanePolicy", "Module"]

@@ -107,29 +107,32 @@ class BaseModule:
                                  f"set_params() (or fit) first")
 
     # ----- training ----------------------------------------------------------------------
-    def _before_fit_bind(self, train_data, epochs, force_rebind):
-        """Module: choose its process lanes for this training (core/module/lane_set.py)."""
+    def _bind_for_fit(self, train_data, epochs, force_rebind, lanes):
+        """Bind for a training of ``epochs`` epochs over ``train_data`` (Module: with the
+        processes its lane policy, or fit's ``lanes``, gives such a run)."""
+        self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
+                  for_training=True, force_rebind=force_rebind)
 
     def fit(self, train_data, eval_data=None, eval_metric="acc", epoch_end_callback=None,
             batch_end_callback=None, kvstore="local", optimizer="sgd",
             optimizer_params=(("learning_rate", 0.01),), eval_end_callback=None,
             eval_batch_end_callback=None, initializer=None, arg_params=None, aux_params=None,
             allow_missing=False, force_rebind=False, force_init=False, begin_epoch=0, num_epoch=None,
-            validation_metric=None, monitor=None, sparse_row_id_fn=None, callbacks=None, cancel=None):
+            validation_metric=None, monitor=None, sparse_row_id_fn=None, callbacks=None, cancel=None,
+            lanes=None):
         """Train for ``num_epoch`` epochs. ``callbacks`` get the events of ``core.events``:
         TrainBegin, a BatchEnd per batch, an EpochEnd per epoch and TrainEnd; MXNet's
         ``batch_end_callback``/``epoch_end_callback`` are called from those events, before
         ``callbacks``. ``cancel`` (a CancelToken) ends training cleanly after the current
-        batch. Raises
+        batch. ``lanes`` (a LanePolicy or a count, core/module/lane_policy.py): how many
+        processes share each CPU batch when fit binds (default: the module's). Raises
         TrainingDiverged when a loss, output or gradient becomes NaN/inf."""
         from ..callback import MXNetCallbacks
         from ..initializer import Uniform
         from .fit_loop import FitLoop
         if num_epoch is None:
             raise ValueError("fit: please give num_epoch (the number of epochs to train)")
-        self._before_fit_bind(train_data, num_epoch - begin_epoch, force_rebind)
-        self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
-                  for_training=True, force_rebind=force_rebind)
+        self._bind_for_fit(train_data, num_epoch - begin_epoch, force_rebind, lanes)
         if monitor is not None:
             self.install_monitor(monitor)
         self.init_params(initializer=initializer if initializer is not None else Uniform(0.01),

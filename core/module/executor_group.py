@@ -6,13 +6,8 @@ With one context nothing is split or copied. Executors for other batch sizes (a 
 last batch, predicting one image) are bound on demand, share the parameter arrays, and
 are kept for reuse.
 
-Process lanes (``lanes`` > 1: given, or chosen by Module.fit for long runs; see
-core/module/lanes.py): with one CPU context and a
-network of per-sample operators (lane_ops.py), the bound batch is split the same way
-between this process and ``lanes - 1`` worker processes, which then act as devices. A
-lane runs while this process computes its own slice; every entry point waits for the
-lanes before it reads or writes their arrays. Other batch sizes run here. The group's
-``LaneSet`` (core/module/lane_set.py) binds, waits for and closes its lanes.
+Everything here runs in this process. The other kind of group, LaneExecutorGroup
+(core/module/lane_group.py), also splits the batch between worker processes.
 """
 from __future__ import annotations
 
@@ -21,7 +16,6 @@ import numpy as np
 from ..errors import DataError, ShapeError
 from ..executor import Executor
 from ..ndarray.ndarray import NDArray
-from .lane_set import LaneSet, lanes_first
 
 
 def split_slices(batch_size, work_load_list):
@@ -51,8 +45,11 @@ def load_into(target, source, piece=None):
 
 
 class ExecutorGroup:
+    """The executors of one binding, one per device; ``master`` holds every device's
+    parameters (the first binding's executors), ``execs`` run the current batch size."""
+
     def __init__(self, symbol, contexts, work_load_list, data_shapes, label_shapes, param_names,
-                 grad_req, shared_group=None, lanes=1):
+                 grad_req, shared_group=None):
         self.symbol = symbol
         self.contexts = list(contexts)
         self.work_load_list = list(work_load_list)
@@ -62,7 +59,6 @@ class ExecutorGroup:
         self.grad_req = dict(grad_req)
         self._monitor = None
         self._cache = {}
-        self._lanes = LaneSet(int(lanes) if shared_group is None else 1)
         self.master = None
         shared = shared_group.execs if shared_group is not None else None
         self._bind(data_shapes, label_shapes, shared)
@@ -79,20 +75,18 @@ class ExecutorGroup:
             self.execs, self.slices = self._cache[key]
             return
         base = shared if shared is not None else getattr(self, "execs", None)
-        if base is None and not self._monitor:
-            bound = self._lanes.bind(self.symbol, self.contexts, self.grad_req,
-                                     self.data_shapes + self.label_shapes, self.batch_size,
-                                     split_slices)
-            if bound is not None:
-                execs, self.slices = bound
-                self.execs = self.master = execs
-                self._cache[key] = bound
-                return
+        self.execs, self.slices = self._cache[key] = self._bind_executors(base)
+        if base is None or self._covers_every_device(self.execs):
+            self.master = self.execs
+
+    def _bind_executors(self, base):
+        """``(executors, slices)`` for the current shapes: one executor per device whose
+        slice is not empty, sharing the parameters of ``base`` (None: the first binding)."""
         all_slices = split_slices(self.batch_size, self.work_load_list)
         used = [i for i, s in enumerate(all_slices) if s.stop > s.start]
-        self.slices = [all_slices[i] for i in used]
+        slices = [all_slices[i] for i in used]
         execs = []
-        for i, piece in zip(used, self.slices):
+        for i, piece in zip(used, slices):
             shapes = {d.name: (piece.stop - piece.start,) + tuple(d.shape[1:])
                       for d in self.data_shapes + self.label_shapes}
             share = base[i] if base is not None and i < len(base) else None
@@ -101,31 +95,24 @@ class ExecutorGroup:
             if self._monitor is not None:
                 self._monitor.install(exe)
             execs.append(exe)
-        if base is None or (len(execs) == len(self.contexts) and not self._lanes):
-            self.master = execs
-        self._cache[key] = (execs, self.slices)
-        self.execs = execs
+        return execs, slices
+
+    def _covers_every_device(self, execs):
+        """Does a later binding hold every device's parameters (then it is the master)?"""
+        return len(execs) == len(self.contexts)
+
+    @property
+    def processes(self):
+        """How many processes run each batch of the current size."""
+        return 1
 
     def close(self):
-        """Stop using the lanes: free their shared memory, give their workers back."""
-        self._lanes.close()
-
-    def _drop_lanes(self):
-        """Run everything in this process from now on (a monitor sees every operator)."""
-        if not self._lanes:
-            return
-        old = self.master
-        self._lanes.drop()
-        self._cache.clear()
-        self.execs = None
-        self._bind(self.data_shapes, self.label_shapes, shared=old)
+        """Free what the group holds beyond its arrays (nothing here: one process)."""
 
     def reshape(self, data_shapes, label_shapes):
-        self._lanes.sync()
         self._bind(data_shapes, label_shapes, shared=self.master)
 
     def install_monitor(self, monitor):
-        self._drop_lanes()
         self._monitor = monitor
         for execs, _ in self._cache.values():
             for exe in execs:
@@ -133,7 +120,6 @@ class ExecutorGroup:
 
     # ----- parameters -----------------------------------------------------------------
     def set_params(self, arg_params, aux_params):
-        self._lanes.sync()
         for exe in self.master:
             for names, given, arrays in ((self.param_names, arg_params, exe.arg_dict),
                                          (self.aux_names, aux_params, exe.aux_dict)):
@@ -148,7 +134,6 @@ class ExecutorGroup:
     def get_params(self, arg_params, aux_params):
         """Copy device values into the given dicts of host NDArrays; aux states (running
         statistics) are averaged over devices, as MXNet does."""
-        self._lanes.sync()
         first = self.master[0]
         for name in self.param_names:
             load_into(arg_params[name], first.arg_dict[name])
@@ -163,42 +148,38 @@ class ExecutorGroup:
         if len(data) != len(self.data_names):
             raise DataError(f"forward: the batch has {len(data)} data array(s), the module takes "
                             f"{len(self.data_names)}: {self.data_names}")
-        self._lanes.sync()
         whole = len(self.execs) == 1
-        with self._lanes.settling(), self._lanes.this_core():
-            for exe, piece in lanes_first(self.execs, self.slices):
-                cut = None if whole else piece
-                for name, array in zip(self.data_names, data):
-                    _checked_load(exe.arg_dict[name], array, cut, name, "data", self.batch_size)
-                for name, array in zip(self.label_names, labels):
-                    _checked_load(exe.arg_dict[name], array, cut, name, "label", self.batch_size)
-                exe.forward(is_train=is_train)
+        for exe, piece in self._running_order():
+            cut = None if whole else piece
+            for name, array in zip(self.data_names, data):
+                _checked_load(exe.arg_dict[name], array, cut, name, "data", self.batch_size)
+            for name, array in zip(self.label_names, labels):
+                _checked_load(exe.arg_dict[name], array, cut, name, "label", self.batch_size)
+            exe.forward(is_train=is_train)
 
     def backward(self, out_grads=None):
-        # a lane's forward may still run: its backward queues behind it in the worker
-        with self._lanes.settling(), self._lanes.this_core():
-            for exe, piece in lanes_first(self.execs, self.slices):
-                grads = None
-                if out_grads is not None:
-                    grads = [NDArray(_device_piece(g, exe, None if len(self.execs) == 1 else piece), exe._ctx)
-                             for g in out_grads]
-                exe.backward(out_grads=grads)
-        self._lanes.sync()
+        for exe, piece in self._running_order():
+            grads = None
+            if out_grads is not None:
+                grads = [NDArray(_device_piece(g, exe, None if len(self.execs) == 1 else piece), exe._ctx)
+                         for g in out_grads]
+            exe.backward(out_grads=grads)
+
+    def _running_order(self):
+        """(executor, slice) pairs in the order they are started."""
+        return list(zip(self.execs, self.slices))
 
     def get_outputs(self, merge_multi_context=True):
-        self._lanes.sync()
         per_exec = [exe.outputs for exe in self.execs]
         outputs = [list(o) for o in zip(*per_exec)]
         return [_merge(o) for o in outputs] if merge_multi_context else outputs
 
     def get_input_grads(self, merge_multi_context=True):
-        self._lanes.sync()
         grads = [[exe.grad_dict[name] for exe in self.execs] for name in self.data_names]
         return [_merge(g) for g in grads] if merge_multi_context else grads
 
     def summed_grads(self):
         """[(index, name, weight on device 0, gradient summed over devices)] to update."""
-        self._lanes.sync()
         first = self.execs[0]
         items = []
         for index, name in enumerate(self.param_names):
@@ -212,7 +193,6 @@ class ExecutorGroup:
 
     def broadcast_params(self):
         """After an update on device 0, give every other device the new weights."""
-        self._lanes.sync()
         first = self.master[0]
         for exe in self.master[1:]:
             for name in self.param_names:
@@ -221,7 +201,6 @@ class ExecutorGroup:
 
     def non_finite(self):
         """What holds NaN/inf after forward/backward (an output or a gradient), or None."""
-        self._lanes.sync()
         for exe in self.execs:
             for name, out in zip(self.output_names, exe.outputs):
                 if not _finite(out._data):

@@ -30,6 +30,22 @@ def _batch_rows(batch):
     return int(data.shape[0]) if hasattr(data, "shape") else 0
 
 
+def batches_per_epoch(data):
+    """Batches per epoch when the iterator can tell (for progress and ETA, and the length
+    of a training: core/module/lane_policy.py), else None."""
+    try:
+        return len(data)
+    except TypeError:
+        pass
+    count = getattr(data, "num_data", getattr(data, "num_examples", None))
+    batch = getattr(data, "batch_size", 0)
+    if not isinstance(count, int) or not batch:
+        return None
+    if getattr(data, "last_batch_handle", "discard") == "pad":
+        return -(-count // batch)
+    return count // batch
+
+
 class FitLoop:
     def __init__(self, module, train_data, eval_data, train_metric, eval_metric, monitor, cancel):
         self.mod = module
@@ -40,24 +56,9 @@ class FitLoop:
         self.monitor = monitor
         self.token = cancel if cancel is not None else CancelToken()
         self.logger = module.logger
-        self.total_batches = self._known_length(train_data)
+        self.total_batches = batches_per_epoch(train_data)
         self.batch_metric = self._clone(train_metric)
         self.t0 = time.time()
-
-    @staticmethod
-    def _known_length(data):
-        """Batches per epoch when the iterator can tell (for progress and ETA)."""
-        try:
-            return len(data)
-        except TypeError:
-            pass
-        count = getattr(data, "num_data", getattr(data, "num_examples", None))
-        batch = getattr(data, "batch_size", 0)
-        if not isinstance(count, int) or not batch:
-            return None
-        if getattr(data, "last_batch_handle", "discard") == "pad":
-            return -(-count // batch)
-        return count // batch
 
     @staticmethod
     def _clone(metric):

@@ -5,12 +5,13 @@ executors in two threads ran 1.1x, two processes 1.45x on LeNet's training step)
 A ``ProcessLane`` looks like an Executor to ExecutorGroup: ``arg_dict``, ``grad_dict``,
 ``aux_dict`` and ``outputs`` are NDArrays over one block of shared memory that the parent
 creates; the worker binds a real Executor over the same block. ``forward``/``backward``
-only send a command and return; ``wait()`` collects the answers, so the caller must wait
-before it reads any of those arrays (ExecutorGroup does, at each of its entry points).
+only send a command and return, so the lane runs while the parent computes; reading any
+of those arrays first waits for the lane's answers (``wait()``), so a caller cannot read
+or write them while the worker does (LaneExecutorGroup, core/module/lane_group.py).
 
 Workers are programs of their own (core/module/lane_worker.py, started with
 ``python -m core.module.lane_worker``, or the frozen app with its hidden
-``--netstudio-lane-worker`` command), connected back over ``multiprocessing.connection``
+command ``WORKER_FLAG``), connected back over ``multiprocessing.connection``
 with a random key: unlike multiprocessing's "spawn", nothing re-imports the parent's
 ``__main__``, so a script without ``if __name__ == "__main__":`` is safe. They are kept in
 a small pool, so a second lane (another module, a rebind) does not pay the 1-2 s start
@@ -264,11 +265,8 @@ class ProcessLane:
         self._memory = memory = shared_memory.SharedMemory(create=True, size=size)
         views = _views(memory.buf, layout)
         wrap = {kind: {n: NDArray(a, ctx) for n, a in arrays.items()} for kind, arrays in views.items()}
-        self.arg_dict, self.grad_dict, self.aux_dict = wrap["arg"], wrap["grad"], wrap["aux"]
-        self.arg_arrays = [self.arg_dict[n] for n in self.arg_names]
-        self.grad_arrays = [self.grad_dict.get(n) for n in self.arg_names]
-        self.aux_arrays = [self.aux_dict[n] for n in self.aux_names]
-        self.outputs = [wrap["out"][n] for n in self.output_names]
+        self._arrays = {"arg": wrap["arg"], "grad": wrap["grad"], "aux": wrap["aux"],
+                        "out": [wrap["out"][n] for n in self.output_names]}
         self._heads = [views["head"][n] for n in self.output_names]
         try:
             self._worker = worker = _acquire()
@@ -282,13 +280,22 @@ class ProcessLane:
         self.wait()
 
     # ----- the Executor surface ExecutorGroup uses -----------------------------------------
+    def _ready(self, kind):
+        """The lane's arrays of ``kind``, once the worker is done with them."""
+        self.wait()
+        return self._arrays[kind]
+
+    arg_dict = property(lambda self: self._ready("arg"))
+    grad_dict = property(lambda self: self._ready("grad"))
+    aux_dict = property(lambda self: self._ready("aux"))
+    outputs = property(lambda self: self._ready("out"))
+
     def forward(self, is_train=False):
-        """Start a forward pass; ``wait()`` before reading ``outputs``."""
+        """Start a forward pass and return at once (``outputs`` waits for it)."""
         self._worker.send(("forward", self._key, bool(is_train)), self.name)
-        return self.outputs
 
     def backward(self, out_grads=None, is_train=True):
-        """Start a backward pass; ``wait()`` before reading ``grad_dict``."""
+        """Start a backward pass and return at once (``grad_dict`` waits for it)."""
         if out_grads is not None:
             out_grads = [out_grads] if isinstance(out_grads, NDArray) else list(out_grads)
             for target, grad in zip(self._heads, out_grads):
@@ -296,11 +303,8 @@ class ProcessLane:
         self._worker.send(("backward", self._key, out_grads is not None), self.name)
 
     def wait(self):
+        """Collect the worker's answers; raise the first error among them (naming the lane)."""
         self._worker.wait(self.name)
-
-    @property
-    def output_dict(self):
-        return dict(zip(self.output_names, self.outputs))
 
     def close(self):
         """Free the shared memory and give the worker back (also done when collected)."""

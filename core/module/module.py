@@ -13,15 +13,13 @@ an optimizer. The training loop (fit), scoring and prediction live in BaseModule
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 
 from ..context import Context, cpu
 from ..errors import GraphError, NetStudioError, ShapeError
 from .base_module import BaseModule
-from .executor_group import ExecutorGroup
-from .lane_set import lanes_for
-from .lanes import ProcessLane
+from .lane_group import bind_group
+from .lane_policy import LanePolicy
 from .names import (DEFAULT_DATA_NAMES, DEFAULT_LABEL_NAMES, DefaultNames, check_names,
                     check_shape_names, loss_label_inputs)
 from .params import ParamsMixin
@@ -33,9 +31,8 @@ class Module(ParamsMixin, BaseModule):
                  logger=logging, context=None, work_load_list=None, fixed_param_names=None,
                  state_names=None, group2ctxs=None, compression_params=None, lanes=None):
         super().__init__(logger=logger)
-        # None: nobody said, and fit chooses (two processes for a long CPU training)
-        self._lanes_given = _lane_count(lanes)
-        self._lanes = self._lanes_given or 1
+        # a count, a LanePolicy, else NETSTUDIO_LANES, else fit chooses by the run's length
+        self._lane_policy = LanePolicy.from_setting(lanes)
         context = context if context is not None else cpu()
         self._context = list(context) if isinstance(context, (list, tuple)) else [context]
         for ctx in self._context:
@@ -84,12 +81,15 @@ class Module(ParamsMixin, BaseModule):
         _, out_shapes, _ = self._symbol.infer_shape_partial(**shapes)
         return list(zip(self._output_names, out_shapes))
 
+    lane_policy = property(lambda self: self._lane_policy,
+                           doc="How many processes share each CPU training batch (LanePolicy)")
+
     @property
     def processes(self):
         """How many processes run each batch of the bound size: 1, or 2 and more when
-        process lanes share it (core/module/lanes.py)."""
+        process lanes share it (core/module/lane_group.py)."""
         self._require_bound()
-        return 1 + sum(isinstance(exe, ProcessLane) for exe in self._exec_group.execs)
+        return self._exec_group.processes
 
     def _require_bound(self):
         if not self.binded:
@@ -99,7 +99,10 @@ class Module(ParamsMixin, BaseModule):
 
     # ----- binding -------------------------------------------------------------------------
     def bind(self, data_shapes, label_shapes=None, for_training=True, inputs_need_grad=False,
-             force_rebind=False, shared_module=None, grad_req="write"):
+             force_rebind=False, shared_module=None, grad_req="write", lanes=None):
+        """MXNet's bind; ``lanes`` (a count or a LanePolicy): how many processes share each
+        batch (default: the module's policy, asked about a run of unknown length; fit gives
+        the count for its run's length)."""
         if force_rebind:
             self._reset_bind()
         if self.binded:
@@ -114,10 +117,11 @@ class Module(ParamsMixin, BaseModule):
         shared = shared_module._exec_group if shared_module is not None else None
         if shared_module is not None and not shared_module.binded:
             raise NetStudioError("bind: shared_module must be bound first")
+        policy = self._lane_policy if lanes is None else LanePolicy.of(lanes)
         try:
-            self._exec_group = ExecutorGroup(self._symbol, self._context, self._work_load_list, data,
-                                             labels, self._param_names, self._grad_req, shared,
-                                             lanes=self._lanes)
+            self._exec_group = bind_group(self._symbol, self._context, self._work_load_list, data, labels,
+                                          self._param_names, self._grad_req, shared,
+                                          lanes=policy.lanes_for(None))
         except ShapeError as error:
             raise ShapeError(f"bind: {error}") from error
         self.binded = True
@@ -127,12 +131,14 @@ class Module(ParamsMixin, BaseModule):
         elif self.params_initialized:
             self._exec_group.set_params(self._arg_params, self._aux_params)
 
-    def _before_fit_bind(self, train_data, epochs, force_rebind):
-        """When neither ``lanes`` nor NETSTUDIO_LANES was given, a training long enough to
-        pay for a worker's start uses two processes (lane_set.lanes_for); the rest, and
-        networks that cannot split their batch, one."""
-        if self._lanes_given is None and (force_rebind or not self.binded):
-            self._lanes = lanes_for(_training_samples(train_data, epochs))
+    def _bind_for_fit(self, train_data, epochs, force_rebind, lanes):
+        """fit's bind, with as many processes as the lane policy (fit's ``lanes``, else the
+        module's) gives a run of this length; networks that cannot split their batch use
+        one."""
+        policy = self._lane_policy if lanes is None else LanePolicy.of(lanes)
+        self.bind(data_shapes=train_data.provide_data, label_shapes=train_data.provide_label,
+                  for_training=True, force_rebind=force_rebind,
+                  lanes=policy.lanes_for_training(train_data, epochs))
 
     def _grad_reqs(self, grad_req, for_training, inputs_need_grad):
         reqs = {}
@@ -262,34 +268,3 @@ class Module(ParamsMixin, BaseModule):
 
     def prepare(self, data_batch, sparse_row_id_fn=None):
         """Nothing to prefetch for dense data (kept for MXNet's API)."""
-
-
-def _training_samples(train_data, epochs):
-    """Samples a training sees (batches × batch size × epochs), or None when the iterator
-    cannot tell its length."""
-    from .fit_loop import FitLoop
-    batches = FitLoop._known_length(train_data)   # noqa: SLF001 - the loop's own rule
-    batch = getattr(train_data, "batch_size", None)
-    if not batch:
-        shapes = [d[1] if isinstance(d, tuple) else d.shape for d in train_data.provide_data or []]
-        batch = shapes[0][0] if shapes and shapes[0] else None
-    if not batches or not batch or epochs <= 0:
-        return None
-    return int(batches) * int(batch) * int(epochs)
-
-
-def _lane_count(lanes):
-    """``lanes`` as given, else ``NETSTUDIO_LANES``, else None (nobody said: fit chooses):
-    how many processes share each training batch on the CPU (core/module/lanes.py;
-    networks that cannot split use 1)."""
-    if lanes is None:
-        text = os.environ.get("NETSTUDIO_LANES", "").strip()
-        if not text:
-            return None
-        try:
-            lanes = int(text)
-        except ValueError:
-            raise ValueError(f"NETSTUDIO_LANES must be a whole number, got {text!r}") from None
-    if isinstance(lanes, bool) or not isinstance(lanes, int) or lanes < 1:
-        raise ValueError(f"lanes must be a whole number >= 1, got {lanes!r}")
-    return lanes

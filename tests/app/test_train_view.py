@@ -163,10 +163,10 @@ def test_lenet_one_epoch_through_the_ui_then_classify_with_it(main_window, qtbot
 def test_a_long_run_trains_in_two_processes_behind_a_live_window(main_window, qtbot, monkeypatch):
     from core.module.lanes import ProcessLane
     from core import runtime
-    from core.module import lane_set
+    from core.module import lane_policy
     if runtime.describe().max_lanes < 2:
         pytest.skip("one core: the Train view trains in one process")
-    monkeypatch.setattr(lane_set, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
+    monkeypatch.setattr(lane_policy, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
     view = main_window.show_view("train")
     setup_run(view)
     paint_now(main_window)

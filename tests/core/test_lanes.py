@@ -16,6 +16,8 @@ import core as mx
 from core.errors import GraphError, NetStudioError
 from core.io.datasets import load_fashion_mnist
 from core.module import lane_ops
+from core.module.executor_group import ExecutorGroup
+from core.module.lane_group import LaneExecutorGroup
 from core.module.lanes import ProcessLane
 from core.zoo.builtin.lenet import get_symbol
 
@@ -110,6 +112,8 @@ def test_one_epoch_with_lanes_trains_as_one_process(data, weights):
     two, two_weights, two_acc = train_one_epoch(data, weights, sgd, lanes=2)
     assert not lanes_of(one) and len(lanes_of(two)) == 1
     assert (one.processes, two.processes) == (1, 2)
+    # the kind of group is chosen at bind: lanes only when asked for
+    assert type(one._exec_group) is ExecutorGroup and type(two._exec_group) is LaneExecutorGroup
     for name, value in one_weights.items():
         assert not np.array_equal(value, weights[name])
         # the halves' gradients are summed in another order than the whole batch's
@@ -176,18 +180,19 @@ def test_batchnorm_network_ignores_lanes_and_trains(data):
     train = mx.io.NDArrayIter(data[0][:256], data[1][:256], batch_size=64)
     mod.fit(train, optimizer="sgd", optimizer_params={"learning_rate": 0.1}, num_epoch=1,
             initializer=mx.init.Xavier())
-    assert not lanes_of(mod)
+    assert not lanes_of(mod) and type(mod._exec_group) is ExecutorGroup
     assert np.isfinite(mod.get_params()[0]["fc_weight"].asnumpy()).all()
 
 
 def test_lane_count_comes_from_the_argument_or_the_environment(monkeypatch):
     monkeypatch.setenv("NETSTUDIO_LANES", "2")
-    assert mx.mod.Module(get_symbol())._lanes == 2
-    assert mx.mod.Module(get_symbol(), lanes=1)._lanes == 1
+    assert mx.mod.Module(get_symbol()).lane_policy == mx.mod.LanePolicy(2)
+    assert mx.mod.Module(get_symbol(), lanes=1).lane_policy == mx.mod.LanePolicy(1)
     monkeypatch.delenv("NETSTUDIO_LANES")
-    assert mx.mod.Module(get_symbol())._lanes == 1
-    with pytest.raises(ValueError):
-        mx.mod.Module(get_symbol(), lanes=0)
+    assert mx.mod.Module(get_symbol()).lane_policy == mx.mod.LanePolicy()   # fit chooses
+    for wrong in (0, 1.5, True, "2"):
+        with pytest.raises(ValueError):
+            mx.mod.Module(get_symbol(), lanes=wrong)
     monkeypatch.setenv("NETSTUDIO_LANES", "two")
     with pytest.raises(ValueError, match="NETSTUDIO_LANES"):
         mx.mod.Module(get_symbol())
@@ -341,31 +346,33 @@ def test_the_frozen_app_serves_as_its_own_worker(monkeypatch, tmp_path, weights,
 
 
 # ----- how many lanes fit uses when nobody said --------------------------------------------
-def fit_lenet(data, weights, samples=256, epochs=1, **module):
+def fit_lenet(data, weights, samples=256, epochs=1, fit_lanes=None, **module):
     mod = mx.mod.Module(get_symbol(), logger=QUIET, **module)
     train = mx.io.NDArrayIter(data[0][:samples], data[1][:samples], batch_size=64)
     mod.fit(train, optimizer="sgd", optimizer_params={"learning_rate": 0.05}, num_epoch=epochs,
-            arg_params={k: mx.nd.array(v) for k, v in weights.items()})
+            arg_params={k: mx.nd.array(v) for k, v in weights.items()}, lanes=fit_lanes)
     return mod
 
 
 @pytest.fixture
 def auto(monkeypatch):
     """No NETSTUDIO_LANES, two cores, and a training of 512 samples counts as long."""
-    from core.module import lane_set
+    from core.module import lane_policy
     from core.backend.cpu import parallel
     monkeypatch.delenv("NETSTUDIO_LANES", raising=False)
     monkeypatch.setattr(parallel, "THREADS", 2)
-    monkeypatch.setattr(lane_set, "LANES_FROM_SAMPLES", 512)
+    monkeypatch.setattr(lane_policy, "LANES_FROM_SAMPLES", 512)
 
 
 def test_the_rule(auto, monkeypatch):
-    from core.module.lane_set import lanes_for
+    from core.module.lane_policy import LanePolicy
     from core.backend.cpu import parallel
-    assert [lanes_for(n) for n in (None, 0, 511, 512, 10 ** 9)] == [1, 1, 1, 2, 2]
-    assert lanes_for(600, threshold=1000) == 1
+    rule = LanePolicy()
+    assert [rule.lanes_for(n) for n in (None, 0, 511, 512, 10 ** 9)] == [1, 1, 1, 2, 2]
+    assert LanePolicy(from_samples=1000).lanes_for(600) == 1
+    assert LanePolicy(3).lanes_for(None) == LanePolicy(3).lanes_for(10) == 3   # a count given wins
     monkeypatch.setattr(parallel, "THREADS", 1)   # one core: no worker to share it with
-    assert lanes_for(10 ** 9) == 1
+    assert rule.lanes_for(10 ** 9) == 1
 
 
 def test_a_long_fit_uses_two_lanes_and_a_short_one_does_not(auto, data, weights):
@@ -377,6 +384,18 @@ def test_lanes_given_win_over_the_rule(auto, monkeypatch, data, weights):
     assert not lanes_of(fit_lenet(data, weights, samples=512, lanes=1))
     monkeypatch.setenv("NETSTUDIO_LANES", "1")
     assert not lanes_of(fit_lenet(data, weights, samples=512))
+
+
+def test_fit_takes_a_lane_policy_of_its_own(auto, data, weights):
+    """fit's ``lanes`` wins over the module's for that binding: a count, or a policy asked
+    about the run's length."""
+    from core.module.lane_policy import LanePolicy
+    mod = fit_lenet(data, weights, samples=256, lanes=1, fit_lanes=2)
+    assert mod.processes == 2 and mod.lane_policy == LanePolicy(1)
+    mod = fit_lenet(data, weights, samples=256, fit_lanes=LanePolicy(from_samples=256))
+    assert mod.processes == 2
+    mod = fit_lenet(data, weights, samples=256, lanes=2, fit_lanes=LanePolicy())   # 256 < 512
+    assert mod.processes == 1
 
 
 def test_an_iterator_of_unknown_length_uses_one_process(auto, data, weights):
@@ -403,4 +422,5 @@ def test_an_ineligible_network_trains_in_one_process_without_a_word(auto, data, 
     train = mx.io.NDArrayIter(data[0][:512], data[1][:512], batch_size=64)
     with caplog.at_level(logging.WARNING):
         mod.fit(train, optimizer="sgd", num_epoch=1, initializer=mx.init.Xavier())
-    assert mod._lanes == 2 and not lanes_of(mod) and not caplog.records
+    assert mod.lane_policy.lanes_for(512) == 2   # the rule asks for two...
+    assert mod.processes == 1 and not lanes_of(mod) and not caplog.records   # ...the network cannot

@@ -151,8 +151,8 @@ def test_one_epoch_of_lenet_learns_and_leaves_a_usable_checkpoint(tmp_path, subs
 
 def test_long_runs_train_in_two_processes(tmp_path, subset, monkeypatch):
     from core.module.lanes import ProcessLane
-    from core.module import lane_set
-    monkeypatch.setattr(lane_set, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
+    from core.module import lane_policy
+    monkeypatch.setattr(lane_policy, "LANES_FROM_SAMPLES", 1000)   # the subset's run counts as long
     session = TrainingSession(NetworkChoice.template("lenet"), DataChoice(small(subset), choose_input(subset)),
                               TrainSettings(epochs=2, batch_size=64), RunHistory(tmp_path))
     record = session.run()

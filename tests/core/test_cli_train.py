@@ -112,18 +112,20 @@ def test_a_network_that_does_not_fit_the_data_is_one_line(netstudio, tmp_path):
 
 
 def test_ctrl_c_saves_a_loadable_checkpoint_and_resume_repeats_the_cut_short_epoch(netstudio, tmp_path):
+    """As a terminal does it: SIGINT to the whole process group, here with the batch
+    split over two processes (a lane worker that died of it used to end the run)."""
     from core.model import load_checkpoint
     prefix = tmp_path / "cut"
     process = subprocess.Popen(command("lenet", "fashion-mnist-subset", "--limit", "3000", "--batch-size", "20",
                                        "--epochs", "3", "--out", prefix, "--json"),
-                               cwd=tmp_path, env=netstudio.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               cwd=tmp_path, env=dict(netstudio.env, NETSTUDIO_LANES="2"), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     seen = ""
     while "epoch 1/3 [" not in seen:         # the progress bar is drawn at the first batch
         char = process.stderr.read(1)
         assert char, seen
         seen += char
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)
     out, err = process.communicate(timeout=300)
     assert process.returncode == 130, seen + err
     [end] = [json.loads(line) for line in out.splitlines()]

@@ -251,6 +251,7 @@ class Reporter:
     def __init__(self, as_json, session):
         self.as_json, self.session = as_json, session
         self.bar, self.epochs, self.epoch_end = None, 0, None
+        self.elapsed = 0.0       # seconds of training when the last epoch ended
         self.sums = [0.0, 0.0, 0]
 
     def follow(self):
@@ -320,8 +321,9 @@ class Reporter:
                "train_loss": end.metrics.get("cross-entropy"), "train_accuracy": end.metrics.get("accuracy"),
                "val_loss": end.eval_metrics.get("cross-entropy"),
                "val_accuracy": end.eval_metrics.get("accuracy"),
-               "samples_per_sec": round(end.samples_per_sec, 1), "elapsed": round(end.elapsed, 2),
+               "samples_per_sec": round(end.samples_per_sec, 1), "seconds": round(end.elapsed - self.elapsed, 2),
                "checkpoint": event.path}
+        self.elapsed = end.elapsed
         if self.as_json:
             print(json.dumps(row), flush=True)
             return
@@ -329,7 +331,7 @@ class Reporter:
                f"accuracy {row['train_accuracy']:.4f}"
         if row["val_accuracy"] is not None:
             text += f"  val loss {row['val_loss']:.4f}  val accuracy {row['val_accuracy']:.4f}"
-        print(f"{text}  ({row['elapsed']:.1f} s)  saved {event.path}", flush=True)
+        print(f"{text}  ({row['seconds']:.1f} s)  saved {event.path}", flush=True)
 
     def finished(self, event):
         from core.events import CANCELLED, COMPLETED, FAILED

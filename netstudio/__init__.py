@@ -5,11 +5,12 @@
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
                        [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
+    netstudio train NETWORK DATA [--epochs 5] [--out PREFIX [--resume]] [--finetune frozen|full]
+                    [--batch-size 128] [--optimizer adam] [--lr 0.003] [--ctx cpu|gpu] [--json]
 
 A command is a module of this package listed in ``COMMAND_MODULES`` that provides
 ``add_arguments(parser)`` (fill its argparse sub-parser) and ``run(args) -> exit code``;
-a listed module that does not exist yet (``netstudio/train.py``) is skipped. Its ``HELP``
-entry is the one-line help.
+a listed module that does not exist is skipped. Its ``HELP`` entry is the one-line help.
 """
 from __future__ import annotations
 

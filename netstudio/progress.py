@@ -1,4 +1,4 @@
-"""A one-line text progress bar on stderr, for folders of pictures and downloads."""
+"""A one-line text progress bar on stderr, for folders of pictures, downloads and training epochs."""
 from __future__ import annotations
 
 import sys
@@ -13,11 +13,13 @@ class ProgressBar:
         self.width = width
         self.unit = unit
         self._last = 0.0
+        self._shown = 0
         self.done = 0
 
-    def __call__(self, done, total=None, rate=None):
+    def __call__(self, done, total=None, rate=None, note=""):
         """Show ``done`` of ``total`` (bytes or items; ``rate`` per second is shown when
-        given, as downloads report it); at most ~10 redraws a second."""
+        given, as downloads report it; ``note`` follows, e.g. a running loss); at most
+        ~10 redraws a second."""
         self.done = done
         if total:
             self.total = total
@@ -33,12 +35,15 @@ class ProgressBar:
             text = f"\r{self.label} {_amount(done, self.unit)}"
         if rate:
             text += f"  {_amount(rate, self.unit)}/s"
+        if note:
+            text += f"  {note}"
+        self._shown = max(self._shown, len(text))
         self.stream.write(text)
         self.stream.flush()
 
     def clear(self):
         """Blank the bar's line so other output starts clean; the next update redraws it."""
-        self.stream.write("\r" + " " * (self.width + len(self.label) + 40) + "\r")
+        self.stream.write("\r" + " " * max(self._shown, self.width + len(self.label) + 40) + "\r")
         self.stream.flush()
         self._last = 0.0
 

@@ -145,13 +145,14 @@ class SettingsForm(QFrame):
 
     # ---- datasets ----
     def fill_datasets(self, choices) -> None:
-        """``choices``: [(title, folder)] of Fashion-MNIST copies found on this machine."""
+        """``choices``: [(title, format name, path)] of datasets found on this machine
+        (``core.io.formats.found_datasets``)."""
         current = self.dataset.currentData()
         self.dataset.clear()
         if self._data_choice is not None:
             self.dataset.addItem(f"From the Data view: {self._data_choice.source.name}", "data:")
-        for title, root in choices:
-            self.dataset.addItem(title, f"fashion:{root}")
+        for title, kind, root in choices:
+            self.dataset.addItem(title, f"{kind}:{root}")
         self.dataset.setCurrentIndex(max(0, self.dataset.findData(current)) if current else 0)
 
     def set_data_choice(self, choice, builtin_choices) -> None:
@@ -160,13 +161,15 @@ class SettingsForm(QFrame):
         self.dataset.setCurrentIndex(0)
 
     def select_dataset_folder(self, root) -> bool:
-        index = self.dataset.findData(f"fashion:{root}")
+        found = [i for i in range(self.dataset.count())
+                 if str(self.dataset.itemData(i)).partition(":")[2] == str(root)]
+        index = found[0] if found else -1
         if index >= 0:
             self.dataset.setCurrentIndex(index)
         return index >= 0
 
     def dataset_request(self):
-        """A DataChoice, or ("fashion", folder) to be opened on the training thread."""
+        """A DataChoice, or (format name, path) to be opened on the training thread."""
         kind, _, root = str(self.dataset.currentData()).partition(":")
         return self._data_choice if kind == "data" else (kind, root)
 

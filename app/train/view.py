@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, Q
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from core.events import BatchEnd, CheckpointSaved, EpochEnd, Evaluated, Finished, LogLine, RunBegin, Status
-from core.session import RunHistory, SettingsError, fashion_mnist_choices
+from core.io.formats import found_datasets
+from core.session import RunHistory, SettingsError
 
 from ..widgets.view_header import title_block
 from .history_panel import HistoryPanel
@@ -48,7 +49,7 @@ class TrainView(QWidget):
         self._started = 0.0
         self._build()
         self._connect()
-        self.form.fill_datasets(fashion_mnist_choices())
+        self.form.fill_datasets(found_datasets())
         self._set_state("idle")
 
     # ---- layout ----
@@ -152,7 +153,7 @@ class TrainView(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self.trainer.busy():    # a download in the Data view may have added a dataset
-            self.form.fill_datasets(fashion_mnist_choices())
+            self.form.fill_datasets(found_datasets())
 
     # ---- hand-offs from other views ----
     def set_network(self, payload, title: str | None = None) -> None:
@@ -164,7 +165,7 @@ class TrainView(QWidget):
 
     def set_data(self, choice) -> None:
         """A DataChoice from the Data view (dataset, input and validation split)."""
-        self.form.set_data_choice(choice, fashion_mnist_choices())
+        self.form.set_data_choice(choice, found_datasets())
         self.form.data_note.setText(choice.describe())
 
     def set_device(self, key: str) -> None:
@@ -182,7 +183,10 @@ class TrainView(QWidget):
             self._show_error(str(error))
             return
         request = self.form.dataset_request()
-        data = (lambda root=request[1]: builtin_data(root)) if isinstance(request, tuple) else request
+        if isinstance(request, tuple):
+            data = (lambda kind=request[0], root=request[1]: builtin_data(root, kind))
+        else:
+            data = request
         self.banner.hide()
         self.charts.reset(settings.epochs)
         self.log.clear()

@@ -43,11 +43,13 @@ def editor_network(payload, title=None):
     return symbol, title
 
 
-def builtin_data(root):
-    """A DataChoice for a Fashion-MNIST folder with the default input (standardized,
-    validated on the test set): what the Train view uses without the Data view."""
-    from core.session import DataChoice, choose_input, open_fashion_mnist
-    source = open_fashion_mnist(root)
+def builtin_data(root, kind=None):
+    """A DataChoice for a dataset found on this machine (``core.io.formats.found_datasets``:
+    its path and format name) with the default input (standardized, validated on the test
+    set): what the Train view uses without the Data view."""
+    from core.io.formats import open_dataset
+    from core.session import DataChoice, choose_input
+    source = open_dataset(root, kind)
     return DataChoice(source, choose_input(source, "standardize"), 0.0)
 
 

@@ -6,7 +6,9 @@ It connects back to the parent's ``multiprocessing.connection.Listener`` at ADDR
 the key the parent put in its environment (``NETSTUDIO_LANE_KEY``, hex; never on the
 command line, where other users could read it), then serves lanes: one command at a time,
 one answer per command (but unbind). It ends when the connection closes, which is also
-what happens when the parent dies.
+what happens when the parent dies. It ignores Ctrl-C: a terminal sends SIGINT to the whole
+process group, and the parent decides what an interrupt means (``netstudio train`` saves
+the weights it gets from this worker's lane before it stops).
 
 Being its own program is the point: multiprocessing's "spawn" re-imports the parent's
 ``__main__`` in the child, so a user script without ``if __name__ == "__main__":`` ran
@@ -18,6 +20,7 @@ Do not import this module from the package (core/module/__init__ and what it imp
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import traceback
 from multiprocessing import resource_tracker, shared_memory
@@ -29,6 +32,7 @@ from .lanes import KEY_VARIABLE, _views
 def main(argv=None):
     """Connect to the parent at ``argv[0]`` and serve it until it hangs up; exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent's to handle (see above)
     key = os.environ.pop(KEY_VARIABLE, "")
     if len(argv) != 1 or not key:
         print("netstudio lane worker: started by Net Studio's process lanes only", file=sys.stderr)

@@ -55,10 +55,11 @@ class RunRecord:
     final: dict = field(default_factory=dict)
     epochs_saved: list = field(default_factory=list)
     duration: float = 0.0
+    checkpoint: str = ""     # the checkpoint prefix when not the run folder's (``netstudio train --out``)
 
     @property
     def prefix(self):
-        return str(Path(self.folder) / CHECKPOINT_STEM)
+        return self.checkpoint or str(Path(self.folder) / CHECKPOINT_STEM)
 
     @property
     def last_epoch(self):

@@ -1,5 +1,6 @@
-"""The network to train: a builtin template (LeNet, MLP …), a Symbol from the editor, or
-a zoo model fine-tuned with a new classifier layer for this dataset's classes.
+"""The network to train: a builtin template (LeNet, MLP …), a Symbol from the editor, a
+checkpoint to train further, or a zoo model fine-tuned with a new classifier layer for
+this dataset's classes.
 
 >>> net = NetworkChoice.template("lenet").build(num_classes=10, input_shape=(1, 28, 28))
 >>> net.symbol.infer_shape(data=(1, 1, 28, 28))[1], net.label_names
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import GraphError, NetStudioError, ShapeError
+from ..errors import FormatError, GraphError, NetStudioError, ShapeError
 
 TEMPLATES = {"lenet": "LeNet-5", "mlp": "MLP (256-100-50)"}
 LOSS_HEADS = {"SoftmaxOutput", "LogisticRegressionOutput", "LinearRegressionOutput",
@@ -30,10 +31,11 @@ class BuiltNetwork:
 
 @dataclass
 class NetworkChoice:
-    kind: str            # "template", "editor" or "zoo"
-    name: str            # template key, the editor document's title, or a zoo model name
+    kind: str            # "template", "editor", "checkpoint" or "zoo"
+    name: str            # template key, the editor document's title, a checkpoint prefix or a zoo model name
     symbol: object = None
     train_all: bool = False   # zoo: also train the pretrained layers (slower)
+    epoch: int = 0            # checkpoint: which epoch's weights to start from
 
     @classmethod
     def template(cls, name):
@@ -42,6 +44,10 @@ class NetworkChoice:
     @classmethod
     def editor(cls, symbol, title="Editor network"):
         return cls("editor", title or "Editor network", symbol)
+
+    @classmethod
+    def checkpoint(cls, prefix, epoch):
+        return cls("checkpoint", str(prefix), epoch=int(epoch))
 
     @classmethod
     def zoo(cls, name, train_all=False):
@@ -53,6 +59,8 @@ class NetworkChoice:
             return TEMPLATES.get(self.name, self.name)
         if self.kind == "zoo":
             return f"{self.name} (fine-tune)"
+        if self.kind == "checkpoint":
+            return f"{self.name} (epoch {self.epoch})"
         return self.name
 
     def to_dict(self):
@@ -64,6 +72,8 @@ class NetworkChoice:
             built = BuiltNetwork(get_symbol(self.name, num_classes=num_classes), ["softmax_label"])
         elif self.kind == "editor":
             built = _from_editor(self.symbol, self.name)
+        elif self.kind == "checkpoint":
+            built = _from_checkpoint(self.name, self.epoch)
         elif self.kind == "zoo":
             built = _fine_tune(self.name, num_classes, self.train_all)
         else:
@@ -87,6 +97,18 @@ def _from_editor(symbol, title):
         symbol = make("SoftmaxOutput", [symbol], {}, name="softmax")
     labels = [n for n in symbol.list_arguments() if n.endswith("_label")]
     return BuiltNetwork(symbol, labels or ["softmax_label"])
+
+
+def _from_checkpoint(prefix, epoch):
+    """A saved network with its weights, to train further."""
+    from ..model.checkpoint import load_checkpoint
+    try:
+        symbol, arg_params, aux_params = load_checkpoint(prefix, epoch)
+    except FileNotFoundError as error:
+        raise FormatError(str(error)) from None
+    built = _from_editor(symbol, prefix)
+    built.arg_params, built.aux_params = arg_params, aux_params
+    return built
 
 
 def _fine_tune(name, num_classes, train_all):

@@ -10,6 +10,12 @@ iterate: ``for event in session.events()`` runs it on a background thread and yi
 same events here (leaving the loop early stops the run). ``pause()``, ``resume()`` and
 ``stop()`` may be called from any thread.
 
+Checkpoints go to the run's folder in the history unless ``prefix`` names another place
+(``netstudio train --out``); ``resume_epoch`` starts from that prefix's checkpoint of that
+epoch and goes on with the next one; ``save_on_stop`` also saves the weights of an epoch
+cut short by ``stop()`` (under the number of the last finished epoch, which it overwrites:
+resuming then repeats the cut-short epoch from those weights).
+
 >>> from core.io.datasets import bundled_subset_dir
 >>> from core.session import DataChoice, NetworkChoice, TrainSettings, choose_input, open_fashion_mnist
 >>> source = open_fashion_mnist(bundled_subset_dir())
@@ -57,12 +63,16 @@ class _ListenerLog:
 
 class TrainingSession:
     def __init__(self, network, data, settings, history=None, title=None, listener=None,
-                 worst=24, log_every=10):
+                 worst=24, log_every=10, prefix=None, resume_epoch=None, save_on_stop=False):
         self.network, self.data, self.settings = network, data, settings
         self.history = history if history is not None else RunHistory()
         self.title = title or f"{network.title} on {data.source.name}"
         self.listener = listener or (lambda event: None)
         self.worst, self.log_every = worst, log_every
+        self.prefix, self.resume_epoch, self.save_on_stop = prefix, resume_epoch, save_on_stop
+        self.epochs_done = int(resume_epoch or 0)   # the last epoch with a checkpoint
+        self.unsaved_batches = 0                     # trained since that checkpoint
+        self.error = None                            # what ended a failed, diverged or cancelled run
         self.token = CancelToken()      # fit checks it between batches: stop and pause
         self.curves = Curves()
         self.batches_done = 0
@@ -126,6 +136,8 @@ class TrainingSession:
 
     def run(self):
         record = self.record = self.history.create(self.title)
+        if self.prefix is not None:
+            record.checkpoint = str(self.prefix)
         record.network, record.dataset = self.network.to_dict(), self.data.to_dict()
         record.settings = self.settings.to_dict()
         self.history.save(record)
@@ -134,14 +146,22 @@ class TrainingSession:
             self._train(record)
             status, message = self._end
         except TrainingDiverged as error:
+            self.error = error
             status, message = DIVERGED, str(error)
             message += self._rescue_checkpoint(record)
         except Cancelled as error:
+            self.error = error
             status, message = CANCELLED, str(error) or "stopped"
         except Exception as error:  # noqa: BLE001 - reported on screen, logged with traceback
-            log.exception("training %s failed", self.title)
+            self.error = error
+            if isinstance(error, NetStudioError):   # a message for the person, not a bug
+                log.info("training %s failed: %s", self.title, error)
+            else:
+                log.exception("training %s failed", self.title)
             status = FAILED
             message = str(error) if isinstance(error, NetStudioError) else f"{type(error).__name__}: {error}"
+        if status == CANCELLED and self.save_on_stop:
+            message += self._stop_checkpoint()
         record.status, record.message = status, message
         record.epochs_saved = self._saved_epochs(record)
         if status == COMPLETED and self.prepared is not None:
@@ -161,6 +181,10 @@ class TrainingSession:
         self.emit(Status(text="Building the network…"))
         ctx = settings.context()
         built = self.network.build(source.num_classes, self.data.input.shape)
+        if self.resume_epoch is not None:
+            from ..model.checkpoint import load_params
+            arg_params, aux_params = load_params(record.prefix, self.resume_epoch)
+            built.arg_params, built.aux_params = {**built.arg_params, **arg_params}, {**built.aux_params, **aux_params}
         spec = self.data.input
         if built.input_shape is not None:      # a pretrained model keeps its own preprocessing
             from ..zoo.installer import load_spec
@@ -193,13 +217,15 @@ class TrainingSession:
                         optimizer=settings.optimizer, optimizer_params=settings.optimizer_params(),
                         initializer=settings.make_initializer(), arg_params=built.arg_params or None,
                         aux_params=built.aux_params or None, allow_missing=True,
-                        num_epoch=int(settings.epochs), callbacks=[self._on_event], cancel=self.token)
+                        begin_epoch=int(self.resume_epoch or 0), num_epoch=int(settings.epochs),
+                        callbacks=[self._on_event], cancel=self.token)
 
     # ----- events from fit (worker thread) --------------------------------------------------
     def _on_event(self, event):
         """Book-keeping (curves, checkpoints), then the event goes on to the listener."""
         if isinstance(event, BatchEnd):
             self.batches_done += 1
+            self.unsaved_batches += 1
             if event.total_batches is None:
                 event = dataclasses.replace(event, total_batches=len(self.prepared.train_iter))
             self.curves.add_batch(event.epoch, event.nbatch, event.total_batches, event.metrics.get(LOSS),
@@ -220,6 +246,7 @@ class TrainingSession:
         prefix = self.record.prefix
         arg_params, aux_params = self.module.get_params()
         save_checkpoint(prefix, epoch, self.module.symbol, arg_params, aux_params)
+        self.epochs_done, self.unsaved_batches = epoch, 0
         self.emit(CheckpointSaved(prefix=prefix, epoch=epoch, path=f"{prefix}-{epoch:04d}.params"))
 
     # ----- endings -----------------------------------------------------------------------
@@ -242,6 +269,17 @@ class TrainingSession:
         save_checkpoint(record.prefix, 0, module.symbol, arg_params, aux_params)
         return (f". No epoch finished; the last finite weights were saved as epoch 0 "
                 f"({record.prefix}-0000.params).")
+
+    def _stop_checkpoint(self):
+        """After stop(): the weights of the epoch cut short, saved under the last finished
+        epoch's number (see the module docstring); "" when nothing was trained since."""
+        module = self.module
+        if module is None or not module.params_initialized or not self.unsaved_batches:
+            return ""
+        batches, epoch = self.unsaved_batches, self.epochs_done
+        self._checkpoint(epoch)
+        return (f". The weights after {batches} batch{'es' if batches != 1 else ''} of epoch {epoch + 1} "
+                f"were saved as epoch {epoch} ({self.record.prefix}-{epoch:04d}.params)")
 
     def _final_evaluation(self, record):
         prepared = self.prepared

@@ -1,0 +1,105 @@
+"""The TF.js importer: weights manifest, unknown ops, and the imported NanoDet network
+against an independent NumPy run of the same graph (tfjs_reference.py)."""
+import json
+
+import numpy as np
+import pytest
+
+from core import cpu, nd
+from core.errors import FormatError, UnknownOperator
+from core.image import Preprocess, load_image, preprocess
+from core.importers.tfjs import import_tfjs, load_graph
+from core.resources import resource_path
+
+from . import tfjs_reference
+
+NANODET = resource_path("detector", "nanodet", "nanodet.json")
+
+
+def run_imported(net, batch):
+    executor = net.symbol.simple_bind(cpu(), grad_req="null", data=batch.shape)
+    executor.copy_params_from({k: nd.array(v) for k, v in net.arg_params.items()}, {})
+    executor.arg_dict["data"][:] = batch
+    return dict(zip(net.output_names, (o.asnumpy() for o in executor.forward(is_train=False))))
+
+
+@pytest.fixture(scope="module")
+def nanodet():
+    return import_tfjs(NANODET)
+
+
+def chelsea_batch():
+    spec = Preprocess(size=(416, 416), mode="resize", scale=1 / 255)
+    return preprocess(load_image(resource_path("samples", "chelsea.png")), spec)[None]
+
+
+def test_imported_nanodet_matches_an_independent_numpy_run_of_the_graph(nanodet):
+    batch = chelsea_batch()
+    ours = run_imported(nanodet, batch)
+    reference = tfjs_reference.run(NANODET, {"input_1": batch})
+    assert sorted(ours) == sorted(reference) == [f"Identity{s}" for s in ("", "_1", "_2", "_3", "_4", "_5")]
+    for name, value in reference.items():
+        assert ours[name].shape == value.shape
+        np.testing.assert_allclose(ours[name], value, atol=1e-4, rtol=0, err_msg=name)
+    assert reference["Identity"].max() > 0.3       # a real picture, not a blank: the cat scores
+
+
+def test_transposes_vanish_and_pads_fold_into_convolutions(nanodet):
+    ops = [node["op"] for node in json.loads(nanodet.symbol.tojson())["nodes"]]
+    assert ops.count("Convolution") == 34 and "Pad" not in ops
+    # the only data movement left: each head's (1, C, HW) -> (1, HW, C)
+    assert ops.count("transpose") == 6
+    assert sum(v.size for v in nanodet.arg_params.values()) == 3_786_068
+
+
+def test_a_batch_of_two_gives_each_picture_its_own_answer(nanodet):
+    one = chelsea_batch()
+    two = np.concatenate([one, one[:, :, ::-1]])
+    together = run_imported(nanodet, two)
+    alone = run_imported(nanodet, two[1:])
+    np.testing.assert_allclose(together["Identity_3"][1:], alone["Identity_3"], atol=1e-5)
+
+
+# ----- small hand-written graphs ----------------------------------------------------------
+def write_model(folder, nodes, weights, blob, signature=None):
+    doc = {"format": "graph-model", "modelTopology": {"node": nodes},
+           "weightsManifest": [{"paths": ["w.bin"], "weights": weights}]}
+    if signature:
+        doc["signature"] = signature
+    (folder / "model.json").write_text(json.dumps(doc))
+    (folder / "w.bin").write_bytes(blob)
+    return folder / "model.json"
+
+
+def placeholder(shape):
+    return {"name": "x", "op": "Placeholder", "attr": {"shape": {"shape": {"dim": [{"size": str(d)} for d in shape]}}}}
+
+
+def test_unknown_ops_are_refused_in_one_message_naming_each(tmp_path):
+    nodes = [placeholder([1, 4]), {"name": "a", "op": "Erfinv", "input": ["x"]},
+             {"name": "b", "op": "Cumprod", "input": ["a"]}, {"name": "c", "op": "Erfinv", "input": ["b"]}]
+    path = write_model(tmp_path, nodes, [], b"")
+    with pytest.raises(UnknownOperator, match=r"Cumprod \(1× e\.g\. 'b'\); Erfinv \(2× e\.g\. 'a'\)"):
+        import_tfjs(path)
+
+
+def test_quantized_and_half_float_weights_decode(tmp_path):
+    weights = [{"name": "q", "shape": [3], "dtype": "float32",
+                "quantization": {"dtype": "uint8", "scale": 0.5, "min": -1.0}},
+               {"name": "h", "shape": [2], "dtype": "float32", "quantization": {"dtype": "float16"}},
+               {"name": "i", "shape": [1], "dtype": "int32"}]
+    blob = bytes([0, 2, 4]) + np.array([1.5, -2.25], "<f2").tobytes() + np.array([7], "<i4").tobytes()
+    nodes = [{"name": n, "op": "Const"} for n in ("q", "h", "i")]
+    graph = load_graph(write_model(tmp_path, nodes, weights, blob))
+    assert graph.constants["q"].tolist() == [-1.0, 0.0, 1.0]
+    assert graph.constants["h"].tolist() == [1.5, -2.25]
+    assert graph.constants["i"].dtype == np.int32 and graph.constants["i"].tolist() == [7]
+
+
+@pytest.mark.parametrize("extra, message", [(b"", "truncated"), (b"\0" * 8, "not this model's weights")])
+def test_shards_of_the_wrong_size_are_named(tmp_path, extra, message):
+    weights = [{"name": "w", "shape": [4], "dtype": "float32"}]
+    blob = np.zeros(4, "<f4").tobytes()
+    blob = blob[:8] if not extra else blob + extra
+    with pytest.raises(FormatError, match=message):
+        load_graph(write_model(tmp_path, [{"name": "w", "op": "Const"}], weights, blob))

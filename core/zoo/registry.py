@@ -67,8 +67,9 @@ class Preprocess:
                 values[key] = tuple(float(v) for v in values[key])
         if values.get("color", "RGB") not in ("RGB", "BGR", "L"):
             raise FormatError(f"{where}: color must be RGB, BGR or L, got {values['color']!r}")
-        if values.get("mode", "short-side-crop") not in ("short-side-crop", "resize"):
-            raise FormatError(f"{where}: mode must be 'short-side-crop' or 'resize', got {values['mode']!r}")
+        if values.get("mode", "short-side-crop") not in ("short-side-crop", "resize", "letterbox"):
+            raise FormatError(f"{where}: mode must be 'short-side-crop', 'resize' or 'letterbox' (detectors), "
+                              f"got {values['mode']!r}")
         if values.get("invert", False) not in (True, False, "auto"):
             raise FormatError(f"{where}: invert must be true, false or \"auto\", got {values['invert']!r}")
         return cls(**values)

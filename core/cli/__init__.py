@@ -3,6 +3,7 @@
     netstudio                          open the app (also: netstudio --self-test)
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
                        [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
+    netstudio detect PHOTO|FOLDER... [--threshold 0.25] [--top K] [--json] [--save-annotated DIR]
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
 
 Other commands plug in through ``COMMAND_MODULES``: ``netstudio train`` appears once
@@ -19,12 +20,14 @@ from .. import __version__
 # sub-command -> module providing add_arguments(parser) and run(args)
 COMMAND_MODULES = {
     "classify": "core.cli.classify",
+    "detect": "core.cli.detect",
     "zoo": "core.cli.zoo",
     "train": "core.cli.train",
 }
 #: the frozen app's hidden command that runs a training worker (core/module/lanes.py)
 LANE_WORKER_FLAG = "--netstudio-lane-worker"
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
+        "detect": "find objects in pictures: labelled boxes (COCO's 80 classes)",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}
 

@@ -158,3 +158,10 @@ def entry_for_url(url):
         if any(f.url == url for f in entry.files):
             return entry
     return None
+
+
+def licence_notices():
+    """'Title: licence' for every model that ships with Net Studio (bundled or converted
+    offline), for About and the bundle's notices."""
+    return [f"{entry.title}: {entry.extra['license']}" for entry in registry().values()
+            if entry.source in ("bundled", "convert") and entry.extra.get("license")]

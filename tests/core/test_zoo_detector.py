@@ -113,3 +113,11 @@ def test_a_broken_picture_is_named(detector, tmp_path):
     bad.write_bytes(b"not a picture")
     with pytest.raises(DataError, match="broken.jpg"):
         detector.detect(bad)
+
+
+def test_seed_002_download_url_installs_the_stand_in_offline(zoo_cache, caplog):  # noqa: F811
+    url = "https://static.turi.com/models/mxnet_models/release/image_detector/coco_vgg_16-1.0.tar.gz"
+    with caplog.at_level(logging.WARNING):
+        info = mx.pretrained_model.download_model(url)
+    assert info.name == "nanodet-coco" and info.installed
+    assert any("no longer published" in r.getMessage() for r in caplog.records)

@@ -103,3 +103,52 @@ def test_shards_of_the_wrong_size_are_named(tmp_path, extra, message):
     blob = blob[:8] if not extra else blob + extra
     with pytest.raises(FormatError, match=message):
         load_graph(write_model(tmp_path, [{"name": "w", "op": "Const"}], weights, blob))
+
+
+def tf_attr(**values):
+    """TF attributes in model.json's protobuf JSON."""
+    import base64
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, bool):
+            out[key] = {"b": value}
+        elif isinstance(value, str):
+            out[key] = {"s": base64.b64encode(value.encode()).decode()}
+        elif isinstance(value, float):
+            out[key] = {"f": value}
+        else:
+            out[key] = {"list": {"i": [str(v) for v in value]}}
+    return out
+
+
+def test_a_channels_last_graph_imports_with_its_layout_moves(tmp_path):
+    """An NHWC graph straight from TF (no ONNX Transposes): SAME padding, a bias, Relu,
+    a concat on the channel axis, align_corners resize, max pool, a flattening Reshape."""
+    rng = np.random.default_rng(5)
+    consts = {"w": rng.normal(size=(3, 3, 3, 4)).astype(np.float32), "b": rng.normal(size=4).astype(np.float32),
+              "axis": np.array(3, np.int32), "size": np.array([9, 7], np.int32),
+              "shape": np.array([1, -1], np.int32)}
+    weights, blob = [], b""
+    for name, value in consts.items():
+        weights.append({"name": name, "shape": list(value.shape), "dtype": str(value.dtype)})
+        blob += value.tobytes()
+    nodes = [placeholder([1, 6, 5, 3])] + [{"name": n, "op": "Const"} for n in consts] + [
+        {"name": "conv", "op": "Conv2D", "input": ["x", "w"],
+         "attr": tf_attr(padding="SAME", strides=[1, 1, 1, 1], data_format="NHWC")},
+        {"name": "bias", "op": "Add", "input": ["conv", "b"]},
+        {"name": "relu", "op": "Relu", "input": ["bias"]},
+        {"name": "sig", "op": "Sigmoid", "input": ["bias"]},
+        {"name": "cat", "op": "ConcatV2", "input": ["relu", "sig", "axis"]},
+        {"name": "up", "op": "ResizeBilinear", "input": ["cat", "size"], "attr": tf_attr(align_corners=True)},
+        {"name": "pool", "op": "MaxPool", "input": ["up"],
+         "attr": tf_attr(ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="VALID")},
+        {"name": "flat", "op": "Reshape", "input": ["pool", "shape"]},
+        {"name": "out", "op": "Identity", "input": ["flat"]}]
+    path = write_model(tmp_path, nodes, weights, blob, {"outputs": {"out:0": {"name": "out:0"}}})
+    picture = rng.normal(size=(1, 6, 5, 3)).astype(np.float32)
+    net = import_tfjs(path)
+    ours = run_imported(net, picture)["out"]
+    np.testing.assert_allclose(ours, tfjs_reference.run(path, {"x": picture})["out"], atol=1e-5)
+    ops = [node["op"] for node in json.loads(net.symbol.tojson())["nodes"]]
+    # into NCHW for the convolution, back to NHWC before the flattening Reshape
+    assert ops.count("transpose") == 2 and "Pad" not in ops and "broadcast_add" not in ops

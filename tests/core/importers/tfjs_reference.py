@@ -58,13 +58,15 @@ def max_pool_nhwc(x, ksize, strides):
     return windows[:, ::strides[1], ::strides[2]].max(axis=(-2, -1))
 
 
-def resize_bilinear_nhwc(x, size, half_pixel):
+def resize_bilinear_nhwc(x, size, half_pixel, align_corners=False):
     # TF's kernel, pixel by pixel: source coordinate, floor/ceil neighbours, lerp
     n, h, w, c = x.shape
     out_h, out_w = size
 
     def coords(out_size, in_size):
         scale = in_size / out_size
+        if align_corners:
+            scale = (in_size - 1) / (out_size - 1) if out_size > 1 else 0.0
         src = [((i + 0.5) * scale - 0.5) if half_pixel else i * scale for i in range(out_size)]
         return [(max(int(np.floor(s)), 0), min(int(np.ceil(s)), in_size - 1), s - np.floor(s)) for s in src]
     out = np.zeros((n, out_h, out_w, c))
@@ -106,8 +108,14 @@ def run(path, inputs):
             fill = float(args[2]) if op == "PadV2" else 0.0
             result = np.pad(args[0], args[1].astype(int), constant_values=fill)
         elif op == "Conv2D":
-            assert attr(node, "padding") == "VALID" and attr(node, "data_format", "NHWC") == "NHWC"
-            result = conv2d_nhwc(args[0], args[1], attr(node, "strides"))
+            assert attr(node, "data_format", "NHWC") == "NHWC"
+            x = args[0]
+            if attr(node, "padding") == "SAME":    # stride 1: (k - 1) / 2 on each side
+                ph, pw = (args[1].shape[0] - 1) // 2, (args[1].shape[1] - 1) // 2
+                x = np.pad(x, [(0, 0), (ph, ph), (pw, pw), (0, 0)])
+            result = conv2d_nhwc(x, args[1], attr(node, "strides"))
+        elif op == "Relu":
+            result = np.maximum(args[0], 0)
         elif op == "LeakyRelu":
             result = np.where(args[0] > 0, args[0], attr(node, "alpha", 0.2) * args[0])
         elif op == "MaxPool":
@@ -116,8 +124,8 @@ def run(path, inputs):
         elif op == "ConcatV2":
             result = np.concatenate(args[:-1], axis=int(args[-1]))
         elif op == "ResizeBilinear":
-            assert not attr(node, "align_corners", False)
-            result = resize_bilinear_nhwc(args[0], args[1].astype(int), attr(node, "half_pixel_centers", False))
+            result = resize_bilinear_nhwc(args[0], args[1].astype(int), attr(node, "half_pixel_centers", False),
+                                          attr(node, "align_corners", False))
         elif op == "SplitV":
             bounds = np.cumsum(args[1].astype(int))[:-1]
             for i, part in enumerate(np.split(args[0], bounds, axis=int(args[2]))):

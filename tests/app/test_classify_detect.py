@@ -75,3 +75,17 @@ def test_choosing_a_classifier_again_classifies(main_window, qtbot):
     with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
         drop_urls(view, [SAMPLES / "coffee.png"])
     assert view.pages.currentIndex() == 1 and view.results.items()[0].predictions[0][1] == "espresso"
+
+
+def test_the_detector_opens_in_the_build_view(main_window, qtbot):
+    from core.zoo.convert_nanodet import ensure_converted
+    ensure_converted()                              # what its first use in Classify does
+    zoo = main_window.show_view("zoo")
+    zoo.select_model("nanodet-coco")
+    zoo.editor_button.click()
+    assert main_window.current_key() == "editor"
+    editor = main_window.current_view()
+    assert not editor.banner.isVisible(), editor.banner.text()
+    ops = [node.op for node in editor.doc.nodes.values()]
+    assert ops.count("Convolution") == 34 and ops.count("BilinearResize2D") == 4
+    screenshot(main_window, "editor_nanodet")

@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from ..context import cpu
-from ..errors import DataError, GraphError
+from ..errors import DataError
 from . import nanodet
 from .features import Runner, params_on
 from .letterbox import letterbox
@@ -40,9 +40,6 @@ class ImageDetector:
         self.arg_params = params_on(arg_params, self._ctx)
         self.aux_params = {}
         self._runner = None
-        outputs = len(symbol.list_outputs())
-        if outputs % 2:
-            raise GraphError(f"detector {name!r}: expected score and box outputs per level, got {outputs} outputs")
 
     @classmethod
     def from_zoo(cls, name="nanodet-coco", ctx=None, install=True, progress=None, cancel=None):
@@ -82,10 +79,9 @@ class ImageDetector:
 
     def _detect_one(self, picture, threshold):
         batch, placement = self._prepare(picture)
-        outputs = self._network().outputs(batch)
-        levels = len(outputs) // 2
-        boxes, scores, classes = nanodet.decode([o[0] for o in outputs[:levels]], [o[0] for o in outputs[levels:]],
-                                                self.input_size[1:], max(threshold, FLOOR))
+        outputs = [out[0] for out in self._network().outputs(batch)]
+        level_scores, level_boxes = nanodet.pair_levels(outputs, len(self.labels))
+        boxes, scores, classes = nanodet.decode(level_scores, level_boxes, self.input_size[1:], max(threshold, FLOOR))
         boxes = placement.to_original(boxes)
         return [{"box": [round(float(v), 1) for v in box], "label": self.labels[int(c)], "index": int(c),
                  "score": round(float(s), 4)} for box, s, c in zip(boxes, scores, classes)]

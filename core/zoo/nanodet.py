@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import GraphError
+
 REG_MAX = 10
 PRE_NMS = 1000        # best candidates per level kept before NMS (upstream's nms_pre)
 IOU_THRESHOLD = 0.6   # upstream's test config
@@ -71,6 +73,20 @@ def class_aware_nms(boxes, scores, classes, iou_threshold=IOU_THRESHOLD):
         overlap[same] = iou(boxes[index], boxes[rest[same]]) > iou_threshold
         alive[rank + 1:] &= ~overlap
     return kept
+
+
+def pair_levels(outputs, num_classes, reg_max=REG_MAX):
+    """([scores per level], [box distributions per level]), finest level first, from a
+    network's outputs in any order: (cells, num_classes) arrays are scores, (cells,
+    4·(reg_max + 1)) arrays the box distributions of the level with as many cells."""
+    scores = {o.shape[0]: o for o in outputs if o.shape[1] == num_classes}
+    boxes = {o.shape[0]: o for o in outputs if o.shape[1] == 4 * (reg_max + 1)}
+    if not scores or sorted(scores) != sorted(boxes) or len(scores) + len(boxes) != len(outputs):
+        shapes = [tuple(o.shape) for o in outputs]
+        raise GraphError(f"expected per level a (cells, {num_classes}) score output and a (cells, "
+                         f"{4 * (reg_max + 1)}) box output; the network gives {shapes}")
+    cells = sorted(scores, reverse=True)
+    return [scores[c] for c in cells], [boxes[c] for c in cells]
 
 
 def decode(level_scores, level_boxes, input_size, threshold, iou_threshold=IOU_THRESHOLD):

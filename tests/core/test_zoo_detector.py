@@ -121,3 +121,13 @@ def test_seed_002_download_url_installs_the_stand_in_offline(zoo_cache, caplog):
         info = mx.pretrained_model.download_model(url)
     assert info.name == "nanodet-coco" and info.installed
     assert any("no longer published" in r.getMessage() for r in caplog.records)
+
+
+def test_head_outputs_pair_by_shape_whatever_their_order():
+    from core.errors import GraphError
+    from core.zoo.nanodet import pair_levels
+    outputs = [np.zeros((169, 44)), np.zeros((2704, 80)), np.zeros((169, 80)), np.zeros((2704, 44))]
+    scores, boxes = pair_levels(outputs, 80)
+    assert [s.shape for s in scores] == [(2704, 80), (169, 80)] and [b.shape for b in boxes] == [(2704, 44), (169, 44)]
+    with pytest.raises(GraphError, match="box output"):
+        pair_levels(outputs[:3], 80)

@@ -56,6 +56,8 @@ class ClassifyView(QWidget):
         chosen = self.selector.current_spec() or DEFAULT_MODEL
         self.detector_spec = chosen if is_detector(chosen) else None
         self.jobs.spec = DEFAULT_MODEL if self.detector_spec else chosen
+        if self.detector_spec is not None:
+            self._show_detector_state()
 
     # ---- layout ----
     def _build(self) -> None:
@@ -217,8 +219,7 @@ class ClassifyView(QWidget):
         self.settings.setValue("classify/model", spec.to_json())
         self.detector_spec = spec if is_detector(spec) else None
         if self.detector_spec is not None:
-            self.model_state.setText("Detector: labelled boxes for COCO's 80 classes")
-            self.sigModelStatus.emit(spec.title)
+            self._show_detector_state()
             return
         self.jobs.set_model(spec)
 
@@ -298,6 +299,10 @@ class ClassifyView(QWidget):
         self._update_summary()
         self.sigStatus.emit(f"Done: {self.summary.text()}")
         self.sigIdle.emit()
+
+    def _show_detector_state(self) -> None:
+        self.model_state.setText("Detector: labelled boxes for COCO's 80 classes")
+        self.sigModelStatus.emit(self.detector_spec.title)
 
     def _on_detect_idle(self) -> None:
         self._set_busy(False)

@@ -89,3 +89,12 @@ def test_the_detector_opens_in_the_build_view(main_window, qtbot):
     ops = [node.op for node in editor.doc.nodes.values()]
     assert ops.count("Convolution") == 34 and ops.count("BilinearResize2D") == 4
     screenshot(main_window, "editor_nanodet")
+
+
+def test_the_detector_choice_is_remembered(make_main_window, isolated_settings):
+    first = make_main_window()
+    detecting_view(first)
+    first.close()
+    view = make_main_window().show_view("classify")
+    assert view.detector_spec == ModelSpec.zoo("nanodet-coco")
+    assert "Detector" in view.model_state.text()

@@ -152,3 +152,21 @@ def test_a_channels_last_graph_imports_with_its_layout_moves(tmp_path):
     ops = [node["op"] for node in json.loads(net.symbol.tojson())["nodes"]]
     # into NCHW for the convolution, back to NHWC before the flattening Reshape
     assert ops.count("transpose") == 2 and "Pad" not in ops and "broadcast_add" not in ops
+
+
+@pytest.mark.parametrize("nodes, message", [
+    ([{"name": "s", "op": "SparseToDense", "input": ["x", "x", "x", "x"]}],
+     r"node 's' \(SparseToDense\): Net Studio evaluates SparseToDense only on constants"),
+    ([{"name": "w", "op": "Const"}, {"name": "c", "op": "Conv2D", "input": ["x", "w"],
+                                     "attr": tf_attr(padding="SAME", strides=[1, 2, 2, 1])}],
+     r"node 'c' \(Conv2D\): SAME padding with stride \(2, 2\)"),
+])
+def test_what_cannot_be_imported_names_the_node(tmp_path, nodes, message):
+    from core.errors import GraphError
+    weights = [{"name": "w", "shape": [3, 3, 1, 1], "dtype": "float32"}] if nodes[0]["name"] == "w" else []
+    blob = np.zeros(9, "<f4").tobytes() if weights else b""
+    nodes = [placeholder([1, 4, 4, 1])] + nodes
+    last = nodes[-1]["name"]
+    path = write_model(tmp_path, nodes, weights, blob, {"outputs": {f"{last}:0": {"name": f"{last}:0"}}})
+    with pytest.raises(GraphError, match=message):
+        import_tfjs(path).symbol.infer_shape(data=(1, 4, 4, 1))

@@ -13,7 +13,8 @@ NanoDet: nowhere but the head's final (1, C, HW) -> (1, HW, C)).
 Fusions, all exact: a constant zero Pad read by a Conv2D becomes the convolution's
 ``pad`` (a -inf pad becomes a max pool's); a constant added to a bias-free convolution's
 output along its channels becomes the convolution's bias. Values are built lazily, so
-a Pad or bias-free Convolution that was fused away never appears in the network.
+a Pad or bias-free Convolution that was fused away never appears in the network (were
+one also read elsewhere, it would be built for that reader too: still exact).
 
 Batch: the graph's input is declared with batch 1; a Reshape whose target starts with
 1 keeps axis 0 (``0`` in MXNet's shape code), so the network takes any batch size.
@@ -103,7 +104,7 @@ class Lowering:
         if tensor.perm == order:
             return tensor.data.sym
         key = (id(tensor.data), order)
-        if key not in self._physical:
+        if key not in self._physical:   # (the Lazy is kept with it, so its id stays unique)
             axes = tuple(tensor.perm.index(axis) for axis in order)
             self._physical[key] = (tensor.data, self.op("transpose", [tensor.data.sym], {"axes": axes},
                                                         self.unique(name)))
@@ -130,6 +131,7 @@ class Lowering:
         used = set(symbol.list_arguments())
         params = {k: v for k, v in self.params.items() if k in used}
         (input_name,) = self.graph.inputs
+        # the input is "data", as every Net Studio network's (Module, Runner, the editor)
         return ImportedGraph(symbol, params, "data",
                              tuple(self.graph.input_shapes[input_name]), names)
 
@@ -154,6 +156,9 @@ class Lowering:
             rank = len(self.graph.input_shapes[node.name])
             self.values[(node.name, 0)] = self.derived(lambda: Variable("data"), range(rank))
             return
+        missing = [f"{name}:{index}" for name, index in node.inputs if (name, index) not in self.values]
+        if missing:
+            raise GraphError(f"node {node.name!r} ({node.op}) reads {missing}, which no node produces")
         args = [self.values[key] for key in node.inputs]
         if all(isinstance(a, np.ndarray) for a in args) and can_fold(node.op):
             self.values[(node.name, 0)] = fold_node(node.op, args, node.attrs, node.name)

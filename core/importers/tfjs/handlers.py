@@ -156,11 +156,12 @@ def resize_bilinear(low, node, x, size):
     return low.derived(lambda: low.op("BilinearResize2D", [low.physical(x, NHWC)], attrs, low.unique(node.name)), NHWC)
 
 
-def unary(op_name, **attrs):
+def unary(op_name, fixed=None, **attrs):
+    """A handler for an elementwise op: same layout out as in. ``attrs`` maps our attribute
+    to (TF attribute, default); ``fixed`` attributes are always set."""
     def handler(low, node, x):
-        extra = {key: node.attrs.get(tf_key, default) for key, (tf_key, default) in attrs.items()}
-        return low.derived(lambda: low.op(op_name, [x.data.sym], dict(fixed, **extra), low.unique(node.name)), x.perm)
-    fixed = {"act_type": "leaky"} if op_name == "LeakyReLU" else {}
+        values = dict(fixed or {}, **{key: node.attrs.get(tf_key, default) for key, (tf_key, default) in attrs.items()})
+        return low.derived(lambda: low.op(op_name, [x.data.sym], values, low.unique(node.name)), x.perm)
     return handler
 
 
@@ -207,7 +208,7 @@ def reshape(low, node, x, shape):
 HANDLERS = {
     "Conv2D": conv2d, "Add": add, "AddV2": add, "Transpose": transpose,
     "Pad": pad, "PadV2": pad, "MaxPool": max_pool, "ResizeBilinear": resize_bilinear,
-    "LeakyRelu": unary("LeakyReLU", slope=("alpha", 0.2)), "Relu": unary("relu"),
+    "LeakyRelu": unary("LeakyReLU", {"act_type": "leaky"}, slope=("alpha", 0.2)), "Relu": unary("relu"),
     "Sigmoid": unary("sigmoid"), "Identity": identity, "ConcatV2": concat, "SplitV": split_v,
     "Reshape": reshape,
 }

@@ -34,7 +34,16 @@ def build_date() -> str:
 def about_lines() -> list[tuple[str, str]]:
     from core import runtime
     return [("Version", app_version()), ("Built", build_date()), *runtime.describe().lines(),
-            ("Python", platform.python_version()), ("Qt", f"PySide6 {pyside_version}")]
+            ("Python", platform.python_version()), ("Qt", f"PySide6 {pyside_version}"),
+            ("Models", model_licences())]
+
+
+def model_licences() -> str:
+    try:
+        from core.zoo.catalog import licence_notices
+        return "; ".join(licence_notices())
+    except Exception:  # noqa: BLE001 - a missing registry must not stop About opening
+        return "unknown (the model registry cannot be read)"
 
 
 class AboutDialog(QDialog):

@@ -4,6 +4,7 @@
     netstudio                          open the app (also: netstudio --self-test)
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
                        [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
+    netstudio detect PHOTO|FOLDER... [--threshold 0.25] [--top K] [--json] [--save-annotated DIR]
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
     netstudio train NETWORK DATA [--epochs 5] [--out PREFIX [--resume]] [--finetune frozen|full]
                     [--batch-size 128] [--optimizer adam] [--lr 0.003] [--ctx cpu|gpu] [--json]
@@ -24,10 +25,12 @@ from core.module.lanes import WORKER_FLAG as LANE_WORKER_FLAG  # the frozen app 
 # sub-command -> module providing add_arguments(parser) and run(args)
 COMMAND_MODULES = {
     "classify": "netstudio.classify",
+    "detect": "netstudio.detect",
     "zoo": "netstudio.zoo",
     "train": "netstudio.train",
 }
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
+        "detect": "find objects in pictures: labelled boxes (COCO's 80 classes)",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}
 

@@ -27,7 +27,7 @@ def installed_zoo_classifiers() -> list[tuple[str, str]]:
             task = str(getattr(info, "task", "")).lower()
             if info.name == DEFAULT_ZOO_MODEL:
                 found[0] = (info.name, str(info.dataset))
-            elif info.installed and ("classif" in task or not task):
+            elif (info.installed or info.source == "convert") and ("classif" in task or "detect" in task or not task):
                 found.append((info.name, str(info.dataset)))
     except Exception:  # noqa: BLE001 - the registry missing must not stop the app opening
         log.warning("could not list zoo models", exc_info=True)

@@ -20,6 +20,8 @@ from ..widgets.device_selector import context_from_key
 from ..widgets.thumbnail import array_from_qimage
 from .worker import ImageRequest
 from .delegate import ResultDelegate
+from .detect_jobs import DetectJobs, is_detector
+from .detection_panel import DetectionPanel
 from .detail import DetailPanel
 from .drop import expand_paths, paths_from_mime
 from .export import write_results_csv
@@ -45,11 +47,17 @@ class ClassifyView(QWidget):
         self._next_id = 0
         self.results = ResultsModel(self)
         self.jobs = ClassifyJobs(self)
+        self.detect_jobs = DetectJobs(self)
+        self.detector_spec = None           # a detector chosen: drops go to the detection page
         self._build()
         self._connect()
         saved = ModelSpec.from_json(self.settings.value("classify/model", "")) or DEFAULT_MODEL
         self.selector.refresh(saved)
-        self.jobs.spec = self.selector.current_spec() or DEFAULT_MODEL
+        chosen = self.selector.current_spec() or DEFAULT_MODEL
+        self.detector_spec = chosen if is_detector(chosen) else None
+        self.jobs.spec = DEFAULT_MODEL if self.detector_spec else chosen
+        if self.detector_spec is not None:
+            self._show_detector_state()
 
     # ---- layout ----
     def _build(self) -> None:
@@ -65,6 +73,8 @@ class ClassifyView(QWidget):
         self.empty = EmptyState(self)
         self.pages.addWidget(self.empty)
         self.pages.addWidget(self._results_page())
+        self.detection = DetectionPanel(self)
+        self.pages.addWidget(self.detection)
         outer.addWidget(self.pages, 1)
         footer = ProgressFooter(self)
         self.summary, self.progress, self.cancel_button = footer.summary, footer.progress, footer.cancel_button
@@ -112,6 +122,10 @@ class ClassifyView(QWidget):
         self.jobs.sigModelLoading.connect(self._on_model_loading)
         self.jobs.sigModelReady.connect(self._on_model_ready)
         self.jobs.sigModelError.connect(self._on_model_error)
+        self.detect_jobs.sigResult.connect(self.detection.add_result)
+        self.detect_jobs.sigError.connect(self.sigStatus)
+        self.detect_jobs.sigIdle.connect(self._on_detect_idle)
+        self.detection.sigStatus.connect(self.sigStatus)
 
     # ---- what people do ----
     def classify_paths(self, paths) -> int:
@@ -161,6 +175,9 @@ class ClassifyView(QWidget):
 
     def save_document(self) -> None:
         """File > Save… here means: export the results as CSV."""
+        if self.detector_spec is not None:
+            self.detection.export_dialog()
+            return
         if not self.results.rowCount():
             self.sigStatus.emit("Nothing to export yet: drop some images first.")
             return
@@ -179,14 +196,17 @@ class ClassifyView(QWidget):
 
     def clear(self) -> None:
         self.jobs.cancel()
+        self.detect_jobs.cancel()
+        self.detection.clear()
         self.results.clear()
         self.detail.show_item(None)
         self.pages.setCurrentIndex(0)
         self._update_summary()
 
     def cancel(self) -> None:
-        if self.jobs.busy():
+        if self.busy():
             self.jobs.cancel()
+            self.detect_jobs.cancel()
             self.sigStatus.emit("Cancelling…")
 
     def use_model(self, model) -> None:
@@ -197,16 +217,21 @@ class ClassifyView(QWidget):
         else:
             self.selector.select(spec)
         self.settings.setValue("classify/model", spec.to_json())
+        self.detector_spec = spec if is_detector(spec) else None
+        if self.detector_spec is not None:
+            self._show_detector_state()
+            return
         self.jobs.set_model(spec)
 
     def set_device(self, key: str) -> None:
         self.jobs.set_device(context_from_key(key))
 
     def busy(self) -> bool:
-        return self.jobs.busy()
+        return self.jobs.busy() or self.detect_jobs.busy()
 
     def shutdown(self) -> None:
         self.jobs.shutdown()
+        self.detect_jobs.shutdown()
 
     # ---- drag and drop anywhere on the view ----
     def dragEnterEvent(self, event) -> None:
@@ -246,6 +271,11 @@ class ClassifyView(QWidget):
         return self._next_id
 
     def _enqueue(self, items, requests) -> None:
+        if self.detector_spec is not None:
+            self.pages.setCurrentIndex(2)
+            self.detect_jobs.detect(self.detector_spec, requests)
+            self._set_busy(True)
+            return
         self.results.add(items)
         self.pages.setCurrentIndex(1)
         if not self.list.currentIndex().isValid():
@@ -270,11 +300,30 @@ class ClassifyView(QWidget):
         self.sigStatus.emit(f"Done: {self.summary.text()}")
         self.sigIdle.emit()
 
+    def _show_detector_state(self) -> None:
+        self.model_state.setText("Detector: labelled boxes for COCO's 80 classes")
+        self.sigModelStatus.emit(self.detector_spec.title)
+
+    def _on_detect_idle(self) -> None:
+        self._set_busy(False)
+        results = self.detection.results
+        failed = sum(1 for r in results if r.error is not None)
+        parts = [f"{len(results)} picture{'s' if len(results) != 1 else ''}", f"{len(results) - failed} searched"]
+        if failed:
+            parts.append(f"{failed} could not be read")
+        self.summary.setText(" · ".join(parts))
+        self.sigStatus.emit(f"Done: {self.summary.text()}")
+        self.sigIdle.emit()
+
     def _on_model_loading(self, message: str) -> None:
+        if self.detector_spec is not None:
+            return   # the classifier loads in the background; the detector is the one in use
         self.model_state.setText(message)
         self.sigModelStatus.emit(f"{self.jobs.spec.title} (loading…)")
 
     def _on_model_ready(self, info: dict) -> None:
+        if self.detector_spec is not None:
+            return
         self.model_state.setText(f"Ready on {info['device']} · {info['classes']} classes")
         self.sigModelStatus.emit(info["model"])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "ImageClassifier": "classifier", "Prediction": "classifier",
+    "ImageClassifier": "classifier", "Prediction": "classifier", "ImageDetector": "detector",
     "ModelInfo": "pretrained", "list_models": "pretrained", "installed_models": "pretrained",
     "download_model": "pretrained", "remove_model": "pretrained", "load_model": "pretrained",
     "model_info": "pretrained", "load_checkpoint": "pretrained",

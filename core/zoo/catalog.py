@@ -70,8 +70,9 @@ class Preprocess:
                 values[key] = tuple(float(v) for v in values[key])
         if values.get("color", "RGB") not in ("RGB", "BGR", "L"):
             raise FormatError(f"{where}: color must be RGB, BGR or L, got {values['color']!r}")
-        if values.get("mode", "short-side-crop") not in ("short-side-crop", "resize"):
-            raise FormatError(f"{where}: mode must be 'short-side-crop' or 'resize', got {values['mode']!r}")
+        if values.get("mode", "short-side-crop") not in ("short-side-crop", "resize", "letterbox"):
+            raise FormatError(f"{where}: mode must be 'short-side-crop', 'resize' or 'letterbox' (detectors), "
+                              f"got {values['mode']!r}")
         if values.get("invert", False) not in (True, False, "auto"):
             raise FormatError(f"{where}: invert must be true, false or \"auto\", got {values['invert']!r}")
         return cls(**values)
@@ -171,3 +172,10 @@ def entry_for_url(url):
         if any(f.url == url for f in entry.files):
             return entry
     return None
+
+
+def licence_notices():
+    """'Title: licence' for every model that ships with Net Studio (bundled or converted
+    offline), for About and the bundle's notices."""
+    return [f"{entry.title}: {entry.extra['license']}" for entry in registry().values()
+            if entry.source in ("bundled", "convert") and entry.extra.get("license")]

@@ -106,12 +106,16 @@ class Runner:
 
     def __call__(self, batch):
         """First output of the network for a (N, C, H, W) float32 NumPy batch, as NumPy."""
+        return self.outputs(batch)[0]
+
+    def outputs(self, batch):
+        """Every output of the network for a (N, C, H, W) float32 NumPy batch, as NumPy."""
         batch = np.ascontiguousarray(batch, dtype=np.float32)
         with self._lock:
             executor = self._executor(tuple(batch.shape))
             data = executor.arg_dict[self.data_name]
             data._data[...] = data.xp.asarray(batch) if data.xp is not np else batch
-            return executor.forward(is_train=False)[0].asnumpy()
+            return [out.asnumpy() for out in executor.forward(is_train=False)]
 
 
 def outputs_probabilities(symbol):

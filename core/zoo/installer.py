@@ -42,8 +42,9 @@ def _fetch(spec_url, filename, sha256, size, progress, cancel):
 def install_entry(entry, progress=None, cancel=None):
     """Make a registry model usable: convert, check the bundle, or download its files."""
     if entry.source == "convert":
-        from .convert_efficientnet import ensure_converted
-        return ensure_converted()
+        import importlib
+        converter = importlib.import_module(entry.extra.get("converter") or "core.zoo.convert_efficientnet")
+        return converter.ensure_converted()
     if entry.source == "bundled":
         if bundle_prefix(entry) is None:
             raise RegistryError(f"the bundled model {entry.name!r} is missing from {entry.extra.get('bundle')}")

@@ -12,6 +12,7 @@ against their SHA-256, and count as installed only once all are in place.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -20,6 +21,20 @@ from ..errors import RegistryError
 from . import store
 from .catalog import ARCHIVE_SUFFIXES, bundle_prefix, entry_for_url, registry, registry_entry
 from .installer import install_entry, install_url
+
+#: GraphLab models no longer published -> the zoo model that stands in for each
+STAND_INS = {"coco_vgg_16": ("nanodet-coco", "GraphLab's VGG-16 COCO detector is no longer published; "
+                                             "NanoDet-g (COCO, offline) stands in for it")}
+log = logging.getLogger(__name__)
+
+
+def resolve_name(name):
+    """A zoo name for ``name``: itself, or its stand-in (with a one-line notice)."""
+    if name in STAND_INS:
+        stand_in, why = STAND_INS[name]
+        log.warning("%s: %s", name, why)
+        return stand_in
+    return name
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,9 @@ def download_model(name_or_url, progress=None, cancel=None, overwrite=False):
     """Install a zoo model by name, or a model package by URL; returns its ModelInfo.
     Already installed: nothing to do unless ``overwrite``. ``progress(done, total)`` is
     called as bytes arrive; ``cancel`` (a callable or Event) stops the download."""
+    if _looks_like_url(name_or_url) and package_name(name_or_url) in STAND_INS:
+        name_or_url = package_name(name_or_url)
+    name_or_url = resolve_name(name_or_url)
     entry = registry().get(name_or_url) or entry_for_url(name_or_url)
     if entry is None and not _looks_like_url(name_or_url):
         raise RegistryError(f"{name_or_url!r} is neither a zoo model nor a URL; zoo models: "
@@ -103,8 +121,14 @@ def remove_model(name):
 
 
 def load_model(name, ctx=None):
-    """An ImageClassifier for an installed (or offline-installable) model, as GraphLab's
-    ``load_model``; its ``.symbol``, ``.arg_params``, ``.aux_params`` are the checkpoint."""
+    """An ImageClassifier (or, for a detection model, an ImageDetector) for an installed
+    (or offline-installable) model, as GraphLab's ``load_model``; its ``.symbol``,
+    ``.arg_params``, ``.aux_params`` are the checkpoint."""
+    name = resolve_name(name)
+    entry = registry().get(name)
+    if entry is not None and entry.task == "object-detection":
+        from .detector import ImageDetector
+        return ImageDetector.from_zoo(name, ctx=ctx, install=False)
     from .classifier import ImageClassifier
     return ImageClassifier.from_zoo(name, ctx=ctx, install=False)
 

@@ -97,6 +97,7 @@ def test_about_names_version_build_and_device(main_window):
     assert lines["Version"] and lines["Built"] and "CPU" in lines["Devices"]
     assert lines["Kernels"].startswith("compiled (numba")   # numba is a dependency
     assert "process" in lines["Threads"]
+    assert "NanoDet" in lines["Models"] and "Apache-2.0" in lines["Models"] and "MIT" in lines["Models"]
     dialog = AboutDialog(main_window)
     dialog.show()
     screenshot(dialog, "about")

@@ -72,8 +72,8 @@ def test_download_shows_progress_cancels_resumes_and_removes(served_zoo, main_wi
 def test_a_failed_download_shows_its_error_in_the_row(served_zoo, main_window, qtbot):
     zoo = main_window.show_view("zoo")                                 # the params file: 404
     zoo.download_button.click()
-    qtbot.waitUntil(lambda: "404" in status(zoo), timeout=20_000)
-    assert zoo.download_button.isEnabled()                             # try again later
+    # the error and the worker's end arrive as two queued signals: wait for both
+    qtbot.waitUntil(lambda: "404" in status(zoo) and zoo.download_button.isEnabled(), timeout=20_000)
     assert zoo.row_error.isVisible() and "HTTP 404" in zoo.row_error.text()
     screenshot(main_window, "zoo_error")
 

@@ -1,0 +1,1 @@
+"""Importers of other frameworks' model files into a Net Studio Symbol + parameters."""

@@ -1,20 +1,32 @@
 """Atomic file writes: a temporary file in the same folder, then a rename.
 
-A crash or a full disk never leaves a half-written checkpoint in place of a good one.
+A crash or a full disk never leaves a half-written checkpoint in place of a good one. The
+temporary is ``.<name>.<pid>.<random>.tmp``; one left behind by a process that died
+(``kill -9`` in the middle of a save) is removed by the next save of that file or the next
+load through ``remove_stale_temporaries``. A full disk is a DiskFullError naming the file.
 """
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from .errors import DiskFullError
+
+#: a temporary of the older naming (no process id) is stale after this many seconds
+LEGACY_STALE_SECONDS = 3600
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 @contextmanager
 def atomic_open(path, mode="wb"):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_stale_temporaries(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; files should look like open()'s
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
@@ -22,12 +34,55 @@ def atomic_open(path, mode="wb"):
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(error, OSError) and error.errno in _NO_ROOM:
+            raise DiskFullError(f"{path}: not saved, the disk is full ({error.strerror}); the "
+                                f"previous file is unchanged. Free some space and save again.") from error
         raise
+
+
+def remove_stale_temporaries(path):
+    """Delete the temporaries of ``path`` that no running process is writing: ours whose
+    process is gone, and ones more than an hour old whose writer cannot be asked (older
+    naming without a process id; Windows)."""
+    path = Path(path)
+    prefix = f".{path.name}."
+    try:
+        entries = list(os.scandir(path.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        if _is_stale(entry.name[len(prefix):-len(".tmp")], entry):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+
+
+def _is_stale(middle, entry):
+    pid, _, rest = middle.partition(".")
+    if pid.isdigit() and rest and os.name != "nt":  # no signal 0 on Windows: the age rule
+        return int(pid) != os.getpid() and not _process_alive(int(pid))
+    try:
+        return time.time() - entry.stat().st_mtime > LEGACY_STALE_SECONDS
+    except OSError:
+        return False
+
+
+def _process_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:                  # EPERM: alive, someone else's
+        return True
+    return True
 
 
 def _umask():

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParamsFormatError
-from ..fileio import atomic_open
+from ..fileio import atomic_open, remove_stale_temporaries
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -256,6 +256,7 @@ def load_params(source):
     """Load a .params file (path, or its bytes) into a dict or list of NumPy arrays."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return parse_params(source)
+    remove_stale_temporaries(source)     # what a save killed half-way left beside it
     try:
         data = Path(source).read_bytes()
     except OSError as error:

@@ -1,14 +1,21 @@
-"""Atomic file writes: a temporary file in the same folder, then a rename.
+"""Atomic file writes (a temporary file in the same folder, then a rename), and reading
+a user's file only when it is a regular one.
 
 A crash or a full disk never leaves a half-written checkpoint in place of a good one. The
 temporary is ``.<name>.<pid>.<random>.tmp``; one left behind by a process that died
 (``kill -9`` in the middle of a save) is removed by the next save of that file or the next
 load through ``remove_stale_temporaries``. A full disk is a DiskFullError naming the file.
+
+``open_regular`` is ``open`` for reading a user's file that refuses anything but a regular
+file: a named pipe called ``x.jpg`` would block ``open()`` forever, a device never ends.
+It raises an OSError whose ``strerror`` says what the path is, so every reader's own
+"cannot read <file>: <strerror>" message stays right.
 """
 from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
@@ -83,6 +90,54 @@ def _process_alive(pid):
     except OSError:                  # EPERM: alive, someone else's
         return True
     return True
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def special_kind(path):
+    """What ``path`` is when it is not a regular file ("a named pipe (FIFO)", "a folder", ...),
+    None for a regular file or a path that does not exist. Never blocks."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    return _kind(mode)
+
+
+def _kind(mode):
+    if stat.S_ISREG(mode):
+        return None
+    return next((words for test, words in _KINDS if test(mode)), "not a regular file")
+
+
+def open_regular(path, mode="rb", encoding=None):
+    """Open ``path`` for reading, refusing anything but a regular file (without blocking on
+    a FIFO: it is opened non-blocking and checked before a byte is read)."""
+    if any(flag in mode for flag in "wax+"):
+        raise ValueError("open_regular only reads")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise OSError(errno.EINVAL, f"it is {kind}, not a regular file", str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        if "b" in mode:
+            return os.fdopen(fd, mode)
+        return os.fdopen(fd, mode, encoding=encoding or "utf-8")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular_bytes(path):
+    """``Path(path).read_bytes()`` for a regular file only (see ``open_regular``)."""
+    with open_regular(path) as handle:
+        return handle.read()
 
 
 def _umask():

@@ -10,6 +10,7 @@ photos can report one bad file and carry on with the rest.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import DataError
+from ..fileio import open_regular, special_kind
 
 # Pillow's own default: 0.25 GiB of 24-bit pixels (~89.5 Mpx). Using the same number means
 # Pillow's DecompressionBombWarning can never fire for an image we accept.
@@ -43,15 +45,25 @@ def load_image(source, max_pixels=MAX_PIXELS):
         if path.is_dir():
             raise DataError(f"{path}: is a folder, not an image")
         try:
-            handle = open(path, "rb")
+            handle = open_regular(path)        # a FIFO named x.jpg must not block us
         except FileNotFoundError:
             raise DataError(f"{path}: file not found") from None
         except OSError as error:
+            if error.errno == errno.EINVAL:
+                raise DataError(f"{path}: not a picture file: {error.strerror}") from None
             raise DataError(f"{path}: cannot open ({error.strerror})") from error
         with handle:
             return _decode(handle, str(path), max_pixels)
     raise DataError(f"cannot read an image from a {type(source).__name__}; expected a path, "
                     f"bytes, a PIL image or a NumPy array")
+
+
+def refuse_non_regular(path):
+    """DataError when ``path`` is a named pipe, device, socket (anything but a regular file
+    or a folder): reading one would block or never end. Checks without opening it."""
+    kind = special_kind(path)
+    if kind is not None and kind != "a folder":
+        raise DataError(f"{path}: not a picture file: it is {kind}, not a regular file")
 
 
 def _decode(handle, name, max_pixels):

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParamsFormatError
-from ..fileio import atomic_open, remove_stale_temporaries
+from ..fileio import atomic_open, read_regular_bytes, remove_stale_temporaries
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -258,7 +258,7 @@ def load_params(source):
         return parse_params(source)
     remove_stale_temporaries(source)     # what a save killed half-way left beside it
     try:
-        data = Path(source).read_bytes()
+        data = read_regular_bytes(source)
     except OSError as error:
         raise ParamsFormatError(f"{source}: cannot read parameter file: "
                                 f"{error.strerror or error}") from error

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
+from ..fileio import open_regular
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -182,7 +183,7 @@ def load_legacy_state_dict(path):
     ``num_batches_tracked`` counters) keep their integer type."""
     path = Path(path)
     try:
-        handle = open(path, "rb")
+        handle = open_regular(path)
     except OSError as error:
         raise FormatError(f"{path}: cannot open ({error.strerror})") from error
     with handle:

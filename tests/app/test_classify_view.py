@@ -172,3 +172,21 @@ def test_a_fashion_mnist_model_from_the_zoo_classifies_a_dropped_picture(main_wi
     assert tops == {"Trouser": "Trouser", "Sneaker": "Sneaker"}, tops
     assert "fashion-mnist-lenet" in main_window.model_label.text()
     screenshot(main_window, "classify_fashion")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_called_x_jpg_is_refused_on_its_row_at_once(main_window, qtbot, tmp_path):
+    import os
+    fifo = tmp_path / "x.jpg"
+    os.mkfifo(fifo)
+    view = classify_view(main_window)
+    with qtbot.waitSignal(view.sigIdle, timeout=1000):                # nothing queued, nothing waits
+        drop_urls(view, [fifo])
+    [item] = view.results.items()
+    assert item.state == ERROR
+    assert item.short_error == "x.jpg: not a picture file: it is a named pipe (FIFO), not a regular file"
+    view.list.setCurrentIndex(view.results.index(0))
+    assert view.detail.error.isVisible() and view.detail.error.text() == item.short_error
+    drop_and_wait(qtbot, view, [fifo, SAMPLES / "coffee.png"])        # the rest still runs
+    assert by_name(view)["coffee.png"].state == DONE
+    assert not view.busy()

@@ -24,6 +24,9 @@ from ..fileio import open_regular, special_kind
 # Pillow's own default: 0.25 GiB of 24-bit pixels (~89.5 Mpx). Using the same number means
 # Pillow's DecompressionBombWarning can never fire for an image we accept.
 MAX_PIXELS = 89_478_485
+# A picture longer than this many times its width (or the reverse) is no photo: a 196-byte
+# 20000x2 PNG would become gigabytes once its short side is scaled up to a network's input.
+MAX_ASPECT_RATIO = 100
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _HIGH_DEPTH_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
@@ -104,12 +107,21 @@ def _header_size(handle):
 
 
 def _check_size(image, name, max_pixels):
-    width, height = image.size
+    check_geometry(*image.size, name, max_pixels)
+
+
+def check_geometry(width, height, name, max_pixels=MAX_PIXELS):
+    """DataError unless a ``width`` x ``height`` picture is one we can afford to work on:
+    not empty, at most ``max_pixels``, no thinner than 1:``MAX_ASPECT_RATIO``."""
     if width * height > max_pixels:
         raise DataError(f"{name}: image too large: {width}x{height} pixels, "
                         f"limit is {max_pixels:,} pixels")
     if width == 0 or height == 0:
         raise DataError(f"{name}: image is empty ({width}x{height} pixels)")
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        ratio = max(width, height) // min(width, height)
+        raise DataError(f"{name}: a {width}x{height}-pixel image is too thin to classify (aspect "
+                        f"ratio {ratio:,}:1, limit {MAX_ASPECT_RATIO}:1); crop it to the subject")
 
 
 def _pil_to_rgb(image, name, max_pixels):

@@ -190,3 +190,16 @@ def test_a_named_pipe_called_x_jpg_is_refused_on_its_row_at_once(main_window, qt
     drop_and_wait(qtbot, view, [fifo, SAMPLES / "coffee.png"])        # the rest still runs
     assert by_name(view)["coffee.png"].state == DONE
     assert not view.busy()
+
+
+def test_thin_pictures_dropped_or_pasted_are_refused_on_their_rows(main_window, qtbot, tmp_path):
+    thin = tmp_path / "thin.png"
+    Image.new("L", (20000, 2), 200).save(thin)                      # 196 bytes, gigabytes scaled up
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [thin])
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        view.classify_pixels(np.zeros((2, 30000, 3), np.uint8), "Pasted strip")
+    items = by_name(view)
+    assert items["thin.png"].state == ERROR and items["Pasted strip"].state == ERROR
+    assert "thin.png: a 20000x2-pixel image is too thin to classify" in items["thin.png"].error
+    assert "Pasted strip: a 30000x2-pixel image is too thin" in items["Pasted strip"].error

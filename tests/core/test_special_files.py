@@ -92,3 +92,4 @@ def test_image_folder_datasets_skip_a_named_pipe_among_the_pictures(tmp_path):
     assert sorted(Path(p).name for p, _label in found["it"].samples) == ["one.png", "one.png"]
     batch = next(iter(found["it"]))
     assert batch.data[0].shape == (2, 3, 8, 8)
+

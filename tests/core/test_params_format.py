@@ -324,17 +324,12 @@ def _hostile_sparse_params(path, shape):
 
 
 def test_a_tiny_sparse_file_with_a_huge_dense_shape_is_refused_under_a_memory_cap(tmp_path):
-    from tests.memory_cap import run_capped
+    from tests.memory_cap import refusal_capped
     path = _hostile_sparse_params(tmp_path / "bomb.params", (2 ** 20, 1024))        # 4 GiB dense
     assert path.stat().st_size < 200
-    script = ("import sys\nfrom core.errors import ParamsFormatError\n"
-              "from core.ndarray.params_format import load_params\n"
-              "try: load_params(sys.argv[1])\n"
-              "except ParamsFormatError as error: print(error)\n")
-    run = run_capped(script, path)
-    assert run.returncode == 0, run.stderr
-    assert "bomb.params: array #0: a sparse array of shape (1048576, 1024)" in run.stdout
-    assert "would take 4,294,967,296 bytes once made dense" in run.stdout
+    message = refusal_capped("core.ndarray.params_format:load_params", "core.errors:ParamsFormatError", path)
+    assert "bomb.params: array #0: a sparse array of shape (1048576, 1024)" in message
+    assert "would take 4,294,967,296 bytes once made dense" in message
 
 
 def test_a_sparse_array_within_the_dense_limit_still_loads(tmp_path):

@@ -224,18 +224,13 @@ def test_a_pickle_cannot_rewrite_the_allow_listed_objects(tmp_path):
 
 
 def test_a_stride_0_tensor_that_repeats_a_tiny_storage_is_refused_under_a_memory_cap(tmp_path, fake_torch):
-    from tests.memory_cap import run_capped
+    from tests.memory_cap import refusal_capped
     storage = _FakeStorage("FloatStorage", "1", np.ones(1, np.float32))
     path = write_legacy(tmp_path / "bomb.pth", {"w": _FakeTensor(storage, 0, (2 ** 16, 2 ** 14), (0, 0))},
                         [storage])                                          # 4 GiB of one float
     assert path.stat().st_size < 400
-    script = ("import sys\nfrom core.errors import FormatError\n"
-              "from core.zoo.torch_legacy import load_legacy_state_dict\n"
-              "try: load_legacy_state_dict(sys.argv[1])\n"
-              "except FormatError as error: print(error)\n")
-    run = run_capped(script, path)
-    assert run.returncode == 0, run.stderr
-    assert "bomb.pth: tensor 'w' of shape (65536, 16384) repeats its storage's 1 elements" in run.stdout
+    message = refusal_capped("core.zoo.torch_legacy:load_legacy_state_dict", "core.errors:FormatError", path)
+    assert "bomb.pth: tensor 'w' of shape (65536, 16384) repeats its storage's 1 elements" in message
 
 
 def test_many_tensors_viewing_one_storage_are_refused_past_the_budget(tmp_path, fake_torch):

@@ -118,13 +118,13 @@ def open_regular(path, mode="rb", encoding=None):
     a FIFO: it is opened non-blocking and checked before a byte is read)."""
     if any(flag in mode for flag in "wax+"):
         raise ValueError("open_regular only reads")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
+    nonblocking = getattr(os, "O_NONBLOCK", 0)        # POSIX; Windows has no FIFOs to open
+    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
     try:
         kind = _kind(os.fstat(fd).st_mode)
         if kind is not None:
             raise OSError(errno.EINVAL, f"it is {kind}, not a regular file", str(path))
-        if hasattr(os, "set_blocking"):
+        if nonblocking:
             os.set_blocking(fd, True)
         if "b" in mode:
             return os.fdopen(fd, mode)

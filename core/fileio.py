@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 import time
@@ -52,10 +53,18 @@ def atomic_open(path, mode="wb"):
         raise
 
 
-def remove_stale_temporaries(path):
-    """Delete the temporaries of ``path`` that no running process is writing: ours whose
-    process is gone, and ones more than an hour old whose writer cannot be asked (older
-    naming without a process id; Windows)."""
+def temporary_dir(path, suffix):
+    """A new empty folder beside ``path`` that becomes ``path`` (or part of it) when whole:
+    ``.<name>.<pid>.<random><suffix>``, after the stale ones of that naming are removed."""
+    path = Path(path)
+    remove_stale_temporaries(path, suffix)
+    return Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=suffix, dir=path.parent))
+
+
+def remove_stale_temporaries(path, suffix=".tmp"):
+    """Delete the temporaries of ``path`` (files, or folders from ``temporary_dir``) that no
+    running process is writing: ours whose process is gone, and ones more than an hour old
+    whose writer cannot be asked (older naming without a process id; Windows)."""
     path = Path(path)
     prefix = f".{path.name}."
     try:
@@ -63,11 +72,14 @@ def remove_stale_temporaries(path):
     except OSError:
         return
     for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+        if not (entry.name.startswith(prefix) and entry.name.endswith(suffix)):
             continue
-        if _is_stale(entry.name[len(prefix):-len(".tmp")], entry):
+        if _is_stale(entry.name[len(prefix):-len(suffix)], entry):
             try:
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
             except OSError:
                 pass
 

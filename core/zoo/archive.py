@@ -20,11 +20,11 @@ import posixpath
 import shutil
 import stat
 import tarfile
-import tempfile
 import zipfile
 from pathlib import Path
 
 from ..errors import FormatError
+from ..fileio import temporary_dir
 
 MAX_TOTAL_BYTES = 16 * 2**30     # refuse archives that would unpack to more than 16 GiB
 MAX_MEMBERS = 20_000             # a model package holds a handful of files
@@ -39,7 +39,7 @@ def extract_archive(archive, dest_dir, max_total_bytes=MAX_TOTAL_BYTES, max_memb
         raise FormatError(f"{archive}: archive not found")
     limits = (max_total_bytes, max_members)
     dest_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest_dir.name}.", suffix=".unpack", dir=dest_dir.parent))
+    staging = temporary_dir(dest_dir, ".unpack")
     staging.chmod(0o755)             # mkdtemp makes it private; the result is a normal folder
     try:
         if zipfile.is_zipfile(archive):
@@ -58,7 +58,7 @@ def _swap_into_place(staging, dest_dir):
     if not dest_dir.exists():
         os.replace(staging, dest_dir)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{dest_dir.name}.", suffix=".old", dir=dest_dir.parent))
+    old = temporary_dir(dest_dir, ".old")
     os.replace(dest_dir, old / "tree")
     os.replace(staging, dest_dir)
     shutil.rmtree(old, ignore_errors=True)

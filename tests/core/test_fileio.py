@@ -88,3 +88,29 @@ def test_disk_full_is_still_an_os_error_for_callers_that_catch_those():
     assert issubclass(DiskFullError, OSError)
     with pytest.raises(OSError):
         raise DiskFullError("x: not saved")
+
+
+KILLED_INSTALL = """
+import sys, time
+from core.zoo import store
+def build(folder):
+    (folder / "half.params").write_bytes(b"x" * 1_000_000)
+    print("building", flush=True)
+    time.sleep(60)
+store.install("killed-model", build)
+"""
+
+
+def test_a_zoo_install_killed_half_way_is_cleared_by_the_next_install(tmp_path, monkeypatch):
+    from core.zoo import store
+    env = dict(os.environ, PYTHONPATH=str(ROOT), NETSTUDIO_CACHE=str(tmp_path / "cache"))
+    monkeypatch.setenv("NETSTUDIO_CACHE", str(tmp_path / "cache"))
+    process = subprocess.Popen([sys.executable, "-c", KILLED_INSTALL], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "building"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    root = store.models_root()
+    assert [p.name for p in root.iterdir() if p.name.endswith(".partial")]      # what kill -9 leaves
+    store.install("killed-model", lambda folder: (folder / "m.params").write_bytes(b"ok") and None)
+    assert sorted(p.name for p in root.iterdir()) == ["killed-model"]

@@ -156,6 +156,11 @@ def _fetch(url, part, offset, record, size, max_bytes, progress, cancel, timeout
             _discard(part)
             raise DownloadError(f"{url}: the server answered HTTP {response.status_code} "
                                 f"{response.reason or ''}".rstrip())
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            # sizes, ranges and the bytes written would all be of the compressed form
+            raise DownloadError(f"{url}: the server sent the file {encoding}-compressed although "
+                                f"asked not to; download it with a browser instead")
         if response.status_code == 206 and _content_range_total(response) != record.get("total"):
             # the server resumed another version of the file (it ignored If-Range)
             _discard(part)

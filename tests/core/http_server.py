@@ -10,7 +10,8 @@ many bytes), ``status`` (e.g. 404/500), ``chunk_delay`` (seconds between 16 KiB 
 ``hang`` (accepts, then never answers), ``byte_delay`` (seconds between single bytes:
 a slow server), ``stall_after`` (sends that many bytes, then nothing), ``endless`` (no
 Content-Length, a body that only stops when the client goes: capped at ``ENDLESS_CAP``),
-``validators=False`` (no ETag/Last-Modified). Replies carry an ETag derived from the data
+``validators=False`` (no ETag/Last-Modified), ``encoding`` (a Content-Encoding header,
+whatever the client asked for). Replies carry an ETag derived from the data
 and honour ``If-Range`` (a stale validator gets the whole file, 200). Every request is
 logged with its Range header. Every wait ends when the server shuts down, and the server
 listens on 127.0.0.1 only.
@@ -66,6 +67,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(200)
         for header, value in self._validators(entry).items():
             self.send_header(header, value)
+        if entry.get("encoding"):
+            self.send_header("Content-Encoding", entry["encoding"])
         self.send_header("Content-Length", str(len(data) - start))
         self.send_header("Content-Type", "application/octet-stream")
         self.end_headers()

@@ -173,3 +173,11 @@ def test_a_zoo_file_of_unknown_size_stops_at_twice_the_catalogs_estimate(server,
     with pytest.raises(DownloadError, match=r"more than the 1,248,576 bytes allowed"):
         download_model("endless-net")
     assert not any(p.is_file() for p in (tmp_path / "cache").rglob("*"))
+
+
+def test_a_body_compressed_against_the_request_is_refused(server, tmp_path):
+    import gzip
+    server.add("model.params", gzip.compress(PAYLOAD), encoding="gzip")
+    with pytest.raises(DownloadError, match="sent the file gzip-compressed although asked not to"):
+        download(server.url("model.params"), tmp_path / "model.params", timeout=FAST)
+    assert list(tmp_path.iterdir()) == []

@@ -43,6 +43,10 @@ class SymbolFormatError(FormatError):
 CheckpointError = FormatError
 
 
+class DiskFullError(NetStudioError, OSError):
+    """A file could not be written for lack of space; names the file."""
+
+
 class DataError(NetStudioError):
     """Bad data: an image that cannot be decoded, a dataset with the wrong layout."""
 

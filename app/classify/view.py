@@ -13,6 +13,9 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QFileDialog, QListView, QMessageBox, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from core.errors import DataError
+from core.image.decode import refuse_non_regular
+
 from ..model_spec import DEFAULT_MODEL, ModelSpec
 from ..resources import IMAGE_SUFFIXES, sample_images
 from ..settings import open_settings
@@ -129,7 +132,8 @@ class ClassifyView(QWidget):
 
     # ---- what people do ----
     def classify_paths(self, paths) -> int:
-        """Queue files and folders; returns how many images were queued."""
+        """Queue files and folders; returns how many items were added (a named pipe or
+        device is refused at once: its row shows why, nothing waits on it)."""
         files = expand_paths(paths)
         if not files:
             self.sigStatus.emit("No image files found there.")
@@ -137,6 +141,11 @@ class ClassifyView(QWidget):
         items, requests = [], []
         for path in files:
             item_id = self._new_id()
+            try:
+                refuse_non_regular(path)     # a FIFO named x.jpg: refused now, never queued
+            except DataError as error:
+                items.append(ClassifyItem(item_id, path.name, str(path), state=ERROR, error=str(error)))
+                continue
             items.append(ClassifyItem(item_id, path.name, str(path)))
             requests.append(ImageRequest(item_id, path.name, path=str(path)))
         self._enqueue(items, requests)
@@ -280,6 +289,9 @@ class ClassifyView(QWidget):
         self.pages.setCurrentIndex(1)
         if not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.results.index(self.results.row_of(items[0].item_id)))
+        if not requests:                     # every item was refused up front
+            self._on_idle()
+            return
         self.jobs.classify(requests)
         self._set_busy(True)
 

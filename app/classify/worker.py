@@ -93,6 +93,9 @@ def classify_one(classifier, request: ImageRequest, k: int) -> ImageResult:
     started = time.perf_counter()
     try:
         pixels = request.pixels if request.pixels is not None else _load(request.path)
+        if request.pixels is not None:   # pasted: the same limits as a decoded file
+            from core.image.decode import check_geometry
+            check_geometry(int(pixels.shape[1]), int(pixels.shape[0]), request.name)
         top = classifier.predict_topk([pixels], k=k)[0]
     except Exception as error:  # noqa: BLE001 - shown inline on the item
         if not isinstance(error, NetStudioError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import NetStudioError, RegistryError
+from core.fileio import read_regular_bytes
 from core.graphdoc import document_from_json, document_from_symbol, needs_layout
 from core.graphdoc.guess import guess_input_shapes
 from core.graphdoc.layout import layout_document
@@ -33,7 +34,7 @@ def prepare(doc, input_shape=None) -> str:
 def document_from_path(path):
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_bytes(path).decode("utf-8")    # a named pipe must not hang the editor
     except (OSError, UnicodeDecodeError) as error:
         raise NetStudioError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
     return document_from_json(text, str(path))

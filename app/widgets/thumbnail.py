@@ -14,10 +14,17 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..resources import icon
 
+PRESHRINK = 4            # thumbnails are resampled from at most 4x their size
+
 
 def thumbnail_array(pixels: np.ndarray, max_side: int = 320) -> np.ndarray:
-    """A downscaled HxWx3 uint8 copy; safe to call from any thread (no Qt objects)."""
+    """A downscaled HxWx3 uint8 copy; safe to call from any thread (no Qt objects).
+    A big picture is first thinned by whole steps to at most ``PRESHRINK`` times the
+    thumbnail, so no full-size copy (grey to RGB, float to uint8) is ever made."""
     array = np.asarray(pixels)
+    if array.ndim >= 2:
+        step = max(1, max(array.shape[:2]) // (PRESHRINK * max_side))
+        array = array[::step, ::step]
     if array.ndim == 2:
         array = np.repeat(array[:, :, None], 3, axis=2)
     if array.ndim == 3 and array.shape[2] == 1:

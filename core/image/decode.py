@@ -10,6 +10,7 @@ photos can report one bad file and carry on with the rest.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 from pathlib import Path
@@ -18,10 +19,14 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..errors import DataError
+from ..fileio import open_regular, special_kind
 
 # Pillow's own default: 0.25 GiB of 24-bit pixels (~89.5 Mpx). Using the same number means
 # Pillow's DecompressionBombWarning can never fire for an image we accept.
 MAX_PIXELS = 89_478_485
+# A picture longer than this many times its width (or the reverse) is no photo: a 196-byte
+# 20000x2 PNG would become gigabytes once its short side is scaled up to a network's input.
+MAX_ASPECT_RATIO = 100
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _HIGH_DEPTH_MODES = {"I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
@@ -43,15 +48,25 @@ def load_image(source, max_pixels=MAX_PIXELS):
         if path.is_dir():
             raise DataError(f"{path}: is a folder, not an image")
         try:
-            handle = open(path, "rb")
+            handle = open_regular(path)        # a FIFO named x.jpg must not block us
         except FileNotFoundError:
             raise DataError(f"{path}: file not found") from None
         except OSError as error:
+            if error.errno == errno.EINVAL:
+                raise DataError(f"{path}: not a picture file: {error.strerror}") from None
             raise DataError(f"{path}: cannot open ({error.strerror})") from error
         with handle:
             return _decode(handle, str(path), max_pixels)
     raise DataError(f"cannot read an image from a {type(source).__name__}; expected a path, "
                     f"bytes, a PIL image or a NumPy array")
+
+
+def refuse_non_regular(path):
+    """DataError when ``path`` is a named pipe, device, socket (anything but a regular file
+    or a folder): reading one would block or never end. Checks without opening it."""
+    kind = special_kind(path)
+    if kind is not None and kind != "a folder":
+        raise DataError(f"{path}: not a picture file: it is {kind}, not a regular file")
 
 
 def _decode(handle, name, max_pixels):
@@ -92,12 +107,21 @@ def _header_size(handle):
 
 
 def _check_size(image, name, max_pixels):
-    width, height = image.size
+    check_geometry(*image.size, name, max_pixels)
+
+
+def check_geometry(width, height, name, max_pixels=MAX_PIXELS):
+    """DataError unless a ``width`` x ``height`` picture is one we can afford to work on:
+    not empty, at most ``max_pixels``, no thinner than 1:``MAX_ASPECT_RATIO``."""
     if width * height > max_pixels:
         raise DataError(f"{name}: image too large: {width}x{height} pixels, "
                         f"limit is {max_pixels:,} pixels")
     if width == 0 or height == 0:
         raise DataError(f"{name}: image is empty ({width}x{height} pixels)")
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        ratio = max(width, height) // min(width, height)
+        raise DataError(f"{name}: a {width}x{height}-pixel image is too thin to classify (aspect "
+                        f"ratio {ratio:,}:1, limit {MAX_ASPECT_RATIO}:1); crop it to the subject")
 
 
 def _pil_to_rgb(image, name, max_pixels):

@@ -15,6 +15,10 @@ import numpy as np
 from PIL import Image
 
 from ..errors import DataError
+from .decode import MAX_PIXELS
+
+# padding a long picture to a square first shrinks it when the square would pass this
+PAD_BUDGET_PIXELS = 16 * 2**20
 
 INTERPOLATIONS = {"nearest": Image.Resampling.NEAREST, "bilinear": Image.Resampling.BILINEAR,
                   "bicubic": Image.Resampling.BICUBIC, "lanczos": Image.Resampling.LANCZOS,
@@ -42,6 +46,10 @@ def resize(img, size, interpolation="bilinear"):
     width, height = _pair(size, "size")
     if img.shape[1] == width and img.shape[0] == height:
         return img
+    if width * height > MAX_PIXELS:
+        raise DataError(f"resizing a {img.shape[1]}x{img.shape[0]} picture to {width}x{height} would make "
+                        f"{width * height:,} pixels, over the {MAX_PIXELS:,}-pixel limit (is the "
+                        f"picture extremely thin?)")
     resized = Image.fromarray(img).resize((width, height), _resample(interpolation))
     return np.asarray(resized)
 
@@ -78,9 +86,22 @@ def to_grayscale(img, size=(28, 28), invert=False, keep_aspect=True, interpolati
     white background needs ``invert=True``; an image already in that style does not."""
     grey = img if img.ndim == 2 else np.asarray(Image.fromarray(img).convert("L"))
     if keep_aspect and grey.shape[0] != grey.shape[1]:
-        grey = _pad_to_square(grey)
+        grey = _pad_to_square(_shrink_to_pad(grey, max(size) if not isinstance(size, int) else size,
+                                             interpolation))
     grey = resize(grey, size, interpolation)
     return 255 - grey if invert else grey
+
+
+def _shrink_to_pad(grey, target, interpolation):
+    """A picture whose square would pass PAD_BUDGET_PIXELS, shrunk (keeping its aspect) so
+    its long side is what the square can afford; a normal photo is left as it is."""
+    height, width = grey.shape
+    side = max(height, width)
+    if side * side <= PAD_BUDGET_PIXELS:
+        return grey
+    long_side = max(int(PAD_BUDGET_PIXELS ** 0.5), int(target))
+    scale = long_side / side
+    return resize(grey, (max(1, round(width * scale)), max(1, round(height * scale))), interpolation)
 
 
 def _pad_to_square(grey):

@@ -95,7 +95,7 @@ def _to_indices(raw, mapping, classes, path):
 def open_csv(path, test_path=None):
     """A CSV dataset (and its ``*_test.csv`` partner when there is one)."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise DataError(f"{path}: no such CSV file")
     images, raw = read_csv_split(path)
     classes, mapping = _class_names(raw, path)

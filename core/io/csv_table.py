@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
+from ..fileio import read_regular_bytes
 
 
 @dataclass
@@ -40,7 +41,7 @@ def read_text(path):
     """The file's text; DataError naming the file when it is missing or not UTF-8."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)
     except OSError as error:
         raise DataError(f"CSV file {path} cannot be read: {error.strerror or error}") from None
     try:

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..context import cpu
 from ..errors import DataError
+from ..fileio import open_regular, read_regular_bytes
 from ..ndarray.ndarray import NDArray
 from .base import DataBatch, DataDesc, DataIter
 
@@ -66,11 +67,11 @@ def _read_bytes(path, expect_magic=None):
     only expanded as far as its header says (plus one byte, to notice extra data)."""
     path = Path(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:
             gzipped = handle.read(2) == b"\x1f\x8b"
         if not gzipped:
-            return path.read_bytes()
-        with gzip.open(path, "rb") as stream:
+            return read_regular_bytes(path)
+        with open_regular(path) as raw, gzip.GzipFile(fileobj=raw, mode="rb") as stream:
             head = stream.read(4)
             head += stream.read(4 * head[3]) if len(head) == 4 else b""
             dtype, dims, _length = _header(head, path, expect_magic)
@@ -80,7 +81,7 @@ def _read_bytes(path, expect_magic=None):
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
         raise DataError(f"IDX file {path} is gzipped but cannot be decompressed: {error}") from error
     except OSError as error:
-        raise DataError(f"IDX file {path} cannot be read: {error}") from error
+        raise DataError(f"IDX file {path} cannot be read: {error.strerror or error}") from error
 
 
 def parse_idx(raw, path="<bytes>", expect_magic=None):

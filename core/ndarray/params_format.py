@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ParamsFormatError
-from ..fileio import atomic_open
+from ..fileio import atomic_open, read_regular_bytes, remove_stale_temporaries
 
 LIST_MAGIC = 0x112
 V1_MAGIC = 0xF993FAC8
@@ -55,6 +55,9 @@ DEV_TYPES = {1, 2, 3, 5}
 SPARSE_AUX_COUNT = {1: 1, 2: 2}    # row_sparse: row index; csr: indptr, indices
 MAX_NDIM = 32
 MAX_BYTES = 2 ** 48            # even an empty (0-size) array must have a creatable shape
+# A dense array's bytes are in the file; a sparse one's dense form is not: a 145-byte file
+# may declare a (2**20, 1024) shape. Loading it dense is allowed up to this much.
+MAX_SPARSE_DENSE_BYTES = 2 ** 30
 
 
 class _Reader:
@@ -188,6 +191,11 @@ def _densify(reader, stype, shape, values, aux, what):
     if not fits or any(a.dtype.kind not in "iu" for a in aux):
         raise reader.fail(f"{what}: sparse parts {values.shape}, "
                           f"{[(a.shape, a.dtype.name) for a in aux]} do not fit shape {shape}")
+    dense_bytes = math.prod(shape) * values.dtype.itemsize
+    if dense_bytes > MAX_SPARSE_DENSE_BYTES:
+        raise reader.fail(f"{what}: a sparse array of shape {shape} holding {values.nbytes:,} bytes "
+                          f"would take {dense_bytes:,} bytes once made dense, over the "
+                          f"{MAX_SPARSE_DENSE_BYTES:,}-byte limit (a corrupt or hostile file?)")
     try:
         dense = np.zeros(shape, dtype=values.dtype)
         if stype == 1:
@@ -248,8 +256,9 @@ def load_params(source):
     """Load a .params file (path, or its bytes) into a dict or list of NumPy arrays."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return parse_params(source)
+    remove_stale_temporaries(source)     # what a save killed half-way left beside it
     try:
-        data = Path(source).read_bytes()
+        data = read_regular_bytes(source)
     except OSError as error:
         raise ParamsFormatError(f"{source}: cannot read parameter file: "
                                 f"{error.strerror or error}") from error

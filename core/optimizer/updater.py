@@ -98,8 +98,8 @@ class Updater:
         atomic_write_bytes(fname, self.get_states())
 
     def load(self, fname):
-        with open(fname, "rb") as handle:
-            self.set_states(handle.read(), source=str(fname))
+        from ..fileio import read_regular_bytes
+        self.set_states(read_regular_bytes(fname), source=str(fname))
 
 
 def get_updater(optimizer):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from ..errors import GraphError, SymbolFormatError, UnknownOperator
+from ..fileio import open_regular
 from ..ops import OPS
 from .graph import Node
 from .symbol import Symbol
@@ -70,7 +71,7 @@ def load_json(json_str):
 
 def load(fname):
     try:
-        with open(fname, encoding="utf-8") as handle:
+        with open_regular(fname, "r") as handle:
             text = handle.read()
     except OSError as error:
         raise SymbolFormatError(f"cannot read symbol file {fname}: {error.strerror}") from None

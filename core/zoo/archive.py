@@ -2,7 +2,9 @@
 
 Every member is checked before a single byte is written: no absolute paths, no ``..``
 leading out, no links pointing outside or members reached through a link, no device
-files or pipes. Unpacking goes to a temporary folder next to ``dest_dir`` that is
+files or pipes, at most ``MAX_MEMBERS`` members and ``MAX_TOTAL_BYTES`` in all. A
+compressed archive is read to its end first, so its checksum (gzip's CRC, bzip2's, xz's)
+vouches for every byte: a damaged download is refused, not installed. Unpacking goes to a temporary folder next to ``dest_dir`` that is
 renamed into place at the end, so ``dest_dir`` is either the old or the whole new tree.
 
 >>> from core.zoo.archive import extract_archive
@@ -10,33 +12,41 @@ renamed into place at the end, so ``dest_dir`` is either the old or the whole ne
 """
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
 import os
 import posixpath
 import shutil
 import stat
 import tarfile
-import tempfile
 import zipfile
 from pathlib import Path
 
 from ..errors import FormatError
+from ..fileio import temporary_dir
 
 MAX_TOTAL_BYTES = 16 * 2**30     # refuse archives that would unpack to more than 16 GiB
+MAX_MEMBERS = 20_000             # a model package holds a handful of files
+# (magic bytes, opener) of the compressed streams a tar may come in
+_COMPRESSIONS = ((b"\x1f\x8b", gzip.open), (b"BZh", bz2.open), (b"\xfd7zXZ\x00", lzma.open))
 
 
-def extract_archive(archive, dest_dir, max_total_bytes=MAX_TOTAL_BYTES):
+def extract_archive(archive, dest_dir, max_total_bytes=MAX_TOTAL_BYTES, max_members=MAX_MEMBERS):
     """Unpack ``archive`` into ``dest_dir`` (replacing it) and return ``dest_dir``."""
     archive, dest_dir = Path(archive), Path(dest_dir)
     if not archive.is_file():
         raise FormatError(f"{archive}: archive not found")
+    limits = (max_total_bytes, max_members)
     dest_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{dest_dir.name}.", suffix=".unpack", dir=dest_dir.parent))
+    staging = temporary_dir(dest_dir, ".unpack")
     staging.chmod(0o755)             # mkdtemp makes it private; the result is a normal folder
     try:
         if zipfile.is_zipfile(archive):
-            _extract_zip(archive, staging, max_total_bytes)
+            _extract_zip(archive, staging, limits)
         else:
-            _extract_tar(archive, staging, max_total_bytes)
+            verify_compressed_stream(archive)
+            _extract_tar(archive, staging, limits)
         _swap_into_place(staging, dest_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -48,7 +58,7 @@ def _swap_into_place(staging, dest_dir):
     if not dest_dir.exists():
         os.replace(staging, dest_dir)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{dest_dir.name}.", suffix=".old", dir=dest_dir.parent))
+    old = temporary_dir(dest_dir, ".old")
     os.replace(dest_dir, old / "tree")
     os.replace(staging, dest_dir)
     shutil.rmtree(old, ignore_errors=True)
@@ -68,10 +78,37 @@ def _refuse(archive, name, why):
     raise FormatError(f"{archive}: refusing to unpack member {name!r}: {why}")
 
 
-def _extract_tar(archive, staging, max_total_bytes):
+def verify_compressed_stream(archive):
+    """Decompress ``archive`` to its end when it is gzip/bzip2/xz, so the stream's own
+    checksum is checked (tarfile stops at the last member and never reaches it)."""
+    with open(archive, "rb") as handle:
+        magic = handle.read(6)
+    opener = next((opener for prefix, opener in _COMPRESSIONS if magic.startswith(prefix)), None)
+    if opener is None:
+        return
+    try:
+        with opener(archive, "rb") as stream:
+            while stream.read(1 << 20):
+                pass
+    except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
+        raise FormatError(f"{archive}: the archive is damaged ({error}); download it again") from None
+
+
+def _tar_members(archive, tar, max_members):
+    """The members, refusing at the first one past ``max_members`` (without reading on)."""
+    members = []
+    for member in tar:
+        members.append(member)
+        if len(members) > max_members:
+            _refuse(archive, member.name, f"the archive has more than {max_members:,} members")
+    return members
+
+
+def _extract_tar(archive, staging, limits):
+    max_total_bytes, max_members = limits
     try:
         with tarfile.open(archive, "r:*") as tar:
-            members = tar.getmembers()
+            members = _tar_members(archive, tar, max_members)
             _check_tar_members(archive, members, max_total_bytes)
             if hasattr(tarfile, "data_filter"):
                 # Python's own checks (3.11.4+) as a second line, on the real filesystem
@@ -107,10 +144,14 @@ def _check_tar_members(archive, members, max_total_bytes):
             _refuse(archive, member.name, f"the archive unpacks to more than {max_total_bytes:,} bytes")
 
 
-def _extract_zip(archive, staging, max_total_bytes):
+def _extract_zip(archive, staging, limits):
+    max_total_bytes, max_members = limits
     try:
         with zipfile.ZipFile(archive) as package:
             infos = package.infolist()
+            if len(infos) > max_members:
+                _refuse(archive, infos[max_members].filename,
+                        f"the archive has more than {max_members:,} members")
             total = 0
             for info in infos:
                 if _inside(info.filename) is None:

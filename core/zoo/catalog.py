@@ -128,7 +128,7 @@ def _entry(raw, index):
             epoch=checkpoint.get("epoch") if isinstance(checkpoint, dict) else None,
             source=raw["source"], files=files, archive=bool(raw.get("archive")),
             download_size=int(raw.get("download_size") or 0),
-            extra={k: v for k, v in raw.items() if k in ("converter", "package", "bundle", "license")})
+            extra={k: v for k, v in raw.items() if k in ("converter", "package", "bundle", "license", "unpinned")})
     except (KeyError, TypeError, AttributeError) as error:
         raise FormatError(f"{where}: missing or malformed field ({error})") from None
 

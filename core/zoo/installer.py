@@ -31,12 +31,19 @@ def downloads_dir():
     return store.cache_dir() / "downloads"
 
 
-def _fetch(spec_url, filename, sha256, size, progress, cancel):
-    from .download import download
+def _fetch(spec_url, filename, sha256, size, progress, cancel, max_bytes=None):
+    from .download import MAX_UNKNOWN_BYTES, download
     dest = downloads_dir() / filename
     dest.parent.mkdir(parents=True, exist_ok=True)
-    download(spec_url, dest, sha256=sha256, size=size, progress=progress, cancel=cancel)
+    download(spec_url, dest, sha256=sha256, size=size, progress=progress, cancel=cancel,
+             max_bytes=max_bytes or MAX_UNKNOWN_BYTES)
     return dest
+
+
+def download_ceiling(entry):
+    """The most one file of ``entry`` may bring when its exact size is not pinned: twice the
+    catalog's ``download_size`` (an estimate), so an endless or wrong body stops early."""
+    return 2 * entry.download_size + 2**20 if entry.download_size else None
 
 
 def install_entry(entry, progress=None, cancel=None):
@@ -55,7 +62,8 @@ def install_entry(entry, progress=None, cancel=None):
 
     def build(folder):
         for spec in entry.files:
-            fetched = _fetch(spec.url, spec.name, spec.sha256, spec.size, progress, cancel)
+            fetched = _fetch(spec.url, spec.name, spec.sha256, spec.size, progress, cancel,
+                             download_ceiling(entry))
             if entry.archive:
                 _unpack(fetched, folder)
             else:

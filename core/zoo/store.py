@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
 from ..errors import FormatError, RegistryError
-from ..fileio import atomic_write_text
+from ..fileio import atomic_write_text, temporary_dir
 
 MARKER = "installed.json"
 
@@ -104,7 +103,7 @@ def install(name, build, record=None):
     target = models_root() / _check_name(name)
     root = target.parent
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=root))
+    staging = temporary_dir(target, ".partial")      # also clears what a killed install left
     try:
         extra = build(staging) or {}
         files = {str(p.relative_to(staging).as_posix()): p.stat().st_size

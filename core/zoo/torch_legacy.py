@@ -18,6 +18,7 @@ needs, each mapped to a small function of ours. Anything else (``os.system``,
 from __future__ import annotations
 
 import collections
+import math
 import os
 import pickle
 import struct
@@ -26,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
+from ..fileio import open_regular
 
 MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 PROTOCOL_VERSION = 1001
@@ -181,7 +183,7 @@ def load_legacy_state_dict(path):
     ``num_batches_tracked`` counters) keep their integer type."""
     path = Path(path)
     try:
-        handle = open(path, "rb")
+        handle = open_regular(path)
     except OSError as error:
         raise FormatError(f"{path}: cannot open ({error.strerror})") from error
     with handle:
@@ -194,12 +196,25 @@ def load_legacy_state_dict(path):
         if not isinstance(state, dict):
             raise FormatError(f"{path}: expected a state dict, found {type(state).__name__}")
         storages = _read_storages(handle, path, unpickler.storages, keys, byte_order)
-    tensors = {}
+    tensors, budget = {}, _tensor_budget(storages)
     for name, value in state.items():
         if not isinstance(value, _PendingTensor):
             raise FormatError(f"{path}: entry {name!r} is a {type(value).__name__}, not a tensor")
-        tensors[str(name)] = _tensor_array(path, name, value, storages[value.storage.root_key])
+        storage = storages[value.storage.root_key]
+        _check_tensor(path, name, value, storage)
+        budget -= math.prod(value.size) * storage.dtype.itemsize
+        if budget < 0:
+            raise FormatError(f"{path}: the tensors would take far more memory than the "
+                              f"{sum(s.nbytes for s in storages.values()):,} bytes of data the "
+                              f"file holds (the same data repeated; a corrupt or hostile file?)")
+        tensors[str(name)] = _tensor_array(value, storage)
     return tensors
+
+
+def _tensor_budget(storages):
+    """How many bytes the tensors may take in all: a state dict's tensors are cut out of its
+    storages, so about the storages' size (some tensors may share one; small ones are free)."""
+    return 2 * sum(storage.nbytes for storage in storages.values()) + 2**20
 
 
 def _read_pickles(unpickler, handle, path):
@@ -255,8 +270,8 @@ def _read_storages(handle, path, declared, keys, byte_order):
     return arrays
 
 
-def _tensor_array(path, name, tensor, storage):
-    """Cut a tensor out of its storage with its offset, shape and strides, bounds-checked."""
+def _check_tensor(path, name, tensor, storage):
+    """A tensor's offset, shape and strides must stay inside its storage, without repeats."""
     view = tensor.storage
     size, stride = tensor.size, tensor.stride
     offset = view.offset + tensor.offset
@@ -267,6 +282,16 @@ def _tensor_array(path, name, tensor, storage):
     # the view was checked against its root storage when read; check the array too
     if last >= min(view.offset + view.numel, storage.size):
         raise FormatError(f"{path}: tensor {name!r} reaches past the end of its storage")
+    if math.prod(size) > view.numel:
+        raise FormatError(f"{path}: tensor {name!r} of shape {size} repeats its storage's "
+                          f"{view.numel:,} elements (stride {stride}); a state dict's tensors "
+                          f"do not overlap themselves (a corrupt or hostile file?)")
+
+
+def _tensor_array(tensor, storage):
+    """Cut a checked tensor out of its storage with its offset, shape and strides."""
+    size, stride = tensor.size, tensor.stride
+    offset = tensor.storage.offset + tensor.offset
     itemsize = storage.dtype.itemsize
     strided = np.lib.stride_tricks.as_strided(
         storage[offset:], shape=size, strides=[s * itemsize for s in stride], writeable=False)

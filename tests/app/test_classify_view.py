@@ -172,3 +172,34 @@ def test_a_fashion_mnist_model_from_the_zoo_classifies_a_dropped_picture(main_wi
     assert tops == {"Trouser": "Trouser", "Sneaker": "Sneaker"}, tops
     assert "fashion-mnist-lenet" in main_window.model_label.text()
     screenshot(main_window, "classify_fashion")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_called_x_jpg_is_refused_on_its_row_at_once(main_window, qtbot, tmp_path):
+    import os
+    fifo = tmp_path / "x.jpg"
+    os.mkfifo(fifo)
+    view = classify_view(main_window)
+    with qtbot.waitSignal(view.sigIdle, timeout=1000):                # nothing queued, nothing waits
+        drop_urls(view, [fifo])
+    [item] = view.results.items()
+    assert item.state == ERROR
+    assert item.short_error == "x.jpg: not a picture file: it is a named pipe (FIFO), not a regular file"
+    view.list.setCurrentIndex(view.results.index(0))
+    assert view.detail.error.isVisible() and view.detail.error.text() == item.short_error
+    drop_and_wait(qtbot, view, [fifo, SAMPLES / "coffee.png"])        # the rest still runs
+    assert by_name(view)["coffee.png"].state == DONE
+    assert not view.busy()
+
+
+def test_thin_pictures_dropped_or_pasted_are_refused_on_their_rows(main_window, qtbot, tmp_path):
+    thin = tmp_path / "thin.png"
+    Image.new("L", (20000, 2), 200).save(thin)                      # 196 bytes, gigabytes scaled up
+    view = classify_view(main_window)
+    drop_and_wait(qtbot, view, [thin])
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        view.classify_pixels(np.zeros((2, 30000, 3), np.uint8), "Pasted strip")
+    items = by_name(view)
+    assert items["thin.png"].state == ERROR and items["Pasted strip"].state == ERROR
+    assert "thin.png: a 20000x2-pixel image is too thin to classify" in items["thin.png"].error
+    assert "Pasted strip: a 30000x2-pixel image is too thin" in items["Pasted strip"].error

@@ -287,3 +287,28 @@ def test_the_palette_search_filters_and_every_operator_can_be_dropped(editor, qt
     assert len(editor.doc.nodes) == len(editor.palette.entries)
     editor.analyse_now()
     QApplication.processEvents()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_opening_a_named_pipe_called_net_symbol_json_is_refused_at_once(tmp_path):
+    import os
+    import threading
+
+    from app.editor.sources import document_from_path
+    path = tmp_path / "net-symbol.json"
+    os.mkfifo(path)
+    outcome = {}
+
+    def read():
+        try:
+            document_from_path(path)
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            outcome["error"] = error
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(5)
+    if reader.is_alive():
+        with open(path, "wb"):      # release the blocked reader
+            pass
+        pytest.fail("opening a named pipe still blocks")
+    assert "net-symbol.json" in str(outcome["error"]) and "named pipe" in str(outcome["error"])

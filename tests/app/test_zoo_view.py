@@ -83,3 +83,25 @@ def test_open_in_editor_is_routed_to_the_build_view(main_window):
     zoo.select_model("resnet-18")
     zoo.editor_button.click()
     assert main_window.current_key() == "editor"
+
+
+def test_cancel_and_close_during_a_one_byte_per_second_download_act_within_a_second(
+        served_zoo, main_window, qtbot):
+    import time
+    served_zoo.add("0010.params", PARAMS, byte_delay=1.0)             # days to send it all
+    zoo = main_window.show_view("zoo")
+    zoo.download_button.click()
+
+    def trickling():
+        activity = zoo.table_model.activity("served-lenet")
+        return activity is not None and activity.state == "downloading" and activity.done > 0
+    qtbot.waitUntil(trickling, timeout=20_000)
+    zoo.cancel_button.click()
+    clicked = time.monotonic()
+    qtbot.waitUntil(lambda: status(zoo) == "Cancelled · Download resumes", timeout=20_000)
+    assert time.monotonic() - clicked < 1.0
+    zoo.download_button.click()                                        # again, then close the window
+    qtbot.waitUntil(trickling, timeout=20_000)
+    closing = time.monotonic()
+    main_window.close()
+    assert time.monotonic() - closing < 1.5

@@ -2,6 +2,7 @@
 the zoo must survive, and archives that try to write outside their folder."""
 import hashlib
 import io
+import json
 import socket
 import tarfile
 import threading
@@ -14,7 +15,7 @@ import pytest
 from core.errors import Cancelled, ChecksumError, DownloadError, FormatError, NetworkError
 from core.zoo.download import cache_dir, download, extract_archive, part_path
 
-from .http_server import FileServer
+from .http_server import FileServer, _Handler
 
 PAYLOAD = np.random.default_rng(4).integers(0, 256, 300_000, dtype=np.uint8).tobytes()
 PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()
@@ -65,21 +66,31 @@ def test_dropped_connection_keeps_the_part_and_the_next_call_resumes(server, tmp
 
 
 def test_a_server_that_ignores_range_is_downloaded_from_the_start(server, tmp_path):
-    server.add("model.params", PAYLOAD, ignore_range=True)
+    server.add("model.params", PAYLOAD, ignore_range=True, drop_after=50_000)
     dest = tmp_path / "model.params"
-    part_path(dest).write_bytes(PAYLOAD[:50_000])
+    with pytest.raises(NetworkError):
+        download(server.url("model.params"), dest, sha256=PAYLOAD_SHA, timeout=FAST)
     download(server.url("model.params"), dest, sha256=PAYLOAD_SHA, timeout=FAST)
-    assert server.requests == [("model.params", "bytes=50000-")]
+    assert server.requests[-1] == ("model.params", "bytes=50000-")
     assert dest.read_bytes() == PAYLOAD                 # not the prefix twice
+
+
+def _confirmed_part(server, name, dest, data):
+    """A ``.part`` holding ``data`` with the record of the reply that started it."""
+    part_path(dest).write_bytes(data)
+    etag = _Handler._validators(server.files[name])["ETag"]
+    record = {"url": server.url(name), "etag": etag, "last_modified": None, "total": len(PAYLOAD)}
+    part_path(dest).with_name(part_path(dest).name + ".json").write_text(json.dumps(record))
 
 
 def test_a_part_that_is_already_whole_needs_no_body(server, tmp_path):
     server.add("model.params", PAYLOAD)
     dest = tmp_path / "model.params"
-    part_path(dest).write_bytes(PAYLOAD)
+    _confirmed_part(server, "model.params", dest, PAYLOAD)
     download(server.url("model.params"), dest, sha256=PAYLOAD_SHA, timeout=FAST)   # size unknown
     assert server.requests == [("model.params", "bytes=300000-")]                 # answered 416
     assert dest.read_bytes() == PAYLOAD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.params"]
 
 
 def test_cancel_keeps_the_part_and_the_next_call_resumes(server, tmp_path):

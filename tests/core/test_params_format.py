@@ -308,3 +308,31 @@ def test_gpu_context_in_file_loads_on_host():
     gpu = struct.pack("<IiIqiii", 0xF993FAC9, 0, 1, 2, 2, 1, 4) + np.array([7, 8], "<i4").tobytes()
     (array,) = parse_params(list_file(gpu))
     assert_same_arrays(array, np.array([7, 8], np.int32))
+
+
+def _hostile_sparse_params(path, shape):
+    """A row_sparse array with no stored rows and a huge dense ``shape``: ~145 bytes."""
+    import struct
+    body = struct.pack("<QQQ", 0x112, 0, 1) + struct.pack("<Ii", 0xF993FAC9, 1)
+    body += struct.pack("<i", 2) + struct.pack("<qq", 0, shape[1])           # storage shape
+    body += struct.pack("<i", 2) + struct.pack("<qq", *shape)                # dense shape
+    body += struct.pack("<iii", 1, 0, 0)                                     # cpu, float32
+    body += struct.pack("<i", 6) + struct.pack("<i", 1) + struct.pack("<q", 0)   # int64 row index
+    body += struct.pack("<QQ", 1, 10) + b"arg:weight"
+    path.write_bytes(body)
+    return path
+
+
+def test_a_tiny_sparse_file_with_a_huge_dense_shape_is_refused_under_a_memory_cap(tmp_path):
+    from tests.memory_cap import refusal_capped
+    path = _hostile_sparse_params(tmp_path / "bomb.params", (2 ** 20, 1024))        # 4 GiB dense
+    assert path.stat().st_size < 200
+    message = refusal_capped("core.ndarray.params_format:load_params", "core.errors:ParamsFormatError", path)
+    assert "bomb.params: array #0: a sparse array of shape (1048576, 1024)" in message
+    assert "would take 4,294,967,296 bytes once made dense" in message
+
+
+def test_a_sparse_array_within_the_dense_limit_still_loads(tmp_path):
+    from core.ndarray.params_format import load_params
+    loaded = load_params(_hostile_sparse_params(tmp_path / "ok.params", (4, 3)))
+    assert loaded["arg:weight"].shape == (4, 3) and not loaded["arg:weight"].any()

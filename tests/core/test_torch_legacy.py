@@ -221,3 +221,23 @@ def test_a_pickle_cannot_rewrite_the_allow_listed_objects(tmp_path):
     path.write_bytes(_header() + payload)
     with pytest.raises(FormatError, match="refusing to set state"):
         load_legacy_state_dict(path)
+
+
+def test_a_stride_0_tensor_that_repeats_a_tiny_storage_is_refused_under_a_memory_cap(tmp_path, fake_torch):
+    from tests.memory_cap import refusal_capped
+    storage = _FakeStorage("FloatStorage", "1", np.ones(1, np.float32))
+    path = write_legacy(tmp_path / "bomb.pth", {"w": _FakeTensor(storage, 0, (2 ** 16, 2 ** 14), (0, 0))},
+                        [storage])                                          # 4 GiB of one float
+    assert path.stat().st_size < 400
+    message = refusal_capped("core.zoo.torch_legacy:load_legacy_state_dict", "core.errors:FormatError", path)
+    assert "bomb.pth: tensor 'w' of shape (65536, 16384) repeats its storage's 1 elements" in message
+
+
+def test_many_tensors_viewing_one_storage_are_refused_past_the_budget(tmp_path, fake_torch):
+    storage = _FakeStorage("FloatStorage", "1", np.ones(2 ** 18, np.float32))        # 1 MiB
+    state = {f"w{i}": _FakeTensor(storage, 0, (2 ** 18,), (1,)) for i in range(8)}
+    path = write_legacy(tmp_path / "shared.pth", state, [storage])
+    with pytest.raises(FormatError, match=r"shared\.pth: the tensors would take far more memory"):
+        load_legacy_state_dict(path)
+    two = write_legacy(tmp_path / "tied.pth", dict(list(state.items())[:2]), [storage])
+    assert len(load_legacy_state_dict(two)) == 2                # tied weights still load

@@ -183,7 +183,8 @@ class Inspector(QScrollArea):
 
     def _add_field(self, form, node, key, param) -> None:
         field = make_field(key, param, self._validator(node.op))
-        field.setToolTip(param.doc)
+        allowed = param.range_text()
+        field.setToolTip(param.doc + (f" ({allowed})" if allowed else ""))
         field.sigEdited.connect(lambda value, session, k=key: self.sigSetAttr.emit(self.node_id, k, value, session))
         reset = QToolButton()
         reset.setText("↺")

@@ -33,10 +33,10 @@ def prepare(doc, input_shape=None) -> str:
 def document_from_path(path):
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise NetStudioError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
-    return document_from_json(text, str(path))
+        data = path.read_bytes()
+    except OSError as error:
+        raise NetStudioError(f"cannot read {path}: {error.strerror or error}") from None
+    return document_from_json(data, str(path))
 
 
 def title_for_path(path) -> str:

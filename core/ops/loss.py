@@ -26,7 +26,7 @@ class SoftmaxOutput(Op):
         "normalization": Param("str", "null", "divide gradient by: nothing, batch size, or valid count",
                                choices=("null", "batch", "valid")),
         "out_grad": Param("bool", False, "multiply by the head gradient"),
-        "smooth_alpha": Param("float", 0.0, "label smoothing"),
+        "smooth_alpha": Param("float", 0.0, "label smoothing", low=0, high=1),
     }
 
     def is_per_sample(self):

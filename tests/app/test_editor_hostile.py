@@ -1,0 +1,45 @@
+"""The Build view with broken input: every hostile symbol file opens to one sentence in
+the editor's banner naming the file (nothing raised, the canvas unchanged), and the
+inspector refuses out-of-range attribute values as they are typed, saying the range."""
+from tests.core.test_symbol_hostile import HOSTILE
+
+from .test_editor import edit_field, make_editor, node_named, select_only
+
+
+def test_every_hostile_symbol_file_shows_one_sentence_in_the_banner(qtbot, tmp_path):
+    editor = make_editor(qtbot)
+    editor.new_from_template("lenet")
+    nodes_before = len(editor.doc.nodes)
+    files = []
+    for name, (text, _) in sorted(HOSTILE.items()):
+        files.append(tmp_path / f"{name}-symbol.json")
+        files[-1].write_text(text)
+    files.append(tmp_path / "latin1-symbol.json")
+    files[-1].write_bytes(b'{"nodes": [{"op": "null", "name": "d\xe9", "inputs": []}], "heads": [[0, 0]]}')
+    for path in files:
+        editor.banner.hide()
+        editor.open_paths([path])
+        text = editor.banner.text()
+        assert editor.banner.isVisibleTo(editor), f"{path.name}: nothing on screen"
+        assert str(path) in text and "\n" not in text and "Traceback" not in text, text
+        assert len(editor.doc.nodes) == nodes_before     # the open document is kept
+
+
+def test_the_inspector_says_the_range_as_a_value_is_typed(qtbot):
+    editor = make_editor(qtbot)
+    editor.new_from_template("lenet")
+    conv1 = node_named(editor, "conv1")
+    select_only(editor, conv1.id)
+    for key, text, words in (("pad", "(-1, -1)", "at least 0"), ("dilate", "(0, 0)", "at least 1"),
+                             ("stride", "(2, 0)", "at least 1")):
+        field = editor.inspector.fields[key]
+        field.editor.setText(text)
+        assert not field.is_valid() and words in field.message.text(), (key, field.message.text())
+        assert key not in editor.doc.nodes[conv1.id].attrs        # nothing applied
+        assert "at least" in field.toolTip()
+    num_filter = editor.inspector.fields["num_filter"]
+    num_filter.editor.setValue(-3)
+    assert not num_filter.is_valid() and "at least 1" in num_filter.message.text()
+    assert editor.doc.nodes[conv1.id].attrs["num_filter"] != "-3"
+    edit_field(editor, "pad", "(1, 1)")
+    assert editor.doc.nodes[conv1.id].attrs["pad"] == "(1, 1)"

@@ -43,6 +43,10 @@ class SymbolFormatError(FormatError):
 CheckpointError = FormatError
 
 
+class MissingFileError(NetStudioError, FileNotFoundError):
+    """A file the user named is not there (or is a folder); says what was looked for."""
+
+
 class DataError(NetStudioError):
     """Bad data: an image that cannot be decoded, a dataset with the wrong layout."""
 

@@ -8,7 +8,6 @@ and the rest go on; the exit code is then 1.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
@@ -102,8 +101,9 @@ def _print_text(row, bar):
 
 def write_csv(path, rows):
     from core.fileio import atomic_open
+    from core.io.csv_write import csv_writer
     with atomic_open(path, "w") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["image", "rank", "index", "label", "probability", "error"])
         for row in rows:
             if "error" in row:

@@ -137,6 +137,12 @@ class Op:
         The base raises: this operator has no ONNX mapping yet."""
         raise self.error("has no ONNX mapping; it cannot be exported to ONNX yet", GraphError)
 
+    def label_problem(self, data_shape, label):
+        """``(sample, why)`` for the first sample whose ``label`` (one batch, NumPy) cannot be
+        this loss's target for data of ``data_shape``, or None. The base accepts any label;
+        classifiers check class indices (SoftmaxOutput)."""
+        return None
+
     def macs(self, in_shapes, out_shapes):
         """Multiply-accumulates per sample, for the editor's cost column (0 = negligible)."""
         return 0

@@ -20,13 +20,12 @@ it went on past some failed items (a picture that would not decode).
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import os
 import sys
 
 from core import __version__
-from core.errors import NetStudioError
+from core.errors import NetStudioError, user_message
 
 # sub-command -> module providing add_arguments(parser) and run(args)
 COMMAND_MODULES = {
@@ -38,12 +37,6 @@ COMMAND_MODULES = {
 LANE_WORKER_FLAG = "--netstudio-lane-worker"
 #: exit status of a command stopped by a user error (argparse uses it for bad options too)
 USER_ERROR = 2
-#: what to do about an OSError on a user's path, by errno
-_OS_ERROR_FIXES = {errno.ENOENT: "check the path", errno.EISDIR: "give a file, not a folder",
-                   errno.ENOTDIR: "a part of the path is a file, not a folder",
-                   errno.EACCES: "check its permissions", errno.EPERM: "check its permissions",
-                   errno.EEXIST: "a file is in the way of a folder", errno.ENOSPC: "free some disk space",
-                   errno.EROFS: "write somewhere writable"}
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}
@@ -88,22 +81,11 @@ def main(argv=None):
         print("netstudio: interrupted", file=sys.stderr)
         return 130
     except (NetStudioError, OSError) as error:
-        message = user_error_message(error)
+        message = user_message(error)
         if message is None:
             raise                       # not the user's doing: a bug, keep the traceback
         print(f"netstudio {args.command}: {message}", file=sys.stderr)
         return USER_ERROR
-
-
-def user_error_message(error):
-    """One line for a user error: our own errors as they are worded, an OSError as
-    ``path: reason; fix``; None for an error that is not the user's (a bug)."""
-    if isinstance(error, NetStudioError):
-        return " ".join(str(error).split())
-    if error.filename is None:
-        return None
-    fix = _OS_ERROR_FIXES.get(error.errno)
-    return f"{error.filename}: {error.strerror or error}" + (f"; {fix}" if fix else "")
 
 
 def files_as_positionals(parser, argv):

@@ -125,8 +125,13 @@ class SoftmaxOutput(Op):
             return None
         sample = int(np.flatnonzero(bad.any(axis=1))[0])
         value = float(values[sample][bad[sample]][0])
-        hint = (f"; an unlabelled example? drop it, or set use_ignore=True and ignore_label={value:g} "
-                f"on {self.node_name!r}" if value < 0 else "")
+        if value < 0:
+            hint = (f"; an unlabelled example? drop it, or set use_ignore=True and "
+                    f"ignore_label={value:g} on {self.node_name!r}")
+        elif value >= classes and value == round(value):
+            hint = f"; if the data has more classes, give the layer before {self.node_name!r} more outputs"
+        else:
+            hint = ""
         return sample, (f"its label {value:g} is not one of the {classes} classes of "
                         f"{self.node_name!r} (whole numbers 0 to {classes - 1}){hint}")
 

@@ -11,6 +11,7 @@ import pytest
 
 import core as mx
 import netstudio
+from core.errors import user_message
 from .zoo_support import REPO, SAMPLES
 
 LENET = REPO / "resources" / "zoo" / "fashion-mnist-lenet" / "fashion-mnist-lenet"
@@ -104,9 +105,9 @@ def test_a_picture_named_like_an_option_is_a_picture(capsys, tmp_path, monkeypat
 
 
 def test_an_os_error_on_a_user_path_is_a_message_and_any_other_error_a_traceback(capsys, monkeypatch, tmp_path):
-    assert netstudio.user_error_message(IsADirectoryError(21, "Is a directory", str(tmp_path))) == (
+    assert user_message(IsADirectoryError(21, "Is a directory", str(tmp_path))) == (
         f"{tmp_path}: Is a directory; give a file, not a folder")
-    assert netstudio.user_error_message(OSError("no filename: not a user path")) is None
+    assert user_message(OSError("no filename: not a user path")) is None
     import netstudio.zoo as zoo_command
 
     def broken(args):

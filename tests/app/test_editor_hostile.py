@@ -43,3 +43,14 @@ def test_the_inspector_says_the_range_as_a_value_is_typed(qtbot):
     assert editor.doc.nodes[conv1.id].attrs["num_filter"] != "-3"
     edit_field(editor, "pad", "(1, 1)")
     assert editor.doc.nodes[conv1.id].attrs["pad"] == "(1, 1)"
+
+
+def test_the_input_shape_must_be_positive_sizes(qtbot):
+    editor = make_editor(qtbot)
+    editor.new_from_template("lenet")
+    data = node_named(editor, "data")
+    select_only(editor, data.id)
+    field = editor.inspector.fields["__shape__"]
+    field.editor.setText("(1, 1, -28, 28)")
+    assert not field.is_valid() and "at least 1" in field.message.text()
+    assert editor.doc.nodes[data.id].attrs["__shape__"] != "(1, 1, -28, 28)"

@@ -123,3 +123,33 @@ def test_the_console_script_form_exits_2_without_traceback(tmp_path):
                            "--checkpoint", str(tmp_path / "gone")], capture_output=True, text=True,
                           env=env, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "gone-symbol.json" in done.stderr
+
+
+def _meta_with(**changes):
+    meta = json.loads(open(f"{LENET}-meta.json").read())
+    meta.update(changes)
+    return json.dumps(meta)
+
+
+@pytest.mark.parametrize("text", [
+    "[]", "[" * 100_000, _meta_with(labels=5), _meta_with(input_size=[-1, 28, 28]),
+    _meta_with(input_size=[1, 28]), _meta_with(input_size=[1, 28, 28]).replace("28, 28", "28, 1e400"),
+    _meta_with(preprocess=[]), _meta_with(name="cafX").replace("cafX", "caf\xe9").encode("latin-1"),
+], ids=["list", "deep", "labels-int", "negative-size", "two-sizes", "infinite-size", "preprocess-list",
+        "latin1"])
+def test_a_malformed_sidecar(capsys, lenet, text):
+    path = f"{lenet}-meta.json"
+    with open(path, "wb") as handle:
+        handle.write(text if isinstance(text, bytes) else text.encode())
+    code, _, err = run(capsys, "classify", SAMPLES / "coffee.png", "--checkpoint", lenet, "--epoch", 10)
+    assert_one_line_user_error(code, err, path)
+
+
+def test_a_malformed_class_list(tmp_path):
+    from core.errors import FormatError
+    from core.zoo.meta import read_class_file
+    for name, data in (("deep.json", b"[" * 100_000), ("object.json", b'{"a": "cat"}'), ("number.json", b"7"),
+                       ("latin1.txt", "caf\xe9\n".encode("latin-1"))):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(FormatError, match=name):
+            read_class_file(tmp_path / name)

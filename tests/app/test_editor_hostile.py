@@ -54,3 +54,28 @@ def test_the_input_shape_must_be_positive_sizes(qtbot):
     field.editor.setText("(1, 1, -28, 28)")
     assert not field.is_valid() and "at least 1" in field.message.text()
     assert editor.doc.nodes[data.id].attrs["__shape__"] != "(1, 1, -28, 28)"
+
+
+def test_pasting_text_that_only_looks_like_layers_pastes_nothing(qtbot):
+    import json
+
+    from PySide6.QtWidgets import QApplication
+    editor = make_editor(qtbot)
+    editor.new_from_template("lenet")
+    before = len(editor.doc.nodes)
+    node = {"key": 1, "op": "Activation", "name": "a", "attrs": {}, "pos": [0, 0], "hidden": {}}
+    hostile = [{"netstudio_layers": 1, "nodes": [5]},
+               {"netstudio_layers": 1, "nodes": [dict(node, attrs=[1, 2])]},
+               {"netstudio_layers": 1, "nodes": [dict(node, pos="far")]},
+               {"netstudio_layers": 1, "nodes": [dict(node, pos=[1e400, 0])]},
+               {"netstudio_layers": 1, "nodes": [node], "edges": [{"src": 1}]},
+               {"netstudio_layers": 1, "nodes": "all"}]
+    texts = [json.dumps(h).replace("Infinity", "1e400") for h in hostile]
+    texts.append('{"netstudio_layers": 1, "nodes": ' + "[" * 100_000)
+    texts.append("[" * 100_000 + "]" * 100_000)
+    for text in texts:
+        QApplication.clipboard().setText(text)
+        with qtbot.waitSignal(editor.sigStatus, timeout=1000) as said:
+            editor.paste()
+        assert said.args[0] == "The clipboard holds no layers.", text[:80]
+        assert len(editor.doc.nodes) == before

@@ -15,7 +15,7 @@ import threading
 
 from PySide6.QtCore import QMetaObject, QObject, Qt, QThread, Signal, Slot
 
-from core.errors import Cancelled, NetStudioError
+from core.errors import Cancelled, user_message
 
 from .threads import finish, own_thread
 
@@ -23,9 +23,11 @@ log = logging.getLogger(__name__)
 
 
 def describe_error(error: BaseException) -> str:
-    """One readable line for the GUI; our own errors already name the item at fault."""
-    if isinstance(error, NetStudioError):
-        return str(error)
+    """One readable line for the GUI; our own errors already name the item at fault, an
+    OSError names its path and what to do (``core.errors.user_message``)."""
+    message = user_message(error)
+    if message is not None:
+        return message
     if isinstance(error, MemoryError):
         return "Not enough memory for this item."
     text = str(error).strip()

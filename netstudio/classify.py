@@ -8,12 +8,11 @@ and the rest go on; the exit code is then 1.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from pathlib import Path
 
-from core.errors import NetStudioError
+from core.errors import DataError, NetStudioError
 from .progress import ProgressBar
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -53,16 +52,12 @@ def load_classifier(args):
 
 
 def run(args):
-    try:
-        classifier = load_classifier(args)
-    except NetStudioError as error:
-        print(f"netstudio classify: {error}", file=sys.stderr)
-        return 1
+    classifier = load_classifier(args)     # a user error here ends the command (netstudio.main)
     classifier.batch_size = max(1, args.batch_size)
     pictures = expand(args.images)
     if not pictures:
-        print("netstudio classify: no pictures found in " + ", ".join(args.images), file=sys.stderr)
-        return 1
+        raise DataError("no pictures found in " + ", ".join(args.images) + "; give picture files "
+                        "or folders holding " + "/".join(sorted(IMAGE_SUFFIXES)))
     folders = any(Path(p).is_dir() for p in args.images)
     bar = ProgressBar(len(pictures), "classifying") if folders else None
     rows = []
@@ -106,8 +101,9 @@ def _print_text(row, bar):
 
 def write_csv(path, rows):
     from core.fileio import atomic_open
+    from core.io.csv_write import csv_writer
     with atomic_open(path, "w") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(["image", "rank", "index", "label", "probability", "error"])
         for row in rows:
             if "error" in row:

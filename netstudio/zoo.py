@@ -1,9 +1,6 @@
 """``netstudio zoo``: the pretrained models, installed or not."""
 from __future__ import annotations
 
-import sys
-
-from core.errors import NetStudioError
 from .progress import ProgressBar
 
 
@@ -20,26 +17,23 @@ def add_arguments(parser):
 
 def run(args):
     from core import zoo
-    try:
-        if args.action == "list":
-            return _list(zoo.list_models())
-        if args.action == "info":
-            return _info(zoo.model_info(args.name))
-        if args.action == "remove":
-            removed = zoo.remove_model(args.name)
-            print(f"removed {args.name}" if removed else f"{args.name} was not installed")
-            return 0
-        bar = ProgressBar(0, f"downloading {args.name}", unit="B")
-        try:
-            info = zoo.download_model(args.name, progress=bar, overwrite=args.force)
-        finally:
-            if bar.done:
-                bar.close()
-        print(f"installed {info.name} in {info.location}")
+    # a user error (NetStudioError) ends the command with one line: netstudio.main
+    if args.action == "list":
+        return _list(zoo.list_models())
+    if args.action == "info":
+        return _info(zoo.model_info(args.name))
+    if args.action == "remove":
+        removed = zoo.remove_model(args.name)
+        print(f"removed {args.name}" if removed else f"{args.name} was not installed")
         return 0
-    except NetStudioError as error:
-        print(f"netstudio zoo {args.action}: {error}", file=sys.stderr)
-        return 1
+    bar = ProgressBar(0, f"downloading {args.name}", unit="B")
+    try:
+        info = zoo.download_model(args.name, progress=bar, overwrite=args.force)
+    finally:
+        if bar.done:
+            bar.close()
+    print(f"installed {info.name} in {info.location}")
+    return 0
 
 
 def _size(info):

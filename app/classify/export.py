@@ -1,17 +1,17 @@
 """Classify results as CSV: one row per image, the top-k labels and probabilities."""
 from __future__ import annotations
 
-import csv
 import io
 
-from core.fileio import atomic_write_text
+from core.fileio import atomic_write_bytes
+from core.io.csv_write import csv_writer
 
 from .results_model import ClassifyItem
 
 
 def results_csv(items: list[ClassifyItem], k: int = 5) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     header = ["file", "status", "model", "error"]
     for rank in range(1, k + 1):
         header += [f"label_{rank}", f"class_index_{rank}", f"probability_{rank}"]
@@ -29,4 +29,4 @@ def results_csv(items: list[ClassifyItem], k: int = 5) -> str:
 
 
 def write_results_csv(path, items: list[ClassifyItem], k: int = 5) -> None:
-    atomic_write_text(path, results_csv(items, k))
+    atomic_write_bytes(path, results_csv(items, k).encode("utf-8"))   # CRLF rows as they are

@@ -3,6 +3,7 @@ own MIME type, plus the JSON as text so it can be inspected)."""
 from __future__ import annotations
 
 import json
+import math
 
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtWidgets import QApplication
@@ -39,15 +40,15 @@ def _read_clipboard() -> dict | None:
     mime = QApplication.clipboard().mimeData()
     if mime is None:
         return None
-    if mime.hasFormat(MIME):
-        raw = bytes(mime.data(MIME)).decode("utf-8")
-    elif mime.hasText():
-        raw = mime.text()
-    else:
-        return None
     try:
+        if mime.hasFormat(MIME):
+            raw = bytes(mime.data(MIME)).decode("utf-8")
+        elif mime.hasText():
+            raw = mime.text()
+        else:
+            return None
         data = json.loads(raw)
-    except (json.JSONDecodeError, ValueError):
+    except (ValueError, RecursionError):      # not UTF-8, not JSON, nested too deep
         return None
     if not isinstance(data, dict) or data.get("netstudio_layers") != 1:
         return None
@@ -56,18 +57,28 @@ def _read_clipboard() -> dict | None:
 
 def paste_command(doc, data=None):
     """An AddNodesCommand for the clipboard's layers (fresh ids, unused names, shifted a
-    little), or None when the clipboard holds none."""
+    little), or None when the clipboard holds none -- or text that only looks like ours
+    (the clipboard is anyone's: any field of the wrong type means nothing to paste)."""
     data = data if data is not None else _read_clipboard()
     if not data or not data.get("nodes"):
         return None
+    try:
+        return _paste(doc, data)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
+        return None
+
+
+def _paste(doc, data):
     mapping, nodes = {}, []
     taken = set()
     for raw in data["nodes"]:
         node = doc.make_node(str(raw["op"]), attrs={str(k): str(v) for k, v in raw.get("attrs", {}).items()})
         node.name = _fresh_name(doc, str(raw.get("name") or node.name), taken)
         taken.add(node.name)
-        x, y = raw.get("pos", (0, 0))
-        node.pos = (float(x) + OFFSET, float(y) + OFFSET)
+        x, y = (float(v) for v in raw.get("pos", (0, 0)))
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise ValueError(f"position {raw['pos']!r}")
+        node.pos = (x + OFFSET, y + OFFSET)
         node.hidden = {str(k): str(v) for k, v in raw.get("hidden", {}).items()}
         mapping[raw["key"]] = node.id
         nodes.append(node)

@@ -24,7 +24,7 @@ TIPS = ("Drag layers from the palette; connect a node's bottom port to another's
         "Select a layer to edit it here.\n\nWheel: zoom · middle button or Space + drag: pan · "
         "F: fit · Delete: remove · Ctrl+C / Ctrl+V: copy and paste · Ctrl+Z: undo")
 SHAPE_PARAM = Param("shape", doc="the input's shape, batch size first: (1, 1, 28, 28) for one "
-                                 "28×28 grey image; training replaces the batch size")
+                                 "28×28 grey image; training replaces the batch size", low=1)
 
 
 class Inspector(QScrollArea):
@@ -183,7 +183,8 @@ class Inspector(QScrollArea):
 
     def _add_field(self, form, node, key, param) -> None:
         field = make_field(key, param, self._validator(node.op))
-        field.setToolTip(param.doc)
+        allowed = param.range_text()
+        field.setToolTip(param.doc + (f" ({allowed})" if allowed else ""))
         field.sigEdited.connect(lambda value, session, k=key: self.sigSetAttr.emit(self.node_id, k, value, session))
         reset = QToolButton()
         reset.setText("↺")

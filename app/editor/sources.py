@@ -34,10 +34,10 @@ def prepare(doc, input_shape=None) -> str:
 def document_from_path(path):
     path = Path(path)
     try:
-        text = read_regular_bytes(path).decode("utf-8")    # a named pipe must not hang the editor
-    except (OSError, UnicodeDecodeError) as error:
-        raise NetStudioError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
-    return document_from_json(text, str(path))
+        data = read_regular_bytes(path)    # a named pipe must not hang the editor
+    except OSError as error:
+        raise NetStudioError(f"cannot read {path}: {error.strerror or error}") from None
+    return document_from_json(data, str(path))
 
 
 def title_for_path(path) -> str:

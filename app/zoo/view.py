@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QWidget)
 
 from ..widgets.probability_bar import paint_probability_bar
-from ..workers import WorkerThread
+from ..workers import WorkerThread, describe_error
 from .worker import DownloadWorker
 from .table_model import ACTIVITY_ROLE, STATUS_COLUMN, Activity, ZooTableModel
 
@@ -175,7 +175,7 @@ class ZooView(QWidget):
             from core.zoo import remove_model
             remove_model(info.name)
         except Exception as error:  # noqa: BLE001 - shown in the row
-            self.table_model.set_activity(info.name, Activity("error", message=str(error)))
+            self.table_model.set_activity(info.name, Activity("error", message=describe_error(error)))
             return
         self.table_model.set_activity(info.name, None)
         self.table_model.refresh_installed()

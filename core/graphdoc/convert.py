@@ -15,9 +15,8 @@ MXNet's default ``<node>_<slot>`` so checkpoints still match.
 """
 from __future__ import annotations
 
-import ast
-
 from ..errors import CycleError, GraphError
+from ..ops.attrs import Param
 from ..symbol.graph import Node, topo_order
 from ..symbol.json_io import from_json
 from ..symbol.symbol import Symbol
@@ -188,12 +187,16 @@ def _public(attrs):
     return {k: v for k, v in attrs.items() if k != POS_ATTR}
 
 
+#: a node's saved canvas position, "(x, y)"
+_POSITION = Param("floats")
+
+
 def _parse_pos(text):
     nan = float("nan")
     if not text:
         return (nan, nan)
     try:
-        x, y = ast.literal_eval(text)
-        return (float(x), float(y))
-    except (ValueError, SyntaxError, TypeError):
+        x, y = _POSITION.parse(text)
+    except ValueError:   # not two finite numbers: placed by the layout instead
         return (nan, nan)
+    return (x, y)

@@ -22,7 +22,9 @@ def read_csv(path, row_shape, dtype=np.float32, skip_header=None):
     """Rows of a CSV file of numbers as an array ``(rows,) + row_shape``.
 
     ``skip_header=None`` skips a first line that is not numeric (column names)."""
-    table = read_csv_table(path, skip_header=skip_header).numbers
+    read = read_csv_table(path, skip_header=skip_header)
+    read.require_finite(path, "a value", "fill in or remove the missing values")
+    table = read.numbers
     width = int(np.prod(row_shape))
     if table.shape[1] != width:
         raise DataError(f"CSV file {path}: rows have {table.shape[1]} columns but the shape "

@@ -45,12 +45,8 @@ def read_csv_split(path):
     """(pixels uint8 (n, H, W[, 3]), raw labels as strings) from one CSV file."""
     path = Path(path)
     table = read_csv_table(path, text_column=_label_column)
+    table.require_finite(path, "a pixel", "pixels must be numbers 0..255 (or 0..1)")
     pixels = table.numbers
-    finite = np.isfinite(pixels).all(axis=1)
-    if not finite.all():
-        bad = int(np.flatnonzero(~finite)[0])
-        raise DataError(f"{path}: row {bad + 1 + (table.header is not None)} holds a pixel that is "
-                        "NaN or infinite; pixels must be numbers 0..255 (or 0..1)")
     if pixels.size and pixels.max() <= 1.0:
         pixels = pixels * 255.0   # pictures stored as 0..1
     shape = _picture_shape(pixels.shape[1], path)

@@ -28,6 +28,15 @@ class CsvTable:
     texts: np.ndarray | None     # str (rows,) of the text column, if one was asked for
     text_column: int | None      # its position among the file's columns
 
+    def require_finite(self, path, what, fix):
+        """DataError naming ``path`` and the row when a number is NaN or infinite (a cell
+        written ``nan``, ``inf``); ``what`` is the cell (``"a pixel"``), ``fix`` what to do."""
+        finite = np.isfinite(self.numbers).all(axis=1)
+        if not finite.all():
+            bad = int(np.flatnonzero(~finite)[0])
+            raise DataError(f"{path}: row {bad + 1 + (self.header is not None)} holds {what} that is "
+                            f"NaN or infinite; {fix}")
+
 
 def _is_number(text):
     try:

@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 
 from ..context import cpu
-from ..errors import FormatError
+from ..errors import FormatError, MissingFileError
 
 
 def symbol_file(prefix):
@@ -45,7 +45,7 @@ def load_params(prefix, epoch):
     from .. import ndarray as nd
     path = params_file(prefix, epoch)
     if not Path(path).is_file():
-        raise FileNotFoundError(_missing_message(prefix, path))
+        raise MissingFileError(_missing_message(prefix, path))
     return split_params(nd.load(path), path)
 
 
@@ -72,8 +72,10 @@ def load_checkpoint(prefix, epoch):
     from .. import symbol as sym
     path = symbol_file(prefix)
     if not Path(path).is_file():
-        raise FileNotFoundError(f"checkpoint symbol file {path!r} not found (looked for "
-                                f"'<prefix>-symbol.json' with prefix {str(prefix)!r})")
+        what = "is a folder, not a file" if Path(path).is_dir() else "not found"
+        raise MissingFileError(f"checkpoint symbol file {path!r} {what} (looked for "
+                               f"'<prefix>-symbol.json' with prefix {str(prefix)!r}); give the "
+                               f"prefix a training run saved")
     symbol = sym.load(path)
     arg_params, aux_params = load_params(prefix, epoch)
     return symbol, arg_params, aux_params
@@ -86,10 +88,31 @@ def list_epochs(prefix):
     pattern = re.compile(rf"^{stem}-(\d{{4,}})\.params$")
     if not folder.is_dir():
         return []
-    return sorted(int(m.group(1)) for p in folder.iterdir() if (m := pattern.match(p.name)))
+    return sorted(int(m.group(1)) for p in folder.iterdir() if (m := pattern.match(p.name)) and p.is_file())
+
+
+def check_params_fit(symbol, arg_params, aux_params, data_shape, source, data_name="data"):
+    """Raise FormatError naming ``source`` (the parameters file) when a stored array is
+    missing or its shape is not the one ``symbol`` needs for a ``data_shape`` input."""
+    arg_shapes, _, aux_shapes = symbol.infer_shape_partial(**{data_name: tuple(data_shape)})
+    needed = dict(zip(symbol.list_arguments(), arg_shapes))
+    needed.update(zip(symbol.list_auxiliary_states(), aux_shapes))
+    stored = dict(arg_params, **aux_params)
+    inputs = {data_name} | {n for n in symbol.list_arguments() if n.endswith("_label")}
+    missing = [n for n in needed if n not in inputs and n not in stored]
+    if missing:
+        raise FormatError(f"{source}: lacks {len(missing)} arrays the network needs "
+                          f"({', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}); "
+                          f"use the parameters saved with this network's symbol file")
+    for name, shape in needed.items():
+        if name in stored and shape is not None and tuple(stored[name].shape) != tuple(shape):
+            raise FormatError(f"{source}: {name!r} has shape {tuple(stored[name].shape)} but the network "
+                              f"needs {tuple(shape)}; use the parameters saved with this network's "
+                              f"symbol file")
 
 
 def _missing_message(prefix, path):
     epochs = list_epochs(prefix)
     found = f"epochs saved with this prefix: {epochs}" if epochs else "no epochs are saved with this prefix"
-    return f"checkpoint parameters {path!r} not found; {found}"
+    what = "is a folder, not a file" if Path(path).is_dir() else "not found"
+    return f"checkpoint parameters {path!r} {what}; {found}"

@@ -12,6 +12,7 @@ import copy
 import time
 
 from ..errors import DataError, TrainingDiverged
+from .batch_checks import LabelCheck, input_problem
 from ..events import (CANCELLED, COMPLETED, DIVERGED, FAILED, BatchEnd, CancelToken, EpochEnd, TrainBegin,
                       TrainEnd)
 
@@ -58,6 +59,7 @@ class FitLoop:
         self.logger = module.logger
         self.total_batches = batches_per_epoch(train_data)
         self.batch_metric = self._clone(train_metric)
+        self.label_check = None          # made at the first batch (the module is bound then)
         self.t0 = time.time()
 
     @staticmethod
@@ -135,8 +137,9 @@ class FitLoop:
             batch, tic = next_batch, time.time()
             if self.monitor is not None:
                 self.monitor.tic()
+            self._check_labels(epoch, self.nbatch, batch)
             mod.forward_backward(batch)
-            self._check_finite(epoch, self.nbatch)
+            self._check_finite(epoch, self.nbatch, batch)
             mod.update()
             mod.update_metric(metric, batch.label)
             batch_values = self._batch_values(batch)
@@ -169,10 +172,25 @@ class FitLoop:
         self.mod.update_metric(self.batch_metric, batch.label)
         return _values(self.batch_metric)
 
-    def _check_finite(self, epoch, nbatch):
+    def _check_labels(self, epoch, nbatch, batch):
+        if self.label_check is None:
+            mod = self.mod
+            self.label_check = LabelCheck(mod.symbol, mod.label_names, dict(mod.output_shapes))
+        problem = self.label_check.problem(batch)
+        if problem is not None:
+            raise DataError(f"training stopped at epoch {epoch}, batch {nbatch}: {problem}; fix the "
+                            f"labels in the dataset")
+
+    def _check_finite(self, epoch, nbatch, batch):
         where = self.mod.non_finite()
         if where is None:
             return
+        problem = input_problem(batch, self.mod.data_names)
+        if problem is not None:
+            raise TrainingDiverged(f"training diverged at epoch {epoch}, batch {nbatch}: the {problem}, "
+                                   f"which makes {where} NaN; the data is at fault, not the learning "
+                                   f"rate: remove or fill in the missing values in the dataset",
+                                   epoch=epoch, batch=nbatch)
         lr = getattr(self.mod.optimizer, "learning_rate", None)
         hint = f"try a lower learning rate (now {lr:g})" if isinstance(lr, (int, float)) else \
             "try a lower learning rate"

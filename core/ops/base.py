@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from ..errors import GraphError, ShapeError
-from .attrs import Param
+from .attrs import Param, shorten
 
 
 class Op:
@@ -71,9 +71,9 @@ class Op:
             if key in self.given:
                 try:
                     value = param.parse(self.given[key])
-                except (ValueError, SyntaxError, TypeError) as error:
+                except ValueError as error:
                     raise GraphError(f"node {node_name!r} ({self.name}): attribute {key}="
-                                     f"{self.given[key]!r} is invalid: {error}") from None
+                                     f"{shorten(self.given[key])} is invalid: {error}") from None
             elif param.required:
                 raise GraphError(f"node {node_name!r} ({self.name}): attribute {key!r} "
                                  f"is required ({param.doc or param.type})")
@@ -136,6 +136,12 @@ class Op:
 
         The base raises: this operator has no ONNX mapping yet."""
         raise self.error("has no ONNX mapping; it cannot be exported to ONNX yet", GraphError)
+
+    def label_problem(self, data_shape, label):
+        """``(sample, why)`` for the first sample whose ``label`` (one batch, NumPy) cannot be
+        this loss's target for data of ``data_shape``, or None. The base accepts any label;
+        classifiers check class indices (SoftmaxOutput)."""
+        return None
 
     def macs(self, in_shapes, out_shapes):
         """Multiply-accumulates per sample, for the editor's cost column (0 = negligible)."""

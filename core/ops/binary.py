@@ -6,7 +6,6 @@ reciprocal, so they need no backward of their own.
 """
 from __future__ import annotations
 
-from ..errors import GraphError
 from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .compose import Composite
@@ -246,11 +245,7 @@ class AddN(Op):
     per_sample = True
     palette_group = "Merge"
     starter_attrs = {"num_args": "2"}
-    params = {"num_args": Param("int", doc="number of inputs")}
-
-    def check(self):
-        if self.num_args < 1:
-            raise self.error(f"num_args must be at least 1, got {self.num_args}", GraphError)
+    params = {"num_args": Param("int", doc="number of inputs", low=1)}
 
     def list_arguments(self):
         return [f"arg{i}" for i in range(self.num_args)]

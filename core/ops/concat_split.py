@@ -24,16 +24,12 @@ class Concat(Op):
     palette_group = "Merge"
     starter_attrs = {"num_args": "2"}
     params = {
-        "num_args": Param("int", doc="number of inputs"),
+        "num_args": Param("int", doc="number of inputs", low=1),
         "dim": Param("int", 1, "the axis to join along"),
     }
 
     def is_per_sample(self):
         return self.dim != 0
-
-    def check(self):
-        if self.num_args < 1:
-            raise self.error(f"num_args must be at least 1, got {self.num_args}", GraphError)
 
     def list_arguments(self):
         return [f"arg{i}" for i in range(self.num_args)]
@@ -79,14 +75,10 @@ class SliceChannel(Op):
     per_sample = False   # may split the batch axis; not checked for lanes
     starter_attrs = {"num_outputs": "2"}
     params = {
-        "num_outputs": Param("int", doc="number of parts"),
+        "num_outputs": Param("int", doc="number of parts", low=1),
         "axis": Param("int", 1, "the axis to cut"),
         "squeeze_axis": Param("bool", False, "drop the cut axis (each part must have size 1 there)"),
     }
-
-    def check(self):
-        if self.num_outputs < 1:
-            raise self.error(f"num_outputs must be at least 1, got {self.num_outputs}", GraphError)
 
     def list_outputs(self):
         return [f"output{i}" for i in range(self.num_outputs)]
@@ -183,12 +175,8 @@ class Stack(Op):
     starter_attrs = {"num_args": "2", "axis": "1"}
     params = {
         "axis": Param("int", 0, "where the new axis goes, in [-ndim-1, ndim]"),
-        "num_args": Param("int", doc="number of inputs"),
+        "num_args": Param("int", doc="number of inputs", low=1),
     }
-
-    def check(self):
-        if self.num_args < 1:
-            raise self.error(f"num_args must be at least 1, got {self.num_args}", GraphError)
 
     def list_arguments(self):
         return [f"arg{i}" for i in range(self.num_args)]

@@ -41,13 +41,13 @@ CHUNK_BYTES = 1 << 20
 def conv_params(no_bias_default, workspace_default):
     """The attributes Convolution and Deconvolution share, with MXNet's defaults."""
     return {
-        "kernel": Param("shape", doc="window size: (w,), (h, w) or (d, h, w)"),
-        "stride": Param("shape", (), "step between windows; default 1 on each axis"),
-        "dilate": Param("shape", (), "spacing between kernel taps; default 1"),
-        "pad": Param("shape", (), "zero padding on both sides of each axis; default 0"),
-        "num_filter": Param("int", doc="number of output channels"),
-        "num_group": Param("int", 1, "split channels into groups (= channels: depthwise)"),
-        "workspace": Param("int", workspace_default, "MXNet's scratch limit in MB (ignored)"),
+        "kernel": Param("shape", doc="window size: (w,), (h, w) or (d, h, w)", low=1),
+        "stride": Param("shape", (), "step between windows; default 1 on each axis", low=1),
+        "dilate": Param("shape", (), "spacing between kernel taps; default 1", low=1),
+        "pad": Param("shape", (), "zero padding on both sides of each axis; default 0", low=0),
+        "num_filter": Param("int", doc="number of output channels", low=1),
+        "num_group": Param("int", 1, "split channels into groups (= channels: depthwise)", low=1),
+        "workspace": Param("int", workspace_default, "MXNet's scratch limit in MB (ignored)", low=0),
         "no_bias": Param("bool", no_bias_default, "leave out the bias"),
         "cudnn_tune": Param("str", "None", "cuDNN algorithm choice (ignored)", choices=CUDNN_TUNE),
         "cudnn_off": Param("bool", False, "turn off cuDNN (ignored)"),
@@ -68,13 +68,11 @@ class WindowedOp(Op):
         return tuple(value)
 
     def _check_window(self, keys_and_fills):
-        if len(self.kernel) not in CHANNELS_FIRST or any(k <= 0 for k in self.kernel):
-            raise self.error(f"kernel={self.kernel}: expected 1 to 3 positive sizes, "
+        if len(self.kernel) not in CHANNELS_FIRST:
+            raise self.error(f"kernel={self.kernel}: expected 1 to 3 sizes, "
                              f"e.g. (3, 3)", GraphError)
         for key, fill in keys_and_fills:
             setattr(self, key, self._per_axis(key, fill))
-        if any(s <= 0 for s in getattr(self, "stride", (1,))):
-            raise self.error(f"stride={self.stride} must be positive", GraphError)
         layout = getattr(self, "layout", "None")
         if layout not in ("None", CHANNELS_FIRST[len(self.kernel)]):
             raise self.error(f"layout={layout} is not supported: Net Studio computes "
@@ -104,9 +102,6 @@ class Convolution(WindowedOp):
 
     def check(self):
         self._check_window([("stride", 1), ("dilate", 1), ("pad", 0)])
-        if self.num_filter <= 0 or self.num_group <= 0:
-            raise self.error(f"num_filter={self.num_filter} and num_group={self.num_group} "
-                             f"must be positive", GraphError)
         if self.num_filter % self.num_group:
             raise self.error(f"num_filter={self.num_filter} is not divisible by "
                              f"num_group={self.num_group}", GraphError)

@@ -28,8 +28,8 @@ class Deconvolution(WindowedOp):
     starter_attrs = {"kernel": "(2, 2)", "stride": "(2, 2)", "num_filter": "32"}
     params = {
         **conv_params(no_bias_default=True, workspace_default=512),
-        "adj": Param("shape", (), "extra cells at the end of each output axis; default 0"),
-        "target_shape": Param("shape", (), "wanted output size; sets pad and adj"),
+        "adj": Param("shape", (), "extra cells at the end of each output axis; default 0", low=0),
+        "target_shape": Param("shape", (), "wanted output size; sets pad and adj", low=0),
     }
 
     def check(self):
@@ -39,8 +39,8 @@ class Deconvolution(WindowedOp):
         if self.target_shape and len(self.target_shape) != len(self.kernel):
             raise self.error(f"target_shape={self.target_shape} has {len(self.target_shape)} "
                              f"axes but kernel={self.kernel} has {len(self.kernel)}", GraphError)
-        if self.num_filter <= 0 or self.num_group <= 0 or self.num_filter % self.num_group:
-            raise self.error(f"num_filter={self.num_filter} must be a positive multiple of "
+        if self.num_filter % self.num_group:
+            raise self.error(f"num_filter={self.num_filter} must be a multiple of "
                              f"num_group={self.num_group}", GraphError)
 
     def list_arguments(self):

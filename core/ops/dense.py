@@ -16,14 +16,10 @@ class FullyConnected(Op):
     per_sample = True
     starter_attrs = {"num_hidden": "128"}
     params = {
-        "num_hidden": Param("int", doc="number of output units"),
+        "num_hidden": Param("int", doc="number of output units", low=1),
         "no_bias": Param("bool", False, "leave out the bias"),
         "flatten": Param("bool", True, "flatten all but the first axis of data"),
     }
-
-    def check(self):
-        if self.num_hidden <= 0:
-            raise self.error(f"num_hidden must be positive, got {self.num_hidden}")
 
     def list_arguments(self):
         return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]

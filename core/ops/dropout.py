@@ -20,7 +20,7 @@ class Dropout(Op):
     per_sample = False   # random masks, drawn in another process per lane
     starter_attrs = {"p": "0.5"}
     params = {
-        "p": Param("float", 0.5, "probability of zeroing a value"),
+        "p": Param("float", 0.5, "probability of zeroing a value", low=0, high=1),
         "mode": Param("str", "training", "training: only when training; always: also at inference",
                       choices=("always", "training")),
         "axes": Param("shape", (), "axes along which one mask value is shared (variational dropout)"),

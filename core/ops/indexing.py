@@ -17,7 +17,7 @@ class OneHot(Op):
     per_sample = True
     starter_attrs = {"depth": "10"}
     params = {
-        "depth": Param("int", doc="number of classes"),
+        "depth": Param("int", doc="number of classes", low=1),
         "on_value": Param("float", 1.0, "value at the index"),
         "off_value": Param("float", 0.0, "value elsewhere"),
         "dtype": Param("str", "float32", "output type", choices=ONE_HOT_TYPES),

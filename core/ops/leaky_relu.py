@@ -28,8 +28,8 @@ class LeakyReLU(Op):
     params = {
         "act_type": Param("str", "leaky", "activation function", choices=ACT_TYPES),
         "slope": Param("float", 0.25, "slope for x < 0 (leaky); alpha (elu)"),
-        "lower_bound": Param("float", 0.125, "rrelu: lowest random slope"),
-        "upper_bound": Param("float", 0.334, "rrelu: highest random slope"),
+        "lower_bound": Param("float", 0.125, "rrelu: lowest random slope", low=0),
+        "upper_bound": Param("float", 0.334, "rrelu: highest random slope", low=0),
     }
 
     def is_per_sample(self):

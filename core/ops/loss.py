@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -26,7 +28,7 @@ class SoftmaxOutput(Op):
         "normalization": Param("str", "null", "divide gradient by: nothing, batch size, or valid count",
                                choices=("null", "batch", "valid")),
         "out_grad": Param("bool", False, "multiply by the head gradient"),
-        "smooth_alpha": Param("float", 0.0, "label smoothing"),
+        "smooth_alpha": Param("float", 0.0, "label smoothing", low=0, high=1),
     }
 
     def is_per_sample(self):
@@ -106,6 +108,39 @@ class SoftmaxOutput(Op):
         if self.out_grad and out_grads[0] is not None:
             grad = grad * out_grads[0]
         return [grad, None]
+
+    def label_problem(self, data_shape, label):
+        """NaN/inf, a fraction, or a class index outside ``[0, classes)`` (``-1`` included,
+        unless ``use_ignore`` names it): the target such a label makes is silently zero."""
+        values = np.asarray(label, dtype=np.float64).reshape(len(label), -1)
+        finite = np.isfinite(values).all(axis=1)
+        if not finite.all():
+            return int(np.flatnonzero(~finite)[0]), "its label is NaN or infinite"
+        if tuple(label.shape) == tuple(data_shape):
+            return None                      # probabilities, one per class
+        classes = self._classes(tuple(data_shape))
+        ignored = values == self.ignore_label if self.use_ignore else np.zeros(values.shape, bool)
+        bad = ~ignored & ((values != np.rint(values)) | (values < 0) | (values >= classes))
+        if not bad.any():
+            return None
+        sample = int(np.flatnonzero(bad.any(axis=1))[0])
+        value = float(values[sample][bad[sample]][0])
+        if value < 0:
+            hint = (f"; an unlabelled example? drop it, or set use_ignore=True and "
+                    f"ignore_label={value:g} on {self.node_name!r}")
+        elif value >= classes and value == round(value):
+            hint = f"; if the data has more classes, give the layer before {self.node_name!r} more outputs"
+        else:
+            hint = ""
+        return sample, (f"its label {value:g} is not one of the {classes} classes of "
+                        f"{self.node_name!r} (whole numbers 0 to {classes - 1}){hint}")
+
+    def _classes(self, data_shape):
+        if self.multi_output and len(data_shape) > 2:
+            return data_shape[1]
+        if self.preserve_shape or len(data_shape) == 2:
+            return data_shape[-1]
+        return math.prod(data_shape[1:])
 
     def _label_shape(self, prob):
         if self.multi_output and prob.ndim > 2:

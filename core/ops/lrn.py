@@ -32,16 +32,16 @@ class LRN(Op):
     per_sample = True   # across channels of one sample
     starter_attrs = {"nsize": "5"}
     params = {
-        "alpha": Param("float", 1e-4, "scale of the squared sum"),
+        "alpha": Param("float", 1e-4, "scale of the squared sum", low=0),
         "beta": Param("float", 0.75, "exponent"),
-        "knorm": Param("float", 2.0, "constant added to the scaled sum"),
-        "nsize": Param("int", doc="number of channels summed (odd)"),
+        "knorm": Param("float", 2.0, "constant added to the scaled sum", low=0),
+        "nsize": Param("int", doc="number of channels summed (odd)", low=1),
     }
     hidden_outputs = 1  # MXNet's tmp_norm
 
     def check(self):
-        if self.nsize <= 0 or self.nsize % 2 == 0:
-            raise self.error(f"nsize={self.nsize} must be a positive odd number", GraphError)
+        if self.nsize % 2 == 0:
+            raise self.error(f"nsize={self.nsize} must be an odd number", GraphError)
 
     def infer_shape(self, in_shapes):
         data = in_shapes[0]

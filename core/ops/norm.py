@@ -53,8 +53,8 @@ class BatchNorm(Op):
     per_sample = False   # batch statistics in training
     fusion_role = "batchnorm"
     params = {
-        "eps": Param("float", 1e-3, "added to the variance before the square root"),
-        "momentum": Param("float", 0.9, "weight of the old value in the running averages"),
+        "eps": Param("float", 1e-3, "added to the variance before the square root", low=0),
+        "momentum": Param("float", 0.9, "weight of the old value in the running averages", low=0, high=1),
         "fix_gamma": Param("bool", True, "use gamma = 1 and do not learn it"),
         "use_global_stats": Param("bool", False, "normalise with the running statistics, "
                                   "also in training"),

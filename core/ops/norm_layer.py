@@ -70,7 +70,7 @@ class _AffineNorm(Op):
 class InstanceNorm(_AffineNorm):
     name = "InstanceNorm"
     doc = "Normalise each sample's channel over its spatial axes, then scale and shift."
-    params = {"eps": Param("float", 1e-3, "added to the variance before the square root")}
+    params = {"eps": Param("float", 1e-3, "added to the variance before the square root", low=0)}
 
     def _param_axis(self, ndim):
         return 1
@@ -93,7 +93,7 @@ class LayerNorm(_AffineNorm):
     doc = "Normalise over one axis (the last by default), then scale and shift."
     params = {
         "axis": Param("int", -1, "the axis normalised over"),
-        "eps": Param("float", 1e-5, "added to the variance before the square root"),
+        "eps": Param("float", 1e-5, "added to the variance before the square root", low=0),
         "output_mean_var": Param("bool", False, "also output the mean and std"),
     }
 

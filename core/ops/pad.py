@@ -19,7 +19,7 @@ class Pad(Op):
     starter_attrs = {"mode": "constant", "pad_width": "(0, 0, 0, 0, 1, 1, 1, 1)"}
     params = {
         "mode": Param("str", doc="constant, edge or reflect", choices=("constant", "edge", "reflect")),
-        "pad_width": Param("shape", doc="(before, after) per axis; 0 for n and c"),
+        "pad_width": Param("shape", doc="(before, after) per axis; 0 for n and c", low=0),
         "constant_value": Param("float", 0.0, "the fill value in constant mode"),
     }
 
@@ -28,8 +28,6 @@ class Pad(Op):
         return self.mode == "constant" and self.constant_value == 0
 
     def check(self):
-        if any(p < 0 for p in self.pad_width):
-            raise self.error(f"pad_width={self.pad_width} has a negative size", GraphError)
         if any(self.pad_width[:4]):
             raise self.error(f"pad_width={self.pad_width} pads the n or c axis; its first four "
                              f"values must be 0", GraphError)

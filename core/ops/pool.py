@@ -33,7 +33,7 @@ class Pooling(WindowedOp):
     per_sample = True
     starter_attrs = {"kernel": "(2, 2)", "stride": "(2, 2)", "pool_type": "max"}
     params = {
-        "kernel": Param("shape", (), "window size: (w,), (h, w) or (d, h, w)"),
+        "kernel": Param("shape", (), "window size: (w,), (h, w) or (d, h, w)", low=1),
         "pool_type": Param("str", "max", "what each window computes",
                            choices=("max", "avg", "sum", "lp")),
         "global_pool": Param("bool", False, "pool over the whole map; kernel is ignored"),
@@ -41,9 +41,9 @@ class Pooling(WindowedOp):
         "pooling_convention": Param("str", "valid", "valid: floor, full: ceil (windows may "
                                     "overhang), same: ceil(size/stride), 1-D only",
                                     choices=("valid", "full", "same")),
-        "stride": Param("shape", (), "step between windows; default 1 on each axis"),
-        "pad": Param("shape", (), "padding on both sides of each axis; default 0"),
-        "p_value": Param("int_or_none", None, "p of Lp pooling"),
+        "stride": Param("shape", (), "step between windows; default 1 on each axis", low=1),
+        "pad": Param("shape", (), "padding on both sides of each axis; default 0", low=0),
+        "p_value": Param("int_or_none", None, "p of Lp pooling", low=1),
         "count_include_pad": Param("bool", True, "avg: divide by the window size including "
                                    "padding cells"),
         "layout": Param("str", "None", "data layout; only channels-first is computed",

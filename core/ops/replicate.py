@@ -60,7 +60,7 @@ class BroadcastAxis(_Broadcast):
     doc = "Stretch the listed axes (of size 1) to the listed sizes."
     params = {
         "axis": Param("shape", (), "axes to stretch"),
-        "size": Param("shape", (), "their new sizes"),
+        "size": Param("shape", (), "their new sizes", low=0),
     }
 
     def check(self):
@@ -107,11 +107,7 @@ class Tile(Op):
     doc = "Repeat the whole array reps times along each axis (NumPy's tile)."
     per_sample = False   # may tile the batch axis; not checked for lanes
     starter_attrs = {"reps": "(1, 2)"}
-    params = {"reps": Param("shape", doc="copies per axis")}
-
-    def check(self):
-        if any(r < 1 for r in self.reps):
-            raise self.error(f"reps={self.reps} must be positive", GraphError)
+    params = {"reps": Param("shape", doc="copies per axis", low=1)}
 
     def _layout(self, shape):
         """(data shape, reps) padded with leading 1s to the same length, as NumPy does."""
@@ -144,13 +140,9 @@ class Repeat(Op):
     per_sample = False   # may repeat along the batch axis; not checked for lanes
     starter_attrs = {"repeats": "2", "axis": "1"}
     params = {
-        "repeats": Param("int", doc="copies of each element"),
+        "repeats": Param("int", doc="copies of each element", low=1),
         "axis": Param("int_or_none", None, "the axis; None flattens first"),
     }
-
-    def check(self):
-        if self.repeats < 1:
-            raise self.error(f"repeats={self.repeats} must be positive", GraphError)
 
     def infer_shape(self, in_shapes):
         data = in_shapes[0]

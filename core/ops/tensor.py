@@ -52,9 +52,9 @@ class Reshape(_ShapeOp):
     per_sample = True   # lane_ops' shape check catches a batch folded into another axis
     starter_attrs = {"shape": "(0, -1)"}
     params = {
-        "shape": Param("shape", (), "the new shape, with the special codes 0, -1, -2, -3, -4"),
+        "shape": Param("shape", (), "the new shape, with the special codes 0, -1, -2, -3, -4", low=-4),
         "reverse": Param("bool", False, "apply the codes from the last axis backwards"),
-        "target_shape": Param("shape", (), "deprecated: the new shape, one 0 to infer"),
+        "target_shape": Param("shape", (), "deprecated: the new shape, one 0 to infer", low=0),
         "keep_highest": Param("bool", False, "deprecated: keep the first axis with target_shape"),
     }
 

@@ -224,8 +224,8 @@ class Clip(Op):
     fusion_role = "clip"
     starter_attrs = {"a_min": "0", "a_max": "1"}
     params = {
-        "a_min": Param("float", doc="lower bound"),
-        "a_max": Param("float", doc="upper bound"),
+        "a_min": Param("float", doc="lower bound", low=-math.inf, high=math.inf),
+        "a_max": Param("float", doc="upper bound", low=-math.inf, high=math.inf),
     }
 
     def check(self):

@@ -109,8 +109,10 @@ class RunHistory:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             record = RunRecord.from_dict(raw)
-        except (OSError, json.JSONDecodeError, TypeError) as error:
-            raise FormatError(f"{path}: not a readable run record ({error})") from None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError) as error:
+            # NOTE: any malformed record (not UTF-8, nested too deep, fields of the wrong
+            # type) is one message; list() skips it instead of failing the Train view
+            raise FormatError(f"{path}: not a readable run record ({type(error).__name__})") from None
         record.folder = str(self.folder / run_id)   # the folder may have moved
         return record
 

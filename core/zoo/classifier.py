@@ -54,10 +54,11 @@ class ImageClassifier:
     def from_checkpoint(cls, prefix, epoch, ctx=None, labels=None, input_size=None, preprocess=None):
         """A checkpoint ``prefix-symbol.json`` + ``prefix-%04d.params``; labels, input size
         and preprocessing come from ``prefix-meta.json`` (written by training) unless given."""
-        from ..model.checkpoint import load_checkpoint
+        from ..model.checkpoint import check_params_fit, load_checkpoint, params_file
         symbol, arg_params, aux_params = load_checkpoint(str(prefix), epoch)
         meta = read_meta(prefix) or {}
         input_size = input_size or meta.get("input_size") or guess_input_size(symbol, arg_params)
+        check_params_fit(symbol, arg_params, aux_params, (1, *input_size), params_file(prefix, epoch))
         return cls(symbol, arg_params, aux_params, labels or meta.get("labels"), input_size,
                    preprocess or meta.get("preprocess"), name=meta.get("name") or Path(str(prefix)).name,
                    ctx=ctx)

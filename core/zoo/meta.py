@@ -35,13 +35,17 @@ def read_class_file(path):
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise FormatError(f"{path}: cannot read the class list ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: the class list is not UTF-8 text; save it as UTF-8") from None
     if path.suffix == ".json":
         try:
             labels = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise FormatError(f"{path}: not valid JSON ({error})") from None
-        if isinstance(labels, dict):  # {"0": "cat", ...}
-            labels = [labels[k] for k in sorted(labels, key=lambda k: int(k))]
+            if isinstance(labels, dict):  # {"0": "cat", ...}
+                labels = [labels[k] for k in sorted(labels, key=lambda k: int(k))]
+            if not isinstance(labels, list):
+                raise TypeError(f"expected a list of class names, got {type(labels).__name__}")
+        except (ValueError, TypeError, RecursionError) as error:
+            raise FormatError(f"{path}: not a JSON list of class names ({error})") from None
         return [readable_label(str(label)) for label in labels]
     return [readable_label(line) for line in text.splitlines() if line.strip()]
 
@@ -72,11 +76,16 @@ def read_meta(prefix):
         return None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or not isinstance(doc["labels"], list):
+            raise TypeError("expected an object with a list of 'labels'")
+        input_size = tuple(int(x) for x in doc["input_size"])
+        if len(input_size) != 3 or min(input_size) < 1:
+            raise ValueError(f"input_size {list(input_size)} is not three positive sizes (C, H, W)")
         return {"name": doc.get("name"), "labels": [str(x) for x in doc["labels"]],
-                "input_size": tuple(int(x) for x in doc["input_size"]),
-                "preprocess": Preprocess.from_dict(doc["preprocess"], str(path))}
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
-        raise FormatError(f"{path}: not a valid classifier sidecar ({error})") from None
+                "input_size": input_size, "preprocess": Preprocess.from_dict(doc["preprocess"], str(path))}
+    except (OSError, KeyError, TypeError, ValueError, OverflowError, RecursionError) as error:
+        raise FormatError(f"{path}: not a valid classifier sidecar ({error}); train again to rewrite it, "
+                          f"or delete it") from None
 
 
 def default_preprocess(input_size):

@@ -66,9 +66,9 @@ def test_zoo_commands(netstudio):
     assert "resnet-152" in listing
     info = netstudio("zoo", "info", "resnet-18", check_code=0).stdout
     assert "installed: no" in info and "ImageNet-1k" in info
-    refused = netstudio("zoo", "remove", "fashion-mnist-lenet", check_code=1)
+    refused = netstudio("zoo", "remove", "fashion-mnist-lenet", check_code=2)
     assert "cannot be removed" in refused.stderr
-    unknown = netstudio("classify", SAMPLES / "coffee.png", "--model", "nope", check_code=1)
+    unknown = netstudio("classify", SAMPLES / "coffee.png", "--model", "nope", check_code=2)
     assert "no model named 'nope'" in unknown.stderr or "not in the zoo" in unknown.stderr
 
 

@@ -102,7 +102,7 @@ def test_unknown_attribute_names_the_node():
     doc = {"nodes": [{"op": "null", "name": "data", "inputs": []},
                      {"op": "Activation", "name": "act9", "attrs": {"act_type": "relu", "colour": "red"},
                       "inputs": [[0, 0, 0]]}], "arg_nodes": [0], "heads": [[1, 0, 0]]}
-    with pytest.raises(GraphError, match="act9.*colour"):
+    with pytest.raises(SymbolFormatError, match="act9.*colour"):
         mx.sym.load_json(json.dumps(doc))
 
 

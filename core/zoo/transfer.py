@@ -71,6 +71,11 @@ class _Base:
     def feature_symbol(self, top_layer):
         return get_feature_symbol(self.symbol, top_layer)
 
+    def runner(self, layer):
+        """A Runner computing the features at ``layer`` with the pretrained weights."""
+        symbol = self.feature_symbol(layer)
+        return Runner(symbol, *self.base_params(symbol), ctx=self.ctx)
+
     def base_params(self, feature_symbol):
         args = set(feature_symbol.list_arguments())
         auxs = set(feature_symbol.list_auxiliary_states())
@@ -90,14 +95,13 @@ def extract_features(model, X, top_layer=None, batch_size=8, ctx=None, cache=Tru
     (or in the given FeatureCache)."""
     base = model if isinstance(model, _Base) else _Base(model, preprocess, input_size, ctx)
     layer = top_layer or default_feature_layer(base.symbol)
-    symbol = base.feature_symbol(layer)
-    runner = Runner(symbol, *base.base_params(symbol), ctx=base.ctx)
+    runner = base.runner(layer)
     if isinstance(X, (str, os.PathLike)) and Path(X).is_dir():
         X = image_folder(X)[0]
     if isinstance(X, np.ndarray):
         return np.concatenate([runner(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
     if hasattr(X, "provide_data"):
-        return _from_iter(runner, X)
+        return _from_iter(runner, X)[0]
     store = cache if isinstance(cache, FeatureCache) else FeatureCache(
         model_fingerprint(base.name, base.symbol, base.arg_params, base.preprocess, base.input_size),
         layer) if cache else None
@@ -105,12 +109,17 @@ def extract_features(model, X, top_layer=None, batch_size=8, ctx=None, cache=Tru
 
 
 def _from_iter(runner, data_iter):
+    """``(features, labels)`` of one pass over a DataIter: a shuffling iterator orders
+    each pass differently, so the labels must come from the very batches the features
+    did (labels None when the iterator provides none)."""
     data_iter.reset()
-    parts = []
+    parts, labels = [], []
     for batch in data_iter:
-        out = runner(batch.data[0].asnumpy())
-        parts.append(out[:out.shape[0] - (batch.pad or 0)])
-    return np.concatenate(parts)
+        keep = batch.data[0].shape[0] - (batch.pad or 0)
+        parts.append(runner(batch.data[0].asnumpy())[:keep])
+        if batch.label:
+            labels.append(batch.label[0].asnumpy()[:keep])
+    return np.concatenate(parts), (np.concatenate(labels) if labels else None)
 
 
 def _from_files(runner, paths, base, batch_size, store, progress):
@@ -185,14 +194,18 @@ def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_lay
     base = _Base(model, ctx=ctx)
     X, y, classes = _examples(X, y)
     if symbol is None:
+        cut = top_layer or default_feature_layer(base.symbol)
+    else:
+        cut, head = head_symbol(symbol, base.symbol)
+    features, y = _features(base, X, y, cut, feature_batch_size, cache, progress)
+    if symbol is None:
         num_classes = len(classes) if classes else int(np.max(y)) + 1
-        symbol = new_head(base.feature_symbol(top_layer), num_classes)
-    cut, head = head_symbol(symbol, base.symbol)
-    features = extract_features(base, X, cut, feature_batch_size, cache=cache, progress=progress)
+        symbol = new_head(base.feature_symbol(cut), num_classes)
+        cut, head = head_symbol(symbol, base.symbol)
     evaluation = None
     if eval_data is not None:
         eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
-        evaluation = (extract_features(base, eval_x, cut, feature_batch_size, cache=cache), eval_y)
+        evaluation = _features(base, eval_x, eval_y, cut, feature_batch_size, cache, None)
     logging.info("fine-tuning %s on %d examples' features from layer %r", base.name, len(features), cut)
     trained = mx.model.FeedForward.create(
         head, features, np.asarray(y, np.float32), ctx=base.ctx, num_epoch=num_epoch,
@@ -209,17 +222,23 @@ def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_lay
     return result
 
 
+def _features(base, X, y, layer, batch_size, cache, progress):
+    """``(features, labels)``; a DataIter's both come from the same pass over it."""
+    if hasattr(X, "provide_data"):
+        features, labels = _from_iter(base.runner(layer), X)
+        if labels is None:
+            raise DataError("finetune: the data iterator provides no labels")
+        return features, labels.reshape(-1)
+    return extract_features(base, X, layer, batch_size, cache=cache, progress=progress), y
+
+
 def _examples(X, y):
-    """(examples, labels, class names or None) from the accepted forms of X."""
+    """(examples, labels, class names or None) from the accepted forms of X; an
+    iterator's labels are read with its features (``_features``)."""
     if isinstance(X, (str, os.PathLike)):
         return image_folder(X)
     if hasattr(X, "provide_data"):
-        labels = []
-        X.reset()
-        for batch in X:
-            label = batch.label[0].asnumpy()
-            labels.append(label[:label.shape[0] - (batch.pad or 0)])
-        return X, np.concatenate(labels), None
+        return X, None, None
     if y is None:
         raise DataError("finetune: give the labels y for pictures or arrays (or a class-per-folder path)")
     y = np.asarray(y, np.float32).reshape(-1)

@@ -5,7 +5,7 @@ import json
 
 from ..errors import GraphError, SymbolFormatError, UnknownOperator
 from ..ops import OPS
-from .graph import Node, topo_order
+from .graph import Node, mark_aux_init, topo_order
 from .symbol import Symbol
 
 MXNET_VERSION = 10901
@@ -76,6 +76,8 @@ def _node(raw, number, built, source):
     if len(inputs) != expected:
         raise SymbolFormatError(f"{source}: node {name!r} ({op.name}) has {len(inputs)} inputs, "
                                 f"expected {expected}: {op.list_arguments() + op.list_auxiliary_states()}")
+    for (variable, _), aux in zip(inputs[len(op.list_arguments()):], op.list_auxiliary_states()):
+        mark_aux_init(variable, aux)
     return Node(op, name, hidden, inputs)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..errors import GraphError
 from ..ops import OPS
-from .graph import Node
+from .graph import Node, mark_aux_init
 from .naming import AttrScope, NameManager
 from .symbol import Symbol, Variable
 
@@ -32,6 +32,8 @@ def make(op_name, args, kwargs, name=None, attr=None):
         inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
     aux_inputs = [symbols.pop(aux, None) or Variable(f"{node_name}_{aux}")
                   for aux in op.list_auxiliary_states()]
+    for sym, aux in zip(aux_inputs, op.list_auxiliary_states()):
+        mark_aux_init(sym._outputs[0][0], aux)
     if symbols:
         raise GraphError(f"node {node_name!r} ({cls.name}): unknown input(s) {sorted(symbols)}; "
                          f"{cls.name} takes {arg_names + op.list_auxiliary_states()}")

@@ -90,8 +90,11 @@ class FeedForward:
 
     def _module_for(self, data_iter, logger=None, work_load_list=None):
         from ..module import Module
+        from ..module.names import DefaultNames
+        # the iterator's label names, forgiven as Module's defaults are: a seed's unnamed
+        # SoftmaxOutput reads softmaxoutput0_label, which the one provided label feeds
         return Module(self.symbol, data_names=[d[0] for d in data_iter.provide_data],
-                      label_names=[d[0] for d in data_iter.provide_label], context=self.ctx,
+                      label_names=DefaultNames(d[0] for d in data_iter.provide_label), context=self.ctx,
                       logger=logger or logging, work_load_list=work_load_list)
 
     # ----- training ---------------------------------------------------------------------

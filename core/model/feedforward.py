@@ -182,14 +182,16 @@ class FeedForward:
                initializer=None, eval_data=None, eval_metric="acc", epoch_end_callback=None,
                batch_end_callback=None, kvstore="local", logger=None, work_load_list=None,
                eval_end_callback=None, eval_batch_end_callback=None, callbacks=None, cancel=None,
-               **kwargs):
-        """Make a FeedForward and fit it in one call (learning_rate=..., momentum=..., wd=...)."""
+               monitor=None, **kwargs):
+        """Make a FeedForward and fit it in one call (learning_rate=..., momentum=..., wd=...);
+        ``monitor`` (an ``mx.mon.Monitor``) goes to ``fit``, the rest to the optimizer."""
         model = FeedForward(symbol, ctx=ctx, num_epoch=num_epoch, epoch_size=epoch_size,
                             optimizer=optimizer, initializer=initializer, **kwargs)
         model.fit(X, y, eval_data=eval_data, eval_metric=eval_metric, epoch_end_callback=epoch_end_callback,
                   batch_end_callback=batch_end_callback, kvstore=kvstore, logger=logger,
                   work_load_list=work_load_list, eval_end_callback=eval_end_callback,
-                  eval_batch_end_callback=eval_batch_end_callback, callbacks=callbacks, cancel=cancel)
+                  eval_batch_end_callback=eval_batch_end_callback, callbacks=callbacks, cancel=cancel,
+                  monitor=monitor)
         return model
 
 

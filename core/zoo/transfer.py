@@ -87,12 +87,16 @@ def _first_ctx(ctx):
     return ctx[0] if isinstance(ctx, (list, tuple)) else ctx
 
 
-def extract_features(model, X, top_layer=None, batch_size=8, ctx=None, cache=True, progress=None,
-                     preprocess=None, input_size=None):
+def extract_features(model, X=None, top_layer=None, batch_size=8, ctx=None, cache=True, progress=None,
+                     preprocess=None, input_size=None, data=None):
     """Features of X at ``top_layer`` (default: the layer feeding the classifier), one
     row per example. X: a class-per-folder path, a list of picture paths, an (N, C, H, W)
-    array or a DataIter. Picture files' features are cached on disk unless ``cache=False``
-    (or in the given FeatureCache)."""
+    array or a DataIter; ``data=`` is another name for it (seed 002 writes
+    ``extract_features(model=m, data=it)``). Picture files' features are cached on disk
+    unless ``cache=False`` (or in the given FeatureCache)."""
+    if (X is None) == (data is None):
+        raise TypeError("extract_features: give the examples once, as X or as data=")
+    X = X if data is None else data
     base = model if isinstance(model, _Base) else _Base(model, preprocess, input_size, ctx)
     layer = top_layer or default_feature_layer(base.symbol)
     runner = base.runner(layer)

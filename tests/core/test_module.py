@@ -411,3 +411,13 @@ def test_pause_holds_training_between_batches_until_resume():
     trained_module(data, labels, num_epoch=1, callbacks=[on_event], cancel=token)
     helper.join()
     assert paused_count == [1] and seen == [0, 1, 2, 3, 4, 5]
+
+
+def test_feedforward_create_takes_a_monitor(caplog):
+    """Seed 002: ``FeedForward.create(..., monitor=mon)`` (the option went to SGD before)."""
+    data, labels = blobs()
+    monitor = mx.mon.Monitor(2, pattern=".*fc.*")
+    with caplog.at_level(logging.INFO):
+        mx.model.FeedForward.create(unnamed_loss(), X=data, y=labels, num_epoch=1, numpy_batch_size=40,
+                                    learning_rate=0.1, monitor=monitor)
+    assert monitor.step == 6 and any("fc_output" in r.getMessage() for r in caplog.records)

@@ -95,6 +95,10 @@ def test_extract_features_takes_files_arrays_and_iterators(base, pictures):
     assert from_files.shape == (10, 84)                    # relu4, the layer before fc3
     np.testing.assert_allclose(from_files, from_arrays, rtol=1e-6)
     np.testing.assert_allclose(from_iter, from_arrays, rtol=1e-6)
+    by_keyword = extract_features(model=base, data=mx.io.NDArrayIter(arrays, labels[:10], batch_size=4))
+    np.testing.assert_allclose(by_keyword, from_arrays, rtol=1e-6)          # seed 002's keywords
+    with pytest.raises(TypeError, match="once"):
+        extract_features(base, arrays, data=arrays)
 
 
 def test_clear_errors(base, tmp_path):

@@ -25,6 +25,7 @@ def __getattr__(name):
         "metric": "core.metric", "callback": "core.callback", "model": "core.model",
         "mod": "core.module", "module": "core.module", "monitor": "core.monitor", "mon": "core.monitor",
         "image": "core.image", "zoo": "core.zoo", "pretrained_model": "core.zoo.pretrained",
+        "builtin_symbols": "core.zoo.builtin_symbols",
         "test_utils": "core.testing", "testing": "core.testing", "events": "core.events",
         "viz": "core.visualization", "visualization": "core.visualization",
     }

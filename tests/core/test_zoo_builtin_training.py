@@ -13,11 +13,13 @@ import core as mx
 from core.zoo.builtin import get_symbol, input_shape, list_networks
 
 # the smallest square input each network accepts (fixed pooling windows need more)
-SMALLEST_SIDE = {"alexnet": 64, "inception-bn": 224, "squeezenet1.0": 224, "squeezenet1.1": 224}
+SMALLEST_SIDE = {"alexnet": 64, "inception-bn": 224, "inception-bn-full": 224, "inception-v3": 299, "googlenet": 64,
+                 "squeezenet1.0": 224, "squeezenet1.1": 224}
 INITIALIZERS = [mx.init.Xavier(), mx.init.Uniform(), mx.init.Normal(), mx.init.MSRAPrelu(),
                 mx.init.Orthogonal(), mx.init.LSTMBias(), mx.init.Zero(), mx.init.One(), mx.init.Constant(0.1)]
-ONE_PER_FAMILY = ["lenet", "mlp", "alexnet", "inception-bn", "squeezenet1.1", "efficientnet-lite0", "vgg11",
-                  "vgg11_bn", "resnet18_v1", "resnet18_v2", "mobilenet0.25", "mobilenetv2_0.25"]
+ONE_PER_FAMILY = ["lenet", "mlp", "alexnet", "inception-bn", "inception-bn-28-small", "googlenet", "inception-v3",
+                  "squeezenet1.1", "efficientnet-lite0", "vgg11", "vgg11_bn", "resnet18_v1", "resnet18_v2",
+                  "mobilenet0.25", "mobilenetv2_0.25"]
 # Orthogonal takes the SVD of every weight (seconds for one 1024 x 1024): tried where all are small
 BIG_WEIGHT = 1 << 17
 

@@ -19,7 +19,7 @@ def __getattr__(name):
     import importlib
     lazy = {
         "sym": "core.symbol", "symbol": "core.symbol", "executor": "core.executor",
-        "name": "core.symbol.naming", "attribute": "core.symbol.attribute",
+        "name": "core.symbol.naming", "attribute": "core.symbol.naming",
         "io": "core.io", "init": "core.initializer", "initializer": "core.initializer",
         "optimizer": "core.optimizer", "opt": "core.optimizer", "lr_scheduler": "core.lr_scheduler",
         "metric": "core.metric", "callback": "core.callback", "model": "core.model",

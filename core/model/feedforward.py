@@ -49,9 +49,8 @@ class FeedForward:
 
     # ----- data -----------------------------------------------------------------------
     def _label_name(self):
-        from ..module.names import loss_label_inputs
-        labels = loss_label_inputs(self.symbol)
-        return labels[0] if labels else "softmax_label"
+        from ..module.names import label_name
+        return label_name(self.symbol)
 
     def _init_iter(self, X, y, is_train):
         """NumPy/NDArray data become an NDArrayIter; a DataIter is used as is."""

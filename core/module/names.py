@@ -31,6 +31,13 @@ def loss_label_inputs(symbol):
     return found
 
 
+def label_name(symbol):
+    """The name to give the labels of data made for ``symbol``: its loss's label input,
+    else MXNet's default 'softmax_label'."""
+    labels = loss_label_inputs(symbol)
+    return labels[0] if labels else DEFAULT_LABEL_NAMES[0]
+
+
 def unnamed_label(symbol, given):
     """The network's label input that the data's one label ``given`` stands for, or None.
 

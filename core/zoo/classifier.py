@@ -149,8 +149,9 @@ class ImageClassifier:
 
     # ----- transfer learning and files ------------------------------------------------
     def finetune(self, folder, num_epoch=10, learning_rate=0.01, top_layer=None, **kwargs):
-        """A new classifier for the classes of a class-per-folder dataset: this network,
-        frozen, with a new head trained on its (cached) features."""
+        """A new classifier for the classes of a class-per-folder dataset: this network with
+        a new head, trained on its (cached) features with the network frozen, or every
+        layer with ``mode="full"`` (see ``core.zoo.transfer.finetune``)."""
         from .transfer import finetune
         tuned = finetune(None, self, folder, num_epoch, learning_rate, top_layer=top_layer, **kwargs)
         return ImageClassifier(tuned.symbol, tuned.arg_params, tuned.aux_params, tuned.classes,

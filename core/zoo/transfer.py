@@ -183,20 +183,39 @@ def new_head(feature_symbol, num_classes, name="finetune_fc"):
     return make("SoftmaxOutput", [fc], {}, name="softmax")
 
 
+FINETUNE_MODES = ("frozen", "full")
+
+
 def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_layer=None, batch_size=32,
              ctx=None, optimizer="sgd", momentum=0.9, wd=1e-4, eval_data=None, cache=True, progress=None,
-             callbacks=None, cancel=None, initializer=None, feature_batch_size=8, **optimizer_params):
-    """Train ``symbol`` (the pretrained ``model``'s layers plus a new head) with the
-    pretrained layers frozen; returns a FeedForward holding every parameter.
+             callbacks=None, cancel=None, initializer=None, feature_batch_size=8, mode="frozen",
+             base_lr_mult=0.1, fixed_param_names=None, **optimizer_params):
+    """Train ``symbol`` (the pretrained ``model``'s layers plus a new head); returns a
+    FeedForward holding every parameter.
 
     ``symbol=None`` puts a new FullyConnected + SoftmaxOutput on ``top_layer``. X is a
     class-per-folder path (labels from folder names), picture paths or an (N, C, H, W)
     array with labels ``y``, or a DataIter. ``eval_data``: the same kinds, or (X, y).
-    ``batch_size`` is the head's; pictures go through the base ``feature_batch_size`` at a
-    time (big convolutional batches cost memory and gain nothing on a CPU)."""
+
+    ``mode="frozen"`` (default) keeps the pretrained layers as they are: each picture goes
+    through them once (``feature_batch_size`` at a time; features cached on disk) and only
+    the head trains, ``batch_size`` at a time. ``mode="full"`` trains every layer, the
+    pretrained ones at ``base_lr_mult`` times the learning rate (0 freezes them), and any
+    ``fixed_param_names`` not at all, as MXNet's ``lr_mult`` and ``Module(fixed_param_names=)``;
+    every epoch then runs the whole network (pictures are decoded once, into memory)."""
+    if mode not in FINETUNE_MODES:
+        raise DataError(f"finetune: mode={mode!r}; choose 'frozen' (train the new head on cached features) "
+                        f"or 'full' (train every layer, the pretrained ones at base_lr_mult)")
     import core as mx
     base = _Base(model, ctx=ctx)
     X, y, classes = _examples(X, y)
+    if mode == "full":
+        return _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_layer, batch_size,
+                              optimizer, dict(optimizer_params, momentum=momentum, wd=wd), eval_data, callbacks,
+                              cancel, initializer, base_lr_mult, fixed_param_names)
+    if fixed_param_names or base_lr_mult != 0.1:
+        raise DataError("finetune: base_lr_mult and fixed_param_names belong to mode='full'; the frozen mode "
+                        "trains the new head only")
     if symbol is None:
         cut = top_layer or default_feature_layer(base.symbol)
     else:
@@ -224,6 +243,65 @@ def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_lay
     result.classes = classes
     result.head_model = trained
     return result
+
+
+def _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_layer, batch_size, optimizer,
+                   optimizer_params, eval_data, callbacks, cancel, initializer, base_lr_mult, fixed_param_names):
+    """Every layer trains; the pretrained ones start from their weights at a smaller rate."""
+    import core as mx
+    from ..io import NDArrayIter
+    from ..module.names import label_name as _label_name
+    train = X if hasattr(X, "provide_data") else None
+    if train is None:
+        X = _arrays(base, X)
+        y = np.asarray(y, np.float32)
+    if symbol is None:
+        if y is None:
+            y = _iter_labels(train)
+        num_classes = len(classes) if classes else int(np.max(y)) + 1
+        symbol = new_head(base.feature_symbol(top_layer or default_feature_layer(base.symbol)), num_classes)
+    if train is None:
+        train = NDArrayIter(X, y, batch_size=min(batch_size, len(X)), shuffle=True, last_batch_handle="roll_over",
+                            label_name=_label_name(symbol))
+    arg_params, aux_params = base.base_params(symbol)
+    pretrained = [n for n in symbol.list_arguments() if n in arg_params]
+    # the same network whose pretrained weights carry MXNet's __lr_mult__ attribute
+    net = symbol(**{n: Variable(n, lr_mult=base_lr_mult) for n in pretrained})
+    evaluation = None
+    if eval_data is not None:
+        eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
+        evaluation = eval_x if hasattr(eval_x, "provide_data") else NDArrayIter(
+            _arrays(base, eval_x), np.asarray(eval_y, np.float32), batch_size=min(batch_size, len(eval_x)),
+            label_name=_label_name(symbol))
+    logging.info("fine-tuning every layer of %s (pretrained ones at %g x the rate) on %d examples",
+                 base.name, base_lr_mult, train.num_data if hasattr(train, "num_data") else -1)
+    module = mx.mod.Module(net, label_names=(_label_name(symbol),), context=base.ctx,
+                           fixed_param_names=fixed_param_names)
+    module.fit(train, eval_data=evaluation, num_epoch=num_epoch, optimizer=optimizer,
+               optimizer_params=dict(optimizer_params, learning_rate=learning_rate),
+               initializer=initializer or mx.init.Xavier(), arg_params=arg_params, aux_params=aux_params,
+               allow_missing=True, callbacks=callbacks, cancel=cancel)
+    trained_args, trained_aux = module.get_params()
+    result = mx.model.FeedForward(symbol, ctx=base.ctx, arg_params=trained_args, aux_params=trained_aux,
+                                  num_epoch=num_epoch)
+    result.classes = classes
+    result.module = module
+    return result
+
+
+def _arrays(base, X):
+    """(N, C, H, W) float32 examples: arrays as given, pictures decoded and preprocessed."""
+    if isinstance(X, np.ndarray):
+        return X.astype(np.float32, copy=False)
+    from .preprocess import prepare_batch
+    return prepare_batch(list(X), base.preprocess, base.input_size)
+
+
+def _iter_labels(data_iter):
+    data_iter.reset()
+    labels = [b.label[0].asnumpy()[:b.label[0].shape[0] - (b.pad or 0)] for b in data_iter]
+    data_iter.reset()
+    return np.concatenate(labels)
 
 
 def _features(base, X, y, layer, batch_size, cache, progress):

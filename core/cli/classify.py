@@ -66,6 +66,10 @@ def load_classifier(args):
 
 
 def run(args):
+    if (args.csv_format != "long" or args.positive) and not args.csv:
+        print("netstudio classify: --csv-format and --positive describe the --csv file; give --csv OUT",
+              file=sys.stderr)
+        return 1
     try:
         classifier = load_classifier(args)
     except NetStudioError as error:

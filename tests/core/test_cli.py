@@ -131,3 +131,5 @@ def test_the_long_csv_resumes_and_the_forms_do_not_mix(netstudio, tmp_path):
     ten = netstudio("classify", SAMPLES, "--checkpoint", LENET, "--epoch", "10", "--csv", tmp_path / "k.csv",
                     "--csv-format", "kaggle", check_code=1)
     assert "10 classes; say which one is positive with --positive LABEL" in ten.stderr
+    alone = netstudio("classify", SAMPLES, "--csv-format", "kaggle", check_code=1)
+    assert "give --csv OUT" in alone.stderr

@@ -273,8 +273,7 @@ def _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_la
         evaluation = eval_x if hasattr(eval_x, "provide_data") else NDArrayIter(
             _arrays(base, eval_x), np.asarray(eval_y, np.float32), batch_size=min(batch_size, len(eval_x)),
             label_name=_label_name(symbol))
-    logging.info("fine-tuning every layer of %s (pretrained ones at %g x the rate) on %d examples",
-                 base.name, base_lr_mult, train.num_data if hasattr(train, "num_data") else -1)
+    logging.info("fine-tuning every layer of %s, the pretrained ones at %g x the rate", base.name, base_lr_mult)
     module = mx.mod.Module(net, label_names=(_label_name(symbol),), context=base.ctx,
                            fixed_param_names=fixed_param_names)
     module.fit(train, eval_data=evaluation, num_epoch=num_epoch, optimizer=optimizer,

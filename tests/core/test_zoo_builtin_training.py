@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import core as mx
+from core.errors import GraphError
 from core.zoo.builtin import get_symbol, input_shape, list_networks
 
 # the smallest square input each network accepts (fixed pooling windows need more)
@@ -35,6 +36,12 @@ def test_every_registered_initializer_is_tried():
     # Bilinear makes upsampling kernels for Deconvolution; as in MXNet it takes 4-D weights only
     assert {type(init).__name__.lower() for init in INITIALIZERS} == (
         set(mx.init.names()) - {"zeros", "ones", "bilinear"})
+
+
+def test_bilinear_on_a_builtin_says_what_it_is_for():
+    module, _ = _bound("lenet")
+    with pytest.raises(GraphError, match="Bilinear makes 4-D upsampling kernels.*'fc1_weight' has shape"):
+        module.init_params(mx.init.Bilinear(), force_init=True)
 
 
 def test_the_networks_tried_hold_every_kind_of_parameter_any_builtin_has():

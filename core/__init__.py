@@ -17,12 +17,13 @@ from . import ops  # noqa: F401
 #: ``mx.<name>`` -> the module it loads on first use (the heavier subsystems)
 LAZY_MODULES = {
     "sym": "core.symbol", "symbol": "core.symbol", "executor": "core.executor",
-    "name": "core.symbol.naming",
+    "name": "core.symbol.naming", "attribute": "core.symbol.naming",
     "io": "core.io", "init": "core.initializer", "initializer": "core.initializer",
     "optimizer": "core.optimizer", "opt": "core.optimizer", "lr_scheduler": "core.lr_scheduler",
     "metric": "core.metric", "callback": "core.callback", "model": "core.model",
     "mod": "core.module", "module": "core.module", "monitor": "core.monitor", "mon": "core.monitor",
     "image": "core.image", "zoo": "core.zoo", "pretrained_model": "core.zoo.pretrained",
+    "builtin_symbols": "core.zoo.builtin_symbols",
     "test_utils": "core.testing", "testing": "core.testing", "events": "core.events",
     "viz": "core.visualization", "visualization": "core.visualization",
 }

@@ -4,15 +4,24 @@ Text output, per picture: its path, then ``probability label`` lines. ``--json``
 one list of ``{"image", "top": [{"index", "label", "probability"}]}`` (``"error"``
 instead of ``"top"`` for a picture that could not be read). A bad picture is reported
 and the rest go on; the exit code is then 1.
+
+``--csv OUT`` writes a row per picture as it goes (a user follows with ``wc -l``) and
+resumes: pictures already in OUT are skipped, so an interrupted run just starts again.
+``--csv-format long`` (default) has ``image,rank,index,label,probability,error``;
+``kaggle`` has Kaggle's ``id,label``: the id is the file name without its suffix, the
+label the probability of the positive class (``--positive LABEL``; for a two-class model
+the second class, e.g. ``dog`` of ``cat``/``dog``).
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from pathlib import Path
 
 from core.errors import DataError, NetStudioError
+from core.io.csv_write import csv_writer
 from .progress import ProgressBar
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -26,7 +35,13 @@ def add_arguments(parser):
     parser.add_argument("--top", type=int, default=5, metavar="K", help="predictions per picture")
     parser.add_argument("--ctx", default="cpu", choices=("cpu", "gpu"), help="device")
     parser.add_argument("--batch-size", type=int, default=8, help=argparse.SUPPRESS)
-    parser.add_argument("--csv", metavar="OUT", help="also write image,rank,index,label,probability rows")
+    parser.add_argument("--csv", metavar="OUT", help="also write a row per picture to OUT as it goes; "
+                        "pictures already in OUT are skipped (resume)")
+    parser.add_argument("--csv-format", choices=sorted(CSV_COLUMNS), default="long",
+                        help="long: image,rank,index,label,probability,error rows; kaggle: id,label with "
+                             "label = probability of the positive class (default: %(default)s)")
+    parser.add_argument("--positive", metavar="LABEL",
+                        help="the positive class of --csv-format kaggle (default: a two-class model's second)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -52,18 +67,37 @@ def load_classifier(args):
 
 
 def run(args):
+    if (args.csv_format != "long" or args.positive) and not args.csv:
+        raise NetStudioError("--csv-format and --positive describe the --csv file; give --csv OUT")
     classifier = load_classifier(args)     # a user error here ends the command (netstudio.main)
     classifier.batch_size = max(1, args.batch_size)
     pictures = expand(args.images)
     if not pictures:
         raise DataError("no pictures found in " + ", ".join(args.images) + "; give picture files "
                         "or folders holding " + "/".join(sorted(IMAGE_SUFFIXES)))
+    out = None
+    if args.csv:
+        out = PredictionCsv(args.csv, args.csv_format, positive_index(classifier.labels, args))
+        try:
+            pictures = out.remaining(pictures)
+        except NetStudioError:
+            out.close()
+            raise
+        if not pictures:
+            out.close()
+            print(f"netstudio classify: every picture is already in {args.csv}", file=sys.stderr)
+            return 0
     folders = any(Path(p).is_dir() for p in args.images)
     bar = ProgressBar(len(pictures), "classifying") if folders else None
     rows = []
     failed = 0
-    for done, (picture, outcome) in enumerate(classifier.iter_predict_topk(pictures, args.top), start=1):
+    k = len(classifier.labels) if args.csv_format == "kaggle" and out is not None else args.top
+    for done, (picture, outcome) in enumerate(classifier.iter_predict_topk(pictures, k), start=1):
         row = _row(picture, outcome)
+        if out is not None:
+            out.write(row)
+        if "top" in row:
+            row["top"] = row["top"][:args.top]
         failed += "error" in row
         rows.append(row)
         if "error" in row:
@@ -79,8 +113,8 @@ def run(args):
     if args.json:
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
-    if args.csv:
-        write_csv(args.csv, rows)
+    if out is not None:
+        out.close()
     return 1 if failed else 0
 
 
@@ -99,15 +133,89 @@ def _print_text(row, bar):
     print("\n".join(lines), flush=True)
 
 
-def write_csv(path, rows):
-    from core.fileio import atomic_open
-    from core.io.csv_write import csv_writer
-    with atomic_open(path, "w") as handle:
-        writer = csv_writer(handle)
-        writer.writerow(["image", "rank", "index", "label", "probability", "error"])
-        for row in rows:
+CSV_COLUMNS = {"long": ["image", "rank", "index", "label", "probability", "error"], "kaggle": ["id", "label"]}
+
+
+def positive_index(labels, args):
+    """The class whose probability is Kaggle's label, or None for the long form."""
+    if args.csv_format != "kaggle":
+        return None
+    if args.positive is not None:
+        if args.positive not in labels:
+            raise NetStudioError(f"--positive {args.positive!r} is not a class of the model; its classes: "
+                        + ", ".join(labels[:20]) + (" ..." if len(labels) > 20 else ""))
+        return labels.index(args.positive)
+    if len(labels) != 2:
+        raise NetStudioError(f"--csv-format kaggle: the model has {len(labels)} classes; say which one is positive "
+                    f"with --positive LABEL")
+    return 1
+
+
+class PredictionCsv:
+    """The --csv file: a row per picture, flushed as it is written, and resumable."""
+
+    def __init__(self, path, form, positive=None):
+        self.path = Path(path)
+        self.form = form
+        self.positive = positive
+        self.done = self._read_done()
+        self.handle = open(self.path, "a", newline="", encoding="utf-8")
+        self.writer = csv_writer(self.handle)   # formula-like cells escaped
+        if self.done is None:
+            self.writer.writerow(CSV_COLUMNS[form])
+            self.handle.flush()
+            self.done = set()
+
+    def key(self, picture):
+        return Path(picture).stem if self.form == "kaggle" else str(picture)
+
+    def remaining(self, pictures):
+        """The pictures not yet in the file; two pictures with one Kaggle id are an error."""
+        if self.form == "kaggle":
+            seen = {}
+            for picture in pictures:
+                other = seen.setdefault(self.key(picture), picture)
+                if other != picture:
+                    raise NetStudioError(f"{other} and {picture} have the same Kaggle id "
+                                         f"{self.key(picture)!r} (the file name without its suffix)")
+        return [p for p in pictures if self.key(p) not in self.done]
+
+    def _read_done(self):
+        """Keys of the pictures already written (None: a new file). A last line cut short
+        by an interruption is dropped, so that picture is done again."""
+        try:
+            data = self.path.read_bytes()
+            if data and not data.endswith(b"\n"):
+                data = data[:data.rfind(b"\n") + 1]
+                with open(self.path, "r+b") as handle:
+                    handle.truncate(len(data))
+            rows = list(csv.reader(data.decode("utf-8").splitlines()))
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            raise NetStudioError(f"{self.path}: cannot resume from it ({error})") from error
+        if not rows:
+            return None
+        if rows[0] != CSV_COLUMNS[self.form]:
+            raise NetStudioError(f"{self.path} has the columns {','.join(rows[0])}, not those of "
+                                 f"--csv-format {self.form} ({','.join(CSV_COLUMNS[self.form])}); "
+                                 f"give another file or the format it was written with")
+        return {row[0] for row in rows[1:] if row}
+
+    def write(self, row):
+        key = self.key(row["image"])
+        if self.form == "kaggle":
             if "error" in row:
-                writer.writerow([row["image"], "", "", "", "", row["error"]])
-                continue
+                return          # no row: the picture is tried again on the next run
+            probability = next(p["probability"] for p in row["top"] if p["index"] == self.positive)
+            self.writer.writerow([key, f"{probability:.6f}"])
+        elif "error" in row:
+            self.writer.writerow([key, "", "", "", "", row["error"]])
+        else:
             for rank, p in enumerate(row["top"], start=1):
-                writer.writerow([row["image"], rank, p["index"], p["label"], f"{p['probability']:.6f}", ""])
+                self.writer.writerow([key, rank, p["index"], p["label"], f"{p['probability']:.6f}", ""])
+        self.handle.flush()
+        self.done.add(key)
+
+    def close(self):
+        self.handle.close()

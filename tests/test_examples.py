@@ -1,4 +1,5 @@
 """Every script in examples/ runs (quick mode, in a subprocess) and prints sensible metrics."""
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +16,11 @@ EXPECTED = {
     "mlp_fashion_mnist.py": (r"test accuracy: ([\d.]+)", lambda v: v > 0.5),
     "linear_regression_csv.py": (r"validation rmse: ([\d.]+) px", lambda v: v < 3.5),  # predicting the mean: 5.8
     "logistic_regression_csv.py": (r"validation accuracy: ([\d.]+)", lambda v: v > 0.9),
+    # the seeds' own code, translated (issue 16)
+    "seed001_r_tutorial.py": (r"lenet test accuracy: ([\d.]+)", lambda v: v > 0.3),        # 10 batches
+    "seed002_graphlab_tour.py": (r"feature classifier accuracy: ([\d.]+)", lambda v: v > 0.9),
+    "seed003_aws_workshop.py": (r"top-1 probability: ([\d.]+)", lambda v: v > 0.5),
+    "seed004_cats_dogs_finetune.py": (r"kaggle-results.csv accuracy: ([\d.]+)", lambda v: v > 0.75),
 }
 
 
@@ -23,9 +29,11 @@ def test_every_example_has_an_expectation():
 
 
 @pytest.mark.parametrize("script", EXAMPLES)
-def test_example_runs_quickly(script):
+def test_example_runs_quickly(script, tmp_path):
+    # zoo models install into a cache of the test's own, not the user's
+    env = dict(os.environ, NETSTUDIO_CACHE=str(tmp_path / "cache"))
     result = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--quick"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     pattern, good = EXPECTED[script]
     match = re.search(pattern, result.stdout)

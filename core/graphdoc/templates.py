@@ -72,7 +72,9 @@ def _natural(key):
 
 
 _NAMES = (("efficientnet", "EfficientNet"), ("mobilenetv2_", "MobileNet v2 "), ("mobilenet", "MobileNet "),
-          ("squeezenet", "SqueezeNet "), ("inception-bn", "Inception-BN"), ("alexnet", "AlexNet"),
+          ("squeezenet", "SqueezeNet "), ("inception-bn", "Inception-BN"), ("inception-v3", "Inception-v3"),
+          ("googlenet", "GoogLeNet"), ("-28-small", " small (28×28)"), ("-full", " full ImageNet"),
+          ("alexnet", "AlexNet"),
           ("resnet", "ResNet-"), ("vgg", "VGG-"), ("lite", "Lite"), ("_bn", " BN"), ("_v", " v"))
 
 

@@ -11,6 +11,7 @@ import json
 
 import numpy as np
 
+from ..errors import GraphError
 from ..ndarray import random as nd_random
 from ..ndarray.ndarray import NDArray
 from .base import Initializer, alias, fill, fill_random, register
@@ -141,8 +142,11 @@ class Orthogonal(Initializer):
 class Bilinear(Initializer):
     """Bilinear-upsampling kernels for Deconvolution weights."""
 
-    def _init_weight(self, _, arr):
+    def _init_weight(self, name, arr):
         shape = arr.shape
+        if len(shape) != 4:
+            raise GraphError(f"Bilinear makes 4-D upsampling kernels (Deconvolution weights); {str(name)!r} has "
+                             f"shape {tuple(shape)}: give it another initializer (mx.init.Mixed by name pattern)")
         f = np.ceil(shape[3] / 2.0)
         c = (2 * f - 1 - f % 2) / (2.0 * f)
         flat = np.arange(int(np.prod(shape)))

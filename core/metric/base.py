@@ -14,6 +14,7 @@ from collections import OrderedDict
 
 import numpy
 
+from ..errors import DataError
 from ..ndarray.ndarray import NDArray
 from ..registry import Registry
 
@@ -234,9 +235,18 @@ class CustomMetric(EvalMetric):
         for pred, label in zip(preds, labels):
             result = self._feval(host(label), host(pred))
             if isinstance(result, tuple):
-                self._add(result[0], result[1])
+                self._add(self._scalar(result[0]), self._scalar(result[1]))
             else:
-                self._add(result, 1)
+                self._add(self._scalar(result), 1)
+
+    def _scalar(self, value):
+        """A number from what feval returned: a Python or NumPy number, or an array of one
+        element (seed 002's ``binary_acc`` returns ``np.array([acc])``)."""
+        array = numpy.asarray(value.asnumpy() if isinstance(value, NDArray) else value)
+        if array.size != 1:
+            raise DataError(f"metric {self.name!r}: its function returned {array.size} values of shape "
+                            f"{array.shape}; it must return one number (or a (sum, count) pair)")
+        return array.reshape(()).item()
 
     def get_config(self):
         raise NotImplementedError("CustomMetric cannot be serialized")

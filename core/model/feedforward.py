@@ -49,9 +49,8 @@ class FeedForward:
 
     # ----- data -----------------------------------------------------------------------
     def _label_name(self):
-        from ..module.names import loss_label_inputs
-        labels = loss_label_inputs(self.symbol)
-        return labels[0] if labels else "softmax_label"
+        from ..module.names import label_name
+        return label_name(self.symbol)
 
     def _init_iter(self, X, y, is_train):
         """NumPy/NDArray data become an NDArrayIter; a DataIter is used as is."""
@@ -90,8 +89,11 @@ class FeedForward:
 
     def _module_for(self, data_iter, logger=None, work_load_list=None):
         from ..module import Module
+        from ..module.names import DefaultNames
+        # the iterator's label names, forgiven as Module's defaults are: a seed's unnamed
+        # SoftmaxOutput reads softmaxoutput0_label, which the one provided label feeds
         return Module(self.symbol, data_names=[d[0] for d in data_iter.provide_data],
-                      label_names=[d[0] for d in data_iter.provide_label], context=self.ctx,
+                      label_names=DefaultNames(d[0] for d in data_iter.provide_label), context=self.ctx,
                       logger=logger or logging, work_load_list=work_load_list)
 
     # ----- training ---------------------------------------------------------------------
@@ -179,14 +181,16 @@ class FeedForward:
                initializer=None, eval_data=None, eval_metric="acc", epoch_end_callback=None,
                batch_end_callback=None, kvstore="local", logger=None, work_load_list=None,
                eval_end_callback=None, eval_batch_end_callback=None, callbacks=None, cancel=None,
-               **kwargs):
-        """Make a FeedForward and fit it in one call (learning_rate=..., momentum=..., wd=...)."""
+               monitor=None, **kwargs):
+        """Make a FeedForward and fit it in one call (learning_rate=..., momentum=..., wd=...);
+        ``monitor`` (an ``mx.mon.Monitor``) goes to ``fit``, the rest to the optimizer."""
         model = FeedForward(symbol, ctx=ctx, num_epoch=num_epoch, epoch_size=epoch_size,
                             optimizer=optimizer, initializer=initializer, **kwargs)
         model.fit(X, y, eval_data=eval_data, eval_metric=eval_metric, epoch_end_callback=epoch_end_callback,
                   batch_end_callback=batch_end_callback, kvstore=kvstore, logger=logger,
                   work_load_list=work_load_list, eval_end_callback=eval_end_callback,
-                  eval_batch_end_callback=eval_batch_end_callback, callbacks=callbacks, cancel=cancel)
+                  eval_batch_end_callback=eval_batch_end_callback, callbacks=callbacks, cancel=cancel,
+                  monitor=monitor)
         return model
 
 

@@ -21,7 +21,7 @@ from .base_module import BaseModule
 from .lane_group import bind_group
 from .lane_policy import LanePolicy
 from .names import (DEFAULT_DATA_NAMES, DEFAULT_LABEL_NAMES, DefaultNames, check_names,
-                    check_shape_names, loss_label_inputs)
+                    check_shape_names, loss_label_inputs, unnamed_label)
 from .params import ParamsMixin
 from .shapes import as_descs, batch_descs
 
@@ -46,6 +46,8 @@ class Module(ParamsMixin, BaseModule):
         self._data_names = check_names(symbol, list(data_names or []), "data", True)
         self._label_names = check_names(symbol, list(label_names or []), "label",
                                         not isinstance(label_names, DefaultNames))
+        if not self._label_names and isinstance(label_names, DefaultNames):
+            self._label_names = [n for n in [unnamed_label(symbol, label_names)] if n]
         self._state_names = check_names(symbol, list(state_names or []), "state", True)
         self._fixed_param_names = list(fixed_param_names or [])
         inputs = set(self._data_names + self._label_names + self._state_names + loss_label_inputs(symbol))

@@ -2,8 +2,12 @@
 symbol's arguments when a name matches none of them."""
 from __future__ import annotations
 
+import logging
+
 from ..errors import GraphError
 from ..symbol.graph import topo_order
+
+_told = set()   # (given, label input) pairs already logged
 
 
 class DefaultNames(tuple):
@@ -25,6 +29,33 @@ def loss_label_inputs(symbol):
             if arg == "label" and child.is_variable and child.name not in found:
                 found.append(child.name)
     return found
+
+
+def label_name(symbol):
+    """The name to give the labels of data made for ``symbol``: its loss's label input,
+    else MXNet's default 'softmax_label'."""
+    labels = loss_label_inputs(symbol)
+    return labels[0] if labels else DEFAULT_LABEL_NAMES[0]
+
+
+def unnamed_label(symbol, given):
+    """The network's label input that the data's one label ``given`` stands for, or None.
+
+    Seeds write ``SoftmaxOutput(data=fc)`` without a name, so the label input is
+    ``softmaxoutput0_label`` while every iterator provides ``softmax_label``. When the data
+    has exactly one label that is no argument of the network, and the network exactly one
+    loss label input, the two are the same thing; every other case stays an error."""
+    given = list(given)
+    if len(given) != 1 or given[0] in symbol.list_arguments():
+        return None
+    labels = loss_label_inputs(symbol)
+    if len(labels) != 1:
+        return None
+    if (given[0], labels[0]) not in _told:
+        _told.add((given[0], labels[0]))
+        logging.getLogger(__name__).info("the data's label %r feeds the network's label input %r",
+                                         given[0], labels[0])
+    return labels[0]
 
 
 def _listing(names):
@@ -62,6 +93,8 @@ def labels_and_params(symbol):
 
 def check_shape_names(descs, expected, kind, symbol):
     """The provided data/label descriptions must name exactly the module's inputs."""
+    if kind == "label" and len(expected) == 1 and unnamed_label(symbol, [d.name for d in descs]) == expected[0]:
+        descs = [_renamed(descs[0], expected[0])]
     given = [d.name for d in descs]
     args = symbol.list_arguments()
     for name in given:
@@ -77,3 +110,8 @@ def check_shape_names(descs, expected, kind, symbol):
         raise GraphError(f"bind: no shape given for data {_listing(missing)}; "
                          f"data_shapes names {_listing(given) or 'nothing'}")
     return [next(d for d in descs if d.name == n) for n in expected if n in given]
+
+
+def _renamed(desc, name):
+    from ..io import DataDesc
+    return DataDesc(name, desc.shape, desc.dtype, desc.layout)

@@ -69,3 +69,16 @@ def aux_variables(nodes):
             for child, _ in node.inputs[n_args:]:
                 aux.add(id(child))
     return aux
+
+
+# NOTE: MXNet's BatchNorm gives its auxiliary variables an ``__init__`` attribute when it
+# is composed (FSetInputVarAttrOnCompose), so any initializer fills them whatever they are
+# called; Gluon's ``running_mean`` matches none of the initializer's name endings.
+AUX_INIT = {"moving_mean": '["zero", {}]', "moving_var": '["one", {}]'}
+
+
+def mark_aux_init(node, aux):
+    """Give the variable ``node`` feeding auxiliary state ``aux`` MXNet's ``__init__``
+    unless it has one already."""
+    if node.is_variable and aux in AUX_INIT and "__init__" not in node.attrs:
+        node.attrs["__init__"] = AUX_INIT[aux]

@@ -15,7 +15,7 @@ import json
 from ..errors import GraphError, SymbolFormatError, UnknownOperator
 from ..fileio import open_regular
 from ..ops import OPS
-from .graph import Node
+from .graph import Node, mark_aux_init
 from .symbol import Symbol
 
 #: attribute values MXNet writes (all strings) and what older files hold
@@ -97,6 +97,8 @@ def _node(raw, number, built, source):
     if len(inputs) != expected:
         raise SymbolFormatError(f"{source}: node {name!r} ({op.name}) has {len(inputs)} inputs, "
                                 f"expected {expected}: {op.list_arguments() + op.list_auxiliary_states()}")
+    for (variable, _), aux in zip(inputs[len(op.list_arguments()):], op.list_auxiliary_states()):
+        mark_aux_init(variable, aux)
     return Node(op, name, hidden, inputs)
 
 

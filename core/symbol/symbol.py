@@ -12,7 +12,7 @@ import warnings
 
 from ..errors import GraphError, ShapeError
 from ..ops import OPS
-from .graph import Node, aux_variables, topo_order
+from .graph import Node, aux_variables, mark_aux_init, topo_order
 from .json_write import to_json
 from .naming import AttrScope, NameManager
 from .shape import infer_graph_shapes
@@ -282,6 +282,8 @@ def make(op_name, args, kwargs, name=None, attr=None):
         inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
     aux_inputs = [symbols.pop(aux, None) or Variable(f"{node_name}_{aux}")
                   for aux in op.list_auxiliary_states()]
+    for sym, aux in zip(aux_inputs, op.list_auxiliary_states()):
+        mark_aux_init(sym._outputs[0][0], aux)
     if symbols:
         raise GraphError(f"node {node_name!r} ({cls.name}): unknown input(s) {sorted(symbols)}; "
                          f"{cls.name} takes {arg_names + op.list_auxiliary_states()}")

@@ -81,26 +81,31 @@ class ImageClassifier:
         return self
 
     # ----- prediction ----------------------------------------------------------------
-    def predict_proba(self, images):
-        """(N, classes) probabilities for a batch of pictures."""
-        parts = [self._probs(batch) for batch in self._batches(_as_list(images))]
+    def predict_proba(self, images, color="RGB"):
+        """(N, classes) probabilities for a batch of pictures (``color``: see predict_topk)."""
+        parts = [self._probs(batch) for batch in self._batches(_as_list(images, color))]
         return np.concatenate(parts, axis=0) if parts else np.zeros((0, len(self.labels)), np.float32)
 
-    def predict_topk(self, images, k=5):
-        """Top-k Predictions per picture (paths, arrays or PIL images). A picture that
-        cannot be decoded raises DataError naming it; see ``iter_predict_topk`` to go on."""
+    def predict_topk(self, images, k=5, color="RGB"):
+        """Top-k Predictions per picture: a path, array or PIL image, or a list or batch of
+        them. A picture that cannot be decoded raises DataError naming it; see
+        ``iter_predict_topk`` to go on.
+
+        Arrays are decoded pictures, (H, W, C) or (C, H, W), one or a batch, in RGB order
+        unless ``color="BGR"`` says they come from OpenCV (``cv2.imread``); files and PIL
+        images know their own order."""
         results = []
-        for _, outcome in self.iter_predict_topk(images, k):
+        for _, outcome in self.iter_predict_topk(images, k, color):
             if isinstance(outcome, DataError):
                 raise outcome
             results.append(outcome)
         return results
 
-    def iter_predict_topk(self, images, k=5):
+    def iter_predict_topk(self, images, k=5, color="RGB"):
         """Yield ``(picture, [Prediction...] or DataError)`` per picture, in order, in
         batches; a bad picture yields its error and the rest go on."""
         k = max(1, min(int(k), len(self.labels)))
-        for chunk in _chunks(_as_list(images), self.batch_size):
+        for chunk in _chunks(_as_list(images, color), self.batch_size):
             prepared, errors = [], {}
             for position, source in enumerate(chunk):
                 try:
@@ -131,10 +136,10 @@ class ImageClassifier:
     def layer_names(self):
         return layer_names(self.symbol)
 
-    def extract_features(self, images, top_layer=None):
+    def extract_features(self, images, top_layer=None, color="RGB"):
         """(N, D) float32 features from ``top_layer`` (default: the layer feeding the
-        classifier), flattened per picture."""
-        images = _as_list(images)
+        classifier), flattened per picture (``color``: see predict_topk)."""
+        images = _as_list(images, color)
         runner = self._runner(top_layer or "")
         parts = [runner(batch) for batch in self._batches(images)]
         if not parts:
@@ -143,8 +148,9 @@ class ImageClassifier:
 
     # ----- transfer learning and files ------------------------------------------------
     def finetune(self, folder, num_epoch=10, learning_rate=0.01, top_layer=None, **kwargs):
-        """A new classifier for the classes of a class-per-folder dataset: this network,
-        frozen, with a new head trained on its (cached) features."""
+        """A new classifier for the classes of a class-per-folder dataset: this network with
+        a new head, trained on its (cached) features with the network frozen, or every
+        layer with ``mode="full"`` (see ``core.zoo.transfer.finetune``)."""
         from .transfer import finetune
         tuned = finetune(None, self, folder, num_epoch, learning_rate, top_layer=top_layer, **kwargs)
         return ImageClassifier(tuned.symbol, tuned.arg_params, tuned.aux_params, tuned.classes,
@@ -181,19 +187,30 @@ class ImageClassifier:
         return f"<ImageClassifier {self.name} on {self._ctx}, {len(self.labels)} classes>"
 
 
-def _as_list(images):
+COLOR_ORDERS = ("RGB", "BGR")
+
+
+def _as_list(images, color="RGB"):
+    """The pictures one by one, arrays as (H, W, C) in RGB order."""
+    if color not in COLOR_ORDERS:
+        raise DataError(f"color={color!r}: say the channel order of array pictures, 'RGB' (Pillow, "
+                        f"NumPy) or 'BGR' (OpenCV)")
     if isinstance(images, (str, os.PathLike)) or _is_pil(images):
         return [images]
     if isinstance(images, np.ndarray):
-        if images.ndim == 4:
-            return [_hwc(image) for image in images]
-        return [images]
-    return list(images)
+        images = list(images) if images.ndim == 4 else [images]
+    return [_rgb(_hwc(image), color) if isinstance(image, np.ndarray) else image for image in images]
+
+
+def _rgb(image, color):
+    if color == "BGR" and image.ndim == 3 and image.shape[2] in (3, 4):
+        return np.concatenate([image[:, :, 2::-1], image[:, :, 3:]], axis=2)
+    return image
 
 
 def _hwc(image):
-    # a (C, H, W) picture inside an NCHW batch becomes (H, W, C)
-    if image.shape[0] in (1, 3) and image.shape[-1] not in (1, 3, 4):
+    # a (C, H, W) picture (alone or inside an NCHW batch) becomes (H, W, C)
+    if image.ndim == 3 and image.shape[0] in (1, 3) and image.shape[-1] not in (1, 3, 4):
         return np.moveaxis(image, 0, -1)
     return image
 

@@ -74,6 +74,11 @@ class _Base:
     def feature_symbol(self, top_layer):
         return get_feature_symbol(self.symbol, top_layer)
 
+    def runner(self, layer):
+        """A Runner computing the features at ``layer`` with the pretrained weights."""
+        symbol = self.feature_symbol(layer)
+        return Runner(symbol, *self.base_params(symbol), ctx=self.ctx)
+
     def base_params(self, feature_symbol):
         args = set(feature_symbol.list_arguments())
         auxs = set(feature_symbol.list_auxiliary_states())
@@ -85,22 +90,25 @@ def _first_ctx(ctx):
     return ctx[0] if isinstance(ctx, (list, tuple)) else ctx
 
 
-def extract_features(model, X, top_layer=None, batch_size=8, ctx=None, cache=True, progress=None,
-                     preprocess=None, input_size=None):
+def extract_features(model, X=None, top_layer=None, batch_size=8, ctx=None, cache=True, progress=None,
+                     preprocess=None, input_size=None, data=None):
     """Features of X at ``top_layer`` (default: the layer feeding the classifier), one
     row per example. X: a class-per-folder path, a list of picture paths, an (N, C, H, W)
-    array or a DataIter. Picture files' features are cached on disk unless ``cache=False``
-    (or in the given FeatureCache)."""
+    array or a DataIter; ``data=`` is another name for it (seed 002 writes
+    ``extract_features(model=m, data=it)``). Picture files' features are cached on disk
+    unless ``cache=False`` (or in the given FeatureCache)."""
+    if (X is None) == (data is None):
+        raise TypeError("extract_features: give the examples once, as X or as data=")
+    X = X if data is None else data
     base = model if isinstance(model, _Base) else _Base(model, preprocess, input_size, ctx)
     layer = top_layer or default_feature_layer(base.symbol)
-    symbol = base.feature_symbol(layer)
-    runner = Runner(symbol, *base.base_params(symbol), ctx=base.ctx)
+    runner = base.runner(layer)
     if isinstance(X, (str, os.PathLike)) and Path(X).is_dir():
         X = image_folder(X)[0]
     if isinstance(X, np.ndarray):
         return np.concatenate([runner(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
     if hasattr(X, "provide_data"):
-        return _from_iter(runner, X)
+        return _from_iter(runner, X)[0]
     store = cache if isinstance(cache, FeatureCache) else FeatureCache(
         model_fingerprint(base.name, base.symbol, base.arg_params, base.preprocess, base.input_size),
         layer) if cache else None
@@ -108,12 +116,17 @@ def extract_features(model, X, top_layer=None, batch_size=8, ctx=None, cache=Tru
 
 
 def _from_iter(runner, data_iter):
+    """``(features, labels)`` of one pass over a DataIter: a shuffling iterator orders
+    each pass differently, so the labels must come from the very batches the features
+    did (labels None when the iterator provides none)."""
     data_iter.reset()
-    parts = []
+    parts, labels = [], []
     for batch in data_iter:
-        out = runner(batch.data[0].asnumpy())
-        parts.append(out[:out.shape[0] - (batch.pad or 0)])
-    return np.concatenate(parts)
+        keep = batch.data[0].shape[0] - (batch.pad or 0)
+        parts.append(runner(batch.data[0].asnumpy())[:keep])
+        if batch.label:
+            labels.append(batch.label[0].asnumpy()[:keep])
+    return np.concatenate(parts), (np.concatenate(labels) if labels else None)
 
 
 def _from_files(runner, paths, base, batch_size, store, progress):
@@ -173,29 +186,52 @@ def new_head(feature_symbol, num_classes, name="finetune_fc"):
     return make("SoftmaxOutput", [fc], {}, name="softmax")
 
 
+FINETUNE_MODES = ("frozen", "full")
+
+
 def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_layer=None, batch_size=32,
              ctx=None, optimizer="sgd", momentum=0.9, wd=1e-4, eval_data=None, cache=True, progress=None,
-             callbacks=None, cancel=None, initializer=None, feature_batch_size=8, **optimizer_params):
-    """Train ``symbol`` (the pretrained ``model``'s layers plus a new head) with the
-    pretrained layers frozen; returns a FeedForward holding every parameter.
+             callbacks=None, cancel=None, initializer=None, feature_batch_size=8, mode="frozen",
+             base_lr_mult=0.1, fixed_param_names=None, **optimizer_params):
+    """Train ``symbol`` (the pretrained ``model``'s layers plus a new head); returns a
+    FeedForward holding every parameter.
 
     ``symbol=None`` puts a new FullyConnected + SoftmaxOutput on ``top_layer``. X is a
     class-per-folder path (labels from folder names), picture paths or an (N, C, H, W)
     array with labels ``y``, or a DataIter. ``eval_data``: the same kinds, or (X, y).
-    ``batch_size`` is the head's; pictures go through the base ``feature_batch_size`` at a
-    time (big convolutional batches cost memory and gain nothing on a CPU)."""
+
+    ``mode="frozen"`` (default) keeps the pretrained layers as they are: each picture goes
+    through them once (``feature_batch_size`` at a time; features cached on disk) and only
+    the head trains, ``batch_size`` at a time. ``mode="full"`` trains every layer, the
+    pretrained ones at ``base_lr_mult`` times the learning rate (0 freezes them), and any
+    ``fixed_param_names`` not at all, as MXNet's ``lr_mult`` and ``Module(fixed_param_names=)``;
+    every epoch then runs the whole network (pictures are decoded once, into memory)."""
+    if mode not in FINETUNE_MODES:
+        raise DataError(f"finetune: mode={mode!r}; choose 'frozen' (train the new head on cached features) "
+                        f"or 'full' (train every layer, the pretrained ones at base_lr_mult)")
     import core as mx
     base = _Base(model, ctx=ctx)
     X, y, classes = _examples(X, y)
+    if mode == "full":
+        return _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_layer, batch_size,
+                              optimizer, dict(optimizer_params, momentum=momentum, wd=wd), eval_data, callbacks,
+                              cancel, initializer, base_lr_mult, fixed_param_names)
+    if fixed_param_names or base_lr_mult != 0.1:
+        raise DataError("finetune: base_lr_mult and fixed_param_names belong to mode='full'; the frozen mode "
+                        "trains the new head only")
+    if symbol is None:
+        cut = top_layer or default_feature_layer(base.symbol)
+    else:
+        cut, head = head_symbol(symbol, base.symbol)
+    features, y = _features(base, X, y, cut, feature_batch_size, cache, progress)
     if symbol is None:
         num_classes = len(classes) if classes else int(np.max(y)) + 1
-        symbol = new_head(base.feature_symbol(top_layer), num_classes)
-    cut, head = head_symbol(symbol, base.symbol)
-    features = extract_features(base, X, cut, feature_batch_size, cache=cache, progress=progress)
+        symbol = new_head(base.feature_symbol(cut), num_classes)
+        cut, head = head_symbol(symbol, base.symbol)
     evaluation = None
     if eval_data is not None:
         eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
-        evaluation = (extract_features(base, eval_x, cut, feature_batch_size, cache=cache), eval_y)
+        evaluation = _features(base, eval_x, eval_y, cut, feature_batch_size, cache, None)
     logging.info("fine-tuning %s on %d examples' features from layer %r", base.name, len(features), cut)
     trained = mx.model.FeedForward.create(
         head, features, np.asarray(y, np.float32), ctx=base.ctx, num_epoch=num_epoch,
@@ -212,17 +248,81 @@ def finetune(symbol, model, X, num_epoch=10, learning_rate=0.01, y=None, top_lay
     return result
 
 
+def _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_layer, batch_size, optimizer,
+                   optimizer_params, eval_data, callbacks, cancel, initializer, base_lr_mult, fixed_param_names):
+    """Every layer trains; the pretrained ones start from their weights at a smaller rate."""
+    import core as mx
+    from ..io import NDArrayIter
+    from ..module.names import label_name as _label_name
+    train = X if hasattr(X, "provide_data") else None
+    if train is None:
+        X = _arrays(base, X)
+        y = np.asarray(y, np.float32)
+    if symbol is None:
+        if y is None:
+            y = _iter_labels(train)
+        num_classes = len(classes) if classes else int(np.max(y)) + 1
+        symbol = new_head(base.feature_symbol(top_layer or default_feature_layer(base.symbol)), num_classes)
+    if train is None:
+        train = NDArrayIter(X, y, batch_size=min(batch_size, len(X)), shuffle=True, last_batch_handle="roll_over",
+                            label_name=_label_name(symbol))
+    arg_params, aux_params = base.base_params(symbol)
+    pretrained = [n for n in symbol.list_arguments() if n in arg_params]
+    # the same network whose pretrained weights carry MXNet's __lr_mult__ attribute
+    net = symbol(**{n: Variable(n, lr_mult=base_lr_mult) for n in pretrained})
+    evaluation = None
+    if eval_data is not None:
+        eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
+        evaluation = eval_x if hasattr(eval_x, "provide_data") else NDArrayIter(
+            _arrays(base, eval_x), np.asarray(eval_y, np.float32), batch_size=min(batch_size, len(eval_x)),
+            label_name=_label_name(symbol))
+    logging.info("fine-tuning every layer of %s, the pretrained ones at %g x the rate", base.name, base_lr_mult)
+    module = mx.mod.Module(net, label_names=(_label_name(symbol),), context=base.ctx,
+                           fixed_param_names=fixed_param_names)
+    module.fit(train, eval_data=evaluation, num_epoch=num_epoch, optimizer=optimizer,
+               optimizer_params=dict(optimizer_params, learning_rate=learning_rate),
+               initializer=initializer or mx.init.Xavier(), arg_params=arg_params, aux_params=aux_params,
+               allow_missing=True, callbacks=callbacks, cancel=cancel)
+    trained_args, trained_aux = module.get_params()
+    result = mx.model.FeedForward(symbol, ctx=base.ctx, arg_params=trained_args, aux_params=trained_aux,
+                                  num_epoch=num_epoch)
+    result.classes = classes
+    result.module = module
+    return result
+
+
+def _arrays(base, X):
+    """(N, C, H, W) float32 examples: arrays as given, pictures decoded and preprocessed."""
+    if isinstance(X, np.ndarray):
+        return X.astype(np.float32, copy=False)
+    from .preprocess import prepare_batch
+    return prepare_batch(list(X), base.preprocess, base.input_size)
+
+
+def _iter_labels(data_iter):
+    data_iter.reset()
+    labels = [b.label[0].asnumpy()[:b.label[0].shape[0] - (b.pad or 0)] for b in data_iter]
+    data_iter.reset()
+    return np.concatenate(labels)
+
+
+def _features(base, X, y, layer, batch_size, cache, progress):
+    """``(features, labels)``; a DataIter's both come from the same pass over it."""
+    if hasattr(X, "provide_data"):
+        features, labels = _from_iter(base.runner(layer), X)
+        if labels is None:
+            raise DataError("finetune: the data iterator provides no labels")
+        return features, labels.reshape(-1)
+    return extract_features(base, X, layer, batch_size, cache=cache, progress=progress), y
+
+
 def _examples(X, y):
-    """(examples, labels, class names or None) from the accepted forms of X."""
+    """(examples, labels, class names or None) from the accepted forms of X; an
+    iterator's labels are read with its features (``_features``)."""
     if isinstance(X, (str, os.PathLike)):
         return image_folder(X)
     if hasattr(X, "provide_data"):
-        labels = []
-        X.reset()
-        for batch in X:
-            label = batch.label[0].asnumpy()
-            labels.append(label[:label.shape[0] - (batch.pad or 0)])
-        return X, np.concatenate(labels), None
+        return X, None, None
     if y is None:
         raise DataError("finetune: give the labels y for pictures or arrays (or a class-per-folder path)")
     y = np.asarray(y, np.float32).reshape(-1)

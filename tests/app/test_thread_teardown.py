@@ -27,7 +27,7 @@ SCRIPT = """
         QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         print("after the window:", sorted(running_threads()), flush=True)
 """
-APP_THREADS = "['classify', 'data-jobs', 'data-thumbnails', 'training', 'zoo-downloads']"
+APP_THREADS = "['classify', 'data-jobs', 'data-thumbnails', 'detect', 'training', 'zoo-downloads']"
 
 
 @pytest.mark.parametrize("delete_window", [False, True], ids=["window-left-open", "window-deleted"])

@@ -86,3 +86,50 @@ def test_no_command_opens_the_app_lazily():
     code = "import netstudio, sys; print('PySide6' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert done.stdout.strip() == "False"
+
+
+LENET = REPO / "resources" / "zoo" / "fashion-mnist-lenet" / "fashion-mnist-lenet"
+
+
+def test_kaggle_csv_is_written_as_it_goes_and_resumes(netstudio, tmp_path):
+    """Seed 004: 12,500 pictures to kaggle-results.csv in Kaggle's id,label form, followed
+    with ``wc -l`` and resumed after an interruption."""
+    from .zoo_support import fashion_folder
+    folder = fashion_folder(tmp_path / "test", 2, classes=[1, 5, 7])          # 6 pictures
+    pictures = sorted(folder.rglob("*.png"))
+    out = tmp_path / "kaggle-results.csv"
+    args = ("classify", folder, "--checkpoint", LENET, "--epoch", "10", "--csv", out, "--csv-format", "kaggle",
+            "--positive", "Trouser")
+    netstudio(*args, check_code=0)
+    lines = out.read_text().splitlines()
+    assert lines[0] == "id,label" and len(lines) == 7
+    labels = dict(line.split(",") for line in lines[1:])
+    assert set(labels) == {p.stem for p in pictures}
+    trousers = {p.stem for p in pictures if p.parent.name == "Trouser"}
+    assert all((float(labels[i]) > 0.5) == (i in trousers) for i in labels)
+
+    # interrupted after three rows, the fourth half written: the rerun does only the rest
+    out.write_bytes(out.read_bytes()[:len("\r\n".join(lines[:4])) + 2 + 3])
+    again = netstudio(*args, check_code=0)
+    assert "3/3" in again.stderr
+    assert sorted(out.read_text().splitlines()) == sorted(lines)
+    done = netstudio(*args, check_code=0)
+    assert "already in" in done.stderr and len(out.read_text().splitlines()) == 7
+
+
+def test_the_long_csv_resumes_and_the_forms_do_not_mix(netstudio, tmp_path):
+    out = tmp_path / "long.csv"
+    netstudio("classify", SAMPLES / "coffee.png", "--top", "2", "--csv", out, check_code=0)
+    netstudio("classify", SAMPLES, "--top", "2", "--csv", out, check_code=0)
+    with open(out, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["image"] for r in rows].count(str(SAMPLES / "coffee.png")) == 2       # 2 ranks, once
+    assert len(rows) == 6
+    mixed = netstudio("classify", SAMPLES, "--csv", out, "--csv-format", "kaggle", "--positive", "espresso",
+                      check_code=2)
+    assert "not those of --csv-format kaggle" in mixed.stderr
+    ten = netstudio("classify", SAMPLES, "--checkpoint", LENET, "--epoch", "10", "--csv", tmp_path / "k.csv",
+                    "--csv-format", "kaggle", check_code=2)
+    assert "10 classes; say which one is positive with --positive LABEL" in ten.stderr
+    alone = netstudio("classify", SAMPLES, "--csv-format", "kaggle", check_code=2)
+    assert "give --csv OUT" in alone.stderr

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import core as mx
-from core.errors import RegistryError
+from core.errors import DataError, RegistryError
 
 PROBS = mx.nd.array([[0.3, 0.7], [0.0, 1.0], [0.4, 0.6]])
 LABELS = mx.nd.array([0, 1, 1])
@@ -95,6 +95,18 @@ def test_custom_numpy_metric():
     by_lambda = mx.metric.create(lambda label, pred: 2.0)
     by_lambda.update([LABELS], [PROBS])
     assert by_lambda.get() == ("custom(<lambda>)", 2.0)
+
+
+def test_a_numpy_metric_may_return_an_array_of_one_number():
+    def binary_acc(label, pred):        # seed 002, as written for NumPy 1.x
+        return np.array([np.mean((pred[:, 1] > 0.5) == label)])
+
+    metric = mx.metric.np(binary_acc)
+    metric.update([mx.nd.array([1, 0, 1])], [mx.nd.array([[0.2, 0.8], [0.9, 0.1], [0.6, 0.4]])])
+    assert metric.get() == ("binary_acc", 2 / 3)
+    several = mx.metric.np(lambda label, pred: np.array([1.0, 2.0]))
+    with pytest.raises(DataError, match="returned 2 values of shape \\(2,\\); it must return one number"):
+        several.update([LABELS], [PROBS])
 
 
 def test_update_dict_picks_outputs_by_name():

@@ -193,9 +193,53 @@ def test_label_name_that_matches_no_argument_lists_the_arguments():
     with pytest.raises(GraphError, match=r"'lbl' matches no argument.*'fc1_weight'.*'softmax_label'"):
         mx.mod.Module(small_mlp(), label_names=("lbl",))
     data, labels = blobs()
-    mod = mx.mod.Module(small_mlp())
+    mod = mx.mod.Module(two_unnamed_losses())
     with pytest.raises(GraphError, match=r"label 'y' given to bind.*arguments are: 'data'"):
         mod.fit(mx.io.NDArrayIter(data, labels, 40, label_name="y"), num_epoch=1)
+
+
+def unnamed_loss(classes=3):
+    """Seed 001's and 002's network: ``SoftmaxOutput(data=fc)`` with no name, so its
+    label input is 'softmaxoutput0_label'."""
+    with mx.name.NameManager():
+        fc = mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=classes, name="fc")
+        return mx.sym.SoftmaxOutput(data=fc)
+
+
+def two_unnamed_losses():
+    with mx.name.NameManager():
+        data = mx.sym.Variable("data")
+        return mx.sym.Group([mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=3)),
+                             mx.sym.SoftmaxOutput(mx.sym.FullyConnected(data, num_hidden=3))])
+
+
+def test_the_one_label_of_the_data_feeds_an_unnamed_loss(caplog):
+    data, labels = blobs()
+    assert unnamed_loss().list_arguments()[-1] == "softmaxoutput0_label"
+    train = mx.io.NDArrayIter(data[:200], labels[:200], 40, shuffle=True)   # provides 'softmax_label'
+    test = mx.io.NDArrayIter(data[200:], labels[200:], 40)
+    mx.random.seed(0)
+    mod = mx.mod.Module(unnamed_loss())
+    assert mod.label_names == ["softmaxoutput0_label"]
+    with caplog.at_level(logging.INFO):
+        mod.fit(train, num_epoch=10, optimizer_params={"learning_rate": 0.1})
+    assert sum("'softmax_label' feeds the network's label input 'softmaxoutput0_label'" in r.message
+               for r in caplog.records) <= 1
+    assert mod.score(test, "acc")[0][1] > 0.9
+    assert mod.predict(test).shape == (40, 3)
+    # FeedForward with iterators, as seed 002 writes it
+    model = mx.model.FeedForward.create(unnamed_loss(), X=train, num_epoch=10, learning_rate=0.1)
+    assert model.score(test) > 0.9
+    assert model.predict(test).shape == (40, 3)
+
+
+def test_several_labels_or_several_losses_stay_an_error():
+    data, labels = blobs()
+    two_labels = mx.io.NDArrayIter({"data": data}, {"a_label": labels, "b_label": labels}, 40)
+    with pytest.raises(GraphError, match="matches no argument"):
+        mx.mod.Module(unnamed_loss()).fit(two_labels, num_epoch=1)
+    with pytest.raises(GraphError, match=r"'softmax_label' given to bind.*matches no argument.*'softmaxoutput0_label'.*'softmaxoutput1_label'"):
+        mx.mod.Module(two_unnamed_losses()).fit(mx.io.NDArrayIter(data, labels, 40), num_epoch=1)
 
 
 def test_batch_with_mismatched_data_and_label_lengths():
@@ -370,3 +414,13 @@ def test_pause_holds_training_between_batches_until_resume():
     trained_module(data, labels, num_epoch=1, callbacks=[on_event], cancel=token)
     helper.join()
     assert paused_count == [1] and seen == [0, 1, 2, 3, 4, 5]
+
+
+def test_feedforward_create_takes_a_monitor(caplog):
+    """Seed 002: ``FeedForward.create(..., monitor=mon)`` (the option went to SGD before)."""
+    data, labels = blobs()
+    monitor = mx.mon.Monitor(2, pattern=".*fc.*")
+    with caplog.at_level(logging.INFO):
+        mx.model.FeedForward.create(unnamed_loss(), X=data, y=labels, num_epoch=1, numpy_batch_size=40,
+                                    learning_rate=0.1, monitor=monitor)
+    assert monitor.step == 6 and any("fc_output" in r.getMessage() for r in caplog.records)

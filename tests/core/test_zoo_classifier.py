@@ -141,3 +141,26 @@ def test_grey_models_take_photos_and_fashion_pictures(zoo_cache, tmp_path):
         photo = Image.fromarray(255 - np.asarray(opened)).resize((200, 200))
     assert lenet.predict_topk(photo, k=1)[0][0].label == "Trouser"
     assert lenet.predict_topk(photo.convert("RGB"), k=1)[0][0].label == "Trouser"
+
+
+def test_arrays_from_opencv_say_they_are_bgr(classifier):
+    """Seed 003 reads pictures with cv2 (BGR order); ``color="BGR"`` says so."""
+    with Image.open(PHOTOS[0]) as opened:
+        rgb = np.asarray(opened.convert("RGB"))
+    bgr = np.ascontiguousarray(rgb[:, :, ::-1])                 # what cv2.imread returns
+    expected = classifier.predict_topk(rgb, k=3)[0]
+    assert classifier.predict_topk(bgr, k=3, color="BGR")[0] == expected
+    assert classifier.predict_topk(bgr, k=3)[0] != expected     # read as RGB, a blue cat
+    np.testing.assert_allclose(classifier.predict_proba([bgr], color="BGR"), classifier.predict_proba([rgb]),
+                               rtol=1e-6)
+    with pytest.raises(DataError, match="'RGB' .* or 'BGR'"):
+        classifier.predict_topk(rgb, color="HSV")
+
+
+def test_one_chw_array_is_a_picture_as_a_batch_of_one_is(classifier):
+    picture = np.asarray(Image.open(PHOTOS[1]).convert("RGB").resize((224, 224)))
+    chw = np.ascontiguousarray(np.moveaxis(picture, -1, 0))          # (3, 224, 224), as seed 003 builds it
+    alone = classifier.predict_topk(chw, k=3)
+    assert len(alone) == 1 and alone == classifier.predict_topk(chw[None], k=3)
+    assert alone[0] == classifier.predict_topk(picture, k=3)[0]
+    assert alone[0][0].label == "espresso"

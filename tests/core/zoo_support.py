@@ -42,3 +42,17 @@ def fashion_folder(root, count_per_class, offset=0, classes=None, grouping=None)
         folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(np.asarray(images[index])).save(folder / f"{index}.png")
     return Path(root)
+
+
+def orientation_folder(root, count_per_class, offset=0):
+    """A task the Fashion-MNIST LeNet never learnt: ``upright`` vs ``upside-down`` pictures
+    (every other picture of ``fashion_folder`` turned by 180 degrees)."""
+    from PIL import Image
+    source = fashion_folder(Path(root) / "source", count_per_class, offset=offset)
+    for index, path in enumerate(sorted(source.rglob("*.png"))):
+        kind = "upright" if index % 2 == 0 else "upside-down"
+        folder = Path(root) / "set" / kind
+        folder.mkdir(parents=True, exist_ok=True)
+        with Image.open(path) as picture:
+            (picture if kind == "upright" else picture.rotate(180)).save(folder / f"{path.parent.name}-{path.name}")
+    return Path(root) / "set"

@@ -14,7 +14,8 @@ from functools import partial
 
 from ...errors import RegistryError
 from ...symbol.naming import NameManager
-from . import alexnet, efficientnet, inception_bn, lenet, mobilenet, resnet, squeezenet, vgg
+from . import (alexnet, efficientnet, googlenet, inception_bn, inception_bn_small, inception_v3, lenet, mobilenet,
+               resnet, squeezenet, vgg)
 from .mlp import mlp
 
 # name -> (builder, fixed keyword arguments, input shape (C, H, W) it expects)
@@ -23,6 +24,10 @@ NETWORKS = {
     "mlp": (partial(mlp, hidden_node=(256, 100, 50)), {}, (1, 28, 28)),
     "alexnet": (alexnet.get_symbol, {}, (3, 224, 224)),
     "inception-bn": (inception_bn.get_symbol, {}, (3, 224, 224)),
+    "inception-bn-full": (inception_bn.get_symbol_full, {}, (3, 224, 224)),
+    "inception-bn-28-small": (inception_bn_small.get_symbol, {}, (3, 28, 28)),
+    "inception-v3": (inception_v3.get_symbol, {}, (3, 299, 299)),
+    "googlenet": (googlenet.get_symbol, {}, (3, 224, 224)),
     "squeezenet1.0": (squeezenet.get_symbol, {"version": "1.0"}, (3, 224, 224)),
     "squeezenet1.1": (squeezenet.get_symbol, {"version": "1.1"}, (3, 224, 224)),
     "efficientnet-lite0": (efficientnet.get_symbol, {}, (3, 224, 224)),

@@ -1,0 +1,54 @@
+"""Issue 23 points 8 and 9: custom optimizers are called; multi_precision keeps a master copy."""
+import numpy as np
+import pytest
+
+import core as mx
+from tests.core.semantics.mxnet_answers import array, inputs
+
+
+@mx.optimizer.register
+class HalfMomentum(mx.optimizer.Optimizer):
+    """An MXNet-style custom optimizer: it overrides ``update``, not ``step``."""
+
+    def create_state(self, index, weight):
+        return mx.nd.zeros(weight.shape, weight.context, dtype=weight.dtype)
+
+    def update(self, index, weight, grad, state):
+        self._update_count(index)
+        lr, wd = self._get_lr(index), self._get_wd(index)
+        state[:] = 0.5 * state + grad * self.rescale_grad + wd * weight
+        weight[:] -= lr * state
+
+
+def test_a_registered_optimizer_overriding_update_trains_as_in_mxnet():
+    x, y = inputs(8, (20, 4), (20,))
+    data = mx.sym.Variable("data")
+    net = mx.sym.LinearRegressionOutput(mx.sym.FullyConnected(data, num_hidden=1, name="fc"),
+                                        mx.sym.Variable("label"), name="lro")
+    mod = mx.mod.Module(net, label_names=["label"])
+    it = mx.io.NDArrayIter(x, y.reshape(20, 1), batch_size=5, label_name="label")
+    arg = {"fc_weight": mx.nd.array(np.full((1, 4), 0.1, np.float32)), "fc_bias": mx.nd.zeros((1,))}
+    mod.fit(it, num_epoch=2, optimizer="halfmomentum", arg_params=arg,
+            optimizer_params={"learning_rate": 0.05, "wd": 0.01})
+    params = mod.get_params()[0]
+    np.testing.assert_allclose(params["fc_weight"].asnumpy(), array("custom_optimizer/fc_weight"), rtol=1e-5)
+    np.testing.assert_allclose(params["fc_bias"].asnumpy(), array("custom_optimizer/fc_bias"), rtol=1e-5)
+
+
+@pytest.mark.parametrize("name, options", [("sgd", {"momentum": 0.9}), ("sgd", {}),
+                                           ("nag", {"momentum": 0.9}), ("adam", {}),
+                                           ("rmsprop", {}), ("adagrad", {})])
+def test_multi_precision_updates_a_float32_master_copy_of_float16_weights(name, options):
+    opt = mx.optimizer.create(name, learning_rate=1e-4, multi_precision=True, **options)
+    updater = mx.optimizer.get_updater(opt)
+    w = mx.nd.ones((3,), dtype="float16")
+    for _ in range(10):
+        updater(0, mx.nd.array([1.0, 0.5, -2.0], dtype="float16"), w)
+    expected = array(f"multi_precision/{name}{'_mom' if options else ''}")
+    assert w.dtype == np.float16
+    np.testing.assert_array_equal(w.asnumpy(), expected)
+    restored = mx.optimizer.get_updater(mx.optimizer.create(name, multi_precision=True, **options))
+    restored.set_states(updater.get_states())
+    master = restored.states[0][0]          # (float32 master copy, the rule's own state)
+    assert master.dtype == np.float32
+    np.testing.assert_allclose(master.asnumpy(), expected, rtol=1e-3)

@@ -32,6 +32,9 @@ def __getattr__(name):
         module = importlib.import_module(lazy[name])
         globals()[name] = module
         return module
+    if name == "AttrScope":
+        from .symbol.attribute import AttrScope
+        return AttrScope
     if name == "mlp":
         from .zoo.builtin import mlp
         return mlp

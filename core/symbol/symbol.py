@@ -12,7 +12,8 @@ import warnings
 
 from ..errors import GraphError, ShapeError
 from .graph import Node, aux_variables, topo_order
-from .naming import AttrScope, NameManager
+from .attribute import AttrScope, listed, lookup, stored
+from .naming import NameManager
 from .shape import infer_graph_shapes
 
 
@@ -94,31 +95,28 @@ class Symbol:
         if len(self._outputs) != 1:
             return None
         node = self._outputs[0][0]
-        value = node.attrs.get(key)
+        value = lookup(node.attrs, key)
         if value is None and node.op is not None:
             value = node.op.attr_strings().get(key)
         return value
 
-    def list_attr(self):
-        node = self._outputs[0][0]
-        out = dict(node.attrs)
-        if node.op is not None:
-            out.update(node.op.attr_strings())
-        return out
+    def list_attr(self, recursive=False):
+        if recursive:
+            return {f"{name}${key}": value for name, attrs in self.attr_dict().items()
+                    for key, value in attrs.items()}
+        return _node_attrs(self._outputs[0][0])
 
     def attr_dict(self):
         out = {}
         for node in self._nodes():
-            attrs = dict(node.attrs)
-            if node.op is not None:
-                attrs.update(node.op.attr_strings())
+            attrs = _node_attrs(node)
             if attrs:
                 out[node.name] = attrs
         return out
 
     def _set_attr(self, **kwargs):
         for node, _ in self._outputs:
-            node.attrs.update({k: str(v) for k, v in kwargs.items()})
+            node.attrs.update(stored(kwargs))
 
     # ----- shapes ---------------------------------------------------------------
     def _known_shapes(self, args, kwargs):
@@ -211,6 +209,14 @@ class Symbol:
             ins = ", ".join(f"{c.name}[{i}]" for c, i in node.inputs)
             lines.append(f"{node.op_name:>16} {node.name}({ins})")
         return "\n".join(lines)
+
+
+def _node_attrs(node):
+    """A node's attributes as MXNet lists them: its own, then its operator's."""
+    attrs = listed(node.attrs)
+    if node.op is not None:
+        attrs.update(node.op.attr_strings())
+    return attrs
 
 
 def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None,

@@ -178,8 +178,8 @@ def clip(data, a_min, a_max):
     return data.clip(a_min, a_max)
 
 
-def reshape(data, shape):
-    return data.reshape(shape)
+def reshape(data, shape, reverse=False):
+    return data.reshape(shape, reverse=reverse)
 
 
 def transpose(data, axes=None):

@@ -106,11 +106,16 @@ class NDArray:
         return self.asnumpy().tolist()
 
     # ----- shape -------------------------------------------------------------
-    def reshape(self, *shape, **kwargs):
+    def reshape(self, *shape, reverse=False, **kwargs):
+        """A view with a new shape; MXNet's codes 0, -1, -2, -3, -4 and ``reverse``."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        shape = kwargs.get("shape", shape)
-        return self._wrap(self._data.reshape(_mx_shape(self.shape, shape)))
+        shape = tuple(kwargs.pop("shape", shape))
+        if kwargs:
+            raise TypeError(f"reshape: unknown argument(s) {sorted(kwargs)}")
+        from ..ops.tensor import Reshape
+        new_shape = Reshape(node_name="reshape", shape=shape, reverse=reverse).out_shape(self.shape)
+        return self._wrap(self._data.reshape(new_shape))
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
@@ -291,14 +296,6 @@ def _index(key, ctx):
     if isinstance(key, tuple):
         return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k for k in key)
     return key
-
-
-def _mx_shape(src, shape):
-    """MXNet reshape codes: 0 copies the input dimension, -1 infers one dimension."""
-    out = []
-    for i, dim in enumerate(shape):
-        out.append(src[i] if dim == 0 and i < len(src) else dim)
-    return tuple(out)
 
 
 def from_data(data, ctx=None, dtype=None):

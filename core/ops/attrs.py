@@ -9,6 +9,8 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 REQUIRED = object()
 
 
@@ -66,6 +68,14 @@ def _parse_optional_float(text):
     return float(text)
 
 
+def _type_name(value):
+    """``np.float32`` or ``np.dtype('float32')`` as MXNet's name for it, ``'float32'``."""
+    try:
+        return np.dtype(value).name
+    except TypeError:
+        return str(value)
+
+
 def _format_tuple(value):
     return "(" + ", ".join(str(v) for v in value) + ")" if len(value) != 1 else f"({value[0]},)"
 
@@ -100,7 +110,7 @@ class Param:
         if self.type == "int" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
             value = int(value.strip().lower() == "true")
         if self.choices:
-            text = str(value)
+            text = _type_name(value) if isinstance(value, (type, np.dtype)) else str(value)
             if text not in self.choices:
                 raise ValueError(f"expected one of {', '.join(self.choices)}; got {text!r}")
             return text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numbers
 import warnings
 
-from ..errors import GraphError, ShapeError
+from ..errors import GraphError, NotImplementedForSymbol, ShapeError
 from .graph import Node, aux_variables, topo_order
 from .attribute import AttrScope, listed, lookup, stored
 from .naming import NameManager
@@ -198,6 +198,43 @@ class Symbol:
     def __rtruediv__(self, o): return self._binary(o, "_Div", "_rdiv_scalar")
     def __pow__(self, o): return self._binary(o, "_Power", "_power_scalar")
     def __neg__(self): return self * -1.0
+
+    # comparisons build symbols, as MXNet's do; a Symbol has no truth value
+    def _compare(self, other, relation, flipped=None):
+        from . import ops as symops
+        if isinstance(other, Symbol):
+            return symops.make(f"_{relation}", [self, other], {})
+        if isinstance(other, numbers.Number):
+            return symops.make(f"_{relation}_scalar", [self], {"scalar": other})
+        return NotImplemented
+
+    def __eq__(self, o): return self._compare(o, "equal")
+    def __ne__(self, o): return self._compare(o, "not_equal")
+    def __gt__(self, o): return self._compare(o, "greater")
+    def __ge__(self, o): return self._compare(o, "greater_equal")
+    def __lt__(self, o): return self._compare(o, "lesser")
+    def __le__(self, o): return self._compare(o, "lesser_equal")
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        raise NotImplementedForSymbol("bool", "a Symbol has no value until it is bound and run; "
+                                      "use sym.eval(...) or an executor")
+
+    def __getattr__(self, name):
+        """MXNet's fluent methods (``sym.reshape``, ``sym.softmax`` ...), see fluent.py."""
+        if not name.startswith("_"):
+            from .fluent import fluent_method
+            method = fluent_method(self, name)
+            if method is not None:
+                return method
+        raise AttributeError(f"'Symbol' object has no attribute {name!r}")
+
+    def eval(self, ctx=None, **kwargs):
+        """Bind to the arrays in ``kwargs``, run forward and return the outputs (a list)."""
+        from ..context import cpu
+        executor = self.bind(ctx or cpu(), kwargs, grad_req="null")
+        return executor.forward()
 
     def __repr__(self):
         names = self.list_outputs()

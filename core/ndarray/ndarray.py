@@ -213,18 +213,24 @@ class NDArray:
         fn(self._data, _operand(other, self._ctx), out=self._data, casting="unsafe")
         return self
 
-    def __add__(self, o): return self._binary(o, lambda a, b: a + b)
-    def __radd__(self, o): return self._binary(o, lambda a, b: b + a)
-    def __sub__(self, o): return self._binary(o, lambda a, b: a - b)
-    def __rsub__(self, o): return self._binary(o, lambda a, b: b - a)
-    def __mul__(self, o): return self._binary(o, lambda a, b: a * b)
-    def __rmul__(self, o): return self._binary(o, lambda a, b: b * a)
-    def __truediv__(self, o): return self._binary(o, lambda a, b: a / b)
-    def __rtruediv__(self, o): return self._binary(o, lambda a, b: b / a)
+    def _arith(self, other, op, reflected=False):
+        """MXNet's arithmetic: the result keeps this array's dtype (see arithmetic.py)."""
+        from .arithmetic import apply
+        return self._wrap(apply(self.xp, op, self._data, _operand(other, self._ctx), reflected))
+
+    def __add__(self, o): return self._arith(o, "add")
+    def __radd__(self, o): return self._arith(o, "add", reflected=True)
+    def __sub__(self, o): return self._arith(o, "sub")
+    def __rsub__(self, o): return self._arith(o, "sub", reflected=True)
+    def __mul__(self, o): return self._arith(o, "mul")
+    def __rmul__(self, o): return self._arith(o, "mul", reflected=True)
+    def __truediv__(self, o): return self._arith(o, "div")
+    def __rtruediv__(self, o): return self._arith(o, "div", reflected=True)
     def __floordiv__(self, o): return self._binary(o, lambda a, b: a // b)
-    def __mod__(self, o): return self._binary(o, lambda a, b: a % b)
-    def __pow__(self, o): return self._binary(o, lambda a, b: a ** b)
-    def __rpow__(self, o): return self._binary(o, lambda a, b: b ** a)
+    def __mod__(self, o): return self._arith(o, "mod")
+    def __rmod__(self, o): return self._arith(o, "mod", reflected=True)
+    def __pow__(self, o): return self._arith(o, "pow")
+    def __rpow__(self, o): return self._arith(o, "pow", reflected=True)
     def __matmul__(self, o): return self._binary(o, lambda a, b: a @ b)
     def __neg__(self): return self._wrap(-self._data)
     def __pos__(self): return self

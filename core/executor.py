@@ -52,10 +52,11 @@ class Executor:
         self.arg_dict = dict(zip(self.arg_names, self.arg_arrays))
         self.aux_dict = dict(zip(self.aux_names, self.aux_arrays))
         self.grad_dict = {n: g for n, g in zip(self.arg_names, self.grad_arrays) if g is not None}
-        self.outputs = []
         self._saved = {}
+        self._values = None
         self._monitor = None
         self._plan()
+        self.outputs = self._zero_outputs()
         if self._xp is np:
             keep_freed_memory()   # the same arrays every batch: no page faults (ops/_memory.py)
 
@@ -165,13 +166,25 @@ class Executor:
         self._pad_of = {conv: pad for pad, conv in self._pads.items()}
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
+    def _zero_outputs(self):
+        """MXNet's outputs right after binding: zero-filled arrays of the output shapes."""
+        known = {n: a.shape for n, a in zip(self.arg_names, self.arg_arrays)}
+        known.update({n: a.shape for n, a in zip(self.aux_names, self.aux_arrays)})
+        _, shapes, _ = self._symbol.infer_shape_partial(**known)
+        _, types, _ = self._symbol.infer_type(**{n: a.dtype for n, a in zip(self.arg_names, self.arg_arrays)})
+        if any(s is None for s in shapes):
+            return []
+        return [NDArray(self._xp.zeros(s, dtype=t or np.float32), self._ctx) for s, t in zip(shapes, types)]
+
     # ----- running -------------------------------------------------------------
     def forward(self, is_train=False, **kwargs):
         # one BLAS thread per calling thread; big kernels split themselves (ops/_parallel.py)
         with single_threaded_blas():
             return self._forward(is_train, **kwargs)
 
-    def _forward(self, is_train=False, **kwargs):
+    def _forward(self, is_train=False, for_backward=None, **kwargs):
+        """``for_backward`` (default: ``is_train``) keeps what backward reads."""
+        for_backward = is_train if for_backward is None else for_backward
         for name, value in kwargs.items():
             if name not in self.arg_dict:
                 raise GraphError(f"forward: {name!r} is not an argument of this network")
@@ -182,7 +195,8 @@ class Executor:
         for name, array in zip(self.aux_names, self.aux_arrays):
             values[self._var_index[name]] = array._data
         xp, saved = self._xp, {}
-        fuse = not is_train and self._monitor is None
+        differentiating_inference = for_backward and not is_train
+        fuse = not for_backward and self._monitor is None
         folded = set(self._pads)   # BatchNorm steps computed by their convolution, Pads it does
         for position, step in enumerate(self._steps):
             if fuse and self._fused(position, step, values, folded):
@@ -191,19 +205,22 @@ class Executor:
                 continue
             inputs = [values[i] for i in step.args]
             aux = [values[i] for i in step.aux]
-            outputs, keep = step.op.forward(xp, inputs, aux, is_train)
+            if differentiating_inference:   # ops run as training, behaving as at inference
+                outputs, keep = _inference_twin(step.op).forward(xp, inputs, aux, True)
+            else:
+                outputs, keep = step.op.forward(xp, inputs, aux, is_train)
             for index, out in zip(step.wanted, outputs):
                 values[index] = out
-            if is_train and any(step.needs):
+            if for_backward and any(step.needs):
                 saved[id(step)] = keep
             if self._monitor is not None:
                 for name, out in zip(step.node.output_names(), outputs):
                     self._monitor(name, NDArray(out, self._ctx))
-            if not is_train:
+            if not for_backward:
                 for index in self._release[position]:
                     values[index] = None
         self._saved = saved
-        self._values = values if is_train else None
+        self._values = values if for_backward else None
         self.outputs = [NDArray(values[i], self._ctx) for i in self._head_slots]
         return self.outputs
 
@@ -234,7 +251,9 @@ class Executor:
 
     def _backward(self, out_grads=None):
         if not self._saved and any(any(s.needs) for s in self._steps):
-            raise GraphError("backward needs a forward(is_train=True) first")
+            # as MXNet: after forward(is_train=False) (or none), backward differentiates the
+            # inference pass on the current arguments
+            self._forward(is_train=False, for_backward=True)
         xp = self._xp
         grads = [None] * self._n_slots
         if out_grads is not None:
@@ -295,11 +314,34 @@ class Executor:
                 raise GraphError(f"copy_params_from: {name!r} is not an auxiliary state of this network")
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **shapes):
-        known = {n: a.shape for n, a in self.arg_dict.items() if n not in shapes}
-        known.update(shapes)
-        reqs = dict(self.grad_req)
-        return Executor.simple_bind(self._symbol, self._ctx, grad_req=reqs, shared_exec=self,
-                                    **{k: v for k, v in known.items() if k in shapes or k in self.arg_dict})
+        """An executor for new input shapes sharing this one's memory, as MXNet's: an array
+        no bigger than before is a view on the old one's first elements."""
+        unknown = set(shapes) - set(self.arg_names)
+        if unknown:
+            raise GraphError(f"reshape: {sorted(unknown)} are not arguments of this network")
+        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**shapes)
+        if arg_shapes is None:
+            raise ShapeError(f"reshape: the shapes {shapes} do not determine every argument's shape")
+        for name, shape in zip(self.arg_names, arg_shapes):
+            if name not in shapes and tuple(shape) != self.arg_dict[name].shape and not partial_shaping:
+                raise ShapeError(f"reshape: {name!r} would change shape from {self.arg_dict[name].shape} "
+                                 f"to {tuple(shape)}; pass partial_shaping=True to allow it")
+
+        def share(old, shape, name):
+            if old is None:
+                return None
+            size = int(np.prod(shape))
+            if size > old.size:
+                if not allow_up_sizing:
+                    raise ShapeError(f"reshape: {name!r} grows from {old.shape} to {tuple(shape)}; "
+                                     f"pass allow_up_sizing=True (or bind the bigger executor first)")
+                return NDArray(self._xp.zeros(shape, dtype=old._data.dtype), self._ctx)
+            return NDArray(old._data.reshape(-1)[:size].reshape(shape), self._ctx)
+
+        args = [share(a, s, n) for a, s, n in zip(self.arg_arrays, arg_shapes, self.arg_names)]
+        grads = [share(g, s, n) for g, s, n in zip(self.grad_arrays, arg_shapes, self.arg_names)]
+        aux = [share(a, s, n) for a, s, n in zip(self.aux_arrays, aux_shapes, self.aux_names)]
+        return Executor(self._symbol, self._ctx, args, grads, dict(self.grad_req), aux)
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` on every operator output during forward."""
@@ -307,6 +349,23 @@ class Executor:
 
     def debug_str(self):
         return self._symbol.debug_str()
+
+
+def _inference_twin(op):
+    """An operator computing at training what ``op`` computes at inference, so backward can
+    follow an inference forward as MXNet's does: Dropout passes data through, BatchNorm
+    uses the running statistics (and leaves them alone), RReLU the mean slope."""
+    changes = {}
+    if op.name == "Dropout" and op.mode != "always":
+        changes = {"p": 0.0}
+    elif op.name == "BatchNorm":
+        changes = {"use_global_stats": True}
+    elif op.name == "LeakyReLU" and op.act_type == "rrelu":
+        middle = (op.lower_bound + op.upper_bound) / 2
+        changes = {"lower_bound": middle, "upper_bound": middle}
+    if not changes:
+        return op
+    return type(op)(node_name=op.node_name, **{**op.given, **changes})
 
 
 def _copy_into(target, source, name):

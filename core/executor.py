@@ -62,8 +62,11 @@ class Executor:
 
     # ----- construction -------------------------------------------------------
     @classmethod
-    def simple_bind(cls, symbol, ctx, grad_req="write", shared_exec=None, **shapes):
+    def simple_bind(cls, symbol, ctx, grad_req="write", shared_exec=None, type_dict=None, **shapes):
         arg_shapes, _, aux_shapes = symbol.infer_shape_partial(**shapes)
+        arg_types, _, aux_types = symbol.infer_type_partial(**(type_dict or {}))
+        arg_types = [t or np.float32 for t in arg_types]
+        aux_types = [t or np.float32 for t in aux_types]
         names = symbol.list_arguments() + symbol.list_auxiliary_states()
         missing = [n for n, s in zip(names, arg_shapes + aux_shapes) if s is None]
         if missing:
@@ -72,20 +75,21 @@ class Executor:
         xp = ctx.xp
         shared = shared_exec.arg_dict if shared_exec is not None else {}
 
-        def alloc(name, shape):
+        def alloc(name, shape, dtype):
             old = shared.get(name)
             if old is not None and old.shape == tuple(shape):
                 return old
-            return NDArray(xp.zeros(shape, dtype=np.float32), ctx)
+            return NDArray(xp.zeros(shape, dtype=dtype), ctx)
 
-        args = [alloc(n, s) for n, s in zip(symbol.list_arguments(), arg_shapes)]
-        reqs = cls._grad_req_map(grad_req, symbol.list_arguments())
-        grads = [NDArray(xp.zeros(s, dtype=np.float32), ctx) if reqs[n] != "null" else None
-                 for n, s in zip(symbol.list_arguments(), arg_shapes)]
+        names = symbol.list_arguments()
+        args = [alloc(n, s, t) for n, s, t in zip(names, arg_shapes, arg_types)]
+        reqs = cls._grad_req_map(grad_req, names)
+        grads = [NDArray(xp.zeros(s, dtype=t), ctx) if reqs[n] != "null" else None
+                 for n, s, t in zip(names, arg_shapes, arg_types)]
         shared_aux = shared_exec.aux_dict if shared_exec is not None else {}
         aux = [shared_aux[n] if n in shared_aux and shared_aux[n].shape == tuple(s)
-               else NDArray(xp.zeros(s, dtype=np.float32), ctx)
-               for n, s in zip(symbol.list_auxiliary_states(), aux_shapes)]
+               else NDArray(xp.zeros(s, dtype=t), ctx)
+               for n, s, t in zip(symbol.list_auxiliary_states(), aux_shapes, aux_types)]
         return cls(symbol, ctx, args, grads, reqs, aux)
 
     def _as_list(self, arrays, names, what, allow_missing=False):
@@ -171,7 +175,7 @@ class Executor:
         known = {n: a.shape for n, a in zip(self.arg_names, self.arg_arrays)}
         known.update({n: a.shape for n, a in zip(self.aux_names, self.aux_arrays)})
         _, shapes, _ = self._symbol.infer_shape_partial(**known)
-        _, types, _ = self._symbol.infer_type(**{n: a.dtype for n, a in zip(self.arg_names, self.arg_arrays)})
+        _, types, _ = self._symbol.infer_type_partial(**{n: a.dtype for n, a in zip(self.arg_names, self.arg_arrays)})
         if any(s is None for s in shapes):
             return []
         return [NDArray(self._xp.zeros(s, dtype=t or np.float32), self._ctx) for s, t in zip(shapes, types)]

@@ -154,10 +154,33 @@ class Symbol:
         names = self.list_arguments() + self.list_auxiliary_states()
         return [n for n, s in zip(names, list(arg) + list(aux)) if s is None]
 
+    def infer_type_partial(self, *args, **kwargs):
+        """(arg_types, out_types, aux_types), None where unknown (see types.py)."""
+        from .types import infer_graph_types
+        known = dict(zip(self.list_arguments(), args))
+        known.update(kwargs)
+        names = set(self.list_inputs())
+        for key in known:
+            if key not in names:
+                raise GraphError(f"infer_type: {key!r} is not an input of this network; "
+                                 f"inputs are {sorted(names)}")
+        by_name, entries = infer_graph_types(self._outputs, {k: v for k, v in known.items() if v is not None})
+        return ([by_name.get(n) for n in self.list_arguments()],
+                [by_name.get(node.name) if node.is_variable else entries.get((id(node), i))
+                 for node, i in self._outputs],
+                [by_name.get(n) for n in self.list_auxiliary_states()])
+
     def infer_type(self, *args, **kwargs):
-        import numpy as np
-        return ([np.float32] * len(self.list_arguments()), [np.float32] * len(self._outputs),
-                [np.float32] * len(self.list_auxiliary_states()))
+        """As ``infer_type_partial``; (None, None, None) with a warning naming the
+        undecided arguments when some type stays unknown (as MXNet)."""
+        arg, out, aux = self.infer_type_partial(*args, **kwargs)
+        if any(t is None for t in arg + out + aux):
+            names = self.list_arguments() + self.list_auxiliary_states()
+            undecided = [n for n, t in zip(names, arg + aux) if t is None]
+            warnings.warn("cannot decide the type of " + ", ".join(undecided or ["the outputs"])
+                          + "; give them to infer_type", stacklevel=2)
+            return None, None, None
+        return arg, out, aux
 
     # ----- files -----------------------------------------------------------------
     def tojson(self):
@@ -172,7 +195,8 @@ class Symbol:
     def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
                     shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
         from ..executor import Executor
-        return Executor.simple_bind(self, ctx, grad_req=grad_req, shared_exec=shared_exec, **kwargs)
+        return Executor.simple_bind(self, ctx, grad_req=grad_req, shared_exec=shared_exec,
+                                    type_dict=type_dict, **kwargs)
 
     def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, group2ctx=None,
              shared_exec=None):
@@ -269,8 +293,8 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
     if wd_mult is not None:
         attrs["__wd_mult__"] = str(wd_mult)
     if dtype is not None:
-        import numpy as np
-        attrs["__dtype__"] = str({np.float32: 0, np.float64: 1, np.float16: 2}.get(np.dtype(dtype).type, 0))
+        from .types import dtype_code
+        attrs["__dtype__"] = str(dtype_code(dtype))
     if init is not None:
         attrs["__init__"] = init if isinstance(init, str) else init.dumps()
     for key, value in kwargs.items():

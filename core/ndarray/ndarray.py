@@ -274,8 +274,24 @@ class NDArray:
         return {"data": self.asnumpy(), "ctx": (self._ctx.device_type, self._ctx.device_id)}
 
     def __setstate__(self, state):
-        self._ctx = Context(*state["ctx"])
-        self._data = self._ctx.xp.asarray(state["data"])
+        """Ours (``data``, ``ctx``) or MXNet's (``handle``: the saved bytes). An array saved
+        on a GPU loads on the CPU, with a warning, where no GPU can be used."""
+        if "handle" in state:
+            from .params_format import parse_array
+            host, dev_type = parse_array(bytes(state["handle"]), "<pickled MXNet NDArray>")
+            ctx = Context("gpu" if dev_type == 2 else "cpu", 0)
+        else:
+            host = state["data"]
+            ctx = Context(*state.get("ctx", ("cpu", 0)))
+        if ctx.is_gpu:
+            from ..context import gpu_unavailable_reason
+            reason = gpu_unavailable_reason()
+            if reason:
+                import warnings
+                warnings.warn(f"an NDArray saved on {ctx} is loaded on cpu(0): {reason}", stacklevel=2)
+                ctx = cpu()
+        self._ctx = ctx
+        self._data = ctx.xp.asarray(host)
 
 
 def _move(data, ctx):

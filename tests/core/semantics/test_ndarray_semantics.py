@@ -71,3 +71,33 @@ def test_every_out_argument_writes_into_its_target_or_is_refused():
         mx.nd.mean(x, out=np.zeros((2, 2)))
     with pytest.raises(TypeError):
         mx.nd.ones((2, 2), outt=x)
+
+
+def _gpu_saved_mxnet_state(values):
+    """An MXNet pickle state as a GPU machine writes it: NDArray::Save bytes, dev_type 2."""
+    import struct
+    from core.ndarray.params_format import encode_array
+    raw = bytearray(encode_array(values))
+    at = 4 + 4 + 4 + 8 * values.ndim                      # magic, stype, ndim, dims
+    assert struct.unpack_from("<ii", raw, at) == (1, 0)
+    struct.pack_into("<ii", raw, at, 2, 0)
+    return {"handle": raw}
+
+
+@pytest.mark.skipif(mx.num_gpus() > 0, reason="checks loading where no GPU can be used")
+@pytest.mark.parametrize("state", [
+    {"data": np.array([[1.0, 2.0]], np.float32), "ctx": ("gpu", 0)},
+    _gpu_saved_mxnet_state(np.array([[1.0, 2.0]], np.float32)),
+], ids=["ours", "mxnet"])
+def test_an_array_pickled_on_a_gpu_loads_on_the_cpu_with_a_notice(state):
+    array = mx.nd.NDArray.__new__(mx.nd.NDArray)
+    with pytest.warns(UserWarning, match="loaded on cpu"):
+        array.__setstate__(state)
+    assert array.context == mx.cpu() and array.asnumpy().tolist() == [[1.0, 2.0]]
+
+
+def test_a_cpu_array_survives_pickling():
+    import pickle
+    a = mx.nd.array([[1, 2], [3, 4]], dtype="int32")
+    b = pickle.loads(pickle.dumps(a))
+    assert b.dtype == np.int32 and b.asnumpy().tolist() == [[1, 2], [3, 4]]

@@ -33,6 +33,10 @@ class ShapeError(GraphError):
     pass
 
 
+class ShapeArgumentError(ShapeError, TypeError):
+    """Shapes given in the wrong form (``bind(data_shapes=...)``); a TypeError as in MXNet."""
+
+
 class CycleError(GraphError):
     pass
 

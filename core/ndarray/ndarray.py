@@ -122,14 +122,31 @@ class NDArray:
             axes = tuple(axes[0])
         return self._wrap(self._data.transpose(axes or None))
 
-    def flatten(self):
-        return self.reshape(self.shape[0], -1) if self.ndim > 1 else self.copy()
+    def flatten(self, inplace=False):
+        """(n, everything else); ``inplace=True`` gives a view sharing this array's memory."""
+        shape = (self.shape[0], int(np.prod(self.shape[1:]))) if self.ndim > 1 else self.shape
+        return self._view_or_copy(shape, inplace)
 
-    def expand_dims(self, axis):
-        return self._wrap(self.xp.expand_dims(self._data, axis))
+    def expand_dims(self, axis, inplace=False):
+        shape = np.expand_dims(np.empty(self.shape, dtype=np.bool_), axis).shape
+        return self._view_or_copy(shape, inplace)
 
-    def squeeze(self, axis=None):
-        return self._wrap(self.xp.squeeze(self._data, axis=axis))
+    def squeeze(self, axis=None, inplace=False):
+        shape = np.squeeze(np.empty(self.shape, dtype=np.bool_), axis=axis).shape or (1,)
+        return self._view_or_copy(shape, inplace)
+
+    def _view_or_copy(self, shape, inplace):
+        view = self._data.reshape(shape)
+        return self._wrap(view if inplace else view.copy())
+
+    def __getattr__(self, name):
+        """MXNet's fluent methods (``x.floor()``, ``x.broadcast_like(y)`` ...), see fluent.py."""
+        if not name.startswith("_"):
+            from .fluent import fluent_method
+            method = fluent_method(self, name)
+            if method is not None:
+                return method
+        raise AttributeError(f"'NDArray' object has no attribute {name!r}")
 
     def broadcast_to(self, shape):
         return self._wrap(self.xp.broadcast_to(self._data, shape).copy())

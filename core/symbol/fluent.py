@@ -10,19 +10,7 @@ beyond MXNet's method names.
 """
 from __future__ import annotations
 
-#: MXNet 1.9.1's fluent methods of Symbol, with the operator each one calls
-FLUENT = {name: name for name in (
-    "reshape_like", "zeros_like", "ones_like", "broadcast_to", "broadcast_like", "tile", "repeat",
-    "pad", "split_v2", "slice", "slice_axis", "slice_like", "take", "one_hot", "pick", "sort",
-    "topk", "argsort", "argmax", "argmax_channel", "argmin", "clip", "abs", "sign", "expand_dims",
-    "squeeze", "transpose", "flip", "depth_to_space", "space_to_depth", "diag", "sum", "nansum",
-    "prod", "nanprod", "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil",
-    "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees", "radians", "sinh",
-    "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log", "log10", "log2",
-    "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal", "relu", "sigmoid",
-    "softmax", "log_softmax", "softmin", "shape_array", "size_array")}
-FLUENT.update({"reshape": "Reshape", "flatten": "Flatten", "swapaxes": "SwapAxis",
-               "split": "SliceChannel", "broadcast_axes": "broadcast_axis", "astype": "Cast"})
+from ..ndarray.fluent import FLUENT, split_positional
 
 
 def fluent_method(symbol, name):
@@ -32,15 +20,14 @@ def fluent_method(symbol, name):
     if op_name is None or op_name not in OPS:
         return None
     from .ops import make
+    from .symbol import Symbol
 
     def method(*args, **kwargs):
         if name == "reshape":
             args, kwargs = (), {**kwargs, "shape": _shape_argument(args, kwargs)}
-        elif name == "astype":
-            kwargs = {"dtype": args[0] if args else kwargs.pop("dtype")}
-            args = ()
         node_name, attr = kwargs.pop("name", None), kwargs.pop("attr", None)
-        return make(op_name, [symbol, *args], kwargs, name=node_name, attr=attr)
+        inputs, kwargs = split_positional(op_name, args, kwargs, Symbol)
+        return make(op_name, [symbol, *inputs], kwargs, name=node_name, attr=attr)
     method.__name__ = name
     method.__doc__ = f"``{op_name}`` applied to this symbol (MXNet's fluent method)."
     return method

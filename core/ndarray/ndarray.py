@@ -173,10 +173,16 @@ class NDArray:
         return self._wrap(self.xp.asarray(out).reshape(1) if np.ndim(out) == 0 else out)
 
     def sum(self, axis=None, keepdims=False):
-        return self._reduce(self.xp.sum, axis, keepdims)
+        return self._accumulated(self.xp.sum, axis, keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return self._reduce(self.xp.mean, axis, keepdims)
+        return self._accumulated(self.xp.mean, axis, keepdims)
+
+    def _accumulated(self, fn, axis, keepdims):
+        """A sum-like reduction; float16 accumulates in float32, as MXNet's."""
+        if self._data.dtype != np.float16:
+            return self._reduce(fn, axis, keepdims)
+        return self._reduce(fn, axis, keepdims, dtype=np.float32).astype(np.float16)
 
     def max(self, axis=None, keepdims=False):
         return self._reduce(self.xp.max, axis, keepdims)
@@ -215,9 +221,9 @@ class NDArray:
         return self._wrap(self.xp.clip(self._data, a_min, a_max))
 
     def softmax(self, axis=-1):
-        x = self._data - self._data.max(axis=axis, keepdims=True)
-        e = self.xp.exp(x)
-        return self._wrap(e / e.sum(axis=axis, keepdims=True))
+        data = self._data.astype(np.float32) if self._data.dtype == np.float16 else self._data
+        e = self.xp.exp(data - data.max(axis=axis, keepdims=True))
+        return self._wrap((e / e.sum(axis=axis, keepdims=True)).astype(self._data.dtype, copy=False))
 
     # ----- arithmetic -----------------------------------------------------------
     def _wrap(self, data):

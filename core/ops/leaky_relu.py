@@ -9,7 +9,7 @@ from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .random_source import uniform
 from .registry import register_op
-from .unary import erf
+from .unary import erf, widened
 
 # SELU's fixed constants (Klambauer et al. 2017), as MXNet spells them
 SELU_LAMBDA = 1.0507009873554804934193349852946
@@ -78,7 +78,8 @@ class LeakyReLU(Op):
         if self.act_type == "leaky":
             return [xp.where(x > 0, x, self.slope * x)], x
         if self.act_type == "gelu":
-            return [0.5 * x * (1 + erf(xp, x / math.sqrt(2)))], x
+            wide = widened(x)                      # float16 computes in float32, as MXNet
+            return [(0.5 * wide * (1 + erf(xp, wide / math.sqrt(2)))).astype(x.dtype, copy=False)], x
         scale, alpha = (SELU_LAMBDA, SELU_ALPHA) if self.act_type == "selu" else (1.0, self.slope)
         # expm1 of min(x, 0): no overflow on the positive side that where() discards
         out = scale * xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
@@ -96,10 +97,10 @@ class LeakyReLU(Op):
             # NOTE: grad at x == 0 is the slope (MXNet tests x > 0)
             return [xp.where(x > 0, g, slope * g)]
         if self.act_type == "gelu":
-            x = saved
+            x = widened(saved)
             cdf = 0.5 * (1 + erf(xp, x / math.sqrt(2)))
             pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-            return [g * (cdf + x * pdf)]
+            return [(widened(g) * (cdf + x * pdf)).astype(g.dtype, copy=False)]
         x, out = saved
         scale, alpha = (SELU_LAMBDA, SELU_ALPHA) if self.act_type == "selu" else (1.0, self.slope)
         # for x <= 0: d/dx scale·alpha·(e^x - 1) = out + scale·alpha

@@ -63,7 +63,7 @@ class Executor:
     # ----- construction -------------------------------------------------------
     @classmethod
     def simple_bind(cls, symbol, ctx, grad_req="write", shared_exec=None, type_dict=None, **shapes):
-        arg_shapes, _, aux_shapes = symbol.infer_shape_partial(**shapes)
+        arg_shapes, _, aux_shapes = symbol._infer_shapes(**shapes)
         arg_types, _, aux_types = symbol.infer_type_partial(**(type_dict or {}))
         arg_types = [t or np.float32 for t in arg_types]
         aux_types = [t or np.float32 for t in aux_types]
@@ -174,7 +174,7 @@ class Executor:
         """MXNet's outputs right after binding: zero-filled arrays of the output shapes."""
         known = {n: a.shape for n, a in zip(self.arg_names, self.arg_arrays)}
         known.update({n: a.shape for n, a in zip(self.aux_names, self.aux_arrays)})
-        _, shapes, _ = self._symbol.infer_shape_partial(**known)
+        _, shapes, _ = self._symbol._infer_shapes(**known)
         _, types, _ = self._symbol.infer_type_partial(**{n: a.dtype for n, a in zip(self.arg_names, self.arg_arrays)})
         if any(s is None for s in shapes):
             return []

@@ -131,7 +131,9 @@ class Symbol:
                                  f"inputs are {sorted(names)}")
         return known
 
-    def infer_shape_partial(self, *args, **kwargs):
+    def _infer_shapes(self, *args, **kwargs):
+        """(arg_shapes, out_shapes, aux_shapes) with None for unknown shapes; dimensions of
+        0 are unknown too (as MXNet's)."""
         var_shapes, entries = infer_graph_shapes(self._outputs, self._known_shapes(args, kwargs))
         arg_shapes = [var_shapes.get(n) for n in self.list_arguments()]
         aux_shapes = [var_shapes.get(n) for n in self.list_auxiliary_states()]
@@ -139,12 +141,18 @@ class Symbol:
                       for node, i in self._outputs]
         return arg_shapes, out_shapes, aux_shapes
 
+    def infer_shape_partial(self, *args, **kwargs):
+        """MXNet's partial answer: ``()`` for a shape nothing determines, 0 for an unknown
+        dimension."""
+        return tuple([() if s is None else s for s in shapes]
+                     for shapes in self._infer_shapes(*args, **kwargs))
+
     def infer_shape(self, *args, **kwargs):
         """(arg_shapes, out_shapes, aux_shapes); (None, None, None) with a warning naming
         the unresolved arguments when the given shapes are not enough (as MXNet)."""
-        arg, out, aux = self.infer_shape_partial(*args, **kwargs)
+        arg, out, aux = self._infer_shapes(*args, **kwargs)
         missing = self._unresolved(arg, aux)
-        if missing or any(s is None for s in out):
+        if missing or any(s is None or 0 in s for s in out):
             warnings.warn("cannot infer all shapes: give the shape of " + ", ".join(missing or ["the inputs"]),
                           stacklevel=2)
             return None, None, None
@@ -152,7 +160,7 @@ class Symbol:
 
     def _unresolved(self, arg, aux):
         names = self.list_arguments() + self.list_auxiliary_states()
-        return [n for n, s in zip(names, list(arg) + list(aux)) if s is None]
+        return [n for n, s in zip(names, list(arg) + list(aux)) if s is None or 0 in s]
 
     def infer_type_partial(self, *args, **kwargs):
         """(arg_types, out_types, aux_types), None where unknown (see types.py)."""

@@ -1,4 +1,5 @@
 """What MXNet 1.9.1 answered (tests/fixtures/mxnet_semantics, written by its make script)."""
+import importlib.util
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,12 @@ def array(key):
     return _arrays()[key]
 
 
-def inputs(seed, *shapes):
-    """The same inputs as the make script's ``inputs``."""
-    rng = np.random.RandomState(seed)
-    return [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+def _shared_cases():
+    """tests/fixtures/mxnet_semantics/shared_cases.py: the cases the make script ran with MXNet."""
+    spec = importlib.util.spec_from_file_location("mxnet_semantics_cases", HERE / "shared_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+cases = _shared_cases()

@@ -5,17 +5,9 @@ import pytest
 
 import core as mx
 from core.errors import NotImplementedForSymbol
-from tests.core.semantics.mxnet_answers import array, facts
+from tests.core.semantics.mxnet_answers import array, cases, facts
 
-FLUENT_INPUT = [[1.5, -1.5, 2.5, -0.4], [0.0, 3.7, -2.5, 0.5]]
-NDARRAY_METHODS = ["floor", "ceil", "round", "rint", "fix", "trunc", "sign", "relu", "sigmoid",
-                   "abs", "square", "exp", "tanh"]
-SYMBOL_CALLS = {"reshape": lambda s: s.reshape((-1,)), "softmax": lambda s: s.softmax(axis=1),
-                "abs": lambda s: s.abs(), "flatten": lambda s: s.flatten(),
-                "sum": lambda s: s.sum(axis=1), "gt": lambda s: s > 0.5, "le": lambda s: s <= 0,
-                "eq_sym": lambda s: s == s.abs(), "ne_sym": lambda s: s != s.floor(),
-                "expand_dims": lambda s: s.expand_dims(axis=0), "clip": lambda s: s.clip(-1, 1),
-                "astype": lambda s: s.astype("int32")}
+FLUENT_INPUT, NDARRAY_METHODS, SYMBOL_CALLS = cases.FLUENT_INPUT, cases.NDARRAY_METHODS, cases.SYMBOL_CALLS
 
 
 @pytest.mark.parametrize("name", NDARRAY_METHODS)

@@ -7,21 +7,7 @@ import pytest
 
 import core as mx
 from core.errors import GraphError
-from tests.core.semantics.mxnet_answers import facts
-
-HIDDEN_ONLY = ("data", "w")   # variables the user made: all their keys are compared
-
-
-def attributed_net():
-    data = mx.sym.Variable("data", lr_mult=0.5, shape=(1, 2),
-                           attr={"ctx_group": "dev1", "foo": "bar"}, __mine__="x")
-    conv = mx.sym.Convolution(data, num_filter=2, kernel=(3, 3), name="conv",
-                              attr={"lr_mult": "0", "ctx_group": "g", "__mykey__": "v"})
-    with mx.AttrScope(ctx_group="dev2", wd_mult="3"):
-        w = mx.sym.Variable("w", init='["constant", {"value": 2}]')
-        fc = mx.sym.FullyConnected(conv, w, num_hidden=3, name="fc")
-    return mx.sym.Activation(fc, act_type="relu", name="act", lr_mult=2)
-
+from tests.core.semantics.mxnet_answers import cases, facts
 
 def _comparable(name, attrs, node_is_variable_made_by_op):
     # NOTE: MXNet also copies an operator's own attributes (num_filter ...) onto the weight
@@ -33,7 +19,7 @@ def _comparable(name, attrs, node_is_variable_made_by_op):
 
 def test_attributes_are_kept_listed_and_saved_as_mxnet_does():
     expected = facts()["attributes"]
-    net = attributed_net()
+    net = cases.attributed_net(mx)
     made_by_op = {"conv_weight", "conv_bias", "fc_bias"}
     ours = {n: _comparable(n, a, n in made_by_op) for n, a in net.attr_dict().items()}
     theirs = {n: _comparable(n, a, n in made_by_op) for n, a in expected["attr_dict"].items()}
@@ -49,9 +35,8 @@ def test_attributes_are_kept_listed_and_saved_as_mxnet_does():
 
 def test_the_optimizer_reads_lr_mult_and_wd_mult_from_the_symbol():
     expected = facts()["attributes"]
-    names = {0: "conv_weight", 1: "conv_bias", 2: "w", 3: "fc_bias", 4: "data"}
-    loaded = mx.sym.load_json(attributed_net().tojson())
-    opt = mx.optimizer.create("sgd", sym=loaded, param_idx2name=names)
+    loaded = mx.sym.load_json(cases.attributed_net(mx).tojson())
+    opt = mx.optimizer.create("sgd", sym=loaded, param_idx2name=cases.ATTRIBUTED_NET_NAMES)
     assert opt.lr_mult == expected["lr_mult"] and opt.wd_mult == expected["wd_mult"]
 
 

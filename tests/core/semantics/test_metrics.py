@@ -1,6 +1,5 @@
 """Issue 23 point 5: every metric's local and global values around reset_local(), as
 MXNet 1.9.1 computes them."""
-import numpy as np
 import pytest
 
 import core as mx

@@ -3,36 +3,13 @@ import numpy as np
 import pytest
 
 import core as mx
-from tests.core.semantics.mxnet_answers import array, inputs
-
-
-@mx.optimizer.register
-class HalfMomentum(mx.optimizer.Optimizer):
-    """An MXNet-style custom optimizer: it overrides ``update``, not ``step``."""
-
-    def create_state(self, index, weight):
-        return mx.nd.zeros(weight.shape, weight.context, dtype=weight.dtype)
-
-    def update(self, index, weight, grad, state):
-        self._update_count(index)
-        lr, wd = self._get_lr(index), self._get_wd(index)
-        state[:] = 0.5 * state + grad * self.rescale_grad + wd * weight
-        weight[:] -= lr * state
+from tests.core.semantics.mxnet_answers import array, cases
 
 
 def test_a_registered_optimizer_overriding_update_trains_as_in_mxnet():
-    x, y = inputs(8, (20, 4), (20,))
-    data = mx.sym.Variable("data")
-    net = mx.sym.LinearRegressionOutput(mx.sym.FullyConnected(data, num_hidden=1, name="fc"),
-                                        mx.sym.Variable("label"), name="lro")
-    mod = mx.mod.Module(net, label_names=["label"])
-    it = mx.io.NDArrayIter(x, y.reshape(20, 1), batch_size=5, label_name="label")
-    arg = {"fc_weight": mx.nd.array(np.full((1, 4), 0.1, np.float32)), "fc_bias": mx.nd.zeros((1,))}
-    mod.fit(it, num_epoch=2, optimizer="halfmomentum", arg_params=arg,
-            optimizer_params={"learning_rate": 0.05, "wd": 0.01})
-    params = mod.get_params()[0]
-    np.testing.assert_allclose(params["fc_weight"].asnumpy(), array("custom_optimizer/fc_weight"), rtol=1e-5)
-    np.testing.assert_allclose(params["fc_bias"].asnumpy(), array("custom_optimizer/fc_bias"), rtol=1e-5)
+    weight, bias = cases.fit_with_custom_optimizer(mx)
+    np.testing.assert_allclose(weight, array("custom_optimizer/fc_weight"), rtol=1e-5)
+    np.testing.assert_allclose(bias, array("custom_optimizer/fc_bias"), rtol=1e-5)
 
 
 @pytest.mark.parametrize("name, options", [("sgd", {"momentum": 0.9}), ("sgd", {}),

@@ -46,3 +46,27 @@ def test_simple_bind_allocates_the_inferred_types_and_runs_them():
     out = cast.eval(x=mx.nd.array([1.7, -2.2]))[0]
     assert out.dtype == np.int32 and out.asnumpy().tolist() == [1, -2]
     assert mx.sym.Variable("v", dtype="int32").infer_type()[0] == [np.int32]
+
+
+def test_a_module_bound_with_float16_descriptions_runs_in_float16_and_trains():
+    rng = np.random.RandomState(0)
+    x = rng.standard_normal((40, 6)).astype(np.float16)
+    y = (x[:, 0] > 0).astype(np.float16)
+    net = mx.sym.SoftmaxOutput(mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=2, name="fc"),
+                               name="softmax")
+    mod = mx.mod.Module(net)
+    mod.bind([mx.io.DataDesc("data", (10, 6), dtype=np.float16)],
+             [mx.io.DataDesc("softmax_label", (10,), dtype=np.float16)])
+    mx.random.seed(3)
+    mod.init_params(mx.init.Xavier())
+    mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.5, "multi_precision": True})
+    it = mx.io.NDArrayIter(x, y, batch_size=10)
+    for _ in range(5):
+        it.reset()
+        metric = mx.metric.Accuracy()
+        for batch in it:
+            mod.forward_backward(batch)
+            mod.update()
+            mod.update_metric(metric, batch.label)
+    assert mod.get_outputs()[0].dtype == np.float16
+    assert metric.get()[1] >= 0.9

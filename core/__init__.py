@@ -17,7 +17,7 @@ from . import ops  # noqa: F401
 #: ``mx.<name>`` -> the module it loads on first use (the heavier subsystems)
 LAZY_MODULES = {
     "sym": "core.symbol", "symbol": "core.symbol", "executor": "core.executor",
-    "name": "core.symbol.naming", "attribute": "core.symbol.naming",
+    "name": "core.symbol.naming", "attribute": "core.symbol.attribute",
     "io": "core.io", "init": "core.initializer", "initializer": "core.initializer",
     "optimizer": "core.optimizer", "opt": "core.optimizer", "lr_scheduler": "core.lr_scheduler",
     "metric": "core.metric", "callback": "core.callback", "model": "core.model",
@@ -36,6 +36,9 @@ def __getattr__(name):
         module = importlib.import_module(LAZY_MODULES[name])
         globals()[name] = module
         return module
+    if name == "AttrScope":
+        from .symbol.attribute import AttrScope
+        return AttrScope
     if name == "mlp":
         from .zoo.builtin import mlp
         return mlp

@@ -29,8 +29,21 @@ class UnknownOperator(GraphError):
     pass
 
 
+class NotImplementedForSymbol(GraphError):
+    """An NDArray-only operation asked of a Symbol (``bool(sym)``), as MXNet's error."""
+
+    def __init__(self, function, detail=""):
+        self.function = function
+        super().__init__(f"Function {function} is not implemented for Symbol"
+                         + (f": {detail}" if detail else ""))
+
+
 class ShapeError(GraphError):
     pass
+
+
+class ShapeArgumentError(ShapeError, TypeError):
+    """Shapes given in the wrong form (``bind(data_shapes=...)``); a TypeError as in MXNet."""
 
 
 class CycleError(GraphError):

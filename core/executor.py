@@ -52,17 +52,21 @@ class Executor:
         self.arg_dict = dict(zip(self.arg_names, self.arg_arrays))
         self.aux_dict = dict(zip(self.aux_names, self.aux_arrays))
         self.grad_dict = {n: g for n, g in zip(self.arg_names, self.grad_arrays) if g is not None}
-        self.outputs = []
         self._saved = {}
+        self._values = None
         self._monitor = None
         self._plan()
+        self.outputs = self._zero_outputs()
         if self._xp is np:
             keep_freed_memory()   # the same arrays every batch: no page faults (backend/cpu/memory.py)
 
     # ----- construction -------------------------------------------------------
     @classmethod
-    def simple_bind(cls, symbol, ctx, grad_req="write", shared_exec=None, **shapes):
-        arg_shapes, _, aux_shapes = symbol.infer_shape_partial(**shapes)
+    def simple_bind(cls, symbol, ctx, grad_req="write", shared_exec=None, type_dict=None, **shapes):
+        arg_shapes, _, aux_shapes = symbol._infer_shapes(**shapes)
+        arg_types, _, aux_types = symbol.infer_type_partial(**(type_dict or {}))
+        arg_types = [t or np.float32 for t in arg_types]
+        aux_types = [t or np.float32 for t in aux_types]
         names = symbol.list_arguments() + symbol.list_auxiliary_states()
         missing = [n for n, s in zip(names, arg_shapes + aux_shapes) if s is None]
         if missing:
@@ -71,20 +75,21 @@ class Executor:
         xp = ctx.xp
         shared = shared_exec.arg_dict if shared_exec is not None else {}
 
-        def alloc(name, shape):
+        def alloc(name, shape, dtype):
             old = shared.get(name)
             if old is not None and old.shape == tuple(shape):
                 return old
-            return NDArray(xp.zeros(shape, dtype=np.float32), ctx)
+            return NDArray(xp.zeros(shape, dtype=dtype), ctx)
 
-        args = [alloc(n, s) for n, s in zip(symbol.list_arguments(), arg_shapes)]
-        reqs = cls._grad_req_map(grad_req, symbol.list_arguments())
-        grads = [NDArray(xp.zeros(s, dtype=np.float32), ctx) if reqs[n] != "null" else None
-                 for n, s in zip(symbol.list_arguments(), arg_shapes)]
+        names = symbol.list_arguments()
+        args = [alloc(n, s, t) for n, s, t in zip(names, arg_shapes, arg_types)]
+        reqs = cls._grad_req_map(grad_req, names)
+        grads = [NDArray(xp.zeros(s, dtype=t), ctx) if reqs[n] != "null" else None
+                 for n, s, t in zip(names, arg_shapes, arg_types)]
         shared_aux = shared_exec.aux_dict if shared_exec is not None else {}
         aux = [shared_aux[n] if n in shared_aux and shared_aux[n].shape == tuple(s)
-               else NDArray(xp.zeros(s, dtype=np.float32), ctx)
-               for n, s in zip(symbol.list_auxiliary_states(), aux_shapes)]
+               else NDArray(xp.zeros(s, dtype=t), ctx)
+               for n, s, t in zip(symbol.list_auxiliary_states(), aux_shapes, aux_types)]
         return cls(symbol, ctx, args, grads, reqs, aux)
 
     def _as_list(self, arrays, names, what, allow_missing=False):
@@ -165,13 +170,25 @@ class Executor:
         self._pad_of = {conv: pad for pad, conv in self._pads.items()}
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
+    def _zero_outputs(self):
+        """MXNet's outputs right after binding: zero-filled arrays of the output shapes."""
+        known = {n: a.shape for n, a in zip(self.arg_names, self.arg_arrays)}
+        known.update({n: a.shape for n, a in zip(self.aux_names, self.aux_arrays)})
+        _, shapes, _ = self._symbol._infer_shapes(**known)
+        _, types, _ = self._symbol.infer_type_partial(**{n: a.dtype for n, a in zip(self.arg_names, self.arg_arrays)})
+        if any(s is None for s in shapes):
+            return []
+        return [NDArray(self._xp.zeros(s, dtype=t or np.float32), self._ctx) for s, t in zip(shapes, types)]
+
     # ----- running -------------------------------------------------------------
     def forward(self, is_train=False, **kwargs):
         # one BLAS thread per calling thread; big kernels split themselves (backend/cpu/parallel.py)
         with single_threaded_blas():
             return self._forward(is_train, **kwargs)
 
-    def _forward(self, is_train=False, **kwargs):
+    def _forward(self, is_train=False, for_backward=None, **kwargs):
+        """``for_backward`` (default: ``is_train``) keeps what backward reads."""
+        for_backward = is_train if for_backward is None else for_backward
         for name, value in kwargs.items():
             if name not in self.arg_dict:
                 raise GraphError(f"forward: {name!r} is not an argument of this network")
@@ -182,7 +199,8 @@ class Executor:
         for name, array in zip(self.aux_names, self.aux_arrays):
             values[self._var_index[name]] = array._data
         xp, saved = self._xp, {}
-        fuse = not is_train and self._monitor is None
+        differentiating_inference = for_backward and not is_train
+        fuse = not for_backward and self._monitor is None
         folded = set(self._pads)   # BatchNorm steps computed by their convolution, Pads it does
         for position, step in enumerate(self._steps):
             if fuse and self._fused(position, step, values, folded):
@@ -191,19 +209,22 @@ class Executor:
                 continue
             inputs = [values[i] for i in step.args]
             aux = [values[i] for i in step.aux]
-            outputs, keep = step.op.forward(xp, inputs, aux, is_train)
+            if differentiating_inference:   # ops run as training, behaving as at inference
+                outputs, keep = _inference_twin(step.op).forward(xp, inputs, aux, True)
+            else:
+                outputs, keep = step.op.forward(xp, inputs, aux, is_train)
             for index, out in zip(step.wanted, outputs):
                 values[index] = out
-            if is_train and any(step.needs):
+            if for_backward and any(step.needs):
                 saved[id(step)] = keep
             if self._monitor is not None:
                 for name, out in zip(step.node.output_names(), outputs):
                     self._monitor(name, NDArray(out, self._ctx))
-            if not is_train:
+            if not for_backward:
                 for index in self._release[position]:
                     values[index] = None
         self._saved = saved
-        self._values = values if is_train else None
+        self._values = values if for_backward else None
         self.outputs = [NDArray(values[i], self._ctx) for i in self._head_slots]
         return self.outputs
 
@@ -234,7 +255,9 @@ class Executor:
 
     def _backward(self, out_grads=None):
         if not self._saved and any(any(s.needs) for s in self._steps):
-            raise GraphError("backward needs a forward(is_train=True) first")
+            # as MXNet: after forward(is_train=False) (or none), backward differentiates the
+            # inference pass on the current arguments
+            self._forward(is_train=False, for_backward=True)
         xp = self._xp
         grads = [None] * self._n_slots
         if out_grads is not None:
@@ -295,11 +318,34 @@ class Executor:
                 raise GraphError(f"copy_params_from: {name!r} is not an auxiliary state of this network")
 
     def reshape(self, partial_shaping=False, allow_up_sizing=False, **shapes):
-        known = {n: a.shape for n, a in self.arg_dict.items() if n not in shapes}
-        known.update(shapes)
-        reqs = dict(self.grad_req)
-        return Executor.simple_bind(self._symbol, self._ctx, grad_req=reqs, shared_exec=self,
-                                    **{k: v for k, v in known.items() if k in shapes or k in self.arg_dict})
+        """An executor for new input shapes sharing this one's memory, as MXNet's: an array
+        no bigger than before is a view on the old one's first elements."""
+        unknown = set(shapes) - set(self.arg_names)
+        if unknown:
+            raise GraphError(f"reshape: {sorted(unknown)} are not arguments of this network")
+        arg_shapes, _, aux_shapes = self._symbol.infer_shape(**shapes)
+        if arg_shapes is None:
+            raise ShapeError(f"reshape: the shapes {shapes} do not determine every argument's shape")
+        for name, shape in zip(self.arg_names, arg_shapes):
+            if name not in shapes and tuple(shape) != self.arg_dict[name].shape and not partial_shaping:
+                raise ShapeError(f"reshape: {name!r} would change shape from {self.arg_dict[name].shape} "
+                                 f"to {tuple(shape)}; pass partial_shaping=True to allow it")
+
+        def share(old, shape, name):
+            if old is None:
+                return None
+            size = int(np.prod(shape))
+            if size > old.size:
+                if not allow_up_sizing:
+                    raise ShapeError(f"reshape: {name!r} grows from {old.shape} to {tuple(shape)}; "
+                                     f"pass allow_up_sizing=True (or bind the bigger executor first)")
+                return NDArray(self._xp.zeros(shape, dtype=old._data.dtype), self._ctx)
+            return NDArray(old._data.reshape(-1)[:size].reshape(shape), self._ctx)
+
+        args = [share(a, s, n) for a, s, n in zip(self.arg_arrays, arg_shapes, self.arg_names)]
+        grads = [share(g, s, n) for g, s, n in zip(self.grad_arrays, arg_shapes, self.arg_names)]
+        aux = [share(a, s, n) for a, s, n in zip(self.aux_arrays, aux_shapes, self.aux_names)]
+        return Executor(self._symbol, self._ctx, args, grads, dict(self.grad_req), aux)
 
     def set_monitor_callback(self, callback, monitor_all=False):
         """Call ``callback(name, NDArray)`` on every operator output during forward."""
@@ -307,6 +353,23 @@ class Executor:
 
     def debug_str(self):
         return self._symbol.debug_str()
+
+
+def _inference_twin(op):
+    """An operator computing at training what ``op`` computes at inference, so backward can
+    follow an inference forward as MXNet's does: Dropout passes data through, BatchNorm
+    uses the running statistics (and leaves them alone), RReLU the mean slope."""
+    changes = {}
+    if op.name == "Dropout" and op.mode != "always":
+        changes = {"p": 0.0}
+    elif op.name == "BatchNorm":
+        changes = {"use_global_stats": True}
+    elif op.name == "LeakyReLU" and op.act_type == "rrelu":
+        middle = (op.lower_bound + op.upper_bound) / 2
+        changes = {"lower_bound": middle, "upper_bound": middle}
+    if not changes:
+        return op
+    return type(op)(node_name=op.node_name, **{**op.given, **changes})
 
 
 def _copy_into(target, source, name):

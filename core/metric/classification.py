@@ -118,30 +118,40 @@ class BinaryCounts:
 
 
 class _BinaryMetric(EvalMetric):
-    """F1 and MCC: 'macro' averages the score of each update, 'micro' scores all examples."""
+    """F1 and MCC: 'macro' averages the score of each update, 'micro' scores all examples.
+
+    Counts are kept twice, as MXNet does: since the last ``reset_local`` (local) and since
+    the last ``reset`` (global), so a micro average's global value spans local resets.
+    """
 
     def __init__(self, name, output_names, label_names, average):
         self.average = average
         self.counts = BinaryCounts()
+        self.global_counts = BinaryCounts()
         super().__init__(name, output_names=output_names, label_names=label_names, has_global_stats=True)
 
-    def score(self):
+    def score(self, counts):
         raise NotImplementedError
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
         for label, pred in zip(labels, preds):
             self.counts.update(label, pred, type(self).__name__)
+            self.global_counts.update(label, pred, type(self).__name__)
         if self.average == "macro":
-            self._add(self.score(), 1)
+            self._add(self.score(self.counts), 1)
             self.counts.reset()
+            self.global_counts.reset()
         else:
-            self.sum_metric = self.global_sum_metric = self.score() * self.counts.total
-            self.num_inst = self.global_num_inst = self.counts.total
+            self.sum_metric = self.score(self.counts) * self.counts.total
+            self.num_inst = self.counts.total
+            self.global_sum_metric = self.score(self.global_counts) * self.global_counts.total
+            self.global_num_inst = self.global_counts.total
 
     def reset(self):
         super().reset()
         self.counts.reset()
+        self.global_counts.reset()
 
     def reset_local(self):
         super().reset_local()
@@ -153,8 +163,8 @@ class F1(_BinaryMetric):
     def __init__(self, name="f1", output_names=None, label_names=None, average="macro"):
         super().__init__(name, output_names, label_names, average)
 
-    def score(self):
-        return self.counts.fscore
+    def score(self, counts):
+        return counts.fscore
 
 
 @register
@@ -162,8 +172,8 @@ class MCC(_BinaryMetric):
     def __init__(self, name="mcc", output_names=None, label_names=None, average="macro"):
         super().__init__(name, output_names, label_names, average)
 
-    def score(self):
-        return self.counts.matthewscc
+    def score(self, counts):
+        return counts.matthewscc
 
 
 def _picked_probabilities(label, pred):

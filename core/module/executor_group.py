@@ -91,7 +91,7 @@ class ExecutorGroup:
                       for d in self.data_shapes + self.label_shapes}
             share = base[i] if base is not None and i < len(base) else None
             exe = Executor.simple_bind(self.symbol, self.contexts[i], grad_req=self.grad_req,
-                                       shared_exec=share, **shapes)
+                                       shared_exec=share, type_dict=self._float_types(), **shapes)
             if self._monitor is not None:
                 self._monitor.install(exe)
             execs.append(exe)
@@ -105,6 +105,12 @@ class ExecutorGroup:
     def processes(self):
         """How many processes run each batch of the current size."""
         return 1
+
+    def _float_types(self):
+        """Inputs described as float16/float64 (DataDesc.dtype) bind the network in that
+        type, as MXNet's; other dtypes (uint8 images ...) leave it float32."""
+        return {d.name: d.dtype for d in self.data_shapes
+                if np.dtype(getattr(d, "dtype", np.float32)) in (np.float16, np.float64)}
 
     def close(self):
         """Free what the group holds beyond its arrays (nothing here: one process)."""

@@ -48,7 +48,7 @@ def keeps_batch_axis(symbol, shapes, batch_inputs, small, large):
     if one is None or two is None:
         return False
     for first, second in zip(one, two):
-        if first is None or second is None:
+        if not first or not second:           # () or None: a shape nothing determines
             return False
         if tuple(first) == tuple(second):
             continue

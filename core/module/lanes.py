@@ -227,8 +227,8 @@ def _layout(symbol, grad_req, shapes):
     """[(kind, name, shape, offset)] for every array a lane shares, and the total bytes."""
     arg_shapes, out_shapes, aux_shapes = symbol.infer_shape_partial(**shapes)
     args, auxs, outs = symbol.list_arguments(), symbol.list_auxiliary_states(), symbol.list_outputs()
-    missing = [n for n, s in zip(args + auxs, arg_shapes + aux_shapes) if s is None]
-    if missing or any(s is None for s in out_shapes):
+    missing = [n for n, s in zip(args + auxs, arg_shapes + aux_shapes) if not s]
+    if missing or any(not s for s in out_shapes):
         raise ShapeError(f"process lane: the shapes of {missing or outs} are unknown")
     entries = ([("arg", n, s) for n, s in zip(args, arg_shapes)]
                + [("grad", n, s) for n, s in zip(args, arg_shapes) if grad_req.get(n, "null") != "null"]

@@ -1,7 +1,7 @@
 """Input descriptions: ``[('data', (1, 3, 224, 224))]``, DataDescs or a dict, all as DataDescs."""
 from __future__ import annotations
 
-from ..errors import ShapeError
+from ..errors import ShapeArgumentError
 from ..io import DataDesc
 
 
@@ -17,12 +17,20 @@ def as_descs(shapes):
             continue
         try:
             name, shape = item
-            shape = tuple(int(d) for d in shape)
+            if isinstance(shape, (str, bytes)) or not isinstance(name, str):
+                raise TypeError
+            shape = tuple(_dimension(d) for d in shape)
         except (TypeError, ValueError) as error:
-            raise ShapeError(f"an input shape must be (name, shape) like ('data', (1, 3, 224, 224)), "
-                             f"got {item!r}") from error
+            raise ShapeArgumentError(f"an input shape must be (name, shape) like ('data', (1, 3, 224, 224)), "
+                                     f"got {item!r}") from error
         descs.append(DataDesc(name, shape))
     return descs
+
+
+def _dimension(value):
+    if isinstance(value, bool) or int(value) != value or value < 0:
+        raise ValueError(value)
+    return int(value)
 
 
 def batch_descs(data_batch, data_shapes, label_shapes):

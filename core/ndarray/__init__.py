@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..context import Context, current_context
+from ..errors import ShapeError
 from .ndarray import NDArray, from_data
 from . import random  # noqa: F401  (mx.nd.random.normal)
 from .imperative import invoke
@@ -19,26 +20,40 @@ def _ctx(ctx):
     return ctx if isinstance(ctx, Context) else current_context()
 
 
-def _fill(shape, value, ctx, dtype):
+def _fill(shape, value, ctx, dtype, out=None):
+    if out is not None:
+        return deliver(NDArray(out.xp.full(out.shape, value, dtype=out._data.dtype), out.context), out)
     ctx = _ctx(ctx)
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     return NDArray(ctx.xp.full(shape, value, dtype=np.dtype(dtype or np.float32)), ctx)
+
+
+def deliver(result, out):
+    """MXNet's ``out=``: ``result`` written into ``out`` (same shape), which is returned."""
+    if out is None:
+        return result
+    if not isinstance(out, NDArray):
+        raise TypeError(f"out= must be an NDArray, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ShapeError(f"out= has shape {out.shape}, the result has shape {result.shape}")
+    out[:] = result
+    return out
 
 
 def array(source, ctx=None, dtype=None):
     return from_data(source, _ctx(ctx), dtype)
 
 
-def zeros(shape, ctx=None, dtype=None, **kwargs):
-    return _fill(shape, 0, ctx, dtype)
+def zeros(shape, ctx=None, dtype=None, out=None, stype=None):
+    return _fill(shape, 0, ctx, dtype, out)
 
 
-def ones(shape, ctx=None, dtype=None, **kwargs):
-    return _fill(shape, 1, ctx, dtype)
+def ones(shape, ctx=None, dtype=None, out=None, stype=None):
+    return _fill(shape, 1, ctx, dtype, out)
 
 
-def full(shape, val, ctx=None, dtype=None, **kwargs):
-    return _fill(shape, val, ctx, dtype)
+def full(shape, val, ctx=None, dtype=None, out=None, stype=None):
+    return _fill(shape, val, ctx, dtype, out)
 
 
 def empty(shape, ctx=None, dtype=None):
@@ -68,16 +83,13 @@ def waitall():
         pass
 
 
-def _unary(name, fn=None):
-    def apply(data, out=None, **kwargs):
+def _unary(op_name, fn=None):
+    def apply(data, out=None, name=None):
         xp = data.xp
-        result = NDArray(fn(xp, data._data) if fn else getattr(xp, name)(data._data), data.context)
-        if out is not None:
-            out[:] = result
-            return out
-        return result
-    apply.__name__ = name
-    apply.__doc__ = f"Elementwise {name}."
+        result = fn(xp, data._data) if fn else getattr(xp, op_name)(data._data)
+        return deliver(NDArray(result, data.context), out)
+    apply.__name__ = op_name
+    apply.__doc__ = f"Elementwise {op_name}."
     return apply
 
 
@@ -100,29 +112,42 @@ sigmoid = _unary("sigmoid", lambda xp, x: 1 / (1 + xp.exp(-x)))
 relu = _unary("relu", lambda xp, x: xp.maximum(x, 0))
 
 
-def _binary(name, fn):
-    """A binary function of NDArrays and/or scalars; ``fn(xp, a, b)`` on raw arrays."""
+def _binary(name, op):
+    """A binary function of NDArrays and/or scalars with MXNet's dtype rules (arithmetic.py)."""
     def apply(lhs, rhs):
         if isinstance(lhs, NDArray):
-            return lhs._binary(rhs, lambda a, b: fn(lhs.xp, a, b))
-        return rhs._binary(lhs, lambda b, a: fn(rhs.xp, a, b))
+            return lhs._arith(rhs, op)
+        return rhs._arith(lhs, op, reflected=True)
     apply.__name__ = name
     return apply
 
 
-maximum = _binary("maximum", lambda xp, a, b: xp.maximum(a, b))
-minimum = _binary("minimum", lambda xp, a, b: xp.minimum(a, b))
-add = broadcast_add = elemwise_add = _binary("add", lambda xp, a, b: a + b)
-subtract = broadcast_sub = broadcast_minus = elemwise_sub = _binary("subtract", lambda xp, a, b: a - b)
-multiply = broadcast_mul = elemwise_mul = _binary("multiply", lambda xp, a, b: a * b)
-divide = broadcast_div = elemwise_div = _binary("divide", lambda xp, a, b: a / b)
-power = broadcast_power = _binary("power", lambda xp, a, b: a ** b)
+def _comparison(name, relation):
+    """1 where the relation holds, else 0, in the arrays' dtype (as MXNet's)."""
+    def apply(lhs, rhs):
+        if isinstance(lhs, NDArray):
+            return lhs._compare(rhs, relation)
+        return rhs._compare(lhs, lambda b, a: relation(a, b))
+    apply.__name__ = name
+    return apply
+
+
+maximum = _binary("maximum", "maximum")
+minimum = _binary("minimum", "minimum")
+add = broadcast_add = elemwise_add = _binary("add", "add")
+subtract = broadcast_sub = broadcast_minus = elemwise_sub = _binary("subtract", "sub")
+multiply = broadcast_mul = elemwise_mul = _binary("multiply", "mul")
+divide = broadcast_div = elemwise_div = _binary("divide", "div")
+modulo = broadcast_mod = _binary("modulo", "mod")
+power = broadcast_power = _binary("power", "pow")
 broadcast_maximum = maximum
 broadcast_minimum = minimum
-equal = _binary("equal", lambda xp, a, b: xp.asarray(a == b, dtype=np.float32))
-not_equal = _binary("not_equal", lambda xp, a, b: xp.asarray(a != b, dtype=np.float32))
-greater = _binary("greater", lambda xp, a, b: xp.asarray(a > b, dtype=np.float32))
-lesser = _binary("lesser", lambda xp, a, b: xp.asarray(a < b, dtype=np.float32))
+equal = broadcast_equal = _comparison("equal", lambda a, b: a == b)
+not_equal = broadcast_not_equal = _comparison("not_equal", lambda a, b: a != b)
+greater = broadcast_greater = _comparison("greater", lambda a, b: a > b)
+greater_equal = broadcast_greater_equal = _comparison("greater_equal", lambda a, b: a >= b)
+lesser = broadcast_lesser = _comparison("lesser", lambda a, b: a < b)
+lesser_equal = broadcast_lesser_equal = _comparison("lesser_equal", lambda a, b: a <= b)
 
 
 def dot(lhs, rhs, transpose_a=False, transpose_b=False):
@@ -137,20 +162,34 @@ def batch_dot(lhs, rhs, transpose_a=False, transpose_b=False):
     return NDArray(a @ b, lhs.context)
 
 
-def sum(data, axis=None, keepdims=False, **kw):  # noqa: A001
-    return data.sum(axis=axis, keepdims=keepdims)
+def sum(data, axis=None, keepdims=False, exclude=False, out=None, name=None):  # noqa: A001
+    if exclude:
+        axis = _excluded_axes(data.ndim, axis)
+    return deliver(data.sum(axis=axis, keepdims=keepdims), out)
 
 
-def mean(data, axis=None, keepdims=False, **kw):
-    return data.mean(axis=axis, keepdims=keepdims)
+def mean(data, axis=None, keepdims=False, exclude=False, out=None, name=None):
+    if exclude:
+        axis = _excluded_axes(data.ndim, axis)
+    return deliver(data.mean(axis=axis, keepdims=keepdims), out)
 
 
-def max(data, axis=None, keepdims=False, **kw):  # noqa: A001
-    return data.max(axis=axis, keepdims=keepdims)
+def max(data, axis=None, keepdims=False, exclude=False, out=None, name=None):  # noqa: A001
+    if exclude:
+        axis = _excluded_axes(data.ndim, axis)
+    return deliver(data.max(axis=axis, keepdims=keepdims), out)
 
 
-def min(data, axis=None, keepdims=False, **kw):  # noqa: A001
-    return data.min(axis=axis, keepdims=keepdims)
+def min(data, axis=None, keepdims=False, exclude=False, out=None, name=None):  # noqa: A001
+    if exclude:
+        axis = _excluded_axes(data.ndim, axis)
+    return deliver(data.min(axis=axis, keepdims=keepdims), out)
+
+
+def _excluded_axes(ndim, axis):
+    """MXNet's ``exclude=True``: reduce over every axis but the given ones."""
+    kept = {axis % ndim} if isinstance(axis, int) else {a % ndim for a in (axis or ())}
+    return tuple(a for a in range(ndim) if a not in kept)
 
 
 def argmax(data, axis=None, keepdims=False):
@@ -178,8 +217,8 @@ def clip(data, a_min, a_max):
     return data.clip(a_min, a_max)
 
 
-def reshape(data, shape):
-    return data.reshape(shape)
+def reshape(data, shape, reverse=False):
+    return data.reshape(shape, reverse=reverse)
 
 
 def transpose(data, axes=None):

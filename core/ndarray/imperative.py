@@ -24,6 +24,10 @@ def invoke(op_name, *args, **kwargs):
     result = [NDArray(o, ctx) for o in outputs]
     out = kwargs.get("out")
     if out is not None:
-        out[:] = result[0]
-        return out
+        from . import deliver
+        outs = list(out) if isinstance(out, (list, tuple)) else [out]
+        if len(outs) != len(result):
+            raise TypeError(f"{op_name} gives {len(result)} outputs; out= has {len(outs)}")
+        delivered = [deliver(r, o) for r, o in zip(result, outs)]
+        return delivered[0] if len(delivered) == 1 else delivered
     return result[0] if len(result) == 1 else result

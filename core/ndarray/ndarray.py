@@ -106,25 +106,47 @@ class NDArray:
         return self.asnumpy().tolist()
 
     # ----- shape -------------------------------------------------------------
-    def reshape(self, *shape, **kwargs):
+    def reshape(self, *shape, reverse=False, **kwargs):
+        """A view with a new shape; MXNet's codes 0, -1, -2, -3, -4 and ``reverse``."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        shape = kwargs.get("shape", shape)
-        return self._wrap(self._data.reshape(_mx_shape(self.shape, shape)))
+        shape = tuple(kwargs.pop("shape", shape))
+        if kwargs:
+            raise TypeError(f"reshape: unknown argument(s) {sorted(kwargs)}")
+        from ..ops.tensor import Reshape
+        new_shape = Reshape(node_name="reshape", shape=shape, reverse=reverse).out_shape(self.shape)
+        return self._wrap(self._data.reshape(new_shape))
 
     def transpose(self, *axes):
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         return self._wrap(self._data.transpose(axes or None))
 
-    def flatten(self):
-        return self.reshape(self.shape[0], -1) if self.ndim > 1 else self.copy()
+    def flatten(self, inplace=False):
+        """(n, everything else); ``inplace=True`` gives a view sharing this array's memory."""
+        shape = (self.shape[0], int(np.prod(self.shape[1:]))) if self.ndim > 1 else self.shape
+        return self._view_or_copy(shape, inplace)
 
-    def expand_dims(self, axis):
-        return self._wrap(self.xp.expand_dims(self._data, axis))
+    def expand_dims(self, axis, inplace=False):
+        shape = np.expand_dims(np.empty(self.shape, dtype=np.bool_), axis).shape
+        return self._view_or_copy(shape, inplace)
 
-    def squeeze(self, axis=None):
-        return self._wrap(self.xp.squeeze(self._data, axis=axis))
+    def squeeze(self, axis=None, inplace=False):
+        shape = np.squeeze(np.empty(self.shape, dtype=np.bool_), axis=axis).shape or (1,)
+        return self._view_or_copy(shape, inplace)
+
+    def _view_or_copy(self, shape, inplace):
+        view = self._data.reshape(shape)
+        return self._wrap(view if inplace else view.copy())
+
+    def __getattr__(self, name):
+        """MXNet's fluent methods (``x.floor()``, ``x.broadcast_like(y)`` ...), see fluent.py."""
+        if not name.startswith("_"):
+            from .fluent import fluent_method
+            method = fluent_method(self, name)
+            if method is not None:
+                return method
+        raise AttributeError(f"'NDArray' object has no attribute {name!r}")
 
     def broadcast_to(self, shape):
         return self._wrap(self.xp.broadcast_to(self._data, shape).copy())
@@ -151,10 +173,16 @@ class NDArray:
         return self._wrap(self.xp.asarray(out).reshape(1) if np.ndim(out) == 0 else out)
 
     def sum(self, axis=None, keepdims=False):
-        return self._reduce(self.xp.sum, axis, keepdims)
+        return self._accumulated(self.xp.sum, axis, keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return self._reduce(self.xp.mean, axis, keepdims)
+        return self._accumulated(self.xp.mean, axis, keepdims)
+
+    def _accumulated(self, fn, axis, keepdims):
+        """A sum-like reduction; float16 accumulates in float32, as MXNet's."""
+        if self._data.dtype != np.float16:
+            return self._reduce(fn, axis, keepdims)
+        return self._reduce(fn, axis, keepdims, dtype=np.float32).astype(np.float16)
 
     def max(self, axis=None, keepdims=False):
         return self._reduce(self.xp.max, axis, keepdims)
@@ -193,9 +221,9 @@ class NDArray:
         return self._wrap(self.xp.clip(self._data, a_min, a_max))
 
     def softmax(self, axis=-1):
-        x = self._data - self._data.max(axis=axis, keepdims=True)
-        e = self.xp.exp(x)
-        return self._wrap(e / e.sum(axis=axis, keepdims=True))
+        data = self._data.astype(np.float32) if self._data.dtype == np.float16 else self._data
+        e = self.xp.exp(data - data.max(axis=axis, keepdims=True))
+        return self._wrap((e / e.sum(axis=axis, keepdims=True)).astype(self._data.dtype, copy=False))
 
     # ----- arithmetic -----------------------------------------------------------
     def _wrap(self, data):
@@ -208,18 +236,24 @@ class NDArray:
         fn(self._data, _operand(other, self._ctx), out=self._data, casting="unsafe")
         return self
 
-    def __add__(self, o): return self._binary(o, lambda a, b: a + b)
-    def __radd__(self, o): return self._binary(o, lambda a, b: b + a)
-    def __sub__(self, o): return self._binary(o, lambda a, b: a - b)
-    def __rsub__(self, o): return self._binary(o, lambda a, b: b - a)
-    def __mul__(self, o): return self._binary(o, lambda a, b: a * b)
-    def __rmul__(self, o): return self._binary(o, lambda a, b: b * a)
-    def __truediv__(self, o): return self._binary(o, lambda a, b: a / b)
-    def __rtruediv__(self, o): return self._binary(o, lambda a, b: b / a)
+    def _arith(self, other, op, reflected=False):
+        """MXNet's arithmetic: the result keeps this array's dtype (see arithmetic.py)."""
+        from .arithmetic import apply
+        return self._wrap(apply(self.xp, op, self._data, _operand(other, self._ctx), reflected))
+
+    def __add__(self, o): return self._arith(o, "add")
+    def __radd__(self, o): return self._arith(o, "add", reflected=True)
+    def __sub__(self, o): return self._arith(o, "sub")
+    def __rsub__(self, o): return self._arith(o, "sub", reflected=True)
+    def __mul__(self, o): return self._arith(o, "mul")
+    def __rmul__(self, o): return self._arith(o, "mul", reflected=True)
+    def __truediv__(self, o): return self._arith(o, "div")
+    def __rtruediv__(self, o): return self._arith(o, "div", reflected=True)
     def __floordiv__(self, o): return self._binary(o, lambda a, b: a // b)
-    def __mod__(self, o): return self._binary(o, lambda a, b: a % b)
-    def __pow__(self, o): return self._binary(o, lambda a, b: a ** b)
-    def __rpow__(self, o): return self._binary(o, lambda a, b: b ** a)
+    def __mod__(self, o): return self._arith(o, "mod")
+    def __rmod__(self, o): return self._arith(o, "mod", reflected=True)
+    def __pow__(self, o): return self._arith(o, "pow")
+    def __rpow__(self, o): return self._arith(o, "pow", reflected=True)
     def __matmul__(self, o): return self._binary(o, lambda a, b: a @ b)
     def __neg__(self): return self._wrap(-self._data)
     def __pos__(self): return self
@@ -263,8 +297,24 @@ class NDArray:
         return {"data": self.asnumpy(), "ctx": (self._ctx.device_type, self._ctx.device_id)}
 
     def __setstate__(self, state):
-        self._ctx = Context(*state["ctx"])
-        self._data = self._ctx.xp.asarray(state["data"])
+        """Ours (``data``, ``ctx``) or MXNet's (``handle``: the saved bytes). An array saved
+        on a GPU loads on the CPU, with a warning, where no GPU can be used."""
+        if "handle" in state:
+            from .params_format import parse_array
+            host, dev_type = parse_array(bytes(state["handle"]), "<pickled MXNet NDArray>")
+            ctx = Context("gpu" if dev_type == 2 else "cpu", 0)
+        else:
+            host = state["data"]
+            ctx = Context(*state.get("ctx", ("cpu", 0)))
+        if ctx.is_gpu:
+            from ..context import gpu_unavailable_reason
+            reason = gpu_unavailable_reason()
+            if reason:
+                import warnings
+                warnings.warn(f"an NDArray saved on {ctx} is loaded on cpu(0): {reason}", stacklevel=2)
+                ctx = cpu()
+        self._ctx = ctx
+        self._data = ctx.xp.asarray(host)
 
 
 def _move(data, ctx):
@@ -291,14 +341,6 @@ def _index(key, ctx):
     if isinstance(key, tuple):
         return tuple(k._data.astype(np.int64) if isinstance(k, NDArray) else k for k in key)
     return key
-
-
-def _mx_shape(src, shape):
-    """MXNet reshape codes: 0 copies the input dimension, -1 infers one dimension."""
-    out = []
-    for i, dim in enumerate(shape):
-        out.append(src[i] if dim == 0 and i < len(src) else dim)
-    return tuple(out)
 
 
 def from_data(data, ctx=None, dtype=None):

@@ -130,6 +130,7 @@ def _context(reader, what):
     if dev_type not in DEV_TYPES:
         raise reader.fail(f"{what} has device type {dev_type}; expected one of "
                           f"{sorted(DEV_TYPES)} (1 = cpu, 2 = gpu)", at)
+    reader.dev_type = dev_type
 
 
 def _read_array(reader, index):
@@ -278,6 +279,14 @@ def _host_array(value, name):
         raise ParamsFormatError(f"{name} has dtype {array.dtype}; MXNet .params files "
                                 f"hold {', '.join(d.name for d in FLAG_OF_DTYPE)}")
     return array.reshape(1) if array.ndim == 0 else array
+
+
+def parse_array(data, source="<bytes>"):
+    """One array as ``NDArray::Save`` wrote it (a pickled MXNet NDArray's ``handle``):
+    ``(host array, device type it was saved from: 1 cpu, 2 gpu ...)``."""
+    reader = _Reader(data, source)
+    array = _read_array(reader, 0)
+    return array, getattr(reader, "dev_type", 1)
 
 
 def encode_array(array):

@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 REQUIRED = object()
 
 
@@ -111,6 +113,14 @@ def shorten(value, limit=40):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def _type_name(value):
+    """``np.float32`` or ``np.dtype('float32')`` as MXNet's name for it, ``'float32'``."""
+    try:
+        return np.dtype(value).name
+    except TypeError:
+        return str(value)
+
+
 def _format_tuple(value):
     return "(" + ", ".join(str(v) for v in value) + ")" if len(value) != 1 else f"({value[0]},)"
 
@@ -184,7 +194,7 @@ class Param:
         if self.type == "int" and isinstance(value, str) and value.strip().lower() in ("true", "false"):
             value = int(value.strip().lower() == "true")
         if self.choices:
-            text = str(value)
+            text = _type_name(value) if isinstance(value, (type, np.dtype)) else str(value)
             if text not in self.choices:
                 raise ValueError(f"expected one of {', '.join(self.choices)}; got {shorten(text)}")
             return text

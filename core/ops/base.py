@@ -168,11 +168,25 @@ def known(shape):
 
 def same_shape_op_infer(op, in_shapes, n_out=1):
     """Shape rule for ops whose inputs and outputs all share one shape."""
-    shape = next((s for s in in_shapes if s is not None), None)
+    shape = next((tuple(s) for s in in_shapes if s is not None), None)
     if shape is None:
         return in_shapes, [None] * n_out, []
     for name, other in zip(op.list_arguments(), in_shapes):
-        if other is not None and tuple(other) != tuple(shape):
+        if other is None:
+            continue
+        merged = merge_partial(shape, tuple(other))     # 0 is an unknown dimension (MXNet)
+        if merged is None:
             raise op.error(f"input {name} has shape {tuple(other)}, expected {tuple(shape)} "
                            f"(all inputs must have the same shape)")
-    return [tuple(shape)] * len(in_shapes), [tuple(shape)] * n_out, []
+        shape = merged
+    return [shape] * len(in_shapes), [shape] * n_out, []
+
+
+def merge_partial(old, new):
+    """Two partial shapes (0 = unknown dimension, as MXNet) combined, or None on a clash;
+    a missing shape (None) takes the other."""
+    if old is None or new is None:
+        return new if old is None else old
+    if len(old) != len(new) or any(a and b and a != b for a, b in zip(old, new)):
+        return None
+    return tuple(a or b for a, b in zip(old, new))

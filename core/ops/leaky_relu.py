@@ -9,11 +9,14 @@ from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .random_source import uniform
 from .registry import register_op
-from .unary import erf
+from .unary import erf, widened
 
 # SELU's fixed constants (Klambauer et al. 2017), as MXNet spells them
 SELU_LAMBDA = 1.0507009873554804934193349852946
 SELU_ALPHA = 1.6732632423543772848170429916717
+
+#: MXNet's initializer for prelu's gamma (set on the variable, as its FSetInputVarAttrOnCompose)
+PRELU_GAMMA_INIT = '["Constant", {"value": 0.25}]'
 
 ACT_TYPES = ("elu", "gelu", "leaky", "prelu", "rrelu", "selu")
 
@@ -44,6 +47,11 @@ class LeakyReLU(Op):
     def list_arguments(self):
         return ["data", "gamma"] if self.act_type == "prelu" else ["data"]
 
+    @property
+    def input_attrs(self):
+        """Attributes for input variables: MXNet initialises prelu's gamma to 0.25."""
+        return {"gamma": {"__init__": PRELU_GAMMA_INIT}} if self.act_type == "prelu" else {}
+
     def list_outputs(self):
         # MXNet shows rrelu's slopes as a second output named "mask"
         return ["output", "mask"] if self.act_type == "rrelu" else ["output"]
@@ -58,17 +66,16 @@ class LeakyReLU(Op):
         data = tuple(data)
         if len(data) < 2:
             raise self.error(f"prelu needs data with a channel axis (n, c, ...), got {data}")
-        if gamma is not None and tuple(gamma) not in ((data[1],), (1,)):
-            raise self.error(f"gamma has shape {tuple(gamma)}, expected ({data[1]},) - one "
-                             f"slope per channel of data {data} - or (1,)")
+        if gamma is not None:
+            self._gamma_layout(tuple(gamma), data)
         return [data, tuple(gamma) if gamma is not None else (data[1],)], [data], []
 
     # ----- forward and backward, per act_type -----------------------------------
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         if self.act_type == "prelu":
-            gamma = self._channel_view(inputs[1], x.ndim)
-            return [xp.where(x > 0, x, gamma * x)], (x, gamma)
+            gamma = inputs[1].reshape(self._gamma_layout(inputs[1].shape, x.shape))
+            return [xp.where(x > 0, x, gamma * x)], (x, gamma, inputs[1].shape)
         if self.act_type == "rrelu":
             slope = self._rrelu_slope(xp, x, is_train)
             return [xp.where(x > 0, x, slope * x), slope], (x, slope)
@@ -79,7 +86,8 @@ class LeakyReLU(Op):
                 return [xp.maximum(x, x * x.dtype.type(self.slope))], x
             return [xp.where(x > 0, x, self.slope * x)], x
         if self.act_type == "gelu":
-            return [0.5 * x * (1 + erf(xp, x / math.sqrt(2)))], x
+            wide = widened(x)                      # float16 computes in float32, as MXNet
+            return [(0.5 * wide * (1 + erf(xp, wide / math.sqrt(2)))).astype(x.dtype, copy=False)], x
         scale, alpha = (SELU_LAMBDA, SELU_ALPHA) if self.act_type == "selu" else (1.0, self.slope)
         # expm1 of min(x, 0): no overflow on the positive side that where() discards
         out = scale * xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
@@ -88,37 +96,45 @@ class LeakyReLU(Op):
     def backward(self, xp, saved, out_grads, needs):
         g = out_grads[0]
         if self.act_type == "prelu":
-            x, gamma = saved
+            x, gamma, gamma_shape = saved
             grad_data = xp.where(x > 0, g, gamma * g) if needs[0] else None
-            grad_gamma = self._gamma_grad(xp, x, g, gamma) if needs[1] else None
+            grad_gamma = self._gamma_grad(xp, x, g, gamma).reshape(gamma_shape) if needs[1] else None
             return [grad_data, grad_gamma]
         if self.act_type in ("rrelu", "leaky"):
             x, slope = saved if self.act_type == "rrelu" else (saved, self.slope)
             # NOTE: grad at x == 0 is the slope (MXNet tests x > 0)
             return [xp.where(x > 0, g, slope * g)]
         if self.act_type == "gelu":
-            x = saved
+            x = widened(saved)
             cdf = 0.5 * (1 + erf(xp, x / math.sqrt(2)))
             pdf = xp.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-            return [g * (cdf + x * pdf)]
+            return [(widened(g) * (cdf + x * pdf)).astype(g.dtype, copy=False)]
         x, out = saved
         scale, alpha = (SELU_LAMBDA, SELU_ALPHA) if self.act_type == "selu" else (1.0, self.slope)
         # for x <= 0: d/dx scale·alpha·(e^x - 1) = out + scale·alpha
         return [xp.where(x > 0, scale * g, g * (out + scale * alpha))]
 
     # ----- helpers ----------------------------------------------------------------
-    @staticmethod
-    def _channel_view(gamma, ndim):
-        """gamma (c,) as (1, c, 1, ...) to scale axis 1; a single slope stays (1,)."""
-        if gamma.size == 1:
-            return gamma.reshape((1,) * ndim)
-        return gamma.reshape((1, -1) + (1,) * (ndim - 2))
+    def _gamma_layout(self, gamma, data):
+        """gamma's shape laid over data's axes, as MXNet's ``expand_shape``: gamma's axes
+        match data's first two axes from the right ((c,) -> (1, c, 1, ...); (n, c) and a
+        2-d data's full shape work too); the other axes are 1."""
+        layout, s = [1] * len(data), len(gamma) - 1
+        for i in reversed(range(len(data))):
+            if s >= 0 and i <= 1 and gamma[s] in (data[i], 1):
+                layout[i] = gamma[s]
+                s -= 1
+        if s != -1:
+            raise self.error(f"gamma of shape {tuple(gamma)} cannot broadcast to data {tuple(data)}: "
+                             f"expected ({data[1]},) - one slope per channel - or (1,), or a "
+                             f"shape matching data's first two axes")
+        return tuple(layout)
 
     @staticmethod
     def _gamma_grad(xp, x, g, gamma_view):
         grad = xp.where(x > 0, 0, x * g)
         axes = tuple(i for i in range(x.ndim) if gamma_view.shape[i] == 1)
-        return grad.sum(axis=axes).reshape(-1)
+        return grad.sum(axis=axes, keepdims=True)
 
     def _rrelu_slope(self, xp, x, is_train):
         if is_train:

@@ -18,16 +18,18 @@ from __future__ import annotations
 from .attrs import Param
 from .base import Op
 from .registry import register_op
+from .unary import widened
 
 
 def normalize(xp, x, axes, eps):
     """(x - mean) / sqrt(var + eps) over ``axes`` (kept as size 1), with the biased var."""
-    mean = x.mean(axis=axes, keepdims=True)
-    centered = x - mean
+    wide = widened(x)                 # float16 statistics in float32, as MXNet's
+    mean = wide.mean(axis=axes, keepdims=True)
+    centered = wide - mean
     var = (centered * centered).mean(axis=axes, keepdims=True)
     inv_std = 1 / xp.sqrt(var + eps)
     centered *= inv_std
-    return centered, mean, var, inv_std
+    return centered.astype(x.dtype, copy=False), mean, var, inv_std
 
 
 def normalize_backward(grad_hat, x_hat, inv_std, axes):

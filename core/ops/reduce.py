@@ -7,6 +7,7 @@ import math
 from .attrs import Param
 from .base import Op
 from .registry import register_op
+from .unary import widened
 
 REDUCE_PARAMS = {
     "axis": Param("shape_or_none", None, "axes to reduce; None or (): all of them"),
@@ -54,7 +55,8 @@ class _Reduce(Op):
     def forward(self, xp, inputs, aux, is_train):
         data = inputs[0]
         axes = self._axes(data.shape)
-        kept = self.reduce(xp, data, axes)   # keepdims=True, ready to broadcast back
+        # keepdims=True, ready to broadcast back; float16 accumulates in float32 (as MXNet)
+        kept = self.reduce(xp, widened(data), axes).astype(data.dtype, copy=False)
         return [kept.reshape(self._out_shape(data.shape, axes))], (data, axes, kept)
 
     def _spread(self, grad, data, axes):

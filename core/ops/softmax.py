@@ -6,6 +6,7 @@ from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .compose import Composite
 from .registry import register_op
+from .unary import widened
 
 DTYPES = ("None", "float16", "float32", "float64")
 
@@ -45,6 +46,7 @@ class _SoftmaxBase(Op):
         return same_shape_op_infer(self, in_shapes)
 
     def _scaled(self, x):
+        x = widened(x)        # float16 in float32, as MXNet's safe accumulation
         return x if self.temperature in (None, 1.0) else x / self.temperature
 
     def _scale_back(self, grad, dtype):
@@ -52,8 +54,8 @@ class _SoftmaxBase(Op):
             grad = grad / self.temperature
         return grad.astype(dtype, copy=False)
 
-    def _out(self, y):
-        return y if self.dtype == "None" else y.astype(self.dtype)
+    def _out(self, y, dtype):
+        return y.astype(dtype if self.dtype == "None" else self.dtype, copy=False)
 
 
 @register_op()
@@ -64,7 +66,7 @@ class Softmax(_SoftmaxBase):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         y = softmax(xp, self._scaled(x), self.axis)
-        return [self._out(y)], (y, x.dtype)
+        return [self._out(y, x.dtype)], (y, x.dtype)
 
     def backward(self, xp, saved, out_grads, needs):
         y, dtype = saved
@@ -81,7 +83,7 @@ class LogSoftmax(_SoftmaxBase):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         y = log_softmax(xp, self._scaled(x), self.axis)
-        return [self._out(y)], (y, x.dtype)
+        return [self._out(y, x.dtype)], (y, x.dtype)
 
     def backward(self, xp, saved, out_grads, needs):
         y, dtype = saved

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op, same_shape_op_infer
@@ -189,11 +191,21 @@ class Cos(Unary):
         return -g * xp.sin(x)
 
 
+HALF, WIDE = np.dtype(np.float16), np.dtype(np.float32)
+
+
+def widened(x):
+    """float16 data as float32, as MXNet accumulates half precision; others unchanged."""
+    return x.astype(WIDE) if x.dtype == HALF else x
+
+
 def erf(xp, x):
     """Error function, relative error < 1.2e-7 (Numerical Recipes' erfc Chebyshev fit).
 
     NumPy has no erf and SciPy is not a dependency; this is exact enough for float32.
     """
+    if x.dtype == HALF:            # the polynomial in float16 would lose 3 digits
+        return erf(xp, x.astype(WIDE)).astype(HALF)
     z = xp.abs(x)
     t = 1 / (1 + 0.5 * z)
     poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (

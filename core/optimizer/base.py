@@ -3,7 +3,9 @@
 The base owns everything shared by every rule: the update count, learning rate (fixed or
 from a scheduler), per-parameter lr/wd multipliers, ``rescale_grad`` and ``clip_gradient``.
 A subclass writes only ``create_state`` and ``step``, which works in place on raw arrays
-of the weight's array module (NumPy or CuPy), in the weight's dtype.
+of the weight's array module (NumPy or CuPy), in the weight's dtype. An MXNet-style
+subclass may instead override ``update(index, weight, grad, state)`` on NDArrays; the
+updater calls it through ``update_multi_precision`` either way.
 
 >>> import core as mx
 >>> opt = mx.optimizer.create("sgd", learning_rate=0.5)
@@ -15,6 +17,8 @@ of the weight's array module (NumPy or CuPy), in the weight's dtype.
 from __future__ import annotations
 
 import numbers
+
+import numpy as np
 
 from ..ndarray.ndarray import NDArray
 from ..registry import Registry
@@ -103,10 +107,26 @@ class Optimizer:
         xp = weight.xp if isinstance(weight, NDArray) else _xp_of(weight)
         self.step(xp, index, raw(weight), raw(grad), _raw_state(state), lr, wd)
 
-    update_multi_precision = update
+    def update_multi_precision(self, index, weight, grad, state):
+        """``update``, through a float32 master copy for float16 weights when
+        ``multi_precision`` is on (the copy is ``state[0]``, as MXNet keeps it)."""
+        if not self._keeps_master_copy(weight):
+            self.update(index, weight, grad, state)
+            return
+        master, inner = state
+        self.update(index, master, grad.astype("float32"), inner)
+        weight[:] = master.astype(weight.dtype)
 
     def create_state_multi_precision(self, index, weight):
-        return self.create_state(index, weight)
+        """``create_state``; with ``multi_precision`` and a float16 weight, the pair
+        ``(float32 master copy, state of the master copy)`` as in MXNet."""
+        if not self._keeps_master_copy(weight):
+            return self.create_state(index, weight)
+        master = weight.astype("float32")
+        return master, self.create_state(index, master)
+
+    def _keeps_master_copy(self, weight):
+        return self.multi_precision and np.dtype(weight.dtype) == np.float16
 
     def rescaled(self, xp, grad):
         """``clip(rescale_grad * grad, clip_gradient)`` as a new array."""

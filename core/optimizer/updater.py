@@ -108,17 +108,20 @@ def get_updater(optimizer):
 
 
 def _kind(state):
+    """The state's structure as JSON: ``"none"``, ``"array"`` or a list of kinds."""
     if state is None:
         return "none"
     if isinstance(state, (tuple, list)):
-        return f"tuple:{len(state)}:" + ",".join(_kind(s) for s in state)
+        return [_kind(s) for s in state]
     return "array"
 
 
-def _slots(index, state):
+def _slots(index, state, prefix=None):
+    """``(array name, array)`` for every array in a (possibly nested) state."""
+    name = f"{index}" if prefix is None else prefix
     if isinstance(state, (tuple, list)):
-        return [(f"{index}:{k}", s) for k, s in enumerate(state) if s is not None]
-    return [] if state is None else [(f"{index}", state)]
+        return [slot for k, s in enumerate(state) for slot in _slots(index, s, f"{name}:{k}")]
+    return [] if state is None else [(name, state)]
 
 
 def _host(value):
@@ -127,18 +130,21 @@ def _host(value):
     return np.asarray(value)
 
 
-def _rebuild(index, kind, arrays):
-    def wrap(array):
-        return NDArray(np.array(array, dtype=array.dtype))
+def _rebuild(index, kind, arrays, prefix=None):
+    name = f"{index}" if prefix is None else prefix
+    if isinstance(kind, str) and kind.startswith("tuple:"):   # files written before nesting
+        _, count, inner = kind.split(":", 2)
+        kind = inner.split(",")
+        if len(kind) != int(count):
+            raise ValueError(f"state {index}: kind {kind!r} is inconsistent")
     if kind == "none":
         return None
     if kind == "array":
-        return wrap(arrays[f"{index}"])
-    _, count, inner = kind.split(":", 2)
-    inner = inner.split(",")
-    if len(inner) != int(count):
-        raise ValueError(f"state {index}: kind {kind!r} is inconsistent")
-    return tuple(None if k == "none" else wrap(arrays[f"{index}:{n}"]) for n, k in enumerate(inner))
+        array = arrays[name]
+        return NDArray(np.array(array, dtype=array.dtype))
+    if not isinstance(kind, list):
+        raise ValueError(f"state {index}: unknown kind {kind!r}")
+    return tuple(_rebuild(index, k, arrays, f"{name}:{n}") for n, k in enumerate(kind))
 
 
 def _key(index):

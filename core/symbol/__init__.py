@@ -1,6 +1,7 @@
 """``mx.sym``: Variables, operators as functions, Group, JSON in and out."""
 from .json_io import load, load_json  # noqa: F401
-from .naming import AttrScope, NameManager, Prefix  # noqa: F401
+from .attribute import AttrScope  # noqa: F401
+from .naming import NameManager, Prefix  # noqa: F401
 from .symbol import Group, Symbol, Variable, var  # noqa: F401
 
 

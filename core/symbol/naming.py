@@ -47,31 +47,3 @@ class Prefix(NameManager):
 
     def get(self, name, hint):
         return self._prefix + super().get(name, hint)
-
-
-class AttrScope:
-    """Attributes attached to every symbol made in this scope (``ctx_group`` ...)."""
-    _local = threading.local()
-
-    def __init__(self, **attrs):
-        self._attrs = {f"__{k}__" if not k.startswith("__") else k: str(v) for k, v in attrs.items()}
-        self._old = None
-
-    def get(self, attrs):
-        merged = dict(self._attrs)
-        merged.update(attrs or {})
-        return merged
-
-    def __enter__(self):
-        self._old = AttrScope.current()
-        AttrScope._local.current = self
-        return self
-
-    def __exit__(self, *exc):
-        AttrScope._local.current = self._old
-
-    @classmethod
-    def current(cls):
-        if getattr(cls._local, "current", None) is None:
-            cls._local.current = AttrScope()
-        return cls._local.current

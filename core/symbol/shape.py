@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..errors import ShapeError
 from ..ops.attrs import _parse_tuple
+from ..ops.base import merge_partial
 from .graph import topo_order
 
 
@@ -15,10 +16,14 @@ def _merge(node_shapes, node, value, consumer, slot):
     if old is None:
         node_shapes[key] = value
         return True
-    if tuple(old) != value:
+    merged = merge_partial(tuple(old), value)
+    if merged is None:
         raise ShapeError(f"node {consumer.name!r} ({consumer.op_name}): input {slot!r} "
                          f"({node.name!r}) has shape {tuple(old)}, but {consumer.op_name} "
                          f"expects {value}")
+    if merged != tuple(old):
+        node_shapes[key] = merged
+        return True
     return False
 
 
@@ -73,11 +78,14 @@ def _infer_node(node, var_shapes, entries):
             changed |= _merge(var_shapes, child, shape, node, names[slot])
         elif shape is not None:
             have = entries.get((id(child), index))
-            if have is not None and tuple(have) != tuple(shape):
+            if have is not None and merge_partial(tuple(have), tuple(shape)) is None:
                 raise ShapeError(f"node {node.name!r} ({op.name}): input {names[slot]!r} from "
                                  f"{child.name!r} has shape {tuple(have)}, expected {tuple(shape)}")
     for index, shape in enumerate(out_shapes):
-        if shape is not None and entries.get((id(node), index)) is None:
-            entries[(id(node), index)] = tuple(int(d) for d in shape)
-            changed = True
+        have = entries.get((id(node), index))
+        if shape is not None:
+            merged = merge_partial(have, tuple(int(d) for d in shape))
+            if merged is not None and merged != have:
+                entries[(id(node), index)] = merged
+                changed = True
     return changed

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numbers
 import warnings
 
-from ..errors import GraphError, ShapeError
+from ..errors import GraphError, NotImplementedForSymbol, ShapeError
 from ..ops import OPS
 from .graph import Node, aux_variables, mark_aux_init, topo_order
+from .attribute import AttrScope, listed, lookup, stored, split_operator_kwargs
 from .json_write import to_json
-from .naming import AttrScope, NameManager
+from .naming import NameManager
 from .shape import infer_graph_shapes
 
 
@@ -102,31 +103,28 @@ class Symbol:
         if len(self._outputs) != 1:
             return None
         node = self._outputs[0][0]
-        value = node.attrs.get(key)
+        value = lookup(node.attrs, key)
         if value is None and node.op is not None:
             value = node.op.attr_strings().get(key)
         return value
 
-    def list_attr(self):
-        node = self._outputs[0][0]
-        out = dict(node.attrs)
-        if node.op is not None:
-            out.update(node.op.attr_strings())
-        return out
+    def list_attr(self, recursive=False):
+        if recursive:
+            return {f"{name}${key}": value for name, attrs in self.attr_dict().items()
+                    for key, value in attrs.items()}
+        return _node_attrs(self._outputs[0][0])
 
     def attr_dict(self):
         out = {}
         for node in self._nodes():
-            attrs = dict(node.attrs)
-            if node.op is not None:
-                attrs.update(node.op.attr_strings())
+            attrs = _node_attrs(node)
             if attrs:
                 out[node.name] = attrs
         return out
 
     def _set_attr(self, **kwargs):
         for node, _ in self._outputs:
-            node.attrs.update({k: str(v) for k, v in kwargs.items()})
+            node.attrs.update(stored(kwargs))
 
     # ----- shapes ---------------------------------------------------------------
     def _known_shapes(self, args, kwargs):
@@ -141,7 +139,9 @@ class Symbol:
                                  f"inputs are {sorted(names)}")
         return known
 
-    def infer_shape_partial(self, *args, **kwargs):
+    def _infer_shapes(self, *args, **kwargs):
+        """(arg_shapes, out_shapes, aux_shapes) with None for unknown shapes; dimensions of
+        0 are unknown too (as MXNet's)."""
         var_shapes, entries = infer_graph_shapes(self._outputs, self._known_shapes(args, kwargs))
         arg_shapes = [var_shapes.get(n) for n in self.list_arguments()]
         aux_shapes = [var_shapes.get(n) for n in self.list_auxiliary_states()]
@@ -149,12 +149,18 @@ class Symbol:
                       for node, i in self._outputs]
         return arg_shapes, out_shapes, aux_shapes
 
+    def infer_shape_partial(self, *args, **kwargs):
+        """MXNet's partial answer: ``()`` for a shape nothing determines, 0 for an unknown
+        dimension."""
+        return tuple([() if s is None else s for s in shapes]
+                     for shapes in self._infer_shapes(*args, **kwargs))
+
     def infer_shape(self, *args, **kwargs):
         """(arg_shapes, out_shapes, aux_shapes); (None, None, None) with a warning naming
         the unresolved arguments when the given shapes are not enough (as MXNet)."""
-        arg, out, aux = self.infer_shape_partial(*args, **kwargs)
+        arg, out, aux = self._infer_shapes(*args, **kwargs)
         missing = self._unresolved(arg, aux)
-        if missing or any(s is None for s in out):
+        if missing or any(s is None or 0 in s for s in out):
             warnings.warn("cannot infer all shapes: give the shape of " + ", ".join(missing or ["the inputs"]),
                           stacklevel=2)
             return None, None, None
@@ -162,12 +168,35 @@ class Symbol:
 
     def _unresolved(self, arg, aux):
         names = self.list_arguments() + self.list_auxiliary_states()
-        return [n for n, s in zip(names, list(arg) + list(aux)) if s is None]
+        return [n for n, s in zip(names, list(arg) + list(aux)) if s is None or 0 in s]
+
+    def infer_type_partial(self, *args, **kwargs):
+        """(arg_types, out_types, aux_types), None where unknown (see types.py)."""
+        from .types import infer_graph_types
+        known = dict(zip(self.list_arguments(), args))
+        known.update(kwargs)
+        names = set(self.list_inputs())
+        for key in known:
+            if key not in names:
+                raise GraphError(f"infer_type: {key!r} is not an input of this network; "
+                                 f"inputs are {sorted(names)}")
+        by_name, entries = infer_graph_types(self._outputs, {k: v for k, v in known.items() if v is not None})
+        return ([by_name.get(n) for n in self.list_arguments()],
+                [by_name.get(node.name) if node.is_variable else entries.get((id(node), i))
+                 for node, i in self._outputs],
+                [by_name.get(n) for n in self.list_auxiliary_states()])
 
     def infer_type(self, *args, **kwargs):
-        import numpy as np
-        return ([np.float32] * len(self.list_arguments()), [np.float32] * len(self._outputs),
-                [np.float32] * len(self.list_auxiliary_states()))
+        """As ``infer_type_partial``; (None, None, None) with a warning naming the
+        undecided arguments when some type stays unknown (as MXNet)."""
+        arg, out, aux = self.infer_type_partial(*args, **kwargs)
+        if any(t is None for t in arg + out + aux):
+            names = self.list_arguments() + self.list_auxiliary_states()
+            undecided = [n for n, t in zip(names, arg + aux) if t is None]
+            warnings.warn("cannot decide the type of " + ", ".join(undecided or ["the outputs"])
+                          + "; give them to infer_type", stacklevel=2)
+            return None, None, None
+        return arg, out, aux
 
     # ----- files -----------------------------------------------------------------
     def tojson(self):
@@ -181,7 +210,8 @@ class Symbol:
     def simple_bind(self, ctx, grad_req="write", type_dict=None, stype_dict=None, group2ctx=None,
                     shared_arg_names=None, shared_exec=None, shared_buffer=None, **kwargs):
         from ..executor import Executor
-        return Executor.simple_bind(self, ctx, grad_req=grad_req, shared_exec=shared_exec, **kwargs)
+        return Executor.simple_bind(self, ctx, grad_req=grad_req, shared_exec=shared_exec,
+                                    type_dict=type_dict, **kwargs)
 
     def bind(self, ctx, args, args_grad=None, grad_req="write", aux_states=None, group2ctx=None,
              shared_exec=None):
@@ -207,6 +237,42 @@ class Symbol:
     def __pow__(self, o): return self._binary(o, "_Power", "_power_scalar")
     def __neg__(self): return self * -1.0
 
+    # comparisons build symbols, as MXNet's do; a Symbol has no truth value
+    def _compare(self, other, relation, flipped=None):
+        if isinstance(other, Symbol):
+            return make(f"_{relation}", [self, other], {})
+        if isinstance(other, numbers.Number):
+            return make(f"_{relation}_scalar", [self], {"scalar": other})
+        return NotImplemented
+
+    def __eq__(self, o): return self._compare(o, "equal")
+    def __ne__(self, o): return self._compare(o, "not_equal")
+    def __gt__(self, o): return self._compare(o, "greater")
+    def __ge__(self, o): return self._compare(o, "greater_equal")
+    def __lt__(self, o): return self._compare(o, "lesser")
+    def __le__(self, o): return self._compare(o, "lesser_equal")
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        raise NotImplementedForSymbol("bool", "a Symbol has no value until it is bound and run; "
+                                      "use sym.eval(...) or an executor")
+
+    def __getattr__(self, name):
+        """MXNet's fluent methods (``sym.reshape``, ``sym.softmax`` ...), see fluent.py."""
+        if not name.startswith("_"):
+            from .fluent import fluent_method
+            method = fluent_method(self, name, make)
+            if method is not None:
+                return method
+        raise AttributeError(f"'Symbol' object has no attribute {name!r}")
+
+    def eval(self, ctx=None, **kwargs):
+        """Bind to the arrays in ``kwargs``, run forward and return the outputs (a list)."""
+        from ..context import cpu
+        executor = self.bind(ctx or cpu(), kwargs, grad_req="null")
+        return executor.forward()
+
     def __repr__(self):
         names = self.list_outputs()
         return f"<Symbol {names[0] if len(names) == 1 else 'group [' + ', '.join(names) + ']'}>"
@@ -217,6 +283,14 @@ class Symbol:
             ins = ", ".join(f"{c.name}[{i}]" for c, i in node.inputs)
             lines.append(f"{node.op_name:>16} {node.name}({ins})")
         return "\n".join(lines)
+
+
+def _node_attrs(node):
+    """A node's attributes as MXNet lists them: its own, then its operator's."""
+    attrs = listed(node.attrs)
+    if node.op is not None:
+        attrs.update(node.op.attr_strings())
+    return attrs
 
 
 def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None, init=None,
@@ -232,8 +306,8 @@ def Variable(name, attr=None, shape=None, lr_mult=None, wd_mult=None, dtype=None
     if wd_mult is not None:
         attrs["__wd_mult__"] = str(wd_mult)
     if dtype is not None:
-        import numpy as np
-        attrs["__dtype__"] = str({np.float32: 0, np.float64: 1, np.float16: 2}.get(np.dtype(dtype).type, 0))
+        from .types import dtype_code
+        attrs["__dtype__"] = str(dtype_code(dtype))
     if init is not None:
         attrs["__init__"] = init if isinstance(init, str) else init.dumps()
     for key, value in kwargs.items():
@@ -265,7 +339,10 @@ def make(op_name, args, kwargs, name=None, attr=None):
     (named Symbol inputs and attributes); missing inputs become Variables ``<node>_<arg>``."""
     cls = OPS.get(op_name)
     symbols = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
-    attrs = {k: v for k, v in kwargs.items() if not isinstance(v, Symbol)}
+    scoped, node_attrs = split_operator_kwargs(AttrScope.current().get(attr))
+    attrs, hidden = split_operator_kwargs({k: v for k, v in kwargs.items() if not isinstance(v, Symbol)})
+    attrs = {**scoped, **attrs}     # as MXNet: plain keys of attr= are the operator's own
+    node_attrs.update(hidden)
     if "num_args" in cls.params and "num_args" not in attrs:
         attrs["num_args"] = len(args)
     # MXNet's hint is the name the op was called by: mx.sym.split -> split0
@@ -278,10 +355,12 @@ def make(op_name, args, kwargs, name=None, attr=None):
             raise GraphError(f"node {node_name!r} ({cls.name}): positional input {position} is a "
                              f"{type(arg).__name__}, expected a Symbol")
         inputs.append(arg)
+    def variable(arg_name):
+        """MXNet's variable for a missing input: it inherits the node's hidden attributes."""
+        return Variable(f"{node_name}_{arg_name}", attr=node_attrs)
     for arg_name in arg_names[len(inputs):]:
-        inputs.append(symbols.pop(arg_name) if arg_name in symbols else Variable(f"{node_name}_{arg_name}"))
-    aux_inputs = [symbols.pop(aux, None) or Variable(f"{node_name}_{aux}")
-                  for aux in op.list_auxiliary_states()]
+        inputs.append(symbols.pop(arg_name) if arg_name in symbols else variable(arg_name))
+    aux_inputs = [symbols.pop(aux, None) or variable(aux) for aux in op.list_auxiliary_states()]
     for sym, aux in zip(aux_inputs, op.list_auxiliary_states()):
         mark_aux_init(sym._outputs[0][0], aux)
     if symbols:
@@ -290,6 +369,7 @@ def make(op_name, args, kwargs, name=None, attr=None):
     if len(inputs) > len(arg_names):
         raise GraphError(f"node {node_name!r} ({cls.name}): {len(inputs)} inputs given, "
                          f"it takes {len(arg_names)}: {arg_names}")
+    _give_input_attrs(op, arg_names, inputs)
     entries = []
     for sym in inputs:
         if len(sym._outputs) != 1:
@@ -297,5 +377,16 @@ def make(op_name, args, kwargs, name=None, attr=None):
                              f"{len(sym._outputs)} outputs; pick one with sym[i]")
         entries.append(sym._outputs[0])
     entries += [sym._outputs[0] for sym in aux_inputs]
-    node = Node(op, node_name, AttrScope.current().get(attr), entries)
+    node = Node(op, node_name, node_attrs, entries)
     return Symbol([(node, i) for i in range(len(op.list_outputs()))])
+
+
+def _give_input_attrs(op, arg_names, inputs):
+    """The operator's attributes for its input variables (prelu's gamma ``__init__``) on
+    variables the user gave, where they lack them, as MXNet does on composing."""
+    for arg_name, attrs in getattr(op, "input_attrs", {}).items():
+        if arg_name in arg_names and arg_names.index(arg_name) < len(inputs):
+            node = inputs[arg_names.index(arg_name)]._outputs[0][0]
+            if node.is_variable:
+                for key, value in attrs.items():
+                    node.attrs.setdefault(key, value)

@@ -181,7 +181,7 @@ class ImageClassifier:
             _, outs, _ = self.symbol.infer_shape_partial(data=(1,) + self.input_size)
         except GraphError:
             return None
-        return int(np.prod(outs[0][1:])) if outs and outs[0] is not None else None
+        return int(np.prod(outs[0][1:])) if outs and outs[0] else None
 
     def __repr__(self):
         return f"<ImageClassifier {self.name} on {self._ctx}, {len(self.labels)} classes>"

@@ -85,15 +85,17 @@ def _is_whole(path, sha256, size):
 
 
 def checksum_mismatch(path, expected):
-    """None when the file matches ``expected``, else the digest it has. ``expected`` is
-    hex SHA-256, or ``"sha1:<hex>"`` (MXNet Gluon's model store), whole or a prefix of at
-    least 8 digits (torchvision publishes the first 8 or 10 in its file names)."""
+    """None when the file matches ``expected``, else ``(what was expected, what the file
+    has)`` for a message. ``expected`` is hex SHA-256, or ``"sha1:<hex>"`` (MXNet Gluon's
+    model store), whole or a prefix of at least 8 digits (torchvision publishes the first
+    8 or 10 in its file names)."""
     algorithm, _, digits = expected.lower().rpartition(":")
     algorithm = algorithm or "sha256"
     if algorithm not in ("sha256", "sha1") or len(digits) < 8:
         raise ChecksumError(f"checksum {expected!r}: expected [sha1:|sha256:]<at least 8 hex digits>")
     actual = sha256_of(path, algorithm)
-    return None if actual.startswith(digits) else f"{algorithm} {actual}"
+    label = {"sha256": "SHA-256", "sha1": "SHA-1"}[algorithm]
+    return None if actual.startswith(digits) else (f"{label} {digits}", f"{label} {actual}")
 
 
 def _fetch(url, part, offset, size, progress, cancel, timeout):
@@ -181,11 +183,11 @@ def _verify(url, part, sha256, size):
         raise DownloadError(f"{url}: got {actual_size:,} bytes, expected {size:,}; "
                             f"the file was deleted")
     if sha256 is not None:
-        actual = checksum_mismatch(part, sha256)
-        if actual is not None:
+        mismatch = checksum_mismatch(part, sha256)
+        if mismatch is not None:
             part.unlink()
-            raise ChecksumError(f"{url}: checksum mismatch, expected {sha256.lower()}, "
-                                f"got {actual}; the file was deleted")
+            raise ChecksumError(f"{url}: checksum mismatch, expected {mismatch[0]}, "
+                                f"got {mismatch[1]}; the file was deleted")
 
 
 # (text found in requests/urllib3 errors, what to tell a person)

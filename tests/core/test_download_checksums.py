@@ -39,7 +39,7 @@ def test_a_wrong_prefix_is_a_checksum_error_naming_both_digests(server, tmp_path
     dest = tmp_path / name
     with pytest.raises(ChecksumError) as caught:
         download(server.url(name), dest, sha256=expected, timeout=FAST)
-    assert expected.lower() in str(caught.value)
+    assert expected.lower().rpartition(":")[2] in str(caught.value)
     assert (SHA1 if expected.startswith("sha1") else SHA256) in str(caught.value)
     assert not dest.exists() and not part_path(dest).exists()
 

@@ -34,6 +34,9 @@ for _version in (1, 2):
     for _layers in (18, 34, 50, 101, 152):
         NETWORKS[f"resnet{_layers}_v{_version}"] = (
             resnet.get_symbol, {"num_layers": _layers, "version": _version}, (3, 224, 224))
+for _layers in (50, 101, 152):
+    NETWORKS[f"resnet{_layers}_v1b"] = (resnet.get_symbol, {"num_layers": _layers, "version": "1b"}, (3, 224, 224))
+NETWORKS["mobilenetv2_tv"] = (mobilenet.get_symbol, {"version": "2tv"}, (3, 224, 224))
 for _multiplier in ("1.0", "0.75", "0.5", "0.25"):
     NETWORKS[f"mobilenet{_multiplier}"] = (
         mobilenet.get_symbol, {"version": 1, "multiplier": float(_multiplier)}, (3, 224, 224))

@@ -76,7 +76,24 @@ def _bottleneck_v2(x, s, channels, stride, downsample):
     return add(body, shortcut, s.next("plus")[:-1])
 
 
+def _bottleneck_v1b(x, s, channels, stride, downsample):
+    # "v1.5" (torchvision, Gluon's v1b): the stride sits in the 3x3 convolution and no
+    # convolution has a bias; 25,557,032 parameters for 50 layers.
+    body = conv(x, s.next("conv"), channels // 4, 1, 1, 0, bias=False)
+    body = relu(batchnorm(body, s.next("batchnorm")), s.next("relu") + "fwd")
+    body = conv(body, s.next("conv"), channels // 4, 3, stride, 1, bias=False)
+    body = relu(batchnorm(body, s.next("batchnorm")), s.next("relu") + "fwd")
+    body = conv(body, s.next("conv"), channels, 1, 1, 0, bias=False)
+    body = batchnorm(body, s.next("batchnorm"))
+    shortcut = x
+    if downsample:
+        shortcut = conv(x, s.next("conv"), channels, 1, stride, 0, bias=False)
+        shortcut = batchnorm(shortcut, s.next("batchnorm"))
+    return relu(add(body, shortcut, s.next("plus")[:-1]), s.next("activation")[:-1])
+
+
 BLOCKS = {(1, "basic"): _basic_v1, (1, "bottleneck"): _bottleneck_v1,
+          ("1b", "basic"): _basic_v1, ("1b", "bottleneck"): _bottleneck_v1b,
           (2, "basic"): _basic_v2, (2, "bottleneck"): _bottleneck_v2}
 
 
@@ -90,12 +107,12 @@ def _stem(x, root, version, stem_channels):
 
 
 def get_symbol(num_classes=1000, num_layers=18, version=1, **kwargs):
-    """ResNet ``num_layers`` (18, 34, 50, 101, 152), ``version`` 1 or 2, ending in
-    SoftmaxOutput 'softmax'."""
+    """ResNet ``num_layers`` (18, 34, 50, 101, 152), ``version`` 1, "1b" (v1.5, torchvision's:
+    the bottleneck strides in its 3x3 convolution) or 2, ending in SoftmaxOutput 'softmax'."""
     if num_layers not in SPECS:
         raise GraphError(f"resnet: num_layers={num_layers} is not one of {sorted(SPECS)}")
-    if version not in (1, 2):
-        raise GraphError(f"resnet: version={version!r}; expected 1 or 2")
+    if version not in (1, "1b", 2):
+        raise GraphError(f"resnet: version={version!r}; expected 1, \"1b\" or 2")
     kind, units, channels = SPECS[num_layers]
     block = BLOCKS[(version, kind)]
     root = Scope(f"resnetv{version}0_")

@@ -127,9 +127,24 @@ def _entry(raw, index):
             epoch=checkpoint.get("epoch") if isinstance(checkpoint, dict) else None,
             source=raw["source"], files=files, archive=bool(raw.get("archive")),
             download_size=int(raw.get("download_size") or 0),
-            extra={k: v for k, v in raw.items() if k in ("converter", "package", "bundle", "license")})
+            extra={k: v for k, v in raw.items() if k in EXTRA_KEYS})
     except (KeyError, TypeError, AttributeError) as error:
         raise FormatError(f"{where}: missing or malformed field ({error})") from None
+
+
+# optional facts an entry may carry: where it comes from, its licence and accuracy, how
+# its weights are converted (torchvision), and whether its host is a legacy one
+EXTRA_KEYS = ("converter", "package", "bundle", "license", "origin", "accuracy", "convert",
+              "torchvision_model", "legacy_host", "checksum_exception")
+
+
+def _check_checksums(entry):
+    """Every downloaded file has a checksum, or the entry says why not."""
+    unchecked = [f.name for f in entry.files if not f.sha256]
+    if unchecked and not entry.extra.get("checksum_exception"):
+        raise FormatError(f"{REGISTRY_FILE} model {entry.name!r}: {unchecked} have no checksum and "
+                          f"the entry gives no 'checksum_exception'")
+    return entry
 
 
 @lru_cache(maxsize=4)
@@ -138,7 +153,7 @@ def _load(path):
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise FormatError(f"{path}: cannot read the zoo registry ({error})") from None
-    entries = [_entry(raw, i) for i, raw in enumerate(doc.get("models", []))]
+    entries = [_check_checksums(_entry(raw, i)) for i, raw in enumerate(doc.get("models", []))]
     return {entry.name: entry for entry in entries}
 
 

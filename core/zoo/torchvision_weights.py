@@ -151,6 +151,16 @@ def convert(state, name, input_shape=(3, 224, 224)):
     return (symbol, *fit_to_symbol(renamed, symbol, input_shape, arch.network))
 
 
+def save_converted(weights_path, name, prefix, epoch=0):
+    """Read torchvision's ``name`` weights file and save it as an MXNet checkpoint
+    ``<prefix>-symbol.json`` / ``<prefix>-NNNN.params``."""
+    from .. import ndarray as nd
+    from ..model.checkpoint import save_checkpoint
+    symbol, arg_params, aux_params = convert(load_state_dict(weights_path), name)
+    save_checkpoint(str(prefix), epoch, symbol, {k: nd.array(v) for k, v in arg_params.items()},
+                    {k: nd.array(v) for k, v in aux_params.items()})
+
+
 def load_state_dict(path):
     """Any of the formats published weights come in: PyTorch zip (torch >= 1.6), legacy
     PyTorch, or safetensors; ``{name: np.ndarray}``."""

@@ -47,6 +47,11 @@ def _mobilenet_v2_scope(module):
     return "mobilenetv2tv0_output_" if module.startswith("classifier.") else "mobilenetv2tv0_features_"
 
 
+def _path_scope(root):
+    """For networks built in torchvision's own layout (builtin.layers.TorchPath)."""
+    return lambda module: root + module.replace(".", "_") + "_"
+
+
 @dataclass(frozen=True)
 class Architecture:
     network: str                          # our builtin network (core.zoo.builtin)
@@ -59,6 +64,8 @@ ARCHITECTURES = {
     "resnet50": Architecture("resnet50_v1b", _resnet_scope("resnetv1b0_")),
     "resnet101": Architecture("resnet101_v1b", _resnet_scope("resnetv1b0_")),
     "mobilenet_v2": Architecture("mobilenetv2_tv", _mobilenet_v2_scope),
+    "mobilenet_v3_large": Architecture("mobilenetv3_large_tv", _path_scope("mobilenetv3tv0_")),
+    "efficientnet_b0": Architecture("efficientnet-b0_tv", _path_scope("efficientnetb0tv0_")),
     "squeezenet1_1": Architecture("squeezenet1.1", lambda module: "squeezenet0_"),
     "squeezenet1_0": Architecture("squeezenet1.0", lambda module: "squeezenet0_"),
     "vgg16": Architecture("vgg16", lambda module: "vgg0_"),

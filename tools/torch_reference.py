@@ -35,8 +35,14 @@ def _random_model(name, seed=0):
                 module.running_var.uniform_(0.5, 2.0)
                 module.weight.uniform_(0.5, 1.5)
                 module.bias.uniform_(-0.2, 0.2)
+            elif isinstance(module, torch.nn.LayerNorm):
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.2, 0.2)
             elif isinstance(module, torch.nn.Linear):
                 module.bias.uniform_(-0.1, 0.1)
+        for name, parameter in model.named_parameters():
+            if name.endswith("layer_scale"):      # 1e-6 at init would hide the blocks
+                parameter.uniform_(0.5, 1.5)
     return model.eval()
 
 

@@ -31,6 +31,11 @@ from ..errors import FormatError, RegistryError
 
 KEYS_FILE = "zoo/torchvision_keys.json"
 _BN_PARAMS = {"weight": "gamma", "bias": "beta", "running_mean": "running_mean", "running_var": "running_var"}
+# our suffix for each (layer kind, torchvision tensor name)
+_SUFFIXES = {**{("batchnorm", k): v for k, v in _BN_PARAMS.items()},
+             ("layernorm", "weight"): "gamma", ("layernorm", "bias"): "beta",
+             ("layerscale", "layer_scale"): "layer_scale",
+             **{(kind, p): p for kind in ("conv", "dense") for p in ("weight", "bias")}}
 
 
 def _resnet_scope(root):
@@ -66,6 +71,7 @@ ARCHITECTURES = {
     "mobilenet_v2": Architecture("mobilenetv2_tv", _mobilenet_v2_scope),
     "mobilenet_v3_large": Architecture("mobilenetv3_large_tv", _path_scope("mobilenetv3tv0_")),
     "efficientnet_b0": Architecture("efficientnet-b0_tv", _path_scope("efficientnetb0tv0_")),
+    "convnext_tiny": Architecture("convnext_tiny_tv", _path_scope("convnexttv0_")),
     "squeezenet1_1": Architecture("squeezenet1.1", lambda module: "squeezenet0_"),
     "squeezenet1_0": Architecture("squeezenet1.0", lambda module: "squeezenet0_"),
     "vgg16": Architecture("vgg16", lambda module: "vgg0_"),
@@ -127,8 +133,8 @@ def rename(state, arch):
         if param == "num_batches_tracked":
             continue
         prefix, kind = names[module]
-        suffix = _BN_PARAMS.get(param) if kind == "batchnorm" else param
-        if suffix not in ("weight", "bias", "gamma", "beta", "running_mean", "running_var"):
+        suffix = _SUFFIXES.get((kind, param))
+        if suffix is None:
             raise FormatError(f"{key}: unexpected tensor {param!r} in a torchvision state dict")
         renamed[key] = (prefix + suffix, tensor)
     return renamed
@@ -137,12 +143,16 @@ def rename(state, arch):
 def _kind(module, params, state):
     if "running_mean" in params:
         return "batchnorm"
+    if params == ["layer_scale"]:
+        return "layerscale"            # ConvNeXt's learned per-channel scale
     weight = state.get(f"{module}.weight")
+    if weight is not None and weight.ndim == 1:
+        return "layernorm"
     if weight is not None and weight.ndim == 4:
         return "conv"
     if weight is not None and weight.ndim == 2:
         return "dense"
-    raise FormatError(f"{module}: neither a convolution, a linear layer nor a BatchNorm "
+    raise FormatError(f"{module}: neither a convolution, a linear layer nor a normalisation "
                       f"(tensors {params})")
 
 

@@ -30,7 +30,10 @@ def fit_to_symbol(renamed, symbol, input_shape, network):
         if name not in table:
             raise FormatError(f"{key}: maps to {name!r}, which the {network} network does not have")
         array = np.ascontiguousarray(tensor, dtype=np.float32)
-        if tuple(array.shape) != tuple(table[name]):
+        target = tuple(table[name])
+        if array.ndim < len(target) and array.shape + (1,) * (len(target) - array.ndim) == target:
+            array = array.reshape(target)      # a Linear applied per pixel is a 1x1 convolution
+        if tuple(array.shape) != target:
             raise FormatError(f"{key}: shape {tuple(array.shape)}, but {name!r} needs {tuple(table[name])}")
         store[name] = array
     missing = [n for n in wanted if n not in arg_params and n not in ("data", "softmax_label")]

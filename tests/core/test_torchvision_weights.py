@@ -18,7 +18,8 @@ from core.zoo.torchvision_weights import (ARCHITECTURES, convert, in_torchvision
 
 ROOT = Path(__file__).resolve().parents[2]
 TORCH_PYTHON = Path(os.environ.get("NETSTUDIO_TORCH_PYTHON", "/work/torchvenv2/bin/python"))
-FAST = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0", "squeezenet1_1", "alexnet"]
+FAST = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_large", "efficientnet_b0", "convnext_tiny",
+        "squeezenet1_1", "alexnet"]
 SLOW = ["vgg16"]
 
 

@@ -14,7 +14,7 @@ from functools import partial
 
 from ...errors import RegistryError
 from ...symbol.naming import NameManager
-from . import (alexnet, efficientnet, efficientnet_b0, inception_bn, lenet, mobilenet, mobilenet_v3, resnet,
+from . import (alexnet, convnext, efficientnet, efficientnet_b0, inception_bn, lenet, mobilenet, mobilenet_v3, resnet,
                squeezenet, vgg)
 from .mlp import mlp
 
@@ -40,6 +40,7 @@ for _layers in (50, 101, 152):
 NETWORKS["mobilenetv2_tv"] = (mobilenet.get_symbol, {"version": "2tv"}, (3, 224, 224))
 NETWORKS["mobilenetv3_large_tv"] = (mobilenet_v3.get_symbol, {}, (3, 224, 224))
 NETWORKS["efficientnet-b0_tv"] = (efficientnet_b0.get_symbol, {}, (3, 224, 224))
+NETWORKS["convnext_tiny_tv"] = (convnext.get_symbol, {}, (3, 224, 224))
 for _multiplier in ("1.0", "0.75", "0.5", "0.25"):
     NETWORKS[f"mobilenet{_multiplier}"] = (
         mobilenet.get_symbol, {"version": 1, "multiplier": float(_multiplier)}, (3, 224, 224))

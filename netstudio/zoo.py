@@ -54,6 +54,15 @@ def _from(info):
     return f"{origin} [legacy host - may be offline]" if info.legacy_host else origin
 
 
+def _checksum(text):
+    """How a file is checked, in words: ``0676ba61`` is the start of its SHA-256."""
+    algorithm, _, digits = text.rpartition(":")
+    if text.startswith("no checksum") or not all(c in "0123456789abcdefABCDEF" for c in digits):
+        return text
+    label = "SHA-1" if algorithm.lower() == "sha1" else "SHA-256"
+    return f"{label} {digits}" if len(digits) in (40, 64) else f"{label} starting {digits}"
+
+
 def _list(models):
     width = max(len(m.name) for m in models)
     print(f"{'NAME':<{width}}  {'INSTALLED':<9}  {'SIZE':>9}  {'DATASET':<14}  {'TITLE':<30}  SOURCE")
@@ -71,7 +80,7 @@ def _info(info):
                                                  info.origin + (" [legacy host - may be offline]"
                                                                 if info.legacy_host else "")),
             ("license", info.license or "-"), ("accuracy", info.accuracy or "-"), ("about", info.description)]
-    rows += [("url", f"{url}\n{'checksum':>10}: {checksum}") for url, checksum in info.files]
+    rows += [("url", f"{url}\n{'checksum':>10}: {_checksum(checksum)}") for url, checksum in info.files]
     for key, value in rows:
         print(f"{key:>10}: {value}")
     return 0

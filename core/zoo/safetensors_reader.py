@@ -29,7 +29,8 @@ DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "BF16": "<u2", "I64": "<i8",
 
 def is_safetensors(path):
     """True when ``path`` starts like a safetensors file (a sane header length, then '{')."""
-    with open(path, "rb") as handle:
+    from .torch_legacy import open_weights_file
+    with open_weights_file(path) as handle:
         head = handle.read(9)
     if len(head) < 9:
         return False
@@ -40,12 +41,9 @@ def is_safetensors(path):
 def load_safetensors(path):
     """``{name: np.ndarray}`` in the order of the bytes; floats become float32 (BF16
     widened exactly), integers keep their type. ``__metadata__`` is ignored."""
+    from .torch_legacy import open_weights_file
     path = Path(path)
-    try:
-        handle = open(path, "rb")
-    except OSError as error:
-        raise FormatError(f"{path}: cannot open ({error.strerror})") from error
-    with handle:
+    with open_weights_file(path) as handle:
         total = os.fstat(handle.fileno()).st_size
         header, start = _header(path, handle, total)
         entries = sorted(_entries(path, header, total - start), key=lambda e: e[2])

@@ -180,11 +180,7 @@ def load_legacy_state_dict(path):
     Floating tensors come back as C-contiguous float32; integer ones (BatchNorm's
     ``num_batches_tracked`` counters) keep their integer type."""
     path = Path(path)
-    try:
-        handle = open(path, "rb")
-    except OSError as error:
-        raise FormatError(f"{path}: cannot open ({error.strerror})") from error
-    with handle:
+    with open_weights_file(path) as handle:
         if handle.read(4).startswith(b"PK\x03\x04"):
             raise FormatError(f"{path}: a zip-format PyTorch file (torch >= 1.6); only the "
                               f"legacy format is supported")
@@ -194,12 +190,25 @@ def load_legacy_state_dict(path):
         if not isinstance(state, dict):
             raise FormatError(f"{path}: expected a state dict, found {type(state).__name__}")
         storages = _read_storages(handle, path, unpickler.storages, keys, byte_order)
+    return _tensors(path, state, storages)
+
+
+def _tensors(path, state, storages):
+    """The state dict's tensors cut out of their storages, in file order."""
     tensors = {}
     for name, value in state.items():
         if not isinstance(value, _PendingTensor):
             raise FormatError(f"{path}: entry {name!r} is a {type(value).__name__}, not a tensor")
         tensors[str(name)] = _tensor_array(path, name, value, storages[value.storage.root_key])
     return tensors
+
+
+def open_weights_file(path):
+    """``open(path, "rb")``, or a FormatError that says why not."""
+    try:
+        return open(path, "rb")
+    except OSError as error:
+        raise FormatError(f"{path}: cannot open ({error.strerror})") from error
 
 
 def _read_pickles(unpickler, handle, path):

@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FormatError
-from .torch_legacy import (_AllowListUnpickler, _is_count, _PendingTensor, _StorageType, _StorageView,
-                           _tensor_array)
+from .torch_legacy import _AllowListUnpickler, _is_count, _StorageType, _StorageView, _tensors, open_weights_file
 
 MAX_PICKLE_BYTES = 64 << 20     # the object pickle of a state dict is kilobytes
 
@@ -43,7 +42,7 @@ class _ZipUnpickler(_AllowListUnpickler):
 
 
 def is_zip_checkpoint(path):
-    with open(path, "rb") as handle:
+    with open_weights_file(path) as handle:
         return handle.read(4) == b"PK\x03\x04"
 
 
@@ -70,12 +69,7 @@ def load_zip_state_dict(path):
             raise FormatError(f"{path}: expected a state dict, found {type(state).__name__}")
         storages = {key: _storage(path, archive, entries, root, key, kind, numel, byte_order)
                     for key, (kind, numel) in unpickler.storages.items()}
-    tensors = {}
-    for name, value in state.items():
-        if not isinstance(value, _PendingTensor):
-            raise FormatError(f"{path}: entry {name!r} is a {type(value).__name__}, not a tensor")
-        tensors[str(name)] = _tensor_array(path, name, value, storages[value.storage.root_key])
-    return tensors
+    return _tensors(path, state, storages)
 
 
 def _archive_root(path, entries):

@@ -184,11 +184,8 @@ def load_state_dict(path):
     from .safetensors_reader import is_safetensors, load_safetensors
     from .torch_legacy import load_legacy_state_dict
     from .torch_zip import is_zip_checkpoint, load_zip_state_dict
-    try:
-        if is_zip_checkpoint(path):
-            return load_zip_state_dict(path)
-        if is_safetensors(path):
-            return load_safetensors(path)
-    except OSError as error:
-        raise FormatError(f"{path}: cannot open ({error.strerror})") from error
+    if is_zip_checkpoint(path):
+        return load_zip_state_dict(path)
+    if is_safetensors(path):
+        return load_safetensors(path)
     return load_legacy_state_dict(path)

@@ -136,3 +136,34 @@ def test_every_download_in_the_shipped_zoo_has_a_checksum_or_a_documented_except
     for entry in entries:
         assert all(f.sha256 for f in entry.files) or entry.extra.get("checksum_exception"), entry.name
         assert entry.extra.get("origin") and entry.extra.get("license"), entry.name
+
+
+def _netstudio(*args, tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, NETSTUDIO_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    env.pop("NETSTUDIO_RESOURCES", None)
+    done = subprocess.run([sys.executable, "-m", "netstudio", *args], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_zoo_list_shows_the_torchvision_entries_with_sizes_and_sources(tmp_path):
+    lines = {line.split()[0]: line for line in _netstudio("zoo", "list", tmp_path=tmp_path).splitlines()}
+    assert "SOURCE" in lines["NAME"]
+    assert "44.7 MB" not in lines["resnet18-torchvision"] and "46.8 MB" in lines["resnet18-torchvision"]
+    assert "torchvision ResNet18_Weights.IMAGENET1K_V1" in lines["resnet18-torchvision"]
+    assert "convnext-tiny-torchvision" in lines and "efficientnet-b0-torchvision" in lines
+    assert "legacy host - may be offline" in lines["resnet-18"]
+
+
+def test_zoo_info_tells_origin_licence_accuracy_and_checksum(tmp_path):
+    out = _netstudio("zoo", "info", "resnet50-torchvision", tmp_path=tmp_path)
+    assert "origin: torchvision ResNet50_Weights.IMAGENET1K_V1" in out
+    assert "license: BSD-3-Clause" in out and "acc@1 76.13" in out
+    assert "url: https://download.pytorch.org/models/resnet50-0676ba61.pth" in out
+    assert "checksum: SHA-256 starting 0676ba61" in out
+    legacy = _netstudio("zoo", "info", "inception-bn", tmp_path=tmp_path)
+    assert "legacy host - may be offline" in legacy and "no checksum: the host never published" in legacy

@@ -5,7 +5,8 @@ A zip checkpoint holds ``<archive>/data.pkl`` (the object, pickled), one entry
 goes through the same allow-listing unpickler as the legacy format (torch_legacy): only
 tensors and OrderedDicts may be named, and a storage is a persistent id
 ``("storage", torch.FloatStorage, key, location, element count)``. Every storage's
-declared size is checked against the bytes its entry holds before anything is read.
+declared size is checked against the bytes its entry holds before anything is read, and
+must be stored uncompressed (as torch writes it), so it can be no bigger than the file.
 
 >>> from core.zoo.torch_zip import load_zip_state_dict
 >>> weights = load_zip_state_dict("resnet18-f37072fd.pth")    # doctest: +SKIP
@@ -108,6 +109,9 @@ def _storage(path, archive, entries, root, key, kind, numel, byte_order):
     if info is None:
         raise FormatError(f"{path}: no data for storage {key!r} (file truncated or corrupt)")
     expected = numel * kind.dtype.itemsize
+    if info.compress_type != zipfile.ZIP_STORED:
+        # torch stores storages uncompressed; a compressed one could inflate without bound
+        raise FormatError(f"{path}: storage {key!r} is compressed; PyTorch files store them as is")
     if info.file_size != expected:
         raise FormatError(f"{path}: storage {key!r} holds {info.file_size:,} bytes, expected "
                           f"{expected:,} ({numel:,} elements of {kind.name})")

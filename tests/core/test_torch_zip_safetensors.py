@@ -69,6 +69,16 @@ def test_a_storage_shorter_than_declared_is_refused(tmp_path):
         load_zip_state_dict(bad)
 
 
+def test_a_compressed_storage_is_refused_before_it_inflates(tmp_path):
+    bad = tmp_path / "bomb.pth"
+    with zipfile.ZipFile(ZIP) as old, zipfile.ZipFile(bad, "w") as new:
+        for info in old.infolist():
+            compress = zipfile.ZIP_DEFLATED if "/data/" in info.filename else zipfile.ZIP_STORED
+            new.writestr(info.filename, old.read(info), compress_type=compress)
+    with pytest.raises(FormatError, match="is compressed"):
+        load_zip_state_dict(bad)
+
+
 def test_a_missing_storage_entry_is_refused(tmp_path):
     bad = _rewrite_zip(ZIP, tmp_path / "bad.pth", lambda n, d: None if n.endswith("data/1") else d)
     with pytest.raises(FormatError, match="no data for storage '1'"):

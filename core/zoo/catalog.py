@@ -10,6 +10,7 @@ adding an entry there. The rest of the zoo imports this; it imports nothing of t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -138,9 +139,16 @@ EXTRA_KEYS = ("converter", "package", "bundle", "license", "origin", "accuracy",
               "torchvision_model", "legacy_host", "checksum_exception")
 
 
+CHECKSUM = re.compile(r"(sha1:|sha256:)?[0-9a-f]{8,64}")
+
+
 def _check_checksums(entry):
     """Every downloaded file has a checksum, or the entry says why not."""
     unchecked = [f.name for f in entry.files if not f.sha256]
+    malformed = [f.sha256 for f in entry.files if f.sha256 and not CHECKSUM.fullmatch(f.sha256.lower())]
+    if malformed:
+        raise FormatError(f"{REGISTRY_FILE} model {entry.name!r}: checksum {malformed[0]!r} is not "
+                          f"[sha1:|sha256:]<at least 8 hex digits>")
     if unchecked and not entry.extra.get("checksum_exception"):
         raise FormatError(f"{REGISTRY_FILE} model {entry.name!r}: {unchecked} have no checksum and "
                           f"the entry gives no 'checksum_exception'")

@@ -138,6 +138,18 @@ def test_every_download_in_the_shipped_zoo_has_a_checksum_or_a_documented_except
         assert entry.extra.get("origin") and entry.extra.get("license"), entry.name
 
 
+@pytest.mark.parametrize("checksum, message", [
+    (None, r"have no checksum and the entry gives no 'checksum_exception'"),
+    ("abc", r"checksum 'abc' is not"),
+    ("md5:0123456789abcdef", r"is not \[sha1:\|sha256:\]"),
+])
+def test_the_catalog_refuses_a_download_without_a_valid_checksum(zoo, checksum, message):
+    from core.errors import FormatError
+    zoo([torchvision_entry("http://127.0.0.1:9/w-00000000.pth", checksum)])
+    with pytest.raises(FormatError, match=message):
+        registry()
+
+
 def _netstudio(*args, tmp_path):
     import os
     import subprocess

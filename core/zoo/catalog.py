@@ -10,6 +10,7 @@ adding an entry there. The rest of the zoo imports this; it imports nothing of t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -128,9 +129,31 @@ def _entry(raw, index):
             epoch=checkpoint.get("epoch") if isinstance(checkpoint, dict) else None,
             source=raw["source"], files=files, archive=bool(raw.get("archive")),
             download_size=int(raw.get("download_size") or 0),
-            extra={k: v for k, v in raw.items() if k in ("converter", "package", "bundle", "license", "unpinned")})
+            extra={k: v for k, v in raw.items() if k in EXTRA_KEYS})
     except (KeyError, TypeError, AttributeError) as error:
         raise FormatError(f"{where}: missing or malformed field ({error})") from None
+
+
+# optional facts an entry may carry: where it comes from, its licence and accuracy, how
+# its weights are converted (torchvision), and whether its host is a legacy one
+EXTRA_KEYS = ("converter", "package", "bundle", "license", "origin", "accuracy", "convert",
+              "torchvision_model", "legacy_host", "checksum_exception")
+
+
+CHECKSUM = re.compile(r"(sha1:|sha256:)?[0-9a-f]{8,64}")
+
+
+def _check_checksums(entry):
+    """Every downloaded file has a checksum, or the entry says why not."""
+    unchecked = [f.name for f in entry.files if not f.sha256]
+    malformed = [f.sha256 for f in entry.files if f.sha256 and not CHECKSUM.fullmatch(f.sha256.lower())]
+    if malformed:
+        raise FormatError(f"{REGISTRY_FILE} model {entry.name!r}: checksum {malformed[0]!r} is not "
+                          f"[sha1:|sha256:]<at least 8 hex digits>")
+    if unchecked and not entry.extra.get("checksum_exception"):
+        raise FormatError(f"{REGISTRY_FILE} model {entry.name!r}: {unchecked} have no checksum and "
+                          f"the entry gives no 'checksum_exception'")
+    return entry
 
 
 @lru_cache(maxsize=4)
@@ -139,7 +162,7 @@ def _load(path):
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise FormatError(f"{path}: cannot read the zoo registry ({error})") from None
-    entries = [_entry(raw, i) for i, raw in enumerate(doc.get("models", []))]
+    entries = [_check_checksums(_entry(raw, i)) for i, raw in enumerate(doc.get("models", []))]
     return {entry.name: entry for entry in entries}
 
 

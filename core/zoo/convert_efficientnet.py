@@ -12,8 +12,6 @@ and every tensor is mapped onto the builtin ``efficientnet-lite0`` symbol by nam
 """
 from __future__ import annotations
 
-import numpy as np
-
 from ..errors import FormatError
 
 NAME = "efficientnet-lite0"
@@ -46,26 +44,9 @@ def weights_path():
 def convert_state_dict(state, symbol):
     """``(arg_params, aux_params)`` as NumPy arrays shaped for ``symbol``; FormatError if
     any tensor is missing, unexpected or of the wrong shape."""
-    args, _, auxs = symbol.infer_shape(data=(1, 3, 224, 224))
-    wanted = dict(zip(symbol.list_arguments(), args))
-    wanted_aux = dict(zip(symbol.list_auxiliary_states(), auxs))
-    arg_params, aux_params = {}, {}
-    for key, tensor in state.items():
-        name = mxnet_name(key)
-        if name is None:
-            continue
-        table, store = (wanted_aux, aux_params) if name in wanted_aux else (wanted, arg_params)
-        if name not in table:
-            raise FormatError(f"{key}: maps to {name!r}, which the efficientnet-lite0 symbol does not have")
-        array = np.ascontiguousarray(tensor, dtype=np.float32)
-        if tuple(array.shape) != tuple(table[name]):
-            raise FormatError(f"{key}: shape {tuple(array.shape)}, but {name!r} needs {tuple(table[name])}")
-        store[name] = array
-    missing = [n for n in wanted if n not in arg_params and n not in ("data", "softmax_label")]
-    missing += [n for n in wanted_aux if n not in aux_params]
-    if missing:
-        raise FormatError(f"the weights file lacks {len(missing)} tensors the symbol needs, e.g. {missing[:5]}")
-    return arg_params, aux_params
+    from .weight_fit import fit_to_symbol
+    renamed = {key: (mxnet_name(key), tensor) for key, tensor in state.items() if mxnet_name(key)}
+    return fit_to_symbol(renamed, symbol, (3, 224, 224), NAME)
 
 
 def _build(folder):

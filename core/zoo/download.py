@@ -63,8 +63,8 @@ def part_path(dest):
     return dest.with_name(dest.name + ".part")
 
 
-def sha256_of(path):
-    digest = hashlib.sha256()
+def sha256_of(path, algorithm="sha256"):
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -98,7 +98,21 @@ def download(url, dest, sha256=None, size=None, progress=None, cancel=None, time
 def _is_whole(path, sha256, size):
     if size is not None and path.stat().st_size != size:
         return False
-    return sha256 is None or sha256_of(path) == sha256.lower()
+    return sha256 is None or checksum_mismatch(path, sha256) is None
+
+
+def checksum_mismatch(path, expected):
+    """None when the file matches ``expected``, else ``(what was expected, what the file
+    has)`` for a message. ``expected`` is hex SHA-256, or ``"sha1:<hex>"`` (MXNet Gluon's
+    model store), whole or a prefix of at least 8 digits (torchvision publishes the first
+    8 or 10 in its file names)."""
+    algorithm, _, digits = expected.lower().rpartition(":")
+    algorithm = algorithm or "sha256"
+    if algorithm not in ("sha256", "sha1") or len(digits) < 8:
+        raise ChecksumError(f"checksum {expected!r}: expected [sha1:|sha256:]<at least 8 hex digits>")
+    actual = sha256_of(path, algorithm)
+    label = {"sha256": "SHA-256", "sha1": "SHA-1"}[algorithm]
+    return None if actual.startswith(digits) else (f"{label} {digits}", f"{label} {actual}")
 
 
 def _record_path(part):
@@ -313,11 +327,11 @@ def _verify(url, part, sha256, size):
         raise DownloadError(f"{url}: got {actual_size:,} bytes, expected {size:,}; "
                             f"the file was deleted")
     if sha256 is not None:
-        actual = sha256_of(part)
-        if actual != sha256.lower():
+        mismatch = checksum_mismatch(part, sha256)
+        if mismatch is not None:
             _discard(part)
-            raise ChecksumError(f"{url}: checksum mismatch, expected SHA-256 {sha256.lower()}, "
-                                f"got {actual}; the file was deleted")
+            raise ChecksumError(f"{url}: checksum mismatch, expected {mismatch[0]}, "
+                                f"got {mismatch[1]}; the file was deleted")
 
 
 # (text found in requests/urllib3 errors, what to tell a person)

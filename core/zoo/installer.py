@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import FormatError, RegistryError
+from ..errors import DownloadError, FormatError, NetworkError, RegistryError
 from . import store
 from .catalog import ARCHIVE_SUFFIXES, Preprocess, bundle_prefix, registry, resource_path
 from .meta import default_preprocess, read_class_file
@@ -62,8 +62,9 @@ def install_entry(entry, progress=None, cancel=None):
 
     def build(folder):
         for spec in entry.files:
-            fetched = _fetch(spec.url, spec.name, spec.sha256, spec.size, progress, cancel,
-                             download_ceiling(entry))
+            fetched = _fetch_from_entry(entry, spec, progress, cancel)
+            if entry.extra.get("convert") == "torchvision":
+                return _convert_torchvision(entry, fetched, folder)
             if entry.archive:
                 _unpack(fetched, folder)
             else:
@@ -72,6 +73,27 @@ def install_entry(entry, progress=None, cancel=None):
 
     return store.install(entry.name, build, {"source": "download", "prefix": entry.prefix,
                                              "epoch": entry.epoch, "url": entry.files[0].url if entry.files else None})
+
+
+def _fetch_from_entry(entry, spec, progress, cancel):
+    try:
+        return _fetch(spec.url, spec.name, spec.sha256, spec.size, progress, cancel, download_ceiling(entry))
+    except (NetworkError, DownloadError) as error:
+        if not entry.extra.get("legacy_host"):
+            raise
+        raise type(error)(f"{error} -- {entry.name} comes from a legacy host that may be offline "
+                          f"for good ({entry.extra.get('origin', 'retired')})") from error
+
+
+def _convert_torchvision(entry, weights, folder):
+    """torchvision's downloaded weights, converted onto the builtin network and saved as
+    the entry's checkpoint; the PyTorch file is not kept."""
+    from .torchvision_weights import save_converted
+    try:
+        save_converted(weights, entry.extra["torchvision_model"], folder / entry.prefix, entry.epoch)
+    finally:
+        weights.unlink(missing_ok=True)
+    return {"converted_from": entry.files[0].url}
 
 
 def install_url(name, url, progress=None, cancel=None):

@@ -51,6 +51,11 @@ class ModelInfo:
     title: str = ""
     source: str = ""              # "convert", "bundled", "download" or "url"
     location: str | None = None   # the folder it is installed in
+    origin: str = ""              # who publishes it ("torchvision ResNet18_Weights...")
+    license: str = ""
+    accuracy: str = ""            # as its publisher reports it ("acc@1 69.758")
+    legacy_host: bool = False     # a retired host that may be offline
+    files: tuple = ()             # (url, checksum or the documented reason there is none)
 
 
 def _info(entry=None, name=None, record=None):
@@ -65,9 +70,15 @@ def _info(entry=None, name=None, record=None):
     installed = bundle_prefix(entry) is not None if entry.source == "bundled" else store.is_installed(entry.name)
     location = (str(bundle_prefix(entry).parent) if entry.source == "bundled" and installed
                 else str(store.model_path(entry.name)) if installed else None)
+    extra = entry.extra
+    accuracy = ", ".join(f"{k} {v}" for k, v in (extra.get("accuracy") or {}).items())
+    files = tuple((f.url, f.sha256 or f"no checksum: {extra.get('checksum_exception')}") for f in entry.files)
     return ModelInfo(name=entry.name, task=entry.task, dataset=entry.dataset, input_size=entry.input_size,
                      download_size=entry.download_size, installed=installed, description=entry.description,
-                     title=entry.title, source=entry.source, location=location)
+                     title=entry.title, source=entry.source, location=location,
+                     origin=extra.get("origin", "Net Studio" if entry.source == "bundled" else ""),
+                     license=extra.get("license", ""), accuracy=accuracy,
+                     legacy_host=bool(extra.get("legacy_host")), files=files)
 
 
 def list_models():

@@ -182,11 +182,7 @@ def load_legacy_state_dict(path):
     Floating tensors come back as C-contiguous float32; integer ones (BatchNorm's
     ``num_batches_tracked`` counters) keep their integer type."""
     path = Path(path)
-    try:
-        handle = open_regular(path)
-    except OSError as error:
-        raise FormatError(f"{path}: cannot open ({error.strerror})") from error
-    with handle:
+    with open_weights_file(path) as handle:
         if handle.read(4).startswith(b"PK\x03\x04"):
             raise FormatError(f"{path}: a zip-format PyTorch file (torch >= 1.6); only the "
                               f"legacy format is supported")
@@ -196,6 +192,11 @@ def load_legacy_state_dict(path):
         if not isinstance(state, dict):
             raise FormatError(f"{path}: expected a state dict, found {type(state).__name__}")
         storages = _read_storages(handle, path, unpickler.storages, keys, byte_order)
+    return _tensors(path, state, storages)
+
+
+def _tensors(path, state, storages):
+    """The state dict's tensors cut out of their storages, in file order."""
     tensors, budget = {}, _tensor_budget(storages)
     for name, value in state.items():
         if not isinstance(value, _PendingTensor):
@@ -215,6 +216,15 @@ def _tensor_budget(storages):
     """How many bytes the tensors may take in all: a state dict's tensors are cut out of its
     storages, so about the storages' size (some tensors may share one; small ones are free)."""
     return 2 * sum(storage.nbytes for storage in storages.values()) + 2**20
+
+
+def open_weights_file(path):
+    """``path`` opened for reading if it is a regular file (core.fileio.open_regular), or a
+    FormatError that says why not."""
+    try:
+        return open_regular(path)
+    except OSError as error:
+        raise FormatError(f"{path}: cannot open ({error.strerror})") from error
 
 
 def _read_pickles(unpickler, handle, path):

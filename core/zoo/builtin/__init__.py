@@ -14,8 +14,8 @@ from functools import partial
 
 from ...errors import RegistryError
 from ...symbol.naming import NameManager
-from . import (alexnet, efficientnet, googlenet, inception_bn, inception_bn_small, inception_v3, lenet, mobilenet,
-               resnet, squeezenet, vgg)
+from . import (alexnet, convnext, efficientnet, efficientnet_b0, googlenet, inception_bn, inception_bn_small,
+               inception_v3, lenet, mobilenet, mobilenet_v3, resnet, squeezenet, vgg)
 from .mlp import mlp
 
 # name -> (builder, fixed keyword arguments, input shape (C, H, W) it expects)
@@ -39,6 +39,12 @@ for _version in (1, 2):
     for _layers in (18, 34, 50, 101, 152):
         NETWORKS[f"resnet{_layers}_v{_version}"] = (
             resnet.get_symbol, {"num_layers": _layers, "version": _version}, (3, 224, 224))
+for _layers in (50, 101, 152):
+    NETWORKS[f"resnet{_layers}_v1b"] = (resnet.get_symbol, {"num_layers": _layers, "version": "1b"}, (3, 224, 224))
+NETWORKS["mobilenetv2_tv"] = (mobilenet.get_symbol, {"version": "2tv"}, (3, 224, 224))
+NETWORKS["mobilenetv3_large_tv"] = (mobilenet_v3.get_symbol, {}, (3, 224, 224))
+NETWORKS["efficientnet-b0_tv"] = (efficientnet_b0.get_symbol, {}, (3, 224, 224))
+NETWORKS["convnext_tiny_tv"] = (convnext.get_symbol, {}, (3, 224, 224))
 for _multiplier in ("1.0", "0.75", "0.5", "0.25"):
     NETWORKS[f"mobilenet{_multiplier}"] = (
         mobilenet.get_symbol, {"version": 1, "multiplier": float(_multiplier)}, (3, 224, 224))

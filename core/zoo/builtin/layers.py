@@ -124,3 +124,50 @@ def pad(x, name, top, bottom, left, right):
     """Zero padding of the two spatial axes only; lets a convolution pad unevenly."""
     return make("Pad", [x], {"mode": "constant", "constant_value": 0.0,
                              "pad_width": (0, 0, 0, 0, top, bottom, left, right)}, name=name)
+
+
+def scalar(x, op, value, name):
+    return make(op, [x], {"scalar": float(value)}, name=name)
+
+
+def hard_sigmoid(x, name):
+    """torch's Hardsigmoid: relu6(x + 3) / 6 = clip(x / 6 + 0.5, 0, 1)."""
+    x = scalar(scalar(x, "_mul_scalar", 1 / 6, name + "_scale"), "_plus_scalar", 0.5, name + "_shift")
+    return make("clip", [x], {"a_min": 0.0, "a_max": 1.0}, name=name)
+
+
+def hard_swish(x, name):
+    """torch's Hardswish: x * hardsigmoid(x) (MobileNetV3)."""
+    return make("elemwise_mul", [x, hard_sigmoid(x, name + "_gate")], {}, name=name)
+
+
+def silu(x, name):
+    """SiLU (swish): x * sigmoid(x) (EfficientNet)."""
+    return make("elemwise_mul", [x, make("sigmoid", [x], {}, name=name + "_gate")], {}, name=name)
+
+
+def squeeze_excite(x, prefix, channels, squeeze, activation, gate):
+    """torchvision's SqueezeExcitation: pool, 1x1 conv ``fc1``, activation, 1x1 conv
+    ``fc2``, gate (sigmoid or hard sigmoid), channels scaled by it."""
+    scale = global_avg_pool(x, prefix + "pool")
+    scale = activation(conv(scale, prefix + "fc1_conv0_", squeeze, 1), prefix + "act")
+    scale = gate(conv(scale, prefix + "fc2_conv0_", channels, 1), prefix + "gate")
+    return make("broadcast_mul", [x, scale], {}, name=prefix + "scale")
+
+
+class TorchPath:
+    """Names after a torchvision module path: ``TorchPath("net0_")("features.1.0",
+    "conv")`` is ``net0_features_1_0_conv0_`` -- what torchvision_weights maps
+    ``features.1.0.weight`` onto for networks built in torchvision's own layout."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def __call__(self, module, kind):
+        return f"{self.root}{module.replace('.', '_')}_{kind}0_"
+
+    def conv_bn(self, x, module, channels, kernel=1, stride=1, groups=1, eps=1e-5, activation=None):
+        """torchvision's Conv2dNormActivation: ``<module>.0`` conv, ``<module>.1`` BN."""
+        x = conv(x, self(module + ".0", "conv"), channels, kernel, stride, (kernel - 1) // 2, groups, bias=False)
+        x = batchnorm(x, self(module + ".1", "batchnorm"), eps=eps)
+        return activation(x, self(module, "act")) if activation else x

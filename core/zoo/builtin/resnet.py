@@ -7,6 +7,8 @@ with MXNet Gluon model_zoo's layout and parameter names (``resnetv10_stage1_conv
 """
 from __future__ import annotations
 
+from functools import partial
+
 from ...errors import GraphError
 from ...symbol import Variable
 from .layers import Scope, add, batchnorm, conv, dense, flatten, global_avg_pool, max_pool, relu, softmax_output
@@ -34,14 +36,15 @@ def _basic_v1(x, s, channels, stride, downsample):
     return relu(add(shortcut, body, s.next("plus")[:-1]), s.next("activation")[:-1])
 
 
-def _bottleneck_v1(x, s, channels, stride, downsample):
+def _bottleneck_v1(x, s, channels, stride, downsample, v1b=False):
     # Gluon's v1 bottleneck strides in the first 1x1 convolution, and its two 1x1
     # convolutions keep a bias (that is why it has 25,575,912 parameters, not 25,557,032).
-    body = conv(x, s.next("conv"), channels // 4, 1, stride, 0, bias=True)
+    # "v1.5" (v1b: torchvision's, Gluon's resnetv1b) strides in the 3x3 and has no bias.
+    body = conv(x, s.next("conv"), channels // 4, 1, 1 if v1b else stride, 0, bias=not v1b)
     body = relu(batchnorm(body, s.next("batchnorm")), s.next("relu") + "fwd")
-    body = conv(body, s.next("conv"), channels // 4, 3, 1, 1, bias=False)
+    body = conv(body, s.next("conv"), channels // 4, 3, stride if v1b else 1, 1, bias=False)
     body = relu(batchnorm(body, s.next("batchnorm")), s.next("relu") + "fwd")
-    body = conv(body, s.next("conv"), channels, 1, 1, 0, bias=True)
+    body = conv(body, s.next("conv"), channels, 1, 1, 0, bias=not v1b)
     body = batchnorm(body, s.next("batchnorm"))
     shortcut = x
     if downsample:
@@ -77,6 +80,7 @@ def _bottleneck_v2(x, s, channels, stride, downsample):
 
 
 BLOCKS = {(1, "basic"): _basic_v1, (1, "bottleneck"): _bottleneck_v1,
+          ("1b", "basic"): _basic_v1, ("1b", "bottleneck"): partial(_bottleneck_v1, v1b=True),
           (2, "basic"): _basic_v2, (2, "bottleneck"): _bottleneck_v2}
 
 
@@ -90,12 +94,12 @@ def _stem(x, root, version, stem_channels):
 
 
 def get_symbol(num_classes=1000, num_layers=18, version=1, **kwargs):
-    """ResNet ``num_layers`` (18, 34, 50, 101, 152), ``version`` 1 or 2, ending in
-    SoftmaxOutput 'softmax'."""
+    """ResNet ``num_layers`` (18, 34, 50, 101, 152), ``version`` 1, "1b" (v1.5, torchvision's:
+    the bottleneck strides in its 3x3 convolution) or 2, ending in SoftmaxOutput 'softmax'."""
     if num_layers not in SPECS:
         raise GraphError(f"resnet: num_layers={num_layers} is not one of {sorted(SPECS)}")
-    if version not in (1, 2):
-        raise GraphError(f"resnet: version={version!r}; expected 1 or 2")
+    if version not in (1, "1b", 2):
+        raise GraphError(f"resnet: version={version!r}; expected 1, \"1b\" or 2")
     kind, units, channels = SPECS[num_layers]
     block = BLOCKS[(version, kind)]
     root = Scope(f"resnetv{version}0_")

@@ -2,7 +2,6 @@
 a compressed tar whose bytes were damaged after its last member's header was read."""
 import io
 import tarfile
-import time
 import zipfile
 
 import numpy as np
@@ -21,13 +20,11 @@ def _tar_gz(path, members):
     return path
 
 
-def test_a_tar_with_too_many_members_is_refused_quickly_and_leaves_nothing(tmp_path):
+def test_a_tar_with_too_many_members_is_refused_at_the_first_member_past_the_cap_and_leaves_nothing(tmp_path):
     archive = _tar_gz(tmp_path / "many.tar.gz", ((f"f{i}", b"") for i in range(MAX_MEMBERS + 1)))
-    started = time.monotonic()
     with pytest.raises(FormatError, match=rf"many\.tar\.gz: refusing to unpack member 'f{MAX_MEMBERS}': "
                                           rf"the archive has more than {MAX_MEMBERS:,} members"):
         extract_archive(archive, tmp_path / "out")
-    assert time.monotonic() - started < 10
     assert sorted(p.name for p in tmp_path.iterdir()) == ["many.tar.gz"]
 
 

@@ -78,3 +78,13 @@ def test_cli_finetune_mistakes_are_usage_errors():
         cli_session("--finetune", "frozen", "--base-lr-mult", "0.1")
     with pytest.raises(UsageError, match="from 0 .* to 1"):
         cli_session("--finetune", "full", "--base-lr-mult", "3")
+
+
+def test_the_help_says_which_mode_wins_and_when():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "netstudio", "train", "--help"], capture_output=True, text=True,
+                          timeout=120)
+    text = " ".join(done.stdout.split())
+    assert "--base-lr-mult MULT" in text and "upright vs upside-down" in text and "regrouped" in text
+    assert "Start with frozen" in text

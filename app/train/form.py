@@ -64,6 +64,7 @@ class SettingsForm(QFrame):
             combo.setMinimumContentsLength(14)
         top.addRow("Network", self.network)
         top.addRow("Dataset", self.dataset)
+        self._add_finetune_rows(top)
         self.data_note = QLabel("")
         self.data_note.setObjectName("ViewSubtitle")
         self.data_note.setWordWrap(True)
@@ -136,9 +137,33 @@ class SettingsForm(QFrame):
         kind, _, name = str(self.network.currentData()).partition(":")
         if kind == "editor":
             return NetworkChoice.editor(self._editor_symbol[0], self._editor_symbol[1])
-        if kind == "zoo":
-            return NetworkChoice.zoo(name)
+        if kind == "zoo":   # NetworkChoice.zoo names a base rate out of range
+            return NetworkChoice.zoo(name, self.finetune.currentData(), self.base_lr_mult.value())
         return NetworkChoice.template(name)
+
+    def _add_finetune_rows(self, form) -> None:
+        """A zoo model: frozen (a new last layer on cached features) or full (every layer,
+        the pretrained ones at a smaller rate); the rows show for zoo models only."""
+        self.finetune = QComboBox(self)
+        self.finetune.addItem("New last layer (frozen base)", "frozen")
+        self.finetune.addItem("Every layer", "full")
+        self.finetune.setToolTip("Frozen: each picture goes through the pretrained layers once; only a new "
+                                 "last layer trains (fast, as good when the classes are like the model's own).\n"
+                                 "Every layer: the pretrained layers train too, at the base rate below "
+                                 "(slower; wins on tasks the model never learnt).")
+        self.base_lr_mult = NumberEdit(0.0, 1.0, 0.1, self)
+        self.base_lr_mult.setToolTip("The pretrained layers learn at this times the learning rate (0: fixed)")
+        self._finetune_form = form
+        form.addRow("Fine-tune", self.finetune)
+        form.addRow("Base rate ×", self.base_lr_mult)
+        self.network.currentIndexChanged.connect(self._finetune_changed)
+        self.finetune.currentIndexChanged.connect(self._finetune_changed)
+        self._finetune_changed()
+
+    def _finetune_changed(self) -> None:
+        zoo = str(self.network.currentData()).startswith("zoo:")
+        self._finetune_form.setRowVisible(self.finetune, zoo)
+        self._finetune_form.setRowVisible(self.base_lr_mult, zoo and self.finetune.currentData() == "full")
 
     def select_template(self, name: str) -> None:
         self.network.setCurrentIndex(self.network.findData(f"template:{name}"))
@@ -190,7 +215,8 @@ class SettingsForm(QFrame):
 
     def set_running(self, running: bool) -> None:
         for widget in (self.network, self.dataset, self.optimizer, self.learning_rate, self.momentum,
-                       self.weight_decay, self.batch_size, self.epochs, self.initializer, self.device):
+                       self.weight_decay, self.batch_size, self.epochs, self.initializer, self.device,
+                       self.finetune, self.base_lr_mult):
             widget.setEnabled(not running)
         if not running:
             self._optimizer_changed()

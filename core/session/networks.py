@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import FormatError, GraphError, NetStudioError, ShapeError
+from .settings import SettingsError
 
 TEMPLATES = {"lenet": "LeNet-5", "mlp": "MLP (256-100-50)"}
 LOSS_HEADS = {"SoftmaxOutput", "LogisticRegressionOutput", "LinearRegressionOutput",
@@ -27,6 +28,9 @@ class BuiltNetwork:
     aux_params: dict = field(default_factory=dict)
     fixed_param_names: list = field(default_factory=list)
     input_shape: tuple | None = None     # set when the network dictates it (zoo models)
+    # frozen fine-tuning: (the base's layer the head reads, the head alone reading 'data');
+    # the session then trains the head on the base's features, computed once per picture
+    cached_head: tuple | None = None
 
 
 @dataclass
@@ -34,7 +38,8 @@ class NetworkChoice:
     kind: str            # "template", "editor", "checkpoint" or "zoo"
     name: str            # template key, the editor document's title, a checkpoint prefix or a zoo model name
     symbol: object = None
-    train_all: bool = False   # zoo: also train the pretrained layers (slower)
+    finetune: str = "frozen"  # zoo: "frozen" trains a new last layer on the base's cached features,
+    base_lr_mult: float = 0.1  # "full" trains every layer, the pretrained ones at this times the rate
     epoch: int = 0            # checkpoint: which epoch's weights to start from
 
     @classmethod
@@ -50,21 +55,32 @@ class NetworkChoice:
         return cls("checkpoint", str(prefix), epoch=int(epoch))
 
     @classmethod
-    def zoo(cls, name, train_all=False):
-        return cls("zoo", name, train_all=train_all)
+    def zoo(cls, name, finetune="frozen", base_lr_mult=0.1):
+        from ..zoo.transfer import FINETUNE_MODES
+        if finetune not in FINETUNE_MODES:
+            raise SettingsError(f"fine-tuning {finetune!r}: choose 'frozen' (train a new last layer on the "
+                                f"base's features) or 'full' (train every layer)")
+        if not 0 <= float(base_lr_mult) <= 1:
+            raise SettingsError(f"base learning-rate multiplier {base_lr_mult:g}: give a number from 0 "
+                                f"(the base stays as it is) to 1 (the base at the full rate)")
+        return cls("zoo", name, finetune=finetune, base_lr_mult=float(base_lr_mult))
 
     @property
     def title(self):
         if self.kind == "template":
             return TEMPLATES.get(self.name, self.name)
         if self.kind == "zoo":
-            return f"{self.name} (fine-tune)"
+            how = "frozen base" if self.finetune == "frozen" else f"every layer, base at {self.base_lr_mult:g}x"
+            return f"{self.name} (fine-tune: {how})"
         if self.kind == "checkpoint":
             return f"{self.name} (epoch {self.epoch})"
         return self.name
 
     def to_dict(self):
-        return {"kind": self.kind, "name": self.name, "title": self.title}
+        facts = {"kind": self.kind, "name": self.name, "title": self.title}
+        if self.kind == "zoo":
+            facts.update(finetune=self.finetune, base_lr_mult=self.base_lr_mult)
+        return facts
 
     def build(self, num_classes, input_shape):
         if self.kind == "template":
@@ -75,7 +91,7 @@ class NetworkChoice:
         elif self.kind == "checkpoint":
             built = _from_checkpoint(self.name, self.epoch)
         elif self.kind == "zoo":
-            built = _fine_tune(self.name, num_classes, self.train_all)
+            built = _fine_tune(self.name, num_classes, self.finetune, self.base_lr_mult)
         else:
             raise NetStudioError(f"unknown network kind {self.kind!r}")
         check_fits(built, self.title, num_classes, built.input_shape or input_shape)
@@ -111,25 +127,26 @@ def _from_checkpoint(prefix, epoch):
     return built
 
 
-def _fine_tune(name, num_classes, train_all):
-    """The zoo model up to its feature layer + a new FullyConnected + SoftmaxOutput."""
+def _fine_tune(name, num_classes, mode, base_lr_mult):
+    """The zoo model up to its feature layer + a new FullyConnected + SoftmaxOutput, built
+    as ``mx.model.finetune`` builds it: frozen, the head alone trains on the base's cached
+    features; full, every layer trains, the pretrained ones at ``base_lr_mult`` x the rate
+    (MXNet's ``__lr_mult__``)."""
     from ..model.checkpoint import load_checkpoint
-    from ..symbol.naming import NameManager
-    from ..symbol.ops import make
     from ..zoo.features import get_feature_symbol
     from ..zoo.installer import load_spec
+    from ..zoo.transfer import head_symbol, new_head, with_base_rate
     spec = load_spec(name, install=False)
     symbol, arg_params, aux_params = load_checkpoint(str(spec.prefix), spec.epoch)
-    features = get_feature_symbol(symbol)
-    with NameManager():
-        flat = make("Flatten", [features], {}, name="finetune_flatten")
-        fc = make("FullyConnected", [flat], {"num_hidden": int(num_classes)}, name="finetune_fc")
-        net = make("SoftmaxOutput", [fc], {}, name="softmax")
+    net = new_head(get_feature_symbol(symbol), num_classes)
     keep = set(net.list_arguments())
     args = {k: v for k, v in arg_params.items() if k in keep}
     auxs = {k: v for k, v in aux_params.items() if k in set(net.list_auxiliary_states())}
-    fixed = [] if train_all else sorted(args)
-    return BuiltNetwork(net, ["softmax_label"], args, auxs, fixed, tuple(spec.input_size))
+    if mode == "full":
+        return BuiltNetwork(with_base_rate(net, args, base_lr_mult), ["softmax_label"], args, auxs,
+                            input_shape=tuple(spec.input_size))
+    return BuiltNetwork(net, ["softmax_label"], args, auxs, sorted(args), tuple(spec.input_size),
+                        cached_head=head_symbol(net, symbol))
 
 
 def check_fits(built, title, num_classes, input_shape):

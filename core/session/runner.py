@@ -80,6 +80,7 @@ class TrainingSession:
         self.record = None
         self.prepared = None
         self.module = None
+        self.frozen = None      # a FrozenBase when only a new head trains, on cached features
         self.evaluation = None
         self._end = (COMPLETED, "")
 
@@ -194,6 +195,12 @@ class TrainingSession:
                                      lambda text: self.emit(Status(text=text)))
         if self.token.cancelled:
             raise Cancelled(self.token.reason)
+        if built.cached_head is not None:
+            from .frozen import FrozenBase
+            self.frozen = FrozenBase(built, ctx)
+            self.prepared = self.frozen.features(self.prepared, self.token, lambda text: self.emit(Status(text=text)))
+            built = dataclasses.replace(built, symbol=self.frozen.symbol, arg_params=self.frozen.head_args,
+                                        aux_params=self.frozen.head_aux, fixed_param_names=[])
         record.dataset["input"] = spec.to_dict()
         write_meta(record.prefix, source.classes, spec.shape, spec.rule(), name=self.title,
                    dataset=source.name, run_id=record.run_id)
@@ -244,10 +251,16 @@ class TrainingSession:
     def _checkpoint(self, epoch):
         from ..model.checkpoint import save_checkpoint
         prefix = self.record.prefix
-        arg_params, aux_params = self.module.get_params()
-        save_checkpoint(prefix, epoch, self.module.symbol, arg_params, aux_params)
+        save_checkpoint(prefix, epoch, *self._network())
         self.epochs_done, self.unsaved_batches = epoch, 0
         self.emit(CheckpointSaved(prefix=prefix, epoch=epoch, path=f"{prefix}-{epoch:04d}.params"))
+
+    def _network(self):
+        """(symbol, arg_params, aux_params) of the whole network being trained."""
+        arg_params, aux_params = self.module.get_params()
+        if self.frozen is None:
+            return self.module.symbol, arg_params, aux_params
+        return (self.frozen.built.symbol, *self.frozen.whole(arg_params, aux_params))
 
     # ----- endings -----------------------------------------------------------------------
     @staticmethod
@@ -265,8 +278,7 @@ class TrainingSession:
         if module is None or not module.params_initialized:
             return ""
         from ..model.checkpoint import save_checkpoint
-        arg_params, aux_params = module.get_params()
-        save_checkpoint(record.prefix, 0, module.symbol, arg_params, aux_params)
+        save_checkpoint(record.prefix, 0, *self._network())
         return (f". No epoch finished; the last finite weights were saved as epoch 0 "
                 f"({record.prefix}-0000.params).")
 

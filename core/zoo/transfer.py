@@ -267,9 +267,7 @@ def _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_la
         train = NDArrayIter(X, y, batch_size=min(batch_size, len(X)), shuffle=True, last_batch_handle="roll_over",
                             label_name=_label_name(symbol))
     arg_params, aux_params = base.base_params(symbol)
-    pretrained = [n for n in symbol.list_arguments() if n in arg_params]
-    # the same network whose pretrained weights carry MXNet's __lr_mult__ attribute
-    net = symbol(**{n: Variable(n, lr_mult=base_lr_mult) for n in pretrained})
+    net = with_base_rate(symbol, arg_params, base_lr_mult)
     evaluation = None
     if eval_data is not None:
         eval_x, eval_y, _ = _examples(*(eval_data if isinstance(eval_data, tuple) else (eval_data, None)))
@@ -289,6 +287,23 @@ def _finetune_full(symbol, base, X, y, classes, num_epoch, learning_rate, top_la
     result.classes = classes
     result.module = module
     return result
+
+
+def with_base_rate(symbol, pretrained, base_lr_mult):
+    """``symbol`` whose pretrained weights (the arguments named in ``pretrained``) carry
+    MXNet's ``__lr_mult__`` attribute: the optimizer trains them at ``base_lr_mult`` times
+    the learning rate, every other parameter (the new head) at the full rate."""
+    names = [n for n in symbol.list_arguments() if n in pretrained]
+    return symbol(**{n: Variable(n, lr_mult=base_lr_mult) for n in names})
+
+
+def iter_features(checkpoint, layer, data_iter, ctx=None):
+    """``(features, labels)`` of one pass of ``data_iter`` through a pretrained network
+    ``checkpoint = (symbol, arg_params, aux_params)`` up to ``layer``: the frozen mode's
+    cached features, for callers that hold batches rather than pictures (the Train view's
+    session). Each example goes through the base once; labels come from the same pass."""
+    symbol, arg_params, aux_params = checkpoint
+    return _from_iter(Runner(get_feature_symbol(symbol, layer), arg_params, aux_params, ctx=ctx), data_iter)
 
 
 def _arrays(base, X):

@@ -249,7 +249,10 @@ class Convolution(WindowedOp):
         def work(lo, hi, chunk):
             cols = chunk.columns(xp, x[lo:hi], ones_row=bias is not None)
             out = grid[lo:hi].reshape(hi - lo, self.num_filter, -1)
-            xp.matmul(w, chunk.per_sample(cols), out=out)
+            if hi - lo == 1:   # one picture: its GEMM split over the cores (parallel.matmul)
+                parallel.matmul(xp, w, chunk.per_sample(cols)[0], out=out[0])
+            else:
+                xp.matmul(w, chunk.per_sample(cols), out=out)
 
         self._over_chunks(xp, plan, work)
         if tuple(plan.grid) == tuple(plan.out):

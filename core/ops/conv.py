@@ -240,7 +240,9 @@ class Convolution(WindowedOp):
         """One small GEMM per sample (OpenBLAS's small-matrix kernels beat one long
         (F × C·k…)·(C·k… × n·size) product), written straight into the output on the
         GEMM's grid, the bias added inside the GEMM by a ones row. On the wide path the
-        result is a view of that grid cut to the output size (no copy)."""
+        result is a view of that grid cut to the output size (no copy). A single picture
+        is one chunk, so its GEMM is split over the cores instead (``parallel.matmul``:
+        over the filters or the pixels)."""
         w = weight.reshape(self.num_filter, -1)
         if bias is not None:
             w = xp.concatenate([w, bias.reshape(-1, 1).astype(w.dtype, copy=False)], axis=1)

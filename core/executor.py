@@ -14,7 +14,7 @@ import numpy as np
 from .backend.cpu.memory import keep_freed_memory
 from .backend.cpu.parallel import single_threaded_blas
 from .errors import DeviceError, GraphError, ShapeError
-from .executor_passes import conv_bn_pairs, folded_pads, fused_forward
+from .executor_passes import conv_bn_pairs, folded_pads, fused_forward, in_place_activations
 from .ndarray.ndarray import NDArray
 from .symbol.graph import topo_order
 
@@ -168,6 +168,7 @@ class Executor:
         self._conv_bn = conv_bn_pairs(self._steps, set(self._head_slots))
         self._pads = folded_pads(self._steps, set(self._head_slots), self._conv_bn)
         self._pad_of = {conv: pad for pad, conv in self._pads.items()}
+        self._in_place = in_place_activations(self._steps, set(self._head_slots))
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
     def _zero_outputs(self):
@@ -231,9 +232,13 @@ class Executor:
     def _fused(self, position, step, values, folded):
         """Inference: run a Convolution with its BatchNorm folded in (and the clip after
         it, which fused_forward applies), or skip a step so done (its output is the
-        convolution's). False: run the step as usual."""
+        convolution's), or run a relu in place on the convolution's output. False: run
+        the step as usual."""
         if position in folded:
             values[step.wanted[0]] = values[step.args[0]]
+            return True
+        if position in self._in_place:
+            values[step.wanted[0]] = step.op.activate_in_place(self._xp, values[step.args[0]])
             return True
         partner = self._conv_bn.get(position)
         if partner is None:

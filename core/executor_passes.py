@@ -19,7 +19,12 @@ cell more after than before each strided depthwise layer) is folded too: the exe
 skips it and ``fused_forward`` hands its widths to the depthwise pass, which treats
 cells outside the input as zeros, so the padded copy is never made.
 
-The executor asks ``conv_bn_pairs`` and ``folded_pads`` once at bind time and calls
+A relu or leaky relu that alone reads a convolution's (or BatchNorm's) output runs in
+place on it (``in_place_activations``): that output is a fresh array nobody else reads,
+so the activation's own output array and its pass over a second buffer go away
+(NanoDet-g's 28 leaky relus, ResNet's relus after each folded BatchNorm).
+
+The executor asks ``conv_bn_pairs``, ``folded_pads`` and ``in_place_activations`` once at bind time and calls
 ``fused_forward`` for each pair in inference, unless a monitor wants to see every
 layer's own output. Which nodes take part is each operator's own fact (``fusion_role``
 and ``fusable()``, core/ops/base.py); the convolution is asked through its public
@@ -40,7 +45,7 @@ from .backend.cpu.pointwise import pointwise_forward
 #: fold when the output has at least this many values per weight
 FOLD_RATIO = 8
 #: the ``fusion_role`` values operators may declare (core/ops/base.py)
-ROLES = ("convolution", "batchnorm", "clip", "pad")
+ROLES = ("convolution", "batchnorm", "clip", "pad", "activation")
 
 
 def conv_bn_pairs(steps, head_slots):
@@ -79,6 +84,24 @@ def folded_pads(steps, head_slots, pairs):
                 readers[conv.args[0]] == 1 and conv.args[0] not in head_slots:
             pads[source] = index
     return pads
+
+
+def in_place_activations(steps, head_slots):
+    """Indices of the activation steps that alone read a convolution's or BatchNorm's
+    output (not a head of the network): they may overwrite it."""
+    readers = Counter(slot for step in steps for slot in list(step.args) + list(step.aux))
+    producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
+    found = set()
+    for index, step in enumerate(steps):
+        if not _role(step, "activation"):
+            continue
+        slot = step.args[0]
+        source = producer.get(slot)
+        if source is None or slot in head_slots or readers[slot] != 1:
+            continue
+        if _role(steps[source], "convolution") or _role(steps[source], "batchnorm"):
+            found.add(index)
+    return found
 
 
 def _role(step, role):

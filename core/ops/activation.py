@@ -3,6 +3,7 @@ tanh, softsign. Each keeps only what its derivative needs. LeakyReLU is in leaky
 from __future__ import annotations
 
 from ..backend.cpu import parallel, relu_kernels
+from ..backend.cpu.relu_kernels import activate_in_place
 from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .registry import register_op
@@ -92,10 +93,18 @@ class Activation(Op):
     doc = "Elementwise activation: relu, sigmoid, tanh, softrelu or softsign."
     per_sample = True
     starter_attrs = {"act_type": "relu"}
+    fusion_role = "activation"
     params = {"act_type": Param("str", doc="activation function", choices=tuple(ACTIVATIONS))}
 
     def infer_shape(self, in_shapes):
         return same_shape_op_infer(self, in_shapes)
+
+    def fusable(self):
+        """relu runs in place on the convolution before it (inference)."""
+        return self.act_type == "relu"
+
+    def activate_in_place(self, xp, x):
+        return activate_in_place(xp, x)
 
     def forward(self, xp, inputs, aux, is_train):
         out, saved = ACTIVATIONS[self.act_type][0](xp, inputs[0])
@@ -128,6 +137,10 @@ class Relu(_ActivationFunction):
     name = "relu"
     act_type = "relu"
     doc = "max(x, 0)."
+    fusion_role = "activation"
+
+    def activate_in_place(self, xp, x):
+        return activate_in_place(xp, x)
 
 
 @register_op()

@@ -26,8 +26,9 @@ its own class; tests/core/ops/test_op_facts.py fails otherwise):
   dropped layer starts with, so it is valid at once (every required attribute).
 - ``fusion_role``: what the executor's inference passes (core/executor_passes.py) may
   fold: "convolution", "batchnorm" (into the convolution before it), "clip" (after a
-  folded BatchNorm), "pad" (a zero Pad before a grouped convolution), or None.
-  ``fusable()`` says whether this node's attributes allow it.
+  folded BatchNorm), "pad" (a zero Pad before a grouped convolution), "activation" (a
+  relu or leaky relu run in place on a convolution's output: ``activate_in_place(xp,
+  x)``), or None. ``fusable()`` says whether this node's attributes allow it.
 - ``onnx(graph, inputs, outputs)``: the operator's ONNX mapping (issue 18); see its
   docstring for the contract. The base raises ``GraphError`` naming the node.
 """

@@ -240,7 +240,9 @@ class Convolution(WindowedOp):
         """One small GEMM per sample (OpenBLAS's small-matrix kernels beat one long
         (F × C·k…)·(C·k… × n·size) product), written straight into the output on the
         GEMM's grid, the bias added inside the GEMM by a ones row. On the wide path the
-        result is a view of that grid cut to the output size (no copy)."""
+        result is a view of that grid cut to the output size (no copy). A single picture
+        is one chunk, so its GEMM is split over the cores instead (``parallel.matmul``:
+        over the filters or the pixels)."""
         w = weight.reshape(self.num_filter, -1)
         if bias is not None:
             w = xp.concatenate([w, bias.reshape(-1, 1).astype(w.dtype, copy=False)], axis=1)
@@ -249,7 +251,10 @@ class Convolution(WindowedOp):
         def work(lo, hi, chunk):
             cols = chunk.columns(xp, x[lo:hi], ones_row=bias is not None)
             out = grid[lo:hi].reshape(hi - lo, self.num_filter, -1)
-            xp.matmul(w, chunk.per_sample(cols), out=out)
+            if hi - lo == 1:   # one picture: its GEMM split over the cores (parallel.matmul)
+                parallel.matmul(xp, w, chunk.per_sample(cols)[0], out=out[0])
+            else:
+                xp.matmul(w, chunk.per_sample(cols), out=out)
 
         self._over_chunks(xp, plan, work)
         if tuple(plan.grid) == tuple(plan.out):

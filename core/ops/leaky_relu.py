@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ..backend.cpu.relu_kernels import activate_in_place
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op, same_shape_op_infer
@@ -28,6 +29,7 @@ class LeakyReLU(Op):
     doc = ("Rectifier with a negative side: leaky (slope·x), prelu (learned slope per "
            "channel), rrelu (random slope while training), elu, selu, gelu.")
     per_sample = True   # except rrelu's random slopes (is_per_sample)
+    fusion_role = "activation"
     params = {
         "act_type": Param("str", "leaky", "activation function", choices=ACT_TYPES),
         "slope": Param("float", 0.25, "slope for x < 0 (leaky); alpha (elu)"),
@@ -69,6 +71,13 @@ class LeakyReLU(Op):
         if gamma is not None:
             self._gamma_layout(tuple(gamma), data)
         return [data, tuple(gamma) if gamma is not None else (data[1],)], [data], []
+
+    def fusable(self):
+        """leaky with 0 <= slope <= 1 runs in place on the convolution before it (inference)."""
+        return self.act_type == "leaky" and 0.0 <= self.slope <= 1.0
+
+    def activate_in_place(self, xp, x):
+        return activate_in_place(xp, x, self.slope)
 
     # ----- forward and backward, per act_type -----------------------------------
     def forward(self, xp, inputs, aux, is_train):

@@ -228,8 +228,12 @@ def forward(xp, x, geometry, divisor, track):
     size = len(window[0]) * len(window[1])
     winner = np.empty(out.shape if track else (1, 1, 1, 1),
                       dtype=np.uint8 if size < 255 else np.int32)
-    parallel.over_batch(xp, x.shape[0], x.size,
-           lambda lo, hi: max_forward(x, out, winner, track, *window, lo, hi))
+    # each (sample, channel) map alone: pieces over maps, so one picture splits too
+    maps = x.shape[0] * x.shape[1]
+    xs, outs = x.reshape((maps, 1) + x.shape[2:]), out.reshape((maps, 1) + out.shape[2:])
+    wins = winner.reshape(outs.shape) if track else winner
+    parallel.over_batch(xp, maps, x.size,
+                        lambda lo, hi: max_forward(xs, outs, wins, track, *window, lo, hi))
     return out, (Saved(winner=winner) if track else None)
 
 

@@ -36,6 +36,17 @@ def relu_backward(grad, out, dx, lo, hi):
         dxs[i] = gs[i] * (one if outs[i] > zero else zero)
 
 
+@kernel
+def leaky_forward(x, out, slope, lo, hi):
+    """out = max(x, slope·x) on lo:hi (leaky ReLU for 0 <= slope <= 1); NaN stays NaN."""
+    xs, outs = x[lo:hi], out[lo:hi]
+    s = xs.dtype.type(slope)
+    for i in range(xs.size):
+        v = xs[i]
+        w = v * s
+        outs[i] = v if v > w else w
+
+
 def compiled(xp, *arrays):
     """Whether the kernels can take these arrays: NumPy, C-contiguous, one float type."""
     first = arrays[0]
@@ -56,3 +67,20 @@ def relu_grad(xp, out, grad):
     flat = grad.reshape(-1), out.reshape(-1), dx.reshape(-1)
     parallel.over_batch(xp, grad.size, grad.size, lambda lo, hi: relu_backward(*flat, lo, hi))
     return dx
+
+
+def activate_in_place(xp, x, slope=0.0):
+    """relu (slope 0) or leaky relu (0 < slope <= 1) written over ``x``, which is
+    returned: an inference pass on a convolution's fresh output (core/executor_passes.py)
+    needs no second array."""
+    if not compiled(xp, x):
+        if slope == 0:
+            return xp.maximum(x, 0, out=x)
+        return xp.maximum(x, x * x.dtype.type(slope), out=x)
+    flat = x.reshape(-1)
+    if slope == 0:
+        task = lambda lo, hi: relu_forward(flat, flat, lo, hi)  # noqa: E731
+    else:
+        task = lambda lo, hi: leaky_forward(flat, flat, slope, lo, hi)  # noqa: E731
+    parallel.over_batch(xp, x.size, x.size, task)
+    return x

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from core.errors import NetStudioError
+from . import on_ray
 from .progress import ProgressBar
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -29,6 +30,7 @@ def add_arguments(parser):
     parser.add_argument("--batch-size", type=int, default=8, help=argparse.SUPPRESS)
     parser.add_argument("--csv", metavar="OUT", help="also write image,rank,index,label,probability rows")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    on_ray.add_arguments(parser)
 
 
 def expand(inputs):
@@ -53,6 +55,9 @@ def load_classifier(args):
 
 
 def run(args):
+    if on_ray.wanted(args):
+        return on_ray.run("classify", args, model=args.model, checkpoint=args.checkpoint, epoch=args.epoch,
+                          top=args.top)
     try:
         classifier = load_classifier(args)
     except NetStudioError as error:

@@ -23,7 +23,7 @@ import time
 
 from .cluster import INSTALL_HINT, Plan, RayMissing, connect, plan  # noqa: F401
 from .models import ModelSpec
-from .shards import ShardWriter, done_paths
+from .shards import SHARD_ROWS, ShardWriter, done_paths
 from .sources import list_pictures
 from .summary import Summary
 
@@ -56,10 +56,11 @@ def features(source, model="efficientnet-lite0", checkpoint=None, epoch=0, top_l
 BUILDERS = {"classify": classify, "detect": detect, "features": features}
 
 
-def run(kind, source, out, csv=False, address=None, on_start=None, **options):
+def run(kind, source, out, csv=False, address=None, on_start=None, shard_rows=None, **options):
     """Run ``kind`` ("classify", "detect", "features") over ``source`` into Parquet shards
     under ``out`` (CSV beside them when ``csv``), skipping pictures already there; returns
-    the Summary. ``on_start(plan, todo, skipped)`` is called before the work starts."""
+    the Summary. ``on_start(plan, todo, skipped)`` is called before the work starts;
+    ``shard_rows`` rows make a shard (default 1000)."""
     if kind not in BUILDERS:
         raise ValueError(f"kind must be one of {', '.join(BUILDERS)}, got {kind!r}")
     ray, started = connect(address)
@@ -78,7 +79,7 @@ def run(kind, source, out, csv=False, address=None, on_start=None, **options):
                                  listed=True)
         if on_start:
             on_start(chosen, len(todo), summary.skipped)
-        writer = ShardWriter(out, csv)
+        writer = ShardWriter(out, csv, shard_rows or SHARD_ROWS)
         start = time.perf_counter()
         try:
             for table in dataset.iter_batches(batch_format="pyarrow", batch_size=None):

@@ -45,7 +45,7 @@ def run(kind, args, **options):
     try:
         summary = scale.run(kind, args.images, args.out, csv=args.with_csv, address=address, actors=args.actors,
                             on_start=lambda plan, todo, skipped: _started(command, plan, todo, skipped), **options)
-    except NetStudioError as error:
+    except (NetStudioError, OSError) as error:
         print(f"{command}: {error}", file=sys.stderr)
         return 1
     for line in summary.lines():

@@ -20,7 +20,7 @@ pytest.importorskip("ray.data")
 pq = pytest.importorskip("pyarrow.parquet")
 
 import core.scale as scale  # noqa: E402
-from .zoo_support import REPO, SAMPLES, fashion_folder, session_cache  # noqa: E402,F401
+from .zoo_support import REPO, SAMPLES, fashion_folder, session_cache, zoo_cache  # noqa: E402,F401
 
 pytestmark = pytest.mark.xdist_group("ray")
 LENET = REPO / "resources" / "zoo" / "fashion-mnist-lenet" / "fashion-mnist-lenet"
@@ -29,9 +29,9 @@ OPTIONS = {"checkpoint": str(LENET), "epoch": 10}
 
 @pytest.fixture(scope="session")
 def local_ray(session_cache):  # noqa: F811
-    os.environ["NETSTUDIO_CACHE"] = str(session_cache)   # inherited by Ray's workers
     ray.init(num_cpus=2, object_store_memory=80 * 1024 * 1024, include_dashboard=False,
-             configure_logging=False, log_to_driver=False)
+             configure_logging=False, log_to_driver=False,
+             runtime_env={"env_vars": {"NETSTUDIO_CACHE": str(session_cache)}})   # the workers' zoo cache
     ray.data.DataContext.get_current().enable_progress_bars = False
     yield ray
     ray.shutdown()
@@ -154,7 +154,7 @@ def test_an_actor_killed_mid_run_loses_and_duplicates_no_row(local_ray, pictures
     assert result["summary"].images == 255
 
 
-def test_features_and_detections_match_the_one_process_engine(local_ray, tmp_path):
+def test_features_and_detections_match_the_one_process_engine(local_ray, zoo_cache, tmp_path):  # noqa: F811
     from core.zoo import ImageClassifier
     from core.zoo.detector import ImageDetector
     photos = [str(SAMPLES / name) for name in ("chelsea.png", "coffee.png", "rocket.jpg")]

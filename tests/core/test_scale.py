@@ -175,3 +175,18 @@ def test_features_and_detections_match_the_one_process_engine(local_ray, zoo_cac
         np.testing.assert_allclose(found[photo]["boxes"], [d["box"] for d in want], atol=0.11)
         np.testing.assert_allclose(found[photo]["scores"], [d["score"] for d in want], atol=1e-4)
     assert found[photos[0]]["labels"][0] == "cat"
+
+
+def test_the_command_writes_shards_and_prints_the_summary(local_ray, pictures, tmp_path, capsys):
+    from netstudio import main
+    out = tmp_path / "out"
+    args = ["classify", str(pictures / "Bag"), str(pictures / "broken"), "--checkpoint", str(LENET), "--epoch", "10",
+            "--top", "3", "--ray", "--out", str(out), "--with-csv"]
+    assert main(args) == 1                                   # 1: some pictures could not be read
+    err = capsys.readouterr().err
+    assert "netstudio classify: 30 pictures (0 already written), 2 actors x 0.5 CPU" in err
+    assert "30 images (5 errors, 0 already done)" in err and err.count("  actor ") == 2
+    rows = rows_of(out)
+    assert len(rows) == 30 and all(len(r["top_label"]) == 3 for r in rows if r["error"] is None)
+    assert main(args) == 0
+    assert "nothing to do, all 30 pictures are already written" in capsys.readouterr().err

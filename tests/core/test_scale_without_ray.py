@@ -43,3 +43,23 @@ def test_actors_never_take_the_cpu_decoding_needs(cpus, actors, expected):
 def test_no_actor_is_refused():
     with pytest.raises(NetStudioError, match="at least one actor"):
         plan(2, 0)
+
+
+def test_features_without_ray_prints_each_pictures_vector(tmp_path):
+    import json
+
+    import numpy as np
+
+    from core.zoo import ImageClassifier
+    lenet = REPO / "resources" / "zoo" / "fashion-mnist-lenet" / "fashion-mnist-lenet"
+    bad = tmp_path / "bad.png"
+    bad.write_text("not a picture")
+    photos = [str(SAMPLES / "coffee.png"), str(bad)]
+    done = subprocess.run([sys.executable, "-m", "netstudio", "features", *photos, "--checkpoint", str(lenet),
+                           "--epoch", "10"], env=dict(os.environ, PYTHONPATH=str(REPO)), capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1 and "bad.png" in done.stderr
+    rows = json.loads(done.stdout)
+    want = ImageClassifier.from_checkpoint(lenet, 10).extract_features(photos[:1])[0]
+    np.testing.assert_allclose(rows[0]["feature"], want, atol=1e-5)
+    assert rows[1]["image"] == str(bad) and "bad.png" in rows[1]["error"]

@@ -36,7 +36,7 @@ def main(argv=None):
     print_machine(args.threads)
 
     detector = ImageDetector.from_zoo("nanodet-coco")
-    batch, _ = detector._prepare(_picture())
+    batch, _ = detector.prepare(_picture())
     network = detector._network()
     detect_net = describe("nanodet-coco, network (416×416)",
                           timed(lambda: network.outputs(batch), args.runs, warmup=3))

@@ -5,6 +5,8 @@
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
                        [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
     netstudio detect PHOTO|FOLDER... [--threshold 0.25] [--top K] [--json] [--save-annotated DIR]
+    netstudio features IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N] [--layer NAME]
+    netstudio classify|detect|features SOURCE --ray [ADDRESS] --out DIR [--with-csv] [--actors N]
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
     netstudio train NETWORK DATA [--epochs 5] [--out PREFIX [--resume]] [--finetune frozen|full]
                     [--batch-size 128] [--optimizer adam] [--lr 0.003] [--ctx cpu|gpu] [--json]
@@ -34,6 +36,7 @@ from core.module.lanes import WORKER_FLAG as LANE_WORKER_FLAG  # the frozen app 
 COMMAND_MODULES = {
     "classify": "netstudio.classify",
     "detect": "netstudio.detect",
+    "features": "netstudio.features",
     "zoo": "netstudio.zoo",
     "train": "netstudio.train",
 }
@@ -41,6 +44,7 @@ COMMAND_MODULES = {
 USER_ERROR = 2
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "detect": "find objects in pictures: labelled boxes (COCO's 80 classes)",
+        "features": "one feature vector per picture (the layer before the classifier)",
         "zoo": "list, inspect, download and remove pretrained models",
         "train": "train a network from the command line"}
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from core.errors import DataError, NetStudioError
 from core.io.csv_write import csv_writer
+from . import on_ray
 from .progress import ProgressBar
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -43,6 +44,7 @@ def add_arguments(parser):
     parser.add_argument("--positive", metavar="LABEL",
                         help="the positive class of --csv-format kaggle (default: a two-class model's second)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    on_ray.add_arguments(parser)
 
 
 def expand(inputs):
@@ -67,6 +69,9 @@ def load_classifier(args):
 
 
 def run(args):
+    if on_ray.wanted(args):
+        return on_ray.run("classify", args, model=args.model, checkpoint=args.checkpoint, epoch=args.epoch,
+                          top=args.top)
     if (args.csv_format != "long" or args.positive) and not args.csv:
         raise NetStudioError("--csv-format and --positive describe the --csv file; give --csv OUT")
     classifier = load_classifier(args)     # a user error here ends the command (netstudio.main)

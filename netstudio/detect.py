@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from core.errors import NetStudioError
+from . import on_ray
 from .classify import expand
 from .progress import ProgressBar
 
@@ -25,6 +26,7 @@ def add_arguments(parser):
     parser.add_argument("--ctx", default="cpu", choices=("cpu", "gpu"), help="device")
     parser.add_argument("--save-annotated", metavar="DIR", help="write each picture with its boxes drawn into DIR")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    on_ray.add_arguments(parser)
 
 
 def load_detector(args):
@@ -39,6 +41,8 @@ def run(args):
     if not 0.0 <= args.threshold <= 1.0:
         print(f"netstudio detect: --threshold must be between 0 and 1, got {args.threshold}", file=sys.stderr)
         return 2
+    if on_ray.wanted(args):
+        return on_ray.run("detect", args, model=args.model, top=args.top, threshold=args.threshold)
     try:
         detector = load_detector(args)
     except NetStudioError as error:

@@ -116,6 +116,17 @@ class ImageClassifier:
             for position, source in enumerate(chunk):
                 yield source, errors[position] if position in errors else self._top(next(probs), k)
 
+    def topk_of_batch(self, batch, k=5):
+        """Top-k Predictions per picture of an (N, C, H, W) batch already prepared
+        (``core.zoo.preprocess.prepare`` with this classifier's rule and input size)."""
+        k = max(1, min(int(k), len(self.labels)))
+        return [self._top(probs, k) for probs in self._probs(batch)]
+
+    def features_of_batch(self, batch, top_layer=None):
+        """(N, D) float32 features of an already prepared batch (see ``extract_features``)."""
+        out = self._runner(top_layer or "")(batch)
+        return out.reshape(out.shape[0], -1)
+
     def warm_up(self):
         """Run the network once on a blank picture: compiles the CPU kernels (a few
         seconds, once per machine: the compiled code is cached on disk) and sizes the

@@ -78,23 +78,27 @@ class ImageDetector:
             yield source, self._detect_one(picture, threshold)[:max(0, int(k))]
 
     def _detect_one(self, picture, threshold):
-        batch, placement = self._prepare(picture)
-        outputs = [out[0] for out in self._network().outputs(batch)]
+        batch, placement = self.prepare(picture)
+        return self.detect_prepared(batch, [placement], threshold)[0]
+
+    def detect_prepared(self, batch, placements, threshold=None):
+        """Detections per picture (best first) of an (N, 3, H, W) batch made by ``prepare``,
+        each mapped back through its Placement; what a Ray actor runs on decoded batches."""
+        threshold = self.threshold if threshold is None else float(threshold)
+        outputs = self._network().outputs(batch)
+        return [self._boxes([out[i] for out in outputs], placement, threshold)
+                for i, placement in enumerate(placements)]
+
+    def _boxes(self, outputs, placement, threshold):
         level_scores, level_boxes = nanodet.pair_levels(outputs, len(self.labels))
         boxes, scores, classes = nanodet.decode(level_scores, level_boxes, self.input_size[1:], max(threshold, FLOOR))
         boxes = placement.to_original(boxes)
         return [{"box": [round(float(v), 1) for v in box], "label": self.labels[int(c)], "index": int(c),
                  "score": round(float(s), 4)} for box, s, c in zip(boxes, scores, classes)]
 
-    def _prepare(self, picture):
-        rule = self.preprocess
-        canvas, placement = letterbox(picture, self.input_size[1])
-        x = canvas.astype(np.float32)
-        if rule is not None:
-            if rule.color == "BGR":
-                x = x[..., ::-1]
-            x = (x * rule.scale - np.asarray(rule.mean, np.float32)) / np.asarray(rule.std, np.float32)
-        return np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32), placement
+    def prepare(self, picture):
+        """(1, 3, H, W) float32 network input for an H×W×3 uint8 picture, and its Placement."""
+        return network_input(picture, self.preprocess, self.input_size[1])
 
     def _network(self):
         if self._runner is None:
@@ -115,6 +119,18 @@ class ImageDetector:
 
     def __repr__(self):
         return f"<ImageDetector {self.name} on {self._ctx}, {len(self.labels)} classes>"
+
+
+def network_input(picture, rule, size):
+    """A picture letterboxed to size × size and normalised by ``rule``: (1, 3, size, size)
+    float32, and its Placement (runs in Ray's decoding tasks too, without the network)."""
+    canvas, placement = letterbox(picture, size)
+    x = canvas.astype(np.float32)
+    if rule is not None:
+        if rule.color == "BGR":
+            x = x[..., ::-1]
+        x = (x * rule.scale - np.asarray(rule.mean, np.float32)) / np.asarray(rule.std, np.float32)
+    return np.ascontiguousarray(x.transpose(2, 0, 1)[None], dtype=np.float32), placement
 
 
 def _is_single(images):

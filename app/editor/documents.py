@@ -119,6 +119,9 @@ class DocumentsMixin:
             self._show_banner("Fix the marked layers before training." if count else
                               "Add layers first: the network is empty.")
             return
+        if not self.readiness.ready:
+            self._show_banner(f"Not ready to train yet: {self.readiness.problems[0].message}")
+            return
         try:
             symbol = to_symbol(self.doc)
         except NetStudioError as error:

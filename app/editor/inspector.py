@@ -23,6 +23,7 @@ from .palette import group_icon
 TIPS = ("Drag layers from the palette; connect a node's bottom port to another's top port. "
         "Select a layer to edit it here.\n\nWheel: zoom · middle button or Space + drag: pan · "
         "F: fit · Delete: remove · Ctrl+C / Ctrl+V: copy and paste · Ctrl+Z: undo")
+SPATIAL_KEYS = ("kernel", "stride", "pad", "dilate")
 SHAPE_PARAM = Param("shape", doc="the input's shape, batch size first: (1, 1, 28, 28) for one "
                                  "28×28 grey image; training replaces the batch size")
 
@@ -57,7 +58,7 @@ class Inspector(QScrollArea):
         heading.setWordWrap(True)
         layout.addWidget(heading)
         layers = sum(1 for n in self.doc.nodes.values() if not n.is_variable)
-        lines = [f"{layers} layers"]
+        lines = [f"{layers} layer{'' if layers == 1 else 's'}"]
         if report is not None:
             lines.append(f"{report.total_params:,} parameters")
             lines.append(f"{count_text(report.total_macs)} multiply-adds per sample")
@@ -184,8 +185,11 @@ class Inspector(QScrollArea):
     def _add_field(self, form, node, key, param) -> None:
         field = make_field(key, param, self._validator(node.op))
         field.setToolTip(param.doc)
+        if key in SPATIAL_KEYS and param.type == "shape":
+            field.spatial_dims = _spatial_dims(node)
         field.sigEdited.connect(lambda value, session, k=key: self.sigSetAttr.emit(self.node_id, k, value, session))
-        reset = QToolButton()
+        row = QWidget(self)
+        reset = QToolButton(row)     # parented before setVisible: never a window of its own
         reset.setText("↺")
         reset.setToolTip(f"Back to the default ({param.format(param.default) if not param.required else 'none'})")
         reset.setAutoRaise(True)
@@ -193,7 +197,6 @@ class Inspector(QScrollArea):
                             " color: #64748b; font-size: 11pt; } QToolButton:hover { color: #2563eb; }")
         reset.clicked.connect(lambda _=False, k=key: self.sigSetAttr.emit(self.node_id, k, None, 0))
         reset.setVisible(key in node.attrs and not param.required)
-        row = QWidget()
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.setSpacing(2)
@@ -260,9 +263,18 @@ class Inspector(QScrollArea):
         return label
 
     def _error_banner(self, text: str) -> QLabel:
-        label = QLabel(text)
+        label = QLabel(text, self)
         label.setObjectName("ErrorBanner")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setVisible(bool(text))
         return label
+
+
+def _spatial_dims(node) -> int:
+    """How many spatial axes the layer works on: its kernel's length, 2 when unknown."""
+    kernel = node.attrs.get("kernel", "")
+    try:
+        return max(1, len(OPS.get(node.op).params["kernel"].parse(kernel))) if kernel else 2
+    except (KeyError, ValueError, SyntaxError, TypeError):
+        return 2

@@ -43,6 +43,11 @@ def _measure(title: str, name: str, detail: str) -> float:
     return float(min(MAX_WIDTH, max(MIN_WIDTH, round(wanted / 4) * 4)))
 
 
+def is_unconnected(message: str | None) -> bool:
+    """An open input is where every fresh layer starts, not a mistake: shown quietly."""
+    return bool(message) and "not connected" in message
+
+
 def strip_node_prefix(message: str) -> str:
     """Core names the node in its messages; beside the node that is already clear."""
     return _PREFIX.sub("", message, count=1)
@@ -58,7 +63,7 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
         self.width, self.height = MIN_WIDTH, HEIGHT
-        self.params_text, self.error, self.blocked = "", None, False
+        self.params_text, self.error, self.blocked, self.quiet = "", None, False, False
         self.inputs: dict[str, PortItem] = {}
         self.outputs: list[PortItem] = []
         self.callout = ErrorCallout(self)
@@ -117,7 +122,12 @@ class NodeItem(QGraphicsItem):
         self.params_text = f"{count_text(params)} params" if params else ""
         self.error = state.error if state is not None else None
         self.blocked = bool(state is not None and state.blocked)
-        self.callout.set_message(strip_node_prefix(self.error) if self.error else None)
+        self.quiet = is_unconnected(self.error)
+        message = strip_node_prefix(self.error) if self.error else None
+        if self.quiet:
+            slots = " and ".join(re.findall(r"'([^']+)'", message.split(" not connected", 1)[0]))
+            message = f"not connected yet: drag a layer's output to {slots or 'its input'}"
+        self.callout.set_message(message, quiet=self.quiet)
         self.setToolTip(self._tooltip())
         self.update()
 
@@ -160,13 +170,15 @@ class NodeItem(QGraphicsItem):
         rect = self.rect()
         selected = self.isSelected()
         if painter.worldTransform().m11() < 0.35:      # far out: coloured blocks show the shape
-            fill = QColor(theme.ERROR if self.error else self.color)
-            fill.setAlpha(255 if self.error else 150)
+            loud = self.error and not self.quiet
+            fill = QColor(theme.ERROR if loud else self.color)
+            fill.setAlpha(255 if loud else 150)
             painter.setPen(QPen(theme.SELECTION, 4) if selected else Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 8, 8)
             return
-        border = theme.ERROR if self.error else (theme.SELECTION if selected else theme.NODE_BORDER)
+        loud = bool(self.error) and not self.quiet
+        border = theme.ERROR if loud else (theme.SELECTION if selected else theme.NODE_BORDER)
         if selected:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(37, 99, 235, 40))
@@ -175,11 +187,11 @@ class NodeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(15, 23, 42, 18))
             painter.drawRoundedRect(rect.translated(0, 2), 8, 8)
-        pen = QPen(border, 2.0 if (self.error or selected) else 1.0)
-        if self.blocked and not self.error:
+        pen = QPen(border, 2.0 if (loud or selected) else 1.0)
+        if self.quiet or (self.blocked and not self.error):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
-        painter.setBrush(theme.ERROR_FILL if self.error else theme.NODE_FILL)
+        painter.setBrush(theme.ERROR_FILL if loud else theme.NODE_FILL)
         painter.drawRoundedRect(rect, 8, 8)
         accent = QPainterPath()
         accent.addRoundedRect(rect, 8, 8)
@@ -188,7 +200,7 @@ class NodeItem(QGraphicsItem):
         painter.setClipping(False)
         if painter.worldTransform().m11() >= 0.35:
             self._paint_text(painter, rect)
-        if self.error:
+        if loud:
             self._paint_badge(painter)
 
     def _paint_text(self, painter, rect) -> None:

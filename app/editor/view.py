@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QSizePol
 from core.graphdoc import GraphDocument
 from core.graphdoc.check import analyse_document
 from core.graphdoc.layout import layout_document
+from core.graphdoc.readiness import FASHION_MNIST, training_problems
 from core.graphdoc.summary import count_text
 from core.graphdoc.templates import templates
 
@@ -26,9 +27,15 @@ from .canvas import CanvasView
 from .commands import MoveNodesCommand, RenameCommand, SetAttrCommand
 from .documents import DocumentsMixin
 from .inspector import Inspector
-from .node_item import node_size
+from .node_item import is_unconnected, node_size
 from .palette import PaletteWidget
+from .readiness_bar import ReadinessBar
 from .scene import EditorScene
+
+def plural(count: int, noun: str) -> str:
+    """``1 layer``, ``2 layers``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
 
 MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indicator { image: "
                    "url(@ICONS@/chevron-down.svg); subcontrol-origin: padding; subcontrol-position: "
@@ -48,6 +55,7 @@ class EditorView(DocumentsMixin, QWidget):
         self.doc = GraphDocument()
         self.undo_stack = QUndoStack(self)
         self.document_title, self.path, self.report = "Untitled network", None, None
+        self.target = FASHION_MNIST      # the data Train will use: what readiness checks against
         self.scene = EditorScene(self.doc, self.undo_stack, self)
         self._analysis_timer = QTimer(self, singleShot=True, interval=0)
         self._analysis_timer.timeout.connect(self.analyse_now)
@@ -66,6 +74,8 @@ class EditorView(DocumentsMixin, QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        self.readiness = ReadinessBar(self)
+        outer.addWidget(self.readiness)
         self.palette = PaletteWidget(self)
         self.canvas = CanvasView(self.scene, self)
         self.inspector = Inspector(self.doc, self)
@@ -197,6 +207,8 @@ class EditorView(DocumentsMixin, QWidget):
         self.layout_button.clicked.connect(self.auto_layout)
         self.fit_button.clicked.connect(self.fit)
         self.train_button.clicked.connect(self.train_network)
+        self.readiness.sigFix.connect(self.apply_fix)
+        self.readiness.sigShowNode.connect(self.show_node)
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._show_title()
@@ -249,6 +261,34 @@ class EditorView(DocumentsMixin, QWidget):
             action = menu.addAction(text, slot)
             action.setEnabled(enabled)
         return menu
+
+    def set_target_data(self, target) -> None:
+        """The data Train will use (a core.graphdoc.readiness.TargetData): checked live."""
+        self.target = target
+        self.analyse_now()
+
+    def apply_fix(self, fix) -> None:
+        """A readiness fix, as one undo step named after it."""
+        if fix is None or fix.node_id not in self.doc.nodes:
+            return
+        if fix.kind == "set_attr":
+            self.set_attribute(fix.node_id, fix.key, str(fix.value))
+        elif fix.kind == "rename":
+            self.rename_node(fix.node_id, str(fix.value))
+        elif fix.kind == "add_loss":
+            self.add_after(fix.node_id, "SoftmaxOutput", fix.text)
+        self.analyse_now()
+
+    def add_after(self, node_id: int, op: str, text: str | None = None) -> int:
+        """A new ``op`` layer just below ``node_id``, fed by its first output (one undo step)."""
+        item = self.scene.node_items[node_id]
+        below = item.sceneBoundingRect().center() + QPointF(0, item.rect().height() + 60)
+        self.undo_stack.beginMacro(text or f"Add {op}")
+        new_id = self.scene.drop_operator(op, below)
+        self.scene.connect_ports(item.port("out", 0), self.scene.node_items[new_id].port("in", "data"))
+        self.undo_stack.endMacro()
+        self.scene.select_nodes([new_id])
+        return new_id
 
     def select_all(self) -> None:
         self.scene.select_nodes(list(self.doc.nodes))
@@ -307,6 +347,8 @@ class EditorView(DocumentsMixin, QWidget):
         self.canvas.update_scene_rect()
         self.report = analyse_document(self.doc) if not self.doc.is_empty() else None
         self.scene.apply_report(self.report)
+        self.readiness.set_problems(training_problems(self.doc, self.report, self.target) if self.report else [],
+                                    self.target.name, empty=self.report is None)
         self._show_status()
         self._show_inspector()
 
@@ -318,11 +360,14 @@ class EditorView(DocumentsMixin, QWidget):
         layers = sum(1 for n in self.doc.nodes.values() if not n.is_variable)
         errors = report.errors
         partial = "at least " if errors or any(s.blocked for s in report.nodes.values()) else ""
-        text = (f"{layers} layers  ·  {partial}{report.total_params:,} parameters  ·  "
+        text = (f"{plural(layers, 'layer')}  ·  {partial}{report.total_params:,} parameters  ·  "
                 f"{partial}{count_text(report.total_macs)} multiply-adds per sample")
-        if errors:
-            first = self.doc.nodes[next(iter(errors))].name
-            text += f"  ·  ⚠ {len(errors)} error{'s' if len(errors) != 1 else ''} (first: {first})"
+        open_inputs = [i for i, message in errors.items() if is_unconnected(message)]
+        real = [i for i in errors if i not in open_inputs]
+        if real:
+            text += f"  ·  ⚠ {plural(len(real), 'error')} (first: {self.doc.nodes[real[0]].name})"
+        if open_inputs:
+            text += f"  ·  {plural(len(open_inputs), 'layer')} not connected yet"
         self.status_line.setText(text)
 
     def _show_inspector(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QHBoxLayout, QL
                                QWidget)
 
 from core.errors import NetStudioError
+from core.graphdoc.names import human_title
 from core.graphdoc.palette import group_of
 from core.graphdoc.ports import build_op
 from core.graphdoc.summary import count_text, shape_text
@@ -137,7 +138,7 @@ class Inspector(QScrollArea):
         body, layout = self._new_body()
         self.fields, self._reset_buttons = {}, {}
         group = group_of(node.op)
-        title = QLabel("Input" if node.is_variable else node.op)
+        title = QLabel(human_title(node.op, node.attrs))
         title.setObjectName("InspectorTitle")
         header = QFormLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -146,6 +147,9 @@ class Inspector(QScrollArea):
         header.addRow(icon, title)
         layout.addLayout(header)
         doc_text = "a data or label input of the network" if node.is_variable else OPS.get(node.op).doc
+        self.op_label = self._muted("a variable (MXNet null)" if node.is_variable else f"MXNet operator {node.op}")
+        self.op_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.op_label)
         layout.addWidget(self._muted(f"{group} · {(doc_text or '').strip().splitlines()[0] if doc_text else ''}"))
         self.state_label = self._muted("")
         layout.addWidget(self.state_label)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from core.graphdoc.names import human_title
 from core.graphdoc.palette import group_of
 from core.graphdoc.summary import count_text, key_attributes
 
@@ -30,7 +31,7 @@ PORT_FONT = theme.font(7.5)
 
 def node_size(node) -> tuple[float, float]:
     """(width, height) a node's item will have: the layout needs it before items exist."""
-    title = "Input" if node.is_variable else node.op
+    title = human_title(node.op, node.attrs)
     width = _measure(title, node.name, key_attributes(node.op, node.attrs))
     return width, (LABELLED_HEIGHT if len(node.ports().inputs) > 1 else HEIGHT)
 
@@ -73,8 +74,8 @@ class NodeItem(QGraphicsItem):
     # ---- content ----
     def update_from(self, node) -> None:
         self.prepareGeometryChange()
-        self.is_variable = node.is_variable
-        self.title = "Input" if node.is_variable else node.op
+        self.is_variable, self.op = node.is_variable, node.op
+        self.title = human_title(node.op, node.attrs)
         self.name = node.name
         self.detail = key_attributes(node.op, node.attrs)
         self.color = theme.group_color(group_of(node.op))
@@ -132,7 +133,7 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     def _tooltip(self) -> str:
-        lines = [f"<b>{self.title}</b> {self.name}"]
+        lines = [f"<b>{self.title}</b> {self.name}" + ("" if self.is_variable else f" <i>(MXNet {self.op})</i>")]
         if self.detail:
             lines.append(self.detail)
         if self.params_text:

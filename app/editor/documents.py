@@ -46,6 +46,16 @@ class DocumentsMixin:
     def accepts_path(self, path) -> bool:
         return looks_like_symbol_file(path)
 
+    def open_dropped(self, paths) -> None:
+        """Files dropped on the canvas: a symbol file opens; anything else is refused, saying why."""
+        usable = [p for p in paths if self.accepts_path(p)]
+        if usable:
+            self.open_paths(usable[:1])
+            return
+        names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
+        self._show_banner(f"Build cannot use {names}: it opens MXNet symbol files (*-symbol.json). "
+                          f"Pictures go to Classify, datasets to Data.")
+
     def open_dialog(self) -> None:
         start = str(Path(self.path).parent) if self.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open network", start, JSON_FILTER)

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QSizePol
 from core.graphdoc import GraphDocument
 from core.graphdoc.check import analyse_document
 from core.graphdoc.layout import layout_document
+from core.graphdoc.ports import VARIABLE
+from core.ops import OPS
 from core.graphdoc.readiness import FASHION_MNIST, training_problems
 from core.graphdoc.summary import count_text
 from core.graphdoc.templates import templates
@@ -196,6 +198,8 @@ class EditorView(DocumentsMixin, QWidget):
         self.scene.selectionChanged.connect(self._show_inspector)
         self.scene.sigMessage.connect(self.sigStatus.emit)
         self.canvas.sigDropped.connect(self.drop_operator)
+        self.canvas.sigFilesDropped.connect(self.open_dropped)
+        self.canvas.sigRefused.connect(self._show_banner)
         self.canvas.sigZoomChanged.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.canvas.sigContextMenu.connect(lambda where, pos: self.context_menu(pos).exec(where))
         self.palette.sigActivated.connect(self._add_at_center)
@@ -214,7 +218,10 @@ class EditorView(DocumentsMixin, QWidget):
         self._show_title()
 
     # ---- editing (the UI's own entry points; tests call these) ----
-    def drop_operator(self, op: str, scene_pos: QPointF) -> int:
+    def drop_operator(self, op: str, scene_pos: QPointF) -> int | None:
+        if op != VARIABLE and op not in OPS:
+            self._show_banner(f"Build has no layer called {op!r}; drag one from the palette.")
+            return None
         node_id = self.scene.drop_operator(op, scene_pos)
         self.scene.select_nodes([node_id])
         return node_id

@@ -55,3 +55,16 @@ def test_using_each_view_opens_no_window_of_its_own(watched, qtbot, tmp_path):
     window.show_view("data")
     qtbot.wait(50)
     assert watcher.shown == [], f"widgets shown as windows of their own: {watcher.shown}"
+
+
+def test_build_refuses_drops_it_cannot_use_with_a_message(qtbot, tmp_path):
+    from .test_editor import make_editor
+    editor = make_editor(qtbot, 1200, 800)
+    drop_urls(editor.canvas.viewport(), [SAMPLES / "coffee.png"])
+    assert editor.banner.isVisible()
+    assert "cannot use coffee.png" in editor.banner.text() and "Classify" in editor.banner.text()
+    assert editor.doc.is_empty()
+    editor.banner.hide()
+    editor.canvas.sigDropped.emit("NoSuchLayer", editor.canvas.mapToScene(QPoint(100, 100)))
+    assert editor.banner.isVisible() and "no layer called 'NoSuchLayer'" in editor.banner.text()
+    assert editor.doc.is_empty()

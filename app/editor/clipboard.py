@@ -54,7 +54,7 @@ def _read_clipboard() -> dict | None:
     return data
 
 
-def paste_command(doc, data=None):
+def paste_command(doc, data=None, offset=OFFSET):
     """An AddNodesCommand for the clipboard's layers (fresh ids, unused names, shifted a
     little), or None when the clipboard holds none."""
     data = data if data is not None else _read_clipboard()
@@ -67,7 +67,7 @@ def paste_command(doc, data=None):
         node.name = _fresh_name(doc, str(raw.get("name") or node.name), taken)
         taken.add(node.name)
         x, y = raw.get("pos", (0, 0))
-        node.pos = (float(x) + OFFSET, float(y) + OFFSET)
+        node.pos = (float(x) + offset, float(y) + offset)
         node.hidden = {str(k): str(v) for k, v in raw.get("hidden", {}).items()}
         mapping[raw["key"]] = node.id
         nodes.append(node)

@@ -74,14 +74,28 @@ class DocumentsMixin:
 
     def may_discard(self) -> bool:
         """True when the current document may be replaced: it is saved, empty, or the user
-        agreed to lose its changes."""
+        saved it now or agreed to lose its changes."""
+        return self._ask_to_save(f"Save the changes to {self.document_title} before opening another network?")
+
+    def may_close(self) -> bool:
+        """The window is closing (``KeepsWork``): unsaved edits are saved or knowingly dropped
+        (then the autosave goes too: it is only for crashes)."""
+        if self._ask_to_save(f"Save the changes to {self.document_title} before quitting?"):
+            self.autosave.discard()
+            return True
+        return False
+
+    def _ask_to_save(self, question: str) -> bool:
         if self.undo_stack.isClean() or self.doc.is_empty():
             return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Discard the changes to {self.document_title}?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", question,
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()
+        if answer == buttons.Save:
+            return self.save_to(self.path) if self.path else self.save_document()
+        return answer == buttons.Discard
 
     def _replace(self, doc, title, path, input_shape=None) -> None:
         if not self.may_discard():
@@ -97,11 +111,10 @@ class DocumentsMixin:
         self.fit_readable()
         self.sigStatus.emit(note or f"Opened {title}.")
 
-    def save_document(self) -> None:
+    def save_document(self) -> bool:
         suggested = self.path or str(Path.home() / f"{self.document_title.split(' (')[0].replace(' ', '-').lower()}-symbol.json")
         path, _ = QFileDialog.getSaveFileName(self, "Save network", suggested, JSON_FILTER)
-        if path:
-            self.save_to(path)
+        return bool(path) and self.save_to(path)
 
     def save_to(self, path) -> bool:
         try:

@@ -25,6 +25,7 @@ from core.graphdoc.templates import templates
 
 from ..resources import resource_path
 from . import clipboard
+from .autosave import Autosave, RestoreBar, autosave_path
 from .canvas import CanvasView
 from .commands import MoveNodesCommand, RenameCommand, SetAttrCommand
 from .documents import DocumentsMixin
@@ -59,11 +60,15 @@ class EditorView(DocumentsMixin, QWidget):
         self.document_title, self.path, self.report = "Untitled network", None, None
         self.target = FASHION_MNIST      # the data Train will use: what readiness checks against
         self.scene = EditorScene(self.doc, self.undo_stack, self)
+        self.autosave = Autosave(self, autosave_path(settings))
         self._analysis_timer = QTimer(self, singleShot=True, interval=0)
         self._analysis_timer.timeout.connect(self.analyse_now)
         self._build()
         self._connect()
         self.analyse_now()
+        left = self.autosave.left_behind()
+        if left is not None:
+            self.restore_bar.offer(left)
 
     # ---- layout ----
     def _build(self) -> None:
@@ -76,6 +81,8 @@ class EditorView(DocumentsMixin, QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        self.restore_bar = RestoreBar(self)
+        outer.addWidget(self.restore_bar)
         self.readiness = ReadinessBar(self)
         outer.addWidget(self.readiness)
         self.palette = PaletteWidget(self)
@@ -211,11 +218,13 @@ class EditorView(DocumentsMixin, QWidget):
         self.layout_button.clicked.connect(self.auto_layout)
         self.fit_button.clicked.connect(self.fit)
         self.train_button.clicked.connect(self.train_network)
+        self.restore_bar.sigRestore.connect(self.restore_autosaved)
         self.readiness.sigFix.connect(self.apply_fix)
         self.readiness.sigShowNode.connect(self.show_node)
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._show_title()
+        self.autosave.edited()
 
     # ---- editing (the UI's own entry points; tests call these) ----
     def drop_operator(self, op: str, scene_pos: QPointF) -> int | None:
@@ -336,6 +345,7 @@ class EditorView(DocumentsMixin, QWidget):
 
     # ---- analysis ----
     def _on_edit(self, _index: int) -> None:
+        self.autosave.edited()
         self.banner.hide()
         self._show_title()
         self._analysis_timer.setInterval(0 if len(self.doc.nodes) < 150 else 120)
@@ -348,6 +358,23 @@ class EditorView(DocumentsMixin, QWidget):
     def shutdown(self) -> None:
         """The window is closing: no analysis is left pending (nothing else runs here)."""
         self._analysis_timer.stop()
+        self.autosave.timer.stop()
+
+    def restore_autosaved(self, data: dict) -> None:
+        """Bring back what the last session left unsaved, as a new (unsaved) document."""
+        self.new_document()
+        if not self.doc.is_empty():         # the user kept the document open now
+            return
+        command = clipboard.paste_command(self.doc, data["layers"], offset=0)
+        command.setText("Restore autosaved work")
+        self.undo_stack.push(command)
+        self.document_title = str(data.get("title") or "Restored network")
+        self.path = data.get("path") or None
+        self.restore_bar.withdraw()
+        self._show_title()
+        self.analyse_now()
+        self.fit_readable()
+        self.sigStatus.emit(f"Restored {self.document_title} from the autosave.")
 
     def analyse_now(self) -> None:
         self._analysis_timer.stop()

@@ -108,3 +108,20 @@ def copy_samples(folder, names=("chelsea.png", "coffee.png", "rocket.jpg")):
     for name in names:
         shutil.copy(SAMPLES / name, folder / name)
     return [folder / name for name in names]
+
+
+def answer_next_message_box(button, seen=None):
+    """Click ``button`` (a QMessageBox.StandardButton) on the next modal message box, as a
+    person would; its text goes to ``seen`` (a list) when given."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        if seen is not None:
+            seen.append(box.text())
+        box.button(button).click()
+    QTimer.singleShot(0, click)

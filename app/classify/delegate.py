@@ -98,7 +98,7 @@ class ResultDelegate(QStyledItemDelegate):
         small = QFont(base)
         small.setPointSizeF(max(7.0, base.pointSizeF() - 1))
         metrics = QFontMetrics(small)
-        note = metrics.elidedText(item.unsure_note(), Qt.TextElideMode.ElideRight, int(rect.width() * 0.72))
+        note = metrics.elidedText(item.unsure_note(), Qt.TextElideMode.ElideRight, int(rect.width() * 0.6))
         width = metrics.horizontalAdvance(note) + 14
         box = QRectF(rect.right() - width, rect.top() + 1, width, rect.height() - 2)
         path = QPainterPath()

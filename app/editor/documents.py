@@ -150,7 +150,7 @@ class DocumentsMixin:
         except NetStudioError as error:
             self._show_banner(str(error))
             return
-        self.sigTrainNetwork.emit(symbol)
+        self.sigTrainNetwork.emit((symbol, self.document_title))   # the run is named after it
 
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)

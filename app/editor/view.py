@@ -2,7 +2,7 @@
 network's parameters and multiply-adds, re-analysed after every edit.
 
 Public hand-offs: ``open_symbol(symbol, title)`` and ``open_network(payload)`` (the
-Zoo view's "Open in editor"), ``sigTrainNetwork(symbol)`` ("Train this network"),
+Zoo view's "Open in editor"), ``sigTrainNetwork((symbol, title))`` ("Train this network"),
 ``open_dialog``/``open_paths``/``save_document``/``paste`` for the main window's menus.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indic
 class EditorView(DocumentsMixin, QWidget):
     sigStatus = Signal(str)
     sigOpenedPath = Signal(str)
-    sigTrainNetwork = Signal(object)      # a core Symbol
+    sigTrainNetwork = Signal(object)      # (core Symbol, document title)
 
     title = "Build"
 

@@ -55,6 +55,7 @@ def make_main_window(qapp, qtbot, isolated_settings):
     others = Counter(running_threads())   # threads of objects this fixture did not make
     yield make
     for window in made:
+        _forget_unsaved_work(window)      # the test is over: closing must not ask to save
         window.close()
     not_joined = Counter(running_threads()) - others   # close() must join every app thread
     for window in made:
@@ -68,6 +69,13 @@ def make_main_window(qapp, qtbot, isolated_settings):
         widget.close()
     assert not leaked, f"test leaked windows: {leaked}"
     assert not not_joined, f"threads still running after close(): {sorted(not_joined)}"
+
+
+def _forget_unsaved_work(window):
+    for key in window.view_keys():
+        stack = getattr(window.view(key), "undo_stack", None)
+        if stack is not None:
+            stack.setClean()
 
 
 @pytest.fixture
@@ -125,3 +133,18 @@ def answer_next_message_box(button, seen=None):
             seen.append(box.text())
         box.button(button).click()
     QTimer.singleShot(0, click)
+
+
+def answer_next_input_dialog(text):
+    """Type ``text`` into the next modal QInputDialog and press OK."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.setTextValue(text)
+        dialog.accept()
+    QTimer.singleShot(0, answer)

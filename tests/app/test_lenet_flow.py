@@ -3,6 +3,8 @@ real widgets: search the palette and drag each layer onto an empty canvas, drag 
 between ports, type attributes in the inspector, take Build's one-click fixes, press
 Train, pick the bundled Fashion-MNIST, train one epoch, classify a test picture with the
 result. Screenshots of each step land in tests/_screenshots/lenet_flow_*.png."""
+import re
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -11,7 +13,7 @@ from PySide6.QtTest import QTest
 
 from core.io.datasets import FASHION_MNIST_CLASSES, bundled_subset_dir
 
-from .conftest import MODEL_TIMEOUT_MS, screenshot
+from .conftest import MODEL_TIMEOUT_MS, answer_next_input_dialog, screenshot
 from .test_editor import drop_from_palette, port
 from .test_editor_canvas import mouse_drag, to_view
 
@@ -148,6 +150,19 @@ def test_a_newcomer_builds_lenet_on_an_empty_canvas_trains_it_and_classifies(mak
           f"test accuracy {accuracy:.4f} on {train.results.confusion.confusion.matrix.sum()} pictures")
     assert accuracy > 0.7
     screenshot(window, "lenet_flow_8_results")
+
+    # the run is named from network, data and time, and can be renamed
+    train.tabs.setCurrentIndex(2)
+    history = train.history_panel
+    qtbot.waitUntil(lambda: history.list.count() == 1, timeout=5000)
+    history.list.setCurrentRow(0)
+    [record] = history.records.values()
+    assert re.fullmatch(r"Untitled network · .*Fashion-MNIST.* · \d\d:\d\d", record.title), record.title
+    answer_next_input_dialog("My first LeNet")
+    qtbot.mouseClick(history.rename_button, LEFT)
+    assert [r.title for r in history.records.values()] == ["My first LeNet"]
+    assert history.list.item(0).text().startswith("My first LeNet")
+    train.tabs.setCurrentIndex(1)
 
     classify = window.view("classify")
     with qtbot.waitSignal(classify.jobs.sigModelReady, timeout=MODEL_TIMEOUT_MS):

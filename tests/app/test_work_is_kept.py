@@ -1,6 +1,5 @@
 """Work is never lost: quitting with an unsaved network asks to save it, an autosave
 brings back what a crash left, Edit > Undo/Redo name their steps, File > Open Recent."""
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -8,17 +7,6 @@ from core.graphdoc import document_from_json
 
 from .conftest import answer_next_message_box, screenshot
 from .test_editor import drop_from_palette
-
-@pytest.fixture(autouse=True)
-def nothing_asked_at_teardown(make_main_window):
-    """Windows the fixture closes after a failure must not wait for an answer."""
-    yield
-    from PySide6.QtWidgets import QApplication
-    from app import MainWindow
-    for window in QApplication.topLevelWidgets():
-        if isinstance(window, MainWindow) and window.view("editor") is not None:
-            window.view("editor").undo_stack.setClean()
-
 
 SAVE, DISCARD, CANCEL = (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard,
                          QMessageBox.StandardButton.Cancel)

@@ -16,8 +16,8 @@ from .preferences import PreferencesDialog
 from .resources import icon, load_stylesheet
 from .settings import RecentFiles, open_settings
 from .sidebar import Sidebar
-from .views import (DEFAULT_VIEWS, ROUTES, BrokenView, OpensFiles, Pastes, Route, SavesDocuments,
-                    ShowsModel, UsesDevice, View, ViewSpec, create_view)
+from .views import (DEFAULT_VIEWS, ROUTES, BrokenView, KeepsWork, OpensFiles, Pastes, Route, SavesDocuments,
+                    ShowsModel, Undoes, UsesDevice, View, ViewSpec, create_view)
 
 
 class MainWindow(QMainWindow):
@@ -124,7 +124,12 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit, "Ctrl+Q")
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = self.edit_menu = bar.addMenu("&Edit")
+        # the current view's own Undo/Redo shortcuts act; these entries name the step
+        self.undo_action = self._action(edit_menu, "Undo", lambda: self._step("undo"))
+        self.redo_action = self._action(edit_menu, "Redo", lambda: self._step("redo"))
+        edit_menu.aboutToShow.connect(self._name_undo_steps)
+        edit_menu.addSeparator()
         self._action(edit_menu, "&Paste", self.paste, QKeySequence.StandardKey.Paste)
         edit_menu.addSeparator()
         self._action(edit_menu, "&Preferences…", self.preferences, QKeySequence.StandardKey.Preferences,
@@ -158,6 +163,27 @@ class MainWindow(QMainWindow):
             self.show_view("classify")
             return classify
         return None
+
+    def _undo_stack(self):
+        view = self.current_view()
+        return view.undo_stack if isinstance(view, Undoes) else None
+
+    def _step(self, which: str) -> None:
+        stack = self._undo_stack()
+        if stack is not None:
+            getattr(stack, which)()
+
+    def _name_undo_steps(self) -> None:
+        """"Undo Add SoftmaxOutput  Ctrl+Z": the step each entry would take back or redo."""
+        stack = self._undo_stack()
+        for action, can, text, verb, key in (
+                (self.undo_action, stack is not None and stack.canUndo(), stack and stack.undoText(), "Undo",
+                 QKeySequence.StandardKey.Undo),
+                (self.redo_action, stack is not None and stack.canRedo(), stack and stack.redoText(), "Redo",
+                 QKeySequence.StandardKey.Redo)):
+            shortcut = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setText(f"{verb} {text}\t{shortcut}" if can and text else f"{verb}\t{shortcut}")
+            action.setEnabled(bool(can))
 
     def open(self) -> None:
         view = self._target(OpensFiles)
@@ -228,6 +254,12 @@ class MainWindow(QMainWindow):
         self._on_device_changed(self.device_selector.current_key())
 
     def closeEvent(self, event) -> None:
+        for key, view in self._views.items():
+            if isinstance(view, KeepsWork):
+                if not view.may_close():
+                    self.show_view(key)
+                    event.ignore()
+                    return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/view", self.current_key())
         for view in self._views.values():

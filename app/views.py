@@ -7,6 +7,7 @@ takes ``settings``, else ``View()``. A view that fails to import or build is rep
 
 Every view is a ``View``; what else the window does with it depends on the protocols it
 also satisfies (checked with ``isinstance``): ``OpensFiles`` (File > Open…, Recent),
+``Undoes`` (Edit > Undo/Redo), ``KeepsWork`` (asked before the window closes),
 ``SavesDocuments`` (File > Save…), ``Pastes`` (Edit > Paste), ``UsesDevice`` (the device
 selector) and ``ShowsModel`` (the model in the status bar). Hand-offs between views are
 the ``ROUTES``: a view that emits ``sigUseInClassify(obj)`` gets ``classify.use_model(obj)``
@@ -55,6 +56,18 @@ class SavesDocuments(Protocol):
 @runtime_checkable
 class Pastes(Protocol):
     def paste(self) -> None: ...
+
+
+@runtime_checkable
+class Undoes(Protocol):
+    undo_stack: object                   # a QUndoStack: Edit > Undo/Redo name its steps
+
+
+@runtime_checkable
+class KeepsWork(Protocol):
+    def may_close(self) -> bool:
+        """The window is about to close: True when nothing unsaved would be lost (the user
+        saved it or chose to discard it), False to keep the window open."""
 
 
 @runtime_checkable

@@ -39,7 +39,10 @@ class ResultDelegate(QStyledItemDelegate):
         text = QRectF(thumb.right() + GAP, card.top() + PAD,
                       card.right() - PAD - thumb.right() - GAP, side)
         line = self._line(option)
-        self._paint_title(painter, option.font, QRectF(text.x(), text.y(), text.width(), line + 4), item)
+        title = QRectF(text.x(), text.y(), text.width(), line + 4)
+        if item.unsure:        # the note takes the right of the title row; the name keeps the rest
+            title.setRight(self._paint_unsure(painter, option.font, title, item) - 6)
+        self._paint_title(painter, option.font, title, item)
         body = QRectF(text.x(), text.y() + line + 6, text.width(), text.height() - line - 6)
         if item.state == DONE:
             self._paint_predictions(painter, option.font, body, line, item)
@@ -88,6 +91,26 @@ class ResultDelegate(QStyledItemDelegate):
         for rank, (_, label, probability) in enumerate(item.predictions[:ROWS]):
             row = QRectF(body.x(), body.y() + rank * (line + 4), body.width(), line + 4)
             paint_prediction_row(painter, row, label, probability, strong=rank == 0, label_share=0.42)
+
+    @staticmethod
+    def _paint_unsure(painter: QPainter, base: QFont, rect: QRectF, item: ClassifyItem) -> float:
+        """An amber note at the right of the title row (this list is a guess); returns its left."""
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() - 1))
+        metrics = QFontMetrics(small)
+        note = metrics.elidedText(item.unsure_note(), Qt.TextElideMode.ElideRight, int(rect.width() * 0.6))
+        width = metrics.horizontalAdvance(note) + 14
+        box = QRectF(rect.right() - width, rect.top() + 1, width, rect.height() - 2)
+        path = QPainterPath()
+        path.addRoundedRect(box, 5, 5)
+        painter.fillPath(path, QColor("#fffbeb"))
+        painter.setPen(QColor("#fcd34d"))
+        painter.drawPath(path)
+        painter.setFont(small)
+        painter.setPen(QColor("#92400e"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, note)
+        painter.setFont(base)
+        return box.left()
 
     @staticmethod
     def _paint_error(painter: QPainter, font: QFont, body: QRectF, message: str) -> None:

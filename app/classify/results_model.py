@@ -15,6 +15,8 @@ from .worker import ImageResult
 
 QUEUED, DONE, ERROR, CANCELLED = "queued", "done", "error", "cancelled"
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+#: a top-1 probability below this is said to be unsure (a picture far from what the model knows)
+UNSURE_BELOW = 0.35
 
 
 @dataclass
@@ -44,12 +46,30 @@ class ClassifyItem:
     def top_label(self) -> str:
         return self.predictions[0][1] if self.predictions else ""
 
+    @property
+    def unsure(self) -> bool:
+        return self.state == DONE and bool(self.predictions) and self.predictions[0][2] < UNSURE_BELOW
+
+    def unsure_note(self) -> str:
+        classes = self.extra.get("classes_text") or "the classes this model knows"
+        return f"unsure — may not be one of {classes}"
+
+    def as_text(self) -> str:
+        """One line a person (or a screen reader) can take in: the file and the top-5."""
+        if self.state == DONE:
+            answers = ", ".join(f"{label} {probability:.0%}" for _, label, probability in self.predictions[:5])
+            return f"{self.name}: {answers}" + (f" ({self.unsure_note()})" if self.unsure else "")
+        if self.state == ERROR:
+            return f"{self.name}: {self.short_error or 'could not classify'}"
+        return f"{self.name}: {'cancelled' if self.state == CANCELLED else 'waiting to be classified'}"
+
 
 class ResultsModel(QAbstractListModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._items: list[ClassifyItem] = []
         self._rows: dict[int, int] = {}
+        self.classes_text = "the 1000 ImageNet classes"   # what the current model knows
 
     # ---- Qt model API ----
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -63,6 +83,8 @@ class ResultsModel(QAbstractListModel):
             return item
         if role == Qt.ItemDataRole.DisplayRole:
             return item.name
+        if role in (Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            return item.as_text()       # the cards are painted: this is what assistive technology reads
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.error or item.source
         return None
@@ -71,6 +93,8 @@ class ResultsModel(QAbstractListModel):
     def add(self, items: list[ClassifyItem]) -> None:
         if not items:
             return
+        for item in items:
+            item.extra.setdefault("classes_text", self.classes_text)
         first = len(self._items)
         self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
         for offset, item in enumerate(items):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QFileDialog, QListView, QMessageBox, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
@@ -93,6 +93,7 @@ class ClassifyView(QWidget):
         self.list.setModel(self.results)
         self.list.setItemDelegate(ResultDelegate(self.list))
         self.list.setUniformItemSizes(True)
+        self.list.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.list.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.list.setMouseTracking(True)
         self.list.setAcceptDrops(False)
@@ -117,6 +118,11 @@ class ClassifyView(QWidget):
         self.empty.sigTrySamples.connect(lambda: self.classify_paths(sample_images()))
         self.selector.sigModelChosen.connect(self.use_model)
         self.list.selectionModel().currentChanged.connect(self._show_current)
+        copy = QAction("Copy results", self.list)
+        copy.setShortcuts(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_selection)
+        self.list.addAction(copy)
         self.results.dataChanged.connect(self._refresh_detail)
         self.jobs.sigResult.connect(self._on_result)
         self.jobs.sigSettled.connect(self._on_settled)
@@ -202,6 +208,16 @@ class ClassifyView(QWidget):
             QMessageBox.warning(self, "Export failed", f"Could not write {path}:\n{error.strerror}")
             return
         self.sigStatus.emit(f"Exported {self.results.rowCount()} results to {path}")
+
+    def copy_selection(self) -> str:
+        """Ctrl+C on the list: the selected results (or the current one) as lines of text."""
+        rows = sorted(i.row() for i in self.list.selectionModel().selectedIndexes()) \
+            or ([self.list.currentIndex().row()] if self.list.currentIndex().isValid() else [])
+        text = "\n".join(self.results.item_at(row).as_text() for row in rows if self.results.item_at(row))
+        if text:
+            QApplication.clipboard().setText(text)
+            self.sigStatus.emit(f"Copied {len(rows)} result{'s' if len(rows) != 1 else ''}.")
+        return text
 
     def clear(self) -> None:
         self.jobs.cancel()
@@ -289,6 +305,7 @@ class ClassifyView(QWidget):
         self.pages.setCurrentIndex(1)
         if not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.results.index(self.results.row_of(items[0].item_id)))
+        self.list.scrollTo(self.results.index(self.results.row_of(items[-1].item_id)))   # the newest row
         if not requests:                     # every item was refused up front
             self._on_idle()
             return
@@ -337,6 +354,9 @@ class ClassifyView(QWidget):
         if self.detector_spec is not None:
             return
         self.model_state.setText(f"Ready on {info['device']} · {info['classes']} classes")
+        count = int(info["classes"])
+        self.results.classes_text = (f"the {count} ImageNet classes" if count in (1000, 1001)
+                                     else f"the {count} classes it was trained on")
         self.sigModelStatus.emit(info["model"])
 
     def _on_model_error(self, message: str) -> None:

@@ -17,12 +17,14 @@ class ErrorCallout(QGraphicsItem):
     def __init__(self, parent):
         super().__init__(parent)
         self.message = ""
+        self.quiet = False          # a hint (an input not connected yet), not an error
         self._text_rect = QRectF()
         self.setZValue(5)
         self.hide()
 
-    def set_message(self, message: str | None) -> None:
+    def set_message(self, message: str | None, quiet: bool = False) -> None:
         self.prepareGeometryChange()
+        self.quiet = quiet
         self.message = message or ""
         metrics = QFontMetricsF(FONT)
         flags = int(Qt.TextFlag.TextWordWrap)
@@ -45,10 +47,10 @@ class ErrorCallout(QGraphicsItem):
         tip = QPainterPath()
         tip.addPolygon(pointer)
         path = path.united(tip)
-        painter.setPen(QPen(theme.ERROR_BORDER, 1))
-        painter.setBrush(theme.ERROR_FILL)
+        painter.setPen(QPen(theme.NODE_BORDER if self.quiet else theme.ERROR_BORDER, 1))
+        painter.setBrush(theme.NODE_FILL if self.quiet else theme.ERROR_FILL)
         painter.drawPath(path)
         painter.setFont(FONT)
-        painter.setPen(theme.ERROR_TEXT)
+        painter.setPen(theme.TEXT_SECONDARY if self.quiet else theme.ERROR_TEXT)
         painter.drawText(self._text_rect, int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft),
                          self.message)

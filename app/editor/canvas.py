@@ -17,6 +17,8 @@ class CanvasView(QGraphicsView):
     sigDropped = Signal(str, QPointF)     # op name, scene position
     sigZoomChanged = Signal(float)
     sigContextMenu = Signal(QPoint, QPointF)  # global position, scene position
+    sigFilesDropped = Signal(list)        # local paths dropped from a file manager
+    sigRefused = Signal(str)              # a drop the canvas cannot use, and why
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -148,13 +150,14 @@ class CanvasView(QGraphicsView):
 
     # ---- palette drops ----
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasFormat(OP_MIME):
+        # anything dropped gets an answer: layers are added, files opened or refused with a reason
+        if event.mimeData().hasFormat(OP_MIME) or event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
     def dragMoveEvent(self, event) -> None:
-        if event.mimeData().hasFormat(OP_MIME):
+        if event.mimeData().hasFormat(OP_MIME) or event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
@@ -163,6 +166,17 @@ class CanvasView(QGraphicsView):
         if event.mimeData().hasFormat(OP_MIME):
             op = bytes(event.mimeData().data(OP_MIME)).decode("utf-8")
             self.sigDropped.emit(op, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+        elif event.mimeData().hasUrls():
+            paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+            if paths:
+                self.sigFilesDropped.emit(paths)
+            else:
+                self.sigRefused.emit("Build opens files from this computer; download the network first.")
+            event.acceptProposedAction()
+        elif event.mimeData().hasText():
+            self.sigRefused.emit("Build cannot use dropped text: drag a layer from the palette, "
+                                 "or drop an MXNet symbol file (*-symbol.json).")
             event.acceptProposedAction()
         else:
             super().dropEvent(event)

@@ -55,7 +55,7 @@ def _read_clipboard() -> dict | None:
     return data
 
 
-def paste_command(doc, data=None):
+def paste_command(doc, data=None, offset=OFFSET):
     """An AddNodesCommand for the clipboard's layers (fresh ids, unused names, shifted a
     little), or None when the clipboard holds none -- or text that only looks like ours
     (the clipboard is anyone's: any field of the wrong type means nothing to paste)."""
@@ -63,12 +63,12 @@ def paste_command(doc, data=None):
     if not data or not data.get("nodes"):
         return None
     try:
-        return _paste(doc, data)
+        return _paste(doc, data, offset)
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError, RecursionError):
         return None
 
 
-def _paste(doc, data):
+def _paste(doc, data, offset):
     mapping, nodes = {}, []
     taken = set()
     for raw in data["nodes"]:
@@ -78,7 +78,7 @@ def _paste(doc, data):
         x, y = (float(v) for v in raw.get("pos", (0, 0)))
         if not (math.isfinite(x) and math.isfinite(y)):
             raise ValueError(f"position {raw['pos']!r}")
-        node.pos = (x + OFFSET, y + OFFSET)
+        node.pos = (x + offset, y + offset)
         node.hidden = {str(k): str(v) for k, v in raw.get("hidden", {}).items()}
         mapping[raw["key"]] = node.id
         nodes.append(node)

@@ -46,6 +46,16 @@ class DocumentsMixin:
     def accepts_path(self, path) -> bool:
         return looks_like_symbol_file(path)
 
+    def open_dropped(self, paths) -> None:
+        """Files dropped on the canvas: a symbol file opens; anything else is refused, saying why."""
+        usable = [p for p in paths if self.accepts_path(p)]
+        if usable:
+            self.open_paths(usable[:1])
+            return
+        names = ", ".join(Path(p).name for p in paths[:3]) + ("…" if len(paths) > 3 else "")
+        self._show_banner(f"Build cannot use {names}: it opens MXNet symbol files (*-symbol.json). "
+                          f"Pictures go to Classify, datasets to Data.")
+
     def open_dialog(self) -> None:
         start = str(Path(self.path).parent) if self.path else ""
         path, _ = QFileDialog.getOpenFileName(self, "Open network", start, JSON_FILTER)
@@ -64,14 +74,28 @@ class DocumentsMixin:
 
     def may_discard(self) -> bool:
         """True when the current document may be replaced: it is saved, empty, or the user
-        agreed to lose its changes."""
+        saved it now or agreed to lose its changes."""
+        return self._ask_to_save(f"Save the changes to {self.document_title} before opening another network?")
+
+    def may_close(self) -> bool:
+        """The window is closing (``KeepsWork``): unsaved edits are saved or knowingly dropped
+        (then the autosave goes too: it is only for crashes)."""
+        if self._ask_to_save(f"Save the changes to {self.document_title} before quitting?"):
+            self.autosave.discard()
+            return True
+        return False
+
+    def _ask_to_save(self, question: str) -> bool:
         if self.undo_stack.isClean() or self.doc.is_empty():
             return True
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Discard the changes to {self.document_title}?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        buttons = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes", question,
+                          buttons.Save | buttons.Discard | buttons.Cancel, self)
+        box.setDefaultButton(buttons.Save)
+        answer = box.exec()
+        if answer == buttons.Save:
+            return self.save_to(self.path) if self.path else self.save_document()
+        return answer == buttons.Discard
 
     def _replace(self, doc, title, path, input_shape=None) -> None:
         if not self.may_discard():
@@ -87,11 +111,10 @@ class DocumentsMixin:
         self.fit_readable()
         self.sigStatus.emit(note or f"Opened {title}.")
 
-    def save_document(self) -> None:
+    def save_document(self) -> bool:
         suggested = self.path or str(Path.home() / f"{self.document_title.split(' (')[0].replace(' ', '-').lower()}-symbol.json")
         path, _ = QFileDialog.getSaveFileName(self, "Save network", suggested, JSON_FILTER)
-        if path:
-            self.save_to(path)
+        return bool(path) and self.save_to(path)
 
     def save_to(self, path) -> bool:
         try:
@@ -119,12 +142,15 @@ class DocumentsMixin:
             self._show_banner("Fix the marked layers before training." if count else
                               "Add layers first: the network is empty.")
             return
+        if not self.readiness.ready:
+            self._show_banner(f"Not ready to train yet: {self.readiness.problems[0].message}")
+            return
         try:
             symbol = to_symbol(self.doc)
         except NetStudioError as error:
             self._show_banner(str(error))
             return
-        self.sigTrainNetwork.emit(symbol)
+        self.sigTrainNetwork.emit((symbol, self.document_title))   # the run is named after it
 
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)

@@ -29,6 +29,7 @@ class Field(QWidget):
         self.key, self.param = key, param
         self.validate = validate          # extra check: (key, text) -> message or None
         self.applied = _UNSET             # the value the document has (None: the default)
+        self.spatial_dims = 0             # a 2-D layer's kernel/stride/pad: `5` means (5, 5)
         self.session = next(_sessions)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -69,6 +70,8 @@ class Field(QWidget):
                 return None, "required"
             try:
                 value = self.param.parse(text)
+                if self.spatial_dims > 1 and isinstance(value, tuple) and len(value) == 1:
+                    value = value * self.spatial_dims       # as Keras and PyTorch read it
             except (ValueError, SyntaxError, TypeError) as error:
                 hint = _HINTS.get(self.param.type)
                 return None, f"{error}" + (f" — expected {hint}" if hint and hint not in str(error) else "")

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QHBoxLayout, QL
                                QWidget)
 
 from core.errors import NetStudioError
+from core.graphdoc.names import human_title
 from core.graphdoc.palette import group_of
 from core.graphdoc.ports import build_op
 from core.graphdoc.summary import count_text, shape_text
@@ -23,6 +24,7 @@ from .palette import group_icon
 TIPS = ("Drag layers from the palette; connect a node's bottom port to another's top port. "
         "Select a layer to edit it here.\n\nWheel: zoom · middle button or Space + drag: pan · "
         "F: fit · Delete: remove · Ctrl+C / Ctrl+V: copy and paste · Ctrl+Z: undo")
+SPATIAL_KEYS = ("kernel", "stride", "pad", "dilate")
 SHAPE_PARAM = Param("shape", doc="the input's shape, batch size first: (1, 1, 28, 28) for one "
                                  "28×28 grey image; training replaces the batch size", low=1)
 
@@ -57,7 +59,7 @@ class Inspector(QScrollArea):
         heading.setWordWrap(True)
         layout.addWidget(heading)
         layers = sum(1 for n in self.doc.nodes.values() if not n.is_variable)
-        lines = [f"{layers} layers"]
+        lines = [f"{layers} layer{'' if layers == 1 else 's'}"]
         if report is not None:
             lines.append(f"{report.total_params:,} parameters")
             lines.append(f"{count_text(report.total_macs)} multiply-adds per sample")
@@ -136,7 +138,7 @@ class Inspector(QScrollArea):
         body, layout = self._new_body()
         self.fields, self._reset_buttons = {}, {}
         group = group_of(node.op)
-        title = QLabel("Input" if node.is_variable else node.op)
+        title = QLabel(human_title(node.op, node.attrs))
         title.setObjectName("InspectorTitle")
         header = QFormLayout()
         header.setContentsMargins(0, 0, 0, 0)
@@ -145,6 +147,9 @@ class Inspector(QScrollArea):
         header.addRow(icon, title)
         layout.addLayout(header)
         doc_text = "a data or label input of the network" if node.is_variable else OPS.get(node.op).doc
+        self.op_label = self._muted("a variable (MXNet null)" if node.is_variable else f"MXNet operator {node.op}")
+        self.op_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.op_label)
         layout.addWidget(self._muted(f"{group} · {(doc_text or '').strip().splitlines()[0] if doc_text else ''}"))
         self.state_label = self._muted("")
         layout.addWidget(self.state_label)
@@ -185,8 +190,11 @@ class Inspector(QScrollArea):
         field = make_field(key, param, self._validator(node.op))
         allowed = param.range_text()
         field.setToolTip(param.doc + (f" ({allowed})" if allowed else ""))
+        if key in SPATIAL_KEYS and param.type == "shape":
+            field.spatial_dims = _spatial_dims(node)
         field.sigEdited.connect(lambda value, session, k=key: self.sigSetAttr.emit(self.node_id, k, value, session))
-        reset = QToolButton()
+        row = QWidget(self)
+        reset = QToolButton(row)     # parented before setVisible: never a window of its own
         reset.setText("↺")
         reset.setToolTip(f"Back to the default ({param.format(param.default) if not param.required else 'none'})")
         reset.setAutoRaise(True)
@@ -194,7 +202,6 @@ class Inspector(QScrollArea):
                             " color: #64748b; font-size: 11pt; } QToolButton:hover { color: #2563eb; }")
         reset.clicked.connect(lambda _=False, k=key: self.sigSetAttr.emit(self.node_id, k, None, 0))
         reset.setVisible(key in node.attrs and not param.required)
-        row = QWidget()
         row_layout = QHBoxLayout(row)
         row_layout.setContentsMargins(0, 0, 0, 0)
         row_layout.setSpacing(2)
@@ -261,9 +268,18 @@ class Inspector(QScrollArea):
         return label
 
     def _error_banner(self, text: str) -> QLabel:
-        label = QLabel(text)
+        label = QLabel(text, self)
         label.setObjectName("ErrorBanner")
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setVisible(bool(text))
         return label
+
+
+def _spatial_dims(node) -> int:
+    """How many spatial axes the layer works on: its kernel's length, 2 when unknown."""
+    kernel = node.attrs.get("kernel", "")
+    try:
+        return max(1, len(OPS.get(node.op).params["kernel"].parse(kernel))) if kernel else 2
+    except (KeyError, ValueError, SyntaxError, TypeError):
+        return 2

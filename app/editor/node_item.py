@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from core.graphdoc.names import human_title
 from core.graphdoc.palette import group_of
 from core.graphdoc.summary import count_text, key_attributes
 
@@ -30,7 +31,7 @@ PORT_FONT = theme.font(7.5)
 
 def node_size(node) -> tuple[float, float]:
     """(width, height) a node's item will have: the layout needs it before items exist."""
-    title = "Input" if node.is_variable else node.op
+    title = human_title(node.op, node.attrs)
     width = _measure(title, node.name, key_attributes(node.op, node.attrs))
     return width, (LABELLED_HEIGHT if len(node.ports().inputs) > 1 else HEIGHT)
 
@@ -41,6 +42,11 @@ def _measure(title: str, name: str, detail: str) -> float:
     row2 = small.horizontalAdvance(detail) + 14 + small.horizontalAdvance("888.8 k params")
     wanted = max(row1, row2) + 2 * PAD + ACCENT
     return float(min(MAX_WIDTH, max(MIN_WIDTH, round(wanted / 4) * 4)))
+
+
+def is_unconnected(message: str | None) -> bool:
+    """An open input is where every fresh layer starts, not a mistake: shown quietly."""
+    return bool(message) and "not connected" in message
 
 
 def strip_node_prefix(message: str) -> str:
@@ -58,7 +64,7 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
         self.width, self.height = MIN_WIDTH, HEIGHT
-        self.params_text, self.error, self.blocked = "", None, False
+        self.params_text, self.error, self.blocked, self.quiet = "", None, False, False
         self.inputs: dict[str, PortItem] = {}
         self.outputs: list[PortItem] = []
         self.callout = ErrorCallout(self)
@@ -68,8 +74,8 @@ class NodeItem(QGraphicsItem):
     # ---- content ----
     def update_from(self, node) -> None:
         self.prepareGeometryChange()
-        self.is_variable = node.is_variable
-        self.title = "Input" if node.is_variable else node.op
+        self.is_variable, self.op = node.is_variable, node.op
+        self.title = human_title(node.op, node.attrs)
         self.name = node.name
         self.detail = key_attributes(node.op, node.attrs)
         self.color = theme.group_color(group_of(node.op))
@@ -117,12 +123,17 @@ class NodeItem(QGraphicsItem):
         self.params_text = f"{count_text(params)} params" if params else ""
         self.error = state.error if state is not None else None
         self.blocked = bool(state is not None and state.blocked)
-        self.callout.set_message(strip_node_prefix(self.error) if self.error else None)
+        self.quiet = is_unconnected(self.error)
+        message = strip_node_prefix(self.error) if self.error else None
+        if self.quiet:
+            slots = " and ".join(re.findall(r"'([^']+)'", message.split(" not connected", 1)[0]))
+            message = f"not connected yet: drag a layer's output to {slots or 'its input'}"
+        self.callout.set_message(message, quiet=self.quiet)
         self.setToolTip(self._tooltip())
         self.update()
 
     def _tooltip(self) -> str:
-        lines = [f"<b>{self.title}</b> {self.name}"]
+        lines = [f"<b>{self.title}</b> {self.name}" + ("" if self.is_variable else f" <i>(MXNet {self.op})</i>")]
         if self.detail:
             lines.append(self.detail)
         if self.params_text:
@@ -160,13 +171,15 @@ class NodeItem(QGraphicsItem):
         rect = self.rect()
         selected = self.isSelected()
         if painter.worldTransform().m11() < 0.35:      # far out: coloured blocks show the shape
-            fill = QColor(theme.ERROR if self.error else self.color)
-            fill.setAlpha(255 if self.error else 150)
+            loud = self.error and not self.quiet
+            fill = QColor(theme.ERROR if loud else self.color)
+            fill.setAlpha(255 if loud else 150)
             painter.setPen(QPen(theme.SELECTION, 4) if selected else Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 8, 8)
             return
-        border = theme.ERROR if self.error else (theme.SELECTION if selected else theme.NODE_BORDER)
+        loud = bool(self.error) and not self.quiet
+        border = theme.ERROR if loud else (theme.SELECTION if selected else theme.NODE_BORDER)
         if selected:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(37, 99, 235, 40))
@@ -175,11 +188,11 @@ class NodeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(15, 23, 42, 18))
             painter.drawRoundedRect(rect.translated(0, 2), 8, 8)
-        pen = QPen(border, 2.0 if (self.error or selected) else 1.0)
-        if self.blocked and not self.error:
+        pen = QPen(border, 2.0 if (loud or selected) else 1.0)
+        if self.quiet or (self.blocked and not self.error):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
-        painter.setBrush(theme.ERROR_FILL if self.error else theme.NODE_FILL)
+        painter.setBrush(theme.ERROR_FILL if loud else theme.NODE_FILL)
         painter.drawRoundedRect(rect, 8, 8)
         accent = QPainterPath()
         accent.addRoundedRect(rect, 8, 8)
@@ -188,7 +201,7 @@ class NodeItem(QGraphicsItem):
         painter.setClipping(False)
         if painter.worldTransform().m11() >= 0.35:
             self._paint_text(painter, rect)
-        if self.error:
+        if loud:
             self._paint_badge(painter)
 
     def _paint_text(self, painter, rect) -> None:

@@ -82,7 +82,7 @@ class PaletteWidget(QWidget):
                 item = QTreeWidgetItem([entry.title])
                 item.setData(0, OP_ROLE, entry.op)
                 item.setIcon(0, group_icon(group))
-                item.setToolTip(0, f"<b>{entry.title}</b><br>{entry.doc}" if entry.doc else entry.title)
+                item.setToolTip(0, f"<b>{entry.title}</b> <i>(MXNet {entry.op})</i>" + (f"<br>{entry.doc}" if entry.doc else ""))
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                               | Qt.ItemFlag.ItemIsDragEnabled)
                 header.addChild(item)
@@ -91,14 +91,16 @@ class PaletteWidget(QWidget):
                                          "Normalization", "Regularization", "Merge", "Output"))
 
     def filter(self, text: str) -> None:
-        """Show the entries matching ``text`` (all groups open while searching)."""
+        """Show the entries matching ``text`` (all groups open while searching): those the
+        query names ("dense", "conv2d", "max pool"); only when none, those it describes."""
+        ranks = {op: entry.match_rank(text) for op, (entry, _) in self.entries.items()}
+        best = min((r for r in ranks.values() if r is not None), default=None)
         for index in range(self.tree.topLevelItemCount()):
             header = self.tree.topLevelItem(index)
             shown = 0
             for child_index in range(header.childCount()):
                 child = header.child(child_index)
-                entry, _ = self.entries[child.data(0, OP_ROLE)]
-                match = entry.matches(text)
+                match = best is not None and ranks[child.data(0, OP_ROLE)] == best
                 child.setHidden(not match)
                 shown += match
             header.setHidden(shown == 0)

@@ -2,7 +2,7 @@
 network's parameters and multiply-adds, re-analysed after every edit.
 
 Public hand-offs: ``open_symbol(symbol, title)`` and ``open_network(payload)`` (the
-Zoo view's "Open in editor"), ``sigTrainNetwork(symbol)`` ("Train this network"),
+Zoo view's "Open in editor"), ``sigTrainNetwork((symbol, title))`` ("Train this network"),
 ``open_dialog``/``open_paths``/``save_document``/``paste`` for the main window's menus.
 """
 from __future__ import annotations
@@ -17,18 +17,28 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QSizePol
 from core.graphdoc import GraphDocument
 from core.graphdoc.check import analyse_document
 from core.graphdoc.layout import layout_document
+from core.graphdoc.ports import VARIABLE
+from core.ops import OPS
+from core.graphdoc.readiness import FASHION_MNIST, training_problems
 from core.graphdoc.summary import count_text
 from core.graphdoc.templates import templates
 
 from ..resources import resource_path
 from . import clipboard
+from .autosave import Autosave, RestoreBar, autosave_path
 from .canvas import CanvasView
 from .commands import MoveNodesCommand, RenameCommand, SetAttrCommand
 from .documents import DocumentsMixin
 from .inspector import Inspector
-from .node_item import node_size
+from .node_item import is_unconnected, node_size
 from .palette import PaletteWidget
+from .readiness_bar import ReadinessBar
 from .scene import EditorScene
+
+def plural(count: int, noun: str) -> str:
+    """``1 layer``, ``2 layers``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
 
 MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indicator { image: "
                    "url(@ICONS@/chevron-down.svg); subcontrol-origin: padding; subcontrol-position: "
@@ -38,7 +48,7 @@ MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indic
 class EditorView(DocumentsMixin, QWidget):
     sigStatus = Signal(str)
     sigOpenedPath = Signal(str)
-    sigTrainNetwork = Signal(object)      # a core Symbol
+    sigTrainNetwork = Signal(object)      # (core Symbol, document title)
 
     title = "Build"
 
@@ -48,12 +58,17 @@ class EditorView(DocumentsMixin, QWidget):
         self.doc = GraphDocument()
         self.undo_stack = QUndoStack(self)
         self.document_title, self.path, self.report = "Untitled network", None, None
+        self.target = FASHION_MNIST      # the data Train will use: what readiness checks against
         self.scene = EditorScene(self.doc, self.undo_stack, self)
+        self.autosave = Autosave(self, autosave_path(settings))
         self._analysis_timer = QTimer(self, singleShot=True, interval=0)
         self._analysis_timer.timeout.connect(self.analyse_now)
         self._build()
         self._connect()
         self.analyse_now()
+        left = self.autosave.left_behind()
+        if left is not None:
+            self.restore_bar.offer(left)
 
     # ---- layout ----
     def _build(self) -> None:
@@ -66,6 +81,10 @@ class EditorView(DocumentsMixin, QWidget):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        self.restore_bar = RestoreBar(self)
+        outer.addWidget(self.restore_bar)
+        self.readiness = ReadinessBar(self)
+        outer.addWidget(self.readiness)
         self.palette = PaletteWidget(self)
         self.canvas = CanvasView(self.scene, self)
         self.inspector = Inspector(self.doc, self)
@@ -186,6 +205,8 @@ class EditorView(DocumentsMixin, QWidget):
         self.scene.selectionChanged.connect(self._show_inspector)
         self.scene.sigMessage.connect(self.sigStatus.emit)
         self.canvas.sigDropped.connect(self.drop_operator)
+        self.canvas.sigFilesDropped.connect(self.open_dropped)
+        self.canvas.sigRefused.connect(self._show_banner)
         self.canvas.sigZoomChanged.connect(lambda zoom: self.zoom_label.setText(f"Zoom {zoom:.0%}"))
         self.canvas.sigContextMenu.connect(lambda where, pos: self.context_menu(pos).exec(where))
         self.palette.sigActivated.connect(self._add_at_center)
@@ -197,12 +218,19 @@ class EditorView(DocumentsMixin, QWidget):
         self.layout_button.clicked.connect(self.auto_layout)
         self.fit_button.clicked.connect(self.fit)
         self.train_button.clicked.connect(self.train_network)
+        self.restore_bar.sigRestore.connect(self.restore_autosaved)
+        self.readiness.sigFix.connect(self.apply_fix)
+        self.readiness.sigShowNode.connect(self.show_node)
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._show_title()
+        self.autosave.edited()
 
     # ---- editing (the UI's own entry points; tests call these) ----
-    def drop_operator(self, op: str, scene_pos: QPointF) -> int:
+    def drop_operator(self, op: str, scene_pos: QPointF) -> int | None:
+        if op != VARIABLE and op not in OPS:
+            self._show_banner(f"Build has no layer called {op!r}; drag one from the palette.")
+            return None
         node_id = self.scene.drop_operator(op, scene_pos)
         self.scene.select_nodes([node_id])
         return node_id
@@ -250,6 +278,34 @@ class EditorView(DocumentsMixin, QWidget):
             action.setEnabled(enabled)
         return menu
 
+    def set_target_data(self, target) -> None:
+        """The data Train will use (a core.graphdoc.readiness.TargetData): checked live."""
+        self.target = target
+        self.analyse_now()
+
+    def apply_fix(self, fix) -> None:
+        """A readiness fix, as one undo step named after it."""
+        if fix is None or fix.node_id not in self.doc.nodes:
+            return
+        if fix.kind == "set_attr":
+            self.set_attribute(fix.node_id, fix.key, str(fix.value))
+        elif fix.kind == "rename":
+            self.rename_node(fix.node_id, str(fix.value))
+        elif fix.kind == "add_loss":
+            self.add_after(fix.node_id, "SoftmaxOutput", fix.text)
+        self.analyse_now()
+
+    def add_after(self, node_id: int, op: str, text: str | None = None) -> int:
+        """A new ``op`` layer just below ``node_id``, fed by its first output (one undo step)."""
+        item = self.scene.node_items[node_id]
+        below = item.sceneBoundingRect().center() + QPointF(0, item.rect().height() + 60)
+        self.undo_stack.beginMacro(text or f"Add {op}")
+        new_id = self.scene.drop_operator(op, below)
+        self.scene.connect_ports(item.port("out", 0), self.scene.node_items[new_id].port("in", "data"))
+        self.undo_stack.endMacro()
+        self.scene.select_nodes([new_id])
+        return new_id
+
     def select_all(self) -> None:
         self.scene.select_nodes(list(self.doc.nodes))
 
@@ -289,6 +345,7 @@ class EditorView(DocumentsMixin, QWidget):
 
     # ---- analysis ----
     def _on_edit(self, _index: int) -> None:
+        self.autosave.edited()
         self.banner.hide()
         self._show_title()
         self._analysis_timer.setInterval(0 if len(self.doc.nodes) < 150 else 120)
@@ -301,12 +358,31 @@ class EditorView(DocumentsMixin, QWidget):
     def shutdown(self) -> None:
         """The window is closing: no analysis is left pending (nothing else runs here)."""
         self._analysis_timer.stop()
+        self.autosave.timer.stop()
+
+    def restore_autosaved(self, data: dict) -> None:
+        """Bring back what the last session left unsaved, as a new (unsaved) document."""
+        self.new_document()
+        if not self.doc.is_empty():         # the user kept the document open now
+            return
+        command = clipboard.paste_command(self.doc, data["layers"], offset=0)
+        command.setText("Restore autosaved work")
+        self.undo_stack.push(command)
+        self.document_title = str(data.get("title") or "Restored network")
+        self.path = data.get("path") or None
+        self.restore_bar.withdraw()
+        self._show_title()
+        self.analyse_now()
+        self.fit_readable()
+        self.sigStatus.emit(f"Restored {self.document_title} from the autosave.")
 
     def analyse_now(self) -> None:
         self._analysis_timer.stop()
         self.canvas.update_scene_rect()
         self.report = analyse_document(self.doc) if not self.doc.is_empty() else None
         self.scene.apply_report(self.report)
+        self.readiness.set_problems(training_problems(self.doc, self.report, self.target) if self.report else [],
+                                    self.target.name, empty=self.report is None)
         self._show_status()
         self._show_inspector()
 
@@ -318,11 +394,14 @@ class EditorView(DocumentsMixin, QWidget):
         layers = sum(1 for n in self.doc.nodes.values() if not n.is_variable)
         errors = report.errors
         partial = "at least " if errors or any(s.blocked for s in report.nodes.values()) else ""
-        text = (f"{layers} layers  ·  {partial}{report.total_params:,} parameters  ·  "
+        text = (f"{plural(layers, 'layer')}  ·  {partial}{report.total_params:,} parameters  ·  "
                 f"{partial}{count_text(report.total_macs)} multiply-adds per sample")
-        if errors:
-            first = self.doc.nodes[next(iter(errors))].name
-            text += f"  ·  ⚠ {len(errors)} error{'s' if len(errors) != 1 else ''} (first: {first})"
+        open_inputs = [i for i, message in errors.items() if is_unconnected(message)]
+        real = [i for i in errors if i not in open_inputs]
+        if real:
+            text += f"  ·  ⚠ {plural(len(real), 'error')} (first: {self.doc.nodes[real[0]].name})"
+        if open_inputs:
+            text += f"  ·  {plural(len(open_inputs), 'layer')} not connected yet"
         self.status_line.setText(text)
 
     def _show_inspector(self) -> None:

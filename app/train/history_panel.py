@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMessageBox,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from core.session import ema
@@ -75,7 +75,9 @@ class HistoryPanel(QWidget):
         buttons = QHBoxLayout()
         self.use_button = QPushButton("Use in Classify")
         self.delete_button = QPushButton("Delete")
+        self.rename_button = QPushButton("Rename…")
         buttons.addWidget(self.use_button)
+        buttons.addWidget(self.rename_button)
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         column.addWidget(hint)
@@ -100,6 +102,7 @@ class HistoryPanel(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.use_button.clicked.connect(self._use)
         self.delete_button.clicked.connect(self._delete)
+        self.rename_button.clicked.connect(self._rename)
         self._update_buttons()
 
     def showEvent(self, event) -> None:
@@ -166,11 +169,21 @@ class HistoryPanel(QWidget):
         record = self._current()
         self.use_button.setEnabled(record is not None and record.model_ref() is not None)
         self.delete_button.setEnabled(record is not None)
+        self.rename_button.setEnabled(record is not None)
 
     def _use(self) -> None:
         record = self._current()
         if record is not None:
             self.sigUseRun.emit(record)
+
+    def _rename(self) -> None:
+        record = self._current()
+        if record is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename run", "Name:", text=record.title)
+        if ok and title.strip() and title.strip() != record.title:
+            self.history.rename(record.run_id, title)
+            self.reload()
 
     def _delete(self) -> None:
         record = self._current()

@@ -233,8 +233,12 @@ class ZooView(QWidget):
         self.remove_button.setEnabled(installed and not busy and source != "bundled")
         self.remove_button.setToolTip("Ships with Net Studio; cannot be removed" if source == "bundled"
                                       else "Delete the downloaded files to free the disk space")
-        self.editor_button.setEnabled(info is not None)
-        self.classify_button.setEnabled(usable_offline(info))
+        usable = usable_offline(info)
+        why = f"Download {info.name} first" if info is not None and not usable else ""
+        self.editor_button.setEnabled(usable)
+        self.editor_button.setToolTip(why or "Show this network's layers in Build")
+        self.classify_button.setEnabled(usable)
+        self.classify_button.setToolTip(why or "Classify pictures with this model")
         activity = self.table_model.activity(info.name) if info is not None else None
         failed = activity is not None and activity.state == "error"
         self.row_error.setVisible(failed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..ops import OPS
+from .names import human_title, search_words
 from .ports import VARIABLE
 
 GROUP_ORDER = ("Input", "Convolution", "Pooling", "Dense", "Activation", "Normalization",
@@ -29,21 +30,31 @@ class PaletteEntry:
     attrs: dict = field(default_factory=dict)
 
     def matches(self, text):
-        text = text.strip().lower()
-        return not text or text in self.op.lower() or text in self.title.lower() \
-            or text in self.group.lower() or text in self.doc.lower()
+        return self.match_rank(text) is not None
+
+    def match_rank(self, text):
+        """0: the query names this layer (its name, title, group or a synonym: "dense",
+        "conv2d", "max pool"); 1: only its description mentions it; None: no match."""
+        words = text.strip().lower().split()
+        if not words:
+            return 0
+        names = f"{search_words(self.op)} {self.title.lower()} {self.group.lower()}"
+        if all(word in names for word in words):
+            return 0
+        described = f"{names} {self.doc.lower()}"
+        return 1 if all(word in described for word in words) else None
 
 
 def palette_groups():
     """[(group, [PaletteEntry, ...])] in GROUP_ORDER, then any other registry category."""
-    groups = {"Input": [PaletteEntry(VARIABLE, "Input", "Input",
+    groups = {"Input": [PaletteEntry(VARIABLE, human_title(VARIABLE), "Input",
                                      "a data or label input; set its shape, batch size first",
                                      dict(INPUT_STARTER))]}
     for classes in OPS.by_category().values():
         for cls in classes:
             group = _group(cls)
             groups.setdefault(group, []).append(
-                PaletteEntry(cls.name, cls.name, group, (cls.doc or "").strip().split("\n")[0],
+                PaletteEntry(cls.name, human_title(cls.name), group, (cls.doc or "").strip().split("\n")[0],
                              dict(cls.starter_attrs)))
     ordered = [g for g in GROUP_ORDER if g in groups] + sorted(g for g in groups if g not in GROUP_ORDER)
     return [(g, sorted(groups[g], key=_popular_first)) for g in ordered]
@@ -76,4 +87,4 @@ def _group(cls):
 
 def _popular_first(entry):
     """Public names before MXNet's underscore ones; otherwise alphabetical."""
-    return (entry.op.startswith("_"), entry.op.lower())
+    return (entry.op.startswith("_"), entry.title.lower())

@@ -37,6 +37,7 @@ class Flatten(_ShapeOp):
     name = "Flatten"
     doc = "Collapse every axis after the first: (n, c, h, w) → (n, c·h·w)."
     per_sample = True
+    palette_group = "Dense"      # what goes between the last convolution and the dense layers
     params = {}
 
     def out_shape(self, data):

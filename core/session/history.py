@@ -129,6 +129,16 @@ class RunHistory:
                     log.warning("skipping run: %s", error)
         return sorted(records, key=lambda r: r.created, reverse=True)
 
+    def rename(self, run_id, title):
+        """Give a run a name of its own; returns the updated record."""
+        title = str(title).strip()
+        if not title:
+            raise FormatError("a run needs a name")
+        record = self.load(run_id)
+        record.title = title
+        self.save(record)
+        return record
+
     def delete(self, run_id):
         folder = (self.folder / run_id).resolve()
         if folder.parent != self.folder.resolve() or not folder.is_dir():

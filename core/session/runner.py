@@ -66,7 +66,8 @@ class TrainingSession:
                  worst=24, log_every=10, prefix=None, resume_epoch=None, save_on_stop=False):
         self.network, self.data, self.settings = network, data, settings
         self.history = history if history is not None else RunHistory()
-        self.title = title or f"{network.title} on {data.source.name}"
+        # "LeNet-5 · Fashion-MNIST · 12:03": which network, on what, when (renamable later)
+        self.title = title or f"{network.title} · {data.source.name} · {time.strftime('%H:%M')}"
         self.listener = listener or (lambda event: None)
         self.worst, self.log_every = worst, log_every
         self.prefix, self.resume_epoch, self.save_on_stop = prefix, resume_epoch, save_on_stop

@@ -55,6 +55,7 @@ def make_main_window(qapp, qtbot, isolated_settings):
     others = Counter(running_threads())   # threads of objects this fixture did not make
     yield make
     for window in made:
+        _forget_unsaved_work(window)      # the test is over: closing must not ask to save
         window.close()
     not_joined = Counter(running_threads()) - others   # close() must join every app thread
     for window in made:
@@ -68,6 +69,13 @@ def make_main_window(qapp, qtbot, isolated_settings):
         widget.close()
     assert not leaked, f"test leaked windows: {leaked}"
     assert not not_joined, f"threads still running after close(): {sorted(not_joined)}"
+
+
+def _forget_unsaved_work(window):
+    for key in window.view_keys():
+        stack = getattr(window.view(key), "undo_stack", None)
+        if stack is not None:
+            stack.setClean()
 
 
 @pytest.fixture
@@ -108,3 +116,35 @@ def copy_samples(folder, names=("chelsea.png", "coffee.png", "rocket.jpg")):
     for name in names:
         shutil.copy(SAMPLES / name, folder / name)
     return [folder / name for name in names]
+
+
+def answer_next_message_box(button, seen=None):
+    """Click ``button`` (a QMessageBox.StandardButton) on the next modal message box, as a
+    person would; its text goes to ``seen`` (a list) when given."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        if seen is not None:
+            seen.append(box.text())
+        box.button(button).click()
+    QTimer.singleShot(0, click)
+
+
+def answer_next_input_dialog(text):
+    """Type ``text`` into the next modal QInputDialog and press OK."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.setTextValue(text)
+        dialog.accept()
+    QTimer.singleShot(0, answer)

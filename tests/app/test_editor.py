@@ -264,7 +264,8 @@ def test_train_this_network_emits_the_symbol(editor, qtbot):
     editor.new_from_template("mlp")
     with qtbot.waitSignal(editor.sigTrainNetwork, timeout=2000) as blocker:
         editor.train_button.click()
-    symbol = blocker.args[0]
+    symbol, title = blocker.args[0]
+    assert title == editor.document_title
     assert symbol.list_outputs() == ["softmax_output"]
     assert symbol.infer_shape(data=(32, 784))[1] == [(32, 10)]
 

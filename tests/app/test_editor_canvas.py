@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.graphdoc import Edge
 
-from .conftest import screenshot
+from .conftest import answer_next_message_box, screenshot
 from .test_editor import drop_from_palette, edit_field, make_editor, node_named, port, select_only
 
 LEFT, NO_BUTTON = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
@@ -152,16 +152,16 @@ def test_fewer_concat_inputs_drop_an_edge_and_undo_brings_it_back(editor):
     assert editor.scene.node_items[concat].inputs["arg1"].connected
 
 
-def test_replacing_an_edited_document_asks_first(editor, monkeypatch):
+def test_replacing_an_edited_document_asks_first(editor):
     from PySide6.QtWidgets import QMessageBox
     editor.new_from_template("lenet")
     editor.set_attribute(node_named(editor, "conv1").id, "num_filter", "8")
     answers = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.append(a[2]) or QMessageBox.StandardButton.Cancel)
+    answer_next_message_box(QMessageBox.StandardButton.Cancel, answers)
     editor.new_from_template("mlp")
-    assert answers == ["Discard the changes to LeNet (seed 001)?"]
+    assert answers == ["Save the changes to LeNet (seed 001) before opening another network?"]
     assert node_named(editor, "conv1") is not None
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    answer_next_message_box(QMessageBox.StandardButton.Discard)
     editor.new_from_template("mlp")
     assert node_named(editor, "conv1") is None and editor.undo_stack.isClean()
 

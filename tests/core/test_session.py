@@ -264,3 +264,17 @@ def test_fine_tuning_a_zoo_model_trains_only_the_new_layer(tmp_path, subset):
     _, original, _ = zoo_checkpoint("fashion-mnist-lenet")
     np.testing.assert_array_equal(tuned["conv1_weight"].asnumpy(), original["conv1_weight"].asnumpy())
     assert "finetune_fc_weight" in tuned
+
+
+def test_an_editor_network_whose_loss_has_an_automatic_name_binds_the_data_label():
+    from core.session import NetworkChoice
+    from core.symbol import Variable
+    from core.symbol.ops import make
+    fc = make("FullyConnected", [make("Flatten", [Variable("data")], {}, name="flatten0")],
+              {"num_hidden": 10}, name="fullyconnected0")
+    net = make("SoftmaxOutput", [fc], {}, name="softmaxoutput0")
+    assert "softmaxoutput0_label" in net.list_arguments()
+    built = NetworkChoice.editor(net, "Mine").build(10, (1, 28, 28))
+    assert built.label_names == ["softmax_label"]
+    assert built.symbol.list_arguments()[-1] == "softmax_label"
+    assert built.symbol.list_outputs() == ["softmaxoutput0_output"]

@@ -103,6 +103,24 @@ class Pooling(WindowedOp):
         out = self._geometry(data[2:])[3]
         return [data], [(data[0], data[1], *out)], []
 
+    def onnx(self, graph, inputs, outputs):
+        kind = {"max": "Max", "avg": "Average", "lp": "Lp"}.get(self.pool_type)
+        if kind is None:
+            raise self.error(f"pool_type={self.pool_type!r} has no ONNX pooling operator", GraphError)
+        p = self.p_value if self.pool_type == "lp" else None
+        if self.global_pool:
+            graph.node(f"Global{kind}Pool", inputs, outputs, p=p)
+            return
+        window = dict(kernel_shape=list(self.kernel), strides=list(self.stride), p=p)
+        if self.pooling_convention == "same":
+            window["auto_pad"] = "SAME_UPPER"
+        else:
+            window["pads"] = list(self.pad) * 2
+            window["ceil_mode"] = int(self.pooling_convention == "full") if kind != "Lp" else None
+        if kind == "Average":
+            window["count_include_pad"] = int(self.count_include_pad)
+        graph.node(f"{kind}Pool", inputs, outputs, **window)
+
     # ----- computation ---------------------------------------------------------
     def _buffer(self, xp, x, geometry, fill):
         kernel, stride, pad, out = geometry

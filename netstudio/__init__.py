@@ -5,6 +5,7 @@
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
                        [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
+    netstudio export MODEL|--checkpoint PREFIX --onnx OUT.onnx
 
 A command is a module of this package listed in ``COMMAND_MODULES`` that provides
 ``add_arguments(parser)`` (fill its argparse sub-parser) and ``run(args) -> exit code``;
@@ -25,10 +26,12 @@ COMMAND_MODULES = {
     "classify": "netstudio.classify",
     "zoo": "netstudio.zoo",
     "train": "netstudio.train",
+    "export": "netstudio.export",
 }
 HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "zoo": "list, inspect, download and remove pretrained models",
-        "train": "train a network from the command line"}
+        "train": "train a network from the command line",
+        "export": "write a zoo model or a checkpoint as an ONNX file"}
 
 
 def build_parser():

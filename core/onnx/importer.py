@@ -27,8 +27,11 @@ from .import_ops import CONVERTERS, FOLD_ONLY
 DYNAMIC_SIZE = 1
 
 
-def import_model(model_file):
-    """``(sym, arg_params, aux_params)`` of the ONNX model at ``model_file`` (or a ModelProto)."""
+def import_model(model_file, data_name=None):
+    """``(sym, arg_params, aux_params)`` of the ONNX model at ``model_file`` (or a ModelProto).
+
+    The graph inputs keep their ONNX names, unless ``data_name`` renames a network's one
+    input (``"data"``, as Net Studio's classifiers and the editor expect)."""
     model = load(model_file)
     graph = model.graph
     unsupported = Counter(node.op_type for node in graph.node
@@ -39,7 +42,7 @@ def import_model(model_file):
         raise GraphError(f"the ONNX model uses operators Net Studio cannot import: {listed}")
     opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
     with NameManager():
-        converter = Importer(graph, opset)
+        converter = Importer(graph, opset, data_name)
         return converter.run()
 
 
@@ -58,8 +61,9 @@ def load(model_file):
 class Importer:
     """Walks the ONNX nodes in order; every value is a constant (numpy) or a symbol."""
 
-    def __init__(self, graph, opset):
+    def __init__(self, graph, opset, data_name=None):
         self.opset = opset
+        self.data_name = data_name
         self.graph = graph
         self.constants = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
         self.symbols = {}      # value name -> Symbol
@@ -71,9 +75,11 @@ class Importer:
 
     # ----- the walk ------------------------------------------------------------------
     def run(self):
-        for value in self.graph.input:
-            if value.name not in self.constants:
-                self._add_input(value)
+        inputs = [value for value in self.graph.input if value.name not in self.constants]
+        if self.data_name and len(inputs) != 1:
+            raise GraphError(f"the ONNX model has {len(inputs)} inputs; an image classifier has one")
+        for value in inputs:
+            self._add_input(value)
         for node in self.graph.node:
             self._convert(node)
         outputs = []
@@ -89,9 +95,9 @@ class Importer:
         dims = value.type.tensor_type.shape.dim
         shape = tuple(d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else DYNAMIC_SIZE
                       for d in dims)
-        self._claim(value.name)
-        self.symbols[value.name] = Variable(value.name, shape=shape)
-        self.shapes[value.name] = shape
+        name = self._claim(self.data_name or value.name)
+        self.symbols[value.name] = Variable(name, shape=shape)
+        self.shapes[value.name] = self.shapes[name] = shape
 
     def _convert(self, node):
         present = [name for name in node.input if name]

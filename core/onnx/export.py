@@ -68,7 +68,7 @@ def to_model(symbol, arrays, in_shapes, in_types=np.float32, dynamic=False, dyna
     nodes = topo_order(symbol.heads)
     labels = _label_variables(nodes)
     data_names = [name for name in symbol.list_arguments() if name not in arrays and name not in labels]
-    shapes = _shape_list(in_shapes, data_names)
+    shapes = _shape_list(in_shapes, data_names, nodes)
     types = _type_list(in_types, len(data_names))
     _, entries = infer_graph_shapes(symbol.heads, dict(zip(data_names, shapes)))
     graph = GraphBuilder(opset)
@@ -139,9 +139,13 @@ def _add_variable(graph, node, arrays, labels, data_names, shapes, types, dynami
                          f"is missing)")
 
 
-def _shape_list(in_shapes, data_names):
-    if in_shapes is None:
-        raise GraphError(f"give in_shapes: one shape per data input {data_names}")
+def _shape_list(in_shapes, data_names, nodes=()):
+    if in_shapes is None:   # the inputs' own __shape__ attributes (the editor's documents)
+        given = {node.name: node.attrs.get("__shape__") for node in nodes if node.is_variable}
+        if not all(given.get(name) for name in data_names):
+            raise GraphError(f"give in_shapes: one shape per data input {data_names}")
+        in_shapes = [tuple(int(d) for d in given[name].strip("()[] ").split(",") if d.strip())
+                     for name in data_names]
     shapes = [tuple(int(d) for d in shape) for shape in
               ([in_shapes] if in_shapes and isinstance(in_shapes[0], int) else in_shapes)]
     if len(shapes) != len(data_names):
@@ -194,3 +198,38 @@ def _load_params(params):
         name = key.split(":", 1)[1] if key.startswith(("arg:", "aux:")) else key
         arrays[name] = value.asnumpy() if hasattr(value, "asnumpy") else np.asarray(value)
     return arrays
+
+
+def complete_parameters(symbol, params, seed=0):
+    """``params`` where a name and shape fit ``symbol``, every other parameter initialised
+    (He-scaled weights; unit gammas and variances; zero biases, betas and means), so a
+    network edited after import can still be written. Returns (params, initialised names).
+    The data inputs' shapes come from their ``__shape__`` attributes."""
+    nodes = topo_order(symbol.heads)
+    labels = _label_variables(nodes)
+    data = [name for name in symbol.list_arguments() if name not in params and name not in labels
+            and not _is_parameter_name(name)]
+    shapes = dict(zip(data, _shape_list(None, data, nodes)))
+    arg_shapes, _, aux_shapes = symbol.infer_shape(**shapes)
+    rng = np.random.default_rng(seed)
+    complete, initialised = {}, []
+    wanted = [(n, s) for n, s in zip(symbol.list_arguments(), arg_shapes) if n not in shapes and n not in labels]
+    wanted += list(zip(symbol.list_auxiliary_states(), aux_shapes))
+    for name, shape in wanted:
+        given = params.get(name)
+        given = given.asnumpy() if hasattr(given, "asnumpy") else given
+        if given is not None and tuple(given.shape) == tuple(shape):
+            complete[name] = np.asarray(given, np.float32)
+            continue
+        initialised.append(name)
+        if name.endswith(("gamma", "var")):
+            complete[name] = np.ones(shape, np.float32)
+        elif name.endswith("weight") and len(shape) > 1:
+            complete[name] = rng.normal(0, np.sqrt(2 / np.prod(shape[1:])), shape).astype(np.float32)
+        else:
+            complete[name] = np.zeros(shape, np.float32)
+    return complete, initialised
+
+
+def _is_parameter_name(name):
+    return name.endswith(("weight", "bias", "gamma", "beta"))

@@ -26,3 +26,39 @@ def test_classify_uses_an_onnx_classifier_with_a_class_list(main_window, qtbot, 
     [item] = view.results.items()
     assert item.state == DONE, item.error
     assert item.top_label.startswith("kind ") and len(item.predictions) == 5
+
+
+def test_build_opens_an_onnx_file_and_saves_it_back_with_its_weights(qtbot, tmp_path):
+    import numpy as np
+    import onnxruntime as ort
+
+    from .test_editor import make_editor
+    editor = make_editor(qtbot)
+    statuses = []
+    editor.sigStatus.connect(statuses.append)
+    editor.open_paths([str(FIXTURES / "small_mobilenet.onnx")])
+    assert editor.document_title == "small_mobilenet"
+    assert editor.report is not None and editor.report.errors == {}
+    assert len(editor.scene.node_items) > 20
+    out = tmp_path / "again.onnx"
+    assert editor.save_to(out)
+    assert statuses[-1] == "Saved again.onnx"   # every weight came from the opened file
+    x = np.random.default_rng(0).normal(size=(2, 3, 32, 32)).astype(np.float32)
+    runs = []
+    for path in (FIXTURES / "small_mobilenet.onnx", out):
+        session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        runs.append(session.run(None, {session.get_inputs()[0].name: x})[0])
+    np.testing.assert_allclose(runs[1], runs[0], atol=1e-4)
+
+
+def test_a_new_network_saved_as_onnx_gets_fresh_weights(qtbot, tmp_path):
+    import onnx
+
+    from .test_editor import make_editor
+    editor = make_editor(qtbot)
+    statuses = []
+    editor.sigStatus.connect(statuses.append)
+    editor.new_from_template("lenet")
+    assert editor.save_to(tmp_path / "lenet.onnx")
+    assert statuses[-1] == "Saved lenet.onnx (10 parameters freshly initialised)"
+    onnx.checker.check_model(onnx.load(str(tmp_path / "lenet.onnx")), full_check=True)

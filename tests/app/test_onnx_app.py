@@ -62,3 +62,52 @@ def test_a_new_network_saved_as_onnx_gets_fresh_weights(qtbot, tmp_path):
     assert editor.save_to(tmp_path / "lenet.onnx")
     assert statuses[-1] == "Saved lenet.onnx (10 parameters freshly initialised)"
     onnx.checker.check_model(onnx.load(str(tmp_path / "lenet.onnx")), full_check=True)
+
+
+def _export_answers(monkeypatch, path):
+    from PySide6.QtWidgets import QFileDialog
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+
+
+def _classifies_like_lenet(path):
+    from core.zoo import ImageClassifier
+    exported = ImageClassifier.from_onnx(path)
+    original = ImageClassifier.from_zoo("fashion-mnist-lenet")
+    picture = SAMPLES / "coffee.png"
+    assert exported.labels == original.labels
+    [[first, *_]] = exported.predict_topk([picture], k=1)
+    [[again, *_]] = original.predict_topk([picture], k=1)
+    assert first.label == again.label and abs(first.probability - again.probability) < 1e-4
+
+
+def test_zoo_exports_the_selected_model_to_onnx(main_window, qtbot, tmp_path, monkeypatch):
+    zoo = main_window.show_view("zoo")
+    zoo.select_model("fashion-mnist-lenet")
+    assert zoo.onnx_button.isEnabled()
+    _export_answers(monkeypatch, tmp_path / "lenet")                        # ".onnx" is added
+    with qtbot.waitSignal(zoo.sigStatus, timeout=MODEL_TIMEOUT_MS,
+                          check_params_cb=lambda text: text.startswith("Exported")):
+        zoo.onnx_button.click()
+    _classifies_like_lenet(tmp_path / "lenet.onnx")
+
+
+def test_train_results_export_the_run_checkpoint_to_onnx(main_window, qtbot, tmp_path, monkeypatch):
+    import shutil
+
+    from core.resources import resource_path
+    run = tmp_path / "run"
+    run.mkdir()
+    bundle = resource_path("zoo/fashion-mnist-lenet")
+    shutil.copy(bundle / "fashion-mnist-lenet-symbol.json", run / "model-symbol.json")
+    shutil.copy(bundle / "fashion-mnist-lenet-0010.params", run / "model-0010.params")
+    shutil.copy(bundle / "fashion-mnist-lenet-meta.json", run / "model-meta.json")
+    view = main_window.show_view("train")
+    view.record = {"run_id": "r1", "title": "My LeNet", "folder": str(run), "status": "completed",
+                   "epochs_saved": [10]}
+    view.results.set_record(view.record)
+    assert view.results.onnx_button.isEnabled()
+    _export_answers(monkeypatch, tmp_path / "mine.onnx")
+    with qtbot.waitSignal(view.sigStatus, timeout=MODEL_TIMEOUT_MS,
+                          check_params_cb=lambda text: text.startswith("Exported")):
+        view.results.onnx_button.click()
+    _classifies_like_lenet(tmp_path / "mine.onnx")

@@ -21,7 +21,7 @@ class GraphBuilder:
         self.opset = int(opset)
         self.nodes = []
         self.initializers = []
-        self._shapes = dict(shapes or {})
+        self._shapes = {name: tuple(shape) for name, shape in (shapes or {}).items()}
         self._used = set()
         self._counts = {}
 
@@ -59,6 +59,7 @@ class GraphBuilder:
     def initializer(self, name, array):
         """A named initializer (a parameter of the network)."""
         self.claim(name)
+        self.set_shape(name, np.shape(array))
         self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
 
     def set_shape(self, name, shape):

@@ -70,29 +70,33 @@ def to_model(symbol, arrays, in_shapes, in_types=np.float32, dynamic=False, dyna
     data_names = [name for name in symbol.list_arguments() if name not in arrays and name not in labels]
     shapes = _shape_list(in_shapes, data_names, nodes)
     types = _type_list(in_types, len(data_names))
+    free_batch = dynamic or dynamic_input_shapes is not None
+    inputs = {name: helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(np.dtype(dtype)), dims)
+              for name, dtype, dims in zip(data_names, types,
+                                           _dynamic_shapes(shapes, dynamic, dynamic_input_shapes))}
     _, entries = infer_graph_shapes(symbol.heads, dict(zip(data_names, shapes)))
-    graph = GraphBuilder(opset)
-    value_names, graph_inputs = {}, []
-    dynamic_shapes = _dynamic_shapes(shapes, dynamic, dynamic_input_shapes)
+    graph = GraphBuilder(opset, dict(zip(data_names, shapes)))
+    value_names = {}   # (id(node), output index) -> ONNX value name
     for node in nodes:
         if node.is_variable:
-            _add_variable(graph, node, arrays, labels, data_names, shapes, types, dynamic_shapes,
-                          value_names, graph_inputs)
+            if node.name in arrays:
+                graph.initializer(node.name, _float32(arrays[node.name]))
+            elif node.name not in inputs and node.name not in labels:
+                raise GraphError(f"{node.name!r} has no value in params (an auxiliary state or a "
+                                 f"parameter is missing)")
+            if node.name not in labels:
+                value_names[(id(node), 0)] = graph.claim(node.name)
             continue
-        inputs = [value_names.get((id(child), index)) for child, index in node.inputs]
-        inputs = _drop_labels(node, inputs)
         outputs = [graph.claim(name) for name in node.output_names()]
         for index, name in enumerate(outputs):
             value_names[(id(node), index)] = name
             graph.set_shape(name, entries.get((id(node), index)))
-        node.op.onnx(graph, inputs, outputs)
-    graph_outputs = []
-    for node, index in symbol.heads:
-        name = value_names[(id(node), index)]
-        shape = entries.get((id(node), index)) if not node.is_variable else None
-        graph_outputs.append(helper.make_tensor_value_info(
-            name, TensorProto.FLOAT, _dims(shape, dynamic or dynamic_input_shapes is not None)))
-    onnx_graph = helper.make_graph(graph.nodes, "netstudio", graph_inputs, graph_outputs,
+        node_inputs = [value_names.get((id(child), index)) for child, index in node.inputs]
+        node.op.onnx(graph, node_inputs[:1] if node.op.is_loss else node_inputs, outputs)
+    outputs = [helper.make_tensor_value_info(value_names[(id(node), index)], TensorProto.FLOAT,
+                                             _dims(entries.get((id(node), index)), free_batch))
+               for node, index in symbol.heads]
+    onnx_graph = helper.make_graph(graph.nodes, "netstudio", list(inputs.values()), outputs,
                                    initializer=graph.initializers)
     model = helper.make_model(onnx_graph, producer_name=PRODUCER,
                               opset_imports=[helper.make_opsetid("", opset)])
@@ -101,6 +105,12 @@ def to_model(symbol, arrays, in_shapes, in_types=np.float32, dynamic=False, dyna
     except (onnx.checker.ValidationError, onnx.shape_inference.InferenceError) as error:
         raise GraphError(f"the exported ONNX graph does not pass onnx.checker: {error}") from None
     return model
+
+
+def _float32(value):
+    """A parameter as it goes into the file: float64 narrowed to float32 (what we compute in)."""
+    array = np.asarray(value)
+    return array.astype(np.float32) if array.dtype == np.float64 else array
 
 
 def _label_variables(nodes):
@@ -113,30 +123,6 @@ def _label_variables(nodes):
             if child.is_variable:
                 (used_as_label if node.op.is_loss and slot > 0 else used_as_data).add(child.name)
     return used_as_label - used_as_data
-
-
-def _drop_labels(node, inputs):
-    """A loss exports its inference form: it reads its data only."""
-    return inputs[:1] if node.op.is_loss else inputs
-
-
-def _add_variable(graph, node, arrays, labels, data_names, shapes, types, dynamic_shapes, value_names, graph_inputs):
-    name = node.name
-    if name in arrays:
-        value_names[(id(node), 0)] = name
-        array = np.asarray(arrays[name])
-        graph.initializer(name, array.astype(np.float32) if array.dtype == np.float64 else array)
-        graph.set_shape(name, array.shape)
-    elif name in data_names:
-        position = data_names.index(name)
-        value_names[(id(node), 0)] = name
-        graph.claim(name)
-        graph.set_shape(name, shapes[position])
-        graph_inputs.append(helper.make_tensor_value_info(
-            name, helper.np_dtype_to_tensor_dtype(np.dtype(types[position])), dynamic_shapes[position]))
-    elif name not in labels:
-        raise GraphError(f"{name!r} has no value in params (an auxiliary state or a parameter "
-                         f"is missing)")
 
 
 def _shape_list(in_shapes, data_names, nodes=()):

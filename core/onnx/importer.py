@@ -17,7 +17,7 @@ from onnx import numpy_helper
 from onnx.reference import ReferenceEvaluator
 
 from .. import ndarray as nd
-from ..errors import FormatError, GraphError, UnknownOperator
+from ..errors import FormatError, GraphError
 from ..symbol import Group, Variable
 from ..symbol.naming import NameManager
 from ..symbol.symbol import Symbol, make
@@ -174,8 +174,6 @@ class Importer:
         name = self._claim((node.name or node.output[0]).replace(":", "_") + suffix)
         try:
             return make(op_name, list(inputs), dict(attrs or {}), name=name)
-        except UnknownOperator:
-            raise
         except GraphError as error:
             raise GraphError(f"ONNX node {node.name or node.output[0]!r} ({node.op_type}): {error}") from None
 

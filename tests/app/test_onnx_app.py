@@ -1,6 +1,5 @@
-"""ONNX in the app: Classify takes an .onnx classifier and its class list."""
-import pytest
-
+"""ONNX in the app: Classify takes an .onnx classifier and its class list, Build opens and
+saves .onnx, Zoo and Train export to ONNX."""
 from app.classify.results_model import DONE
 
 from .conftest import MODEL_TIMEOUT_MS, SAMPLES, drop_urls

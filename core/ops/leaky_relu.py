@@ -53,10 +53,12 @@ class LeakyReLU(Op):
     def onnx(self, graph, inputs, outputs):
         x = inputs[0]
         if self.act_type in ("leaky", "rrelu"):
-            if len(outputs) > 1:
-                raise self.error("rrelu's second output (the slopes) has no ONNX form", GraphError)
             slope = self.slope if self.act_type == "leaky" else (self.lower_bound + self.upper_bound) / 2
-            graph.node("LeakyRelu", [x], outputs, alpha=float(slope))
+            graph.node("LeakyRelu", [x], outputs[:1], alpha=float(slope))
+            if len(outputs) > 1:   # rrelu's slopes: at inference, the mean slope everywhere
+                shape = graph.fresh(f"{outputs[1]}_shape")
+                graph.node("Shape", [x], [shape])
+                graph.node("Expand", [graph.constant("slope", np.array(slope, np.float32)), shape], outputs[1:])
         elif self.act_type == "prelu":   # slope (c,) -> (c, 1, ...) to scale axis 1
             ndim = len(graph.shape(x))
             shape = graph.constant(f"{outputs[0]}_slope_shape", np.array([-1] + [1] * (ndim - 2), np.int64))

@@ -122,3 +122,16 @@ def test_exported_checkpoint_round_trips_through_import(tmp_path):
     x = np.random.default_rng(5).normal(0, 1, (1, 3, 32, 32)).astype(np.float32)
     again = run_ours(symbol, {k: v.asnumpy() for k, v in {**args, **auxs}.items()}, {"data": x})[0]
     np.testing.assert_allclose(again, run_ours(net, params, {"data": x})[0], atol=TOLERANCE, rtol=0)
+
+
+def test_regression_outputs_export_their_prediction():
+    data = mx.sym.Variable("data")
+    hidden = mx.sym.FullyConnected(data, num_hidden=3, name="fc")
+    x = np.random.default_rng(6).normal(size=(4, 5)).astype(np.float32)
+    for loss in (mx.sym.LinearRegressionOutput, mx.sym.LogisticRegressionOutput, mx.sym.MAERegressionOutput):
+        net = loss(hidden, name="out")
+        params = random_params(net, {"data": x.shape})
+        model = mx.onnx.export_model(net, params, [x.shape], onnx_file_path=None)
+        assert [value.name for value in model.graph.input] == ["data"]
+        np.testing.assert_allclose(run_onnxruntime(model, {"data": x})[0], run_ours(net, params, {"data": x})[0],
+                                   atol=TOLERANCE, rtol=0)

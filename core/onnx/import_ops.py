@@ -219,6 +219,15 @@ def prelu(ctx, node, attrs):
         "act_type": "prelu", "gamma": ctx.parameter(node.input[1], slope.reshape(-1).astype(np.float32))})
 
 
+@converts("Selu")
+def selu(ctx, node, attrs):
+    from ..ops.leaky_relu import SELU_ALPHA, SELU_LAMBDA
+    alpha, gamma = attrs.get("alpha", 1.67326319217681884765625), attrs.get("gamma", 1.05070102214813232421875)
+    if abs(alpha - SELU_ALPHA) > 1e-6 or abs(gamma - SELU_LAMBDA) > 1e-6:
+        raise _error(node, f"alpha={alpha}, gamma={gamma}: only SELU's standard constants are supported")
+    return ctx.op(node, "LeakyReLU", [ctx.symbol(node.input[0])], {"act_type": "selu"})
+
+
 @converts("Gelu")
 def gelu(ctx, node, attrs):
     if attrs.get("approximate", "none") != "none":

@@ -100,3 +100,64 @@ def test_torchvision_resnet18_and_mobilenet_v2_match_onnxruntime(tmp_path):
                    check=True, capture_output=True, timeout=900)
     for name in ("resnet18", "mobilenet_v2"):
         _compare(tmp_path / f"{name}.onnx", batch=2, size=224)
+
+
+def _import_matches_onnxruntime(model, inputs):
+    symbol, args, auxs = mx.onnx.import_model(model)
+    params = {k: v.asnumpy() for k, v in {**args, **auxs}.items()}
+    ours = run_ours(symbol, params, inputs)[0]
+    np.testing.assert_allclose(ours, run_onnxruntime(model, inputs)[0], atol=TOLERANCE, rtol=1e-4)
+
+
+@pytest.mark.parametrize("case", ["conv dilated grouped", "dense no flatten", "max pool full",
+                                  "avg pool padded exclusive", "global max",
+                                  "prelu", "selu", "gelu", "leaky", "softrelu", "pad reflect", "pad constant",
+                                  "softmax temperature", "log_softmax", "sum all", "max axis", "min keepdims",
+                                  "lrn", "unary chain", "scalar ops", "shapes", "reshape codes", "repeat"])
+def test_what_we_export_imports_back(case):
+    from .test_export_ops import CASES
+    from .onnx_support import random_params
+    net, shape = CASES[case]
+    params = random_params(net, {"data": shape})
+    model = mx.onnx.export_model(net, params, [shape], onnx_file_path=None)
+    _import_matches_onnxruntime(model, {"data": np.random.default_rng(2).normal(0, 1, shape).astype(np.float32)})
+
+
+def test_hand_written_graph_of_less_common_operators():
+    """auto_pad SAME_UPPER, uneven max-pool padding, PRelu, Elu, Resize by sizes, Flatten
+    at axis 2, Constant, Identity, Sum, Sub/Div/Pow/Max with constants, MatMul."""
+    rng = np.random.default_rng(3)
+    init = lambda name, array, dtype=np.float32: numpy_helper.from_array(np.asarray(array, dtype), name)  # noqa: E731
+    inits = [init("w", rng.normal(size=(4, 3, 2, 2)) * 0.5), init("slope", rng.uniform(0, 0.3, (4, 1, 1))),
+             init("m", rng.normal(size=(4, 5))), init("two", 2.0), init("bias", rng.normal(size=(1, 4, 1, 1))),
+             init("sizes", [1, 4, 8, 8], np.int64), init("zero", [0], np.int64), init("end", [16], np.int64)]
+
+    def model(last_but_one):
+        nodes = [
+            helper.make_node("Conv", ["x", "w"], ["c"], auto_pad="SAME_UPPER", strides=[2, 2]),
+            helper.make_node("PRelu", ["c", "slope"], ["p"]),
+            helper.make_node("Resize", ["p", "", "", "sizes"], ["up"], mode="nearest"),
+            helper.make_node("MaxPool", ["up"], ["mp"], kernel_shape=[2, 2], pads=[0, 0, 1, 1]),
+            helper.make_node("Elu", ["mp"], ["e"], alpha=0.5),
+            helper.make_node("Constant", [], ["k"], value_float=0.25),
+            helper.make_node("Sub", ["e", "bias"], ["s1"]),
+            helper.make_node("Div", ["s1", "two"], ["s2"]),
+            helper.make_node("Max", ["s2", "k"], ["s3"]),
+            helper.make_node("Sum", ["s3", "e", "s2"], ["s4"]),
+            helper.make_node("Flatten", ["s4"], ["f"], axis=2),
+            helper.make_node("Transpose", ["f"], ["t"], perm=[1, 0]),
+            last_but_one,
+            helper.make_node("MatMul", ["t16", "m"], ["mm"]),
+            helper.make_node("Pow", ["mm", "two"], ["y"]),
+        ]
+        x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 7, 7])
+        y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["rows", 5])
+        made = helper.make_model(helper.make_graph(nodes, "g", [x], [y], inits),
+                                 opset_imports=[helper.make_opsetid("", 17)])
+        onnx.checker.check_model(made, full_check=True)
+        return made
+
+    with pytest.raises(GraphError, match="Slice.*only works on constants"):   # slicing network values
+        mx.onnx.import_model(model(helper.make_node("Slice", ["t", "zero", "end", "zero"], ["t16"])))
+    _import_matches_onnxruntime(model(helper.make_node("Identity", ["t"], ["t16"])),
+                                {"x": rng.normal(size=(1, 3, 7, 7)).astype(np.float32)})

@@ -5,6 +5,9 @@ returns the Symbol (or constant array) of the node's first output.
 Symbol (a constant becomes a parameter), ``ctx.constant(name)`` a value that must be
 constant, ``ctx.shape(name)``, ``ctx.parameter(hint, array, aux=False)`` and
 ``ctx.op(node, op_name, inputs, attrs)``.
+
+>>> CONVERTERS["HardSwish"].__name__, "Gather" in FOLD_ONLY
+('hard_swish', True)
 """
 from __future__ import annotations
 

@@ -5,6 +5,14 @@ Covers what ``torch.onnx.export`` and the ONNX model zoo write for image classif
 whose inputs are all constants (the shape arithmetic exporters write: Shape, Gather,
 Concat, Unsqueeze ... on shapes) is computed here by ONNX's reference evaluator and
 never reaches the network.
+
+>>> from onnx import TensorProto, helper
+>>> x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])
+>>> y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])
+>>> model = helper.make_model(helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g", [x], [y]))
+>>> sym, arg_params, aux_params = import_model(model)
+>>> sym.list_arguments(), sym.infer_shape(x=(2, 4))[1]
+(['x'], [(2, 4)])
 """
 from __future__ import annotations
 

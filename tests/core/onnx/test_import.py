@@ -161,3 +161,21 @@ def test_hand_written_graph_of_less_common_operators():
         mx.onnx.import_model(model(helper.make_node("Slice", ["t", "zero", "end", "zero"], ["t16"])))
     _import_matches_onnxruntime(model(helper.make_node("Identity", ["t"], ["t16"])),
                                 {"x": rng.normal(size=(1, 3, 7, 7)).astype(np.float32)})
+
+
+def test_an_onnx_classifier_reads_its_input_size_and_preprocessing(tmp_path):
+    import shutil
+
+    from core.zoo import ImageClassifier
+    from core.zoo.meta import write_meta
+    from tests.core.zoo_support import SAMPLES
+    classifier = ImageClassifier.from_onnx(FIXTURES / "small_convnet.onnx")
+    assert classifier.input_size == (3, 32, 32) and classifier.labels == [str(i) for i in range(10)]
+    assert classifier.preprocess.mean == (0.485, 0.456, 0.406)          # PyTorch-made: torchvision's rule
+    [top] = classifier.predict_topk([SAMPLES / "coffee.png"], k=3)
+    assert len(top) == 3 and sum(p.probability for p in top) <= 1.0 + 1e-6
+    copy = tmp_path / "net.onnx"
+    shutil.copy(FIXTURES / "small_convnet.onnx", copy)
+    write_meta(tmp_path / "net", [f"c{i}" for i in range(10)], (3, 32, 32), name="net")   # a sidecar wins
+    classifier = ImageClassifier.from_onnx(copy)
+    assert classifier.labels[0] == "c0" and classifier.preprocess.mean == (127.0, 127.0, 127.0)

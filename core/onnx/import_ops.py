@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from ..errors import GraphError
+from ..ops.pool import last_window_in_padding
 
 FLOAT_MAX = 3.4028234663852886e38
 #: operators that only ever compute constants here (shape arithmetic); folded, never converted
@@ -109,23 +110,14 @@ def _pool(ctx, node, attrs, pool_type):
         raise _error(node, "uneven padding with count_include_pad=0 is not supported")
     data, pad = _padded(ctx, node, ctx.symbol(node.input[0]), pads, fill)
     ceil = bool(attrs.get("ceil_mode", 0))
-    if ceil:
-        _check_ceil(node, ctx.shape(node.input[0])[2:], kernel, strides, pad)
+    if ceil and last_window_in_padding(ctx.shape(node.input[0])[2:], kernel, strides, pad):
+        raise _error(node, "ceil_mode with a last window starting in the padding differs between "
+                           "ONNX and Net Studio's 'full' pooling; not supported")
     options = {"kernel": kernel, "stride": strides, "pad": pad, "pool_type": pool_type,
                "pooling_convention": "full" if ceil else "valid"}
     if pool_type == "avg":
         options["count_include_pad"] = bool(attrs.get("count_include_pad", 0))
     return ctx.op(node, "Pooling", [data], options)
-
-
-def _check_ceil(node, spatial, kernel, strides, pad):
-    """ONNX's ceil mode drops a last window that would start in the right padding;
-    MXNet's 'full' convention keeps it. Refuse the rare inputs where they differ."""
-    for size, k, s, p in zip(spatial, kernel, strides, pad):
-        out = 1 + math.ceil((size + 2 * p - k) / s)
-        if (out - 1) * s >= size + p:
-            raise _error(node, "ceil_mode with a last window starting in the padding differs "
-                               "between ONNX and Net Studio's 'full' pooling; not supported")
 
 
 @converts("MaxPool")

@@ -94,6 +94,8 @@ def test_two_input_operators_match_onnxruntime(case):
     (S.BatchNorm(X, axis=-1, name="bn"), "'bn' \\(BatchNorm\\): axis=-1"),
     (S.Dropout(X, mode="always", name="drop"), "'drop' \\(Dropout\\): mode='always'"),
     (S.Pooling(X, kernel=(2, 2), pool_type="sum", name="sp"), "'sp' \\(Pooling\\): pool_type='sum'"),
+    (S.Pooling(X, kernel=(2, 2), stride=(2, 2), pad=(1, 1), pooling_convention="full", name="cp"),
+     "'cp' \\(Pooling\\): .*starts in the padding"),
 ])
 def test_attributes_onnx_cannot_express_are_named(net, message):
     params = random_params(net, {"data": IMAGE})

@@ -1,7 +1,8 @@
 """Which classifier to use, as plain data that can cross threads and live in QSettings.
 
-A ``ModelSpec`` names either a zoo model or a user's trained checkpoint
-(``prefix-symbol.json`` + ``prefix-NNNN.params``). The engine is imported only when a
+A ``ModelSpec`` names a zoo model, a user's trained checkpoint (``prefix-symbol.json`` +
+``prefix-NNNN.params``) or an ONNX classifier file (``prefix`` is its path, ``classes`` an
+optional class-list file). The engine is imported only when a
 model is actually loaded, on a worker thread.
 """
 from __future__ import annotations
@@ -20,10 +21,11 @@ TRAINED_KEY = "models/trained"
 
 @dataclass(frozen=True)
 class ModelSpec:
-    kind: str            # "zoo" or "checkpoint"
+    kind: str            # "zoo", "checkpoint" or "onnx"
     name: str            # zoo name, or the name shown for a checkpoint
-    prefix: str = ""     # checkpoint prefix (path without -symbol.json)
+    prefix: str = ""     # checkpoint prefix (path without -symbol.json); the .onnx path
     epoch: int = 0
+    classes: str = ""    # an ONNX model's class-list file ("" : its -meta.json, or numbers)
 
     @classmethod
     def zoo(cls, name: str) -> "ModelSpec":
@@ -33,8 +35,14 @@ class ModelSpec:
     def checkpoint(cls, name: str, prefix: str, epoch: int) -> "ModelSpec":
         return cls("checkpoint", name, str(prefix), int(epoch))
 
+    @classmethod
+    def onnx(cls, path, classes="") -> "ModelSpec":
+        return cls("onnx", Path(path).stem, str(path), 0, str(classes or ""))
+
     @property
     def title(self) -> str:
+        if self.kind == "onnx":
+            return f"{self.name} (ONNX)"
         return self.name if self.kind == "zoo" else f"{self.name} (epoch {self.epoch})"
 
     def to_json(self) -> str:
@@ -45,7 +53,7 @@ class ModelSpec:
         try:
             data = json.loads(text)
             return cls(str(data["kind"]), str(data["name"]), str(data.get("prefix", "")),
-                       int(data.get("epoch", 0)))
+                       int(data.get("epoch", 0)), str(data.get("classes", "")))
         except (TypeError, ValueError, KeyError):
             return None
 
@@ -58,6 +66,10 @@ def load_classifier(spec: ModelSpec, ctx):
     from core.zoo import ImageClassifier
     if spec.kind == "checkpoint":
         return ImageClassifier.from_checkpoint(spec.prefix, spec.epoch, ctx=ctx)
+    if spec.kind == "onnx":
+        from core.zoo.meta import read_class_file
+        labels = read_class_file(spec.classes) if spec.classes else None
+        return ImageClassifier.from_onnx(spec.prefix, ctx=ctx, labels=labels)
     return ImageClassifier.from_zoo(spec.name, ctx=ctx)
 
 
@@ -79,7 +91,7 @@ def checkpoint_from_symbol_file(symbol_file: str | Path) -> ModelSpec | None:
 
 def trained_models(settings: QSettings) -> list[ModelSpec]:
     specs = [ModelSpec.from_json(json.dumps(item)) for item in read_json(settings, TRAINED_KEY, [])]
-    return [s for s in specs if s is not None and s.kind == "checkpoint"]
+    return [s for s in specs if s is not None and s.kind in ("checkpoint", "onnx")]
 
 
 def remember_trained_model(settings: QSettings, spec: ModelSpec) -> None:

@@ -22,7 +22,7 @@ LAZY_MODULES = {
     "optimizer": "core.optimizer", "opt": "core.optimizer", "lr_scheduler": "core.lr_scheduler",
     "metric": "core.metric", "callback": "core.callback", "model": "core.model",
     "mod": "core.module", "module": "core.module", "monitor": "core.monitor", "mon": "core.monitor",
-    "image": "core.image", "zoo": "core.zoo", "pretrained_model": "core.zoo.pretrained",
+    "image": "core.image", "zoo": "core.zoo", "onnx": "core.onnx", "pretrained_model": "core.zoo.pretrained",
     "builtin_symbols": "core.zoo.builtin_symbols",
     "test_utils": "core.testing", "testing": "core.testing", "events": "core.events",
     "viz": "core.visualization", "visualization": "core.visualization",

@@ -10,6 +10,7 @@
     netstudio zoo list | info NAME | download NAME|URL | remove NAME
     netstudio train NETWORK DATA [--epochs 5] [--out PREFIX [--resume]] [--finetune frozen|full]
                     [--batch-size 128] [--optimizer adam] [--lr 0.003] [--ctx cpu|gpu] [--json]
+    netstudio export MODEL|--checkpoint PREFIX --onnx OUT.onnx
 
 A command is a module of this package listed in ``COMMAND_MODULES`` that provides
 ``add_arguments(parser)`` (fill its argparse sub-parser) and ``run(args) -> exit code``;
@@ -39,6 +40,7 @@ COMMAND_MODULES = {
     "features": "netstudio.features",
     "zoo": "netstudio.zoo",
     "train": "netstudio.train",
+    "export": "netstudio.export",
 }
 #: exit status of a command stopped by a user error (argparse uses it for bad options too)
 USER_ERROR = 2
@@ -46,7 +48,8 @@ HELP = {"classify": "classify pictures with a zoo model or a checkpoint",
         "detect": "find objects in pictures: labelled boxes (COCO's 80 classes)",
         "features": "one feature vector per picture (the layer before the classifier)",
         "zoo": "list, inspect, download and remove pretrained models",
-        "train": "train a network from the command line"}
+        "train": "train a network from the command line",
+        "export": "write a zoo model or a checkpoint as an ONNX file"}
 
 
 def build_parser():

@@ -30,7 +30,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 
 def add_arguments(parser):
     parser.add_argument("images", nargs="+", metavar="IMAGE|FOLDER", help="pictures, or folders of them")
-    parser.add_argument("--model", default="efficientnet-lite0", help="zoo model (default: %(default)s)")
+    parser.add_argument("--model", default="efficientnet-lite0",
+                        help="zoo model, or an .onnx classifier file (default: %(default)s)")
+    parser.add_argument("--classes", metavar="FILE", help="class names of an .onnx model, one per line")
     parser.add_argument("--checkpoint", metavar="PREFIX", help="use PREFIX-symbol.json/-NNNN.params instead")
     parser.add_argument("--epoch", type=int, default=0, help="checkpoint epoch (default: %(default)s)")
     parser.add_argument("--top", type=int, default=5, metavar="K", help="predictions per picture")
@@ -65,6 +67,10 @@ def load_classifier(args):
     ctx = mx.gpu(0) if args.ctx == "gpu" else mx.cpu()
     if args.checkpoint:
         return ImageClassifier.from_checkpoint(args.checkpoint, args.epoch, ctx=ctx)
+    if args.model.lower().endswith(".onnx"):
+        from core.zoo.meta import read_class_file
+        labels = read_class_file(args.classes) if args.classes else None
+        return ImageClassifier.from_onnx(args.model, ctx=ctx, labels=labels)
     return ImageClassifier.from_zoo(args.model, ctx=ctx, install=False)
 
 

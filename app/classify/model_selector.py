@@ -1,11 +1,13 @@
 """Pick the classifier: installed zoo models, then the user's own trained checkpoints.
 
 The offline EfficientNet-Lite0 is always offered (it is converted on first use).
-"Add trained model…" browses for a ``prefix-symbol.json`` and takes its newest epoch.
+"Add trained model…" browses for a ``prefix-symbol.json`` and takes its newest epoch, or
+for an ``.onnx`` classifier (and its class list, unless a ``-meta.json`` sidecar has one).
 """
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox
@@ -54,12 +56,12 @@ class ModelSelector(QComboBox):
             self.addItem(f"{name} · {dataset}")
             self.setItemData(self.count() - 1, ModelSpec.zoo(name), SPEC_ROLE)
         trained = trained_models(self._settings)
-        if select and select.kind == "checkpoint" and select not in trained:
+        if select and select.kind in ("checkpoint", "onnx") and select not in trained:
             trained.insert(0, select)
         if trained:
             self.insertSeparator(self.count())
             for spec in trained:
-                self.addItem(f"{spec.name} · epoch {spec.epoch}")
+                self.addItem(f"{spec.name} · " + ("ONNX" if spec.kind == "onnx" else f"epoch {spec.epoch}"))
                 self.setItemData(self.count() - 1, spec, SPEC_ROLE)
                 self.setItemData(self.count() - 1, spec.prefix, Qt.ItemDataRole.ToolTipRole)
         self.insertSeparator(self.count())
@@ -99,13 +101,25 @@ class ModelSelector(QComboBox):
             self.sigModelChosen.emit(data)
 
     def _browse_checkpoint(self) -> ModelSpec | None:
-        path, _ = QFileDialog.getOpenFileName(self, "Add a trained model", "",
-                                              "MXNet symbol (*-symbol.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Add a trained model", "",
+            "Models (*-symbol.json *.onnx);;MXNet symbol (*-symbol.json);;ONNX model (*.onnx);;All files (*)")
         if not path:
             return None
+        if path.lower().endswith(".onnx"):
+            return self._onnx_spec(path)
         spec = checkpoint_from_symbol_file(path)
         if spec is None:
             QMessageBox.warning(self, "Not a checkpoint",
                                 f"{path}\n\nExpected a file named PREFIX-symbol.json with at least "
                                 "one PREFIX-NNNN.params next to it.")
         return spec
+
+    def _onnx_spec(self, path) -> ModelSpec:
+        """An ONNX classifier; its class names from a sidecar, else a file the user picks."""
+        if Path(path).with_suffix("").with_name(Path(path).stem + "-meta.json").is_file():
+            return ModelSpec.onnx(path)
+        classes, _ = QFileDialog.getOpenFileName(
+            self, f"Class names for {Path(path).name} (one per line; Cancel: numbers)",
+            str(Path(path).parent), "Class lists (*.txt *.json);;All files (*)")
+        return ModelSpec.onnx(path, classes)

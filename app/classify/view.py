@@ -237,7 +237,7 @@ class ClassifyView(QWidget):
     def use_model(self, model) -> None:
         """A ModelSpec, a zoo name, or {"name", "prefix", "epoch"} from the Train view."""
         spec = self._spec_from(model)
-        if spec.kind == "checkpoint":
+        if spec.kind in ("checkpoint", "onnx"):
             self.selector.add_trained(spec)
         else:
             self.selector.select(spec)

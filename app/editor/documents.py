@@ -11,10 +11,12 @@ from core.errors import NetStudioError
 from core.fileio import atomic_write_text
 from core.graphdoc import GraphDocument, document_from_symbol, to_json, to_symbol
 
-from .sources import (document_from_path, looks_like_symbol_file, prepare, template_document,
-                      title_for_path, zoo_document)
+from .sources import (document_from_path, looks_like_symbol_file, onnx_document, prepare,
+                      template_document, title_for_path, zoo_document)
 
 JSON_FILTER = "MXNet symbol (*.json);;All files (*)"
+OPEN_FILTER = "Networks (*.json *.onnx);;MXNet symbol (*.json);;ONNX model (*.onnx);;All files (*)"
+SAVE_FILTER = "MXNet symbol (*.json);;ONNX model (*.onnx)"
 
 
 class DocumentsMixin:
@@ -58,18 +60,24 @@ class DocumentsMixin:
 
     def open_dialog(self) -> None:
         start = str(Path(self.path).parent) if self.path else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open network", start, JSON_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open network", start, OPEN_FILTER)
         if path:
             self.open_paths([path])
 
     def open_paths(self, paths) -> None:
         path = str(paths[0])
+        weights = {}
         try:
-            doc = document_from_path(path)
+            if path.lower().endswith(".onnx"):
+                doc, weights = onnx_document(path)
+            else:
+                doc = document_from_path(path)
         except NetStudioError as error:
             self._show_banner(str(error))
             return
         self._replace(doc, title_for_path(path), path)
+        if self.path == path:
+            self.onnx_weights = weights
         self.sigOpenedPath.emit(path)
 
     def may_discard(self) -> bool:
@@ -104,6 +112,7 @@ class DocumentsMixin:
         self.undo_stack.clear()
         self.doc.load(list(doc.nodes.values()), doc.edges)
         self.document_title, self.path = title, path
+        self.onnx_weights = {}   # an opened .onnx file's parameters (open_paths sets them)
         self.undo_stack.setClean()
         self.banner.hide()
         self._show_title()
@@ -113,24 +122,37 @@ class DocumentsMixin:
 
     def save_document(self) -> bool:
         suggested = self.path or str(Path.home() / f"{self.document_title.split(' (')[0].replace(' ', '-').lower()}-symbol.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save network", suggested, JSON_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, "Save network", suggested, SAVE_FILTER)
         return bool(path) and self.save_to(path)
 
     def save_to(self, path) -> bool:
+        note = ""
         try:
-            text = to_json(self.doc)
+            if str(path).lower().endswith(".onnx"):
+                note = self._save_onnx(path)
+            else:
+                atomic_write_text(path, to_json(self.doc))
         except NetStudioError as error:
             self._show_banner(f"Cannot save yet: {error}")
             return False
-        atomic_write_text(path, text)
         self.path = str(path)
         if self.document_title == "Untitled network":
             self.document_title = title_for_path(path)
         self.undo_stack.setClean()
         self._show_title()
         self.sigOpenedPath.emit(str(path))
-        self.sigStatus.emit(f"Saved {Path(path).name}")
+        self.sigStatus.emit(f"Saved {Path(path).name}{note}")
         return True
+
+    def _save_onnx(self, path) -> str:
+        """The network as ONNX, with the weights of the .onnx file it came from where they
+        still fit; the others are freshly initialised (the note says how many)."""
+        from core.onnx import export_model
+        from core.onnx.export import complete_parameters
+        symbol = to_symbol(self.doc)
+        params, initialised = complete_parameters(symbol, getattr(self, "onnx_weights", {}))
+        export_model(symbol, params, None, onnx_file_path=path, dynamic=True)
+        return f" ({len(initialised)} parameters freshly initialised)" if initialised else ""
 
     def current_symbol(self):
         return to_symbol(self.doc, positions=False)

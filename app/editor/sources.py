@@ -40,9 +40,17 @@ def document_from_path(path):
     return document_from_json(data, str(path))
 
 
+def onnx_document(path):
+    """(document, weights) of an ONNX file: the network for the canvas, and its
+    parameters, kept so that saving it as .onnx again writes them back."""
+    from core.onnx import import_model
+    symbol, args, auxs = import_model(path, data_name="data")
+    return document_from_symbol(symbol), {**args, **auxs}
+
+
 def title_for_path(path) -> str:
     name = Path(path).name
-    for suffix in ("-symbol.json", ".json"):
+    for suffix in ("-symbol.json", ".json", ".onnx"):
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -50,6 +58,8 @@ def title_for_path(path) -> str:
 
 def looks_like_symbol_file(path) -> bool:
     path = Path(path)
+    if path.suffix.lower() == ".onnx":
+        return path.is_file()
     if path.suffix.lower() != ".json" or not path.is_file():
         return False
     try:

@@ -13,6 +13,7 @@ from .results import ConfusionView, MistakesGallery
 
 class ResultsPage(QWidget):
     sigUseInClassify = Signal()
+    sigExportOnnx = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -40,9 +41,13 @@ class ResultsPage(QWidget):
         self.use_button.setProperty("primary", True)
         self.use_button.setEnabled(False)
         self.use_button.clicked.connect(self.sigUseInClassify)
+        self.onnx_button = QPushButton("Export to ONNX")
+        self.onnx_button.setEnabled(False)
+        self.onnx_button.clicked.connect(self.sigExportOnnx)
         row.addWidget(self.score)
         row.addSpacing(14)
         row.addLayout(texts, 1)
+        row.addWidget(self.onnx_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.use_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(summary)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -68,6 +73,7 @@ class ResultsPage(QWidget):
         self.headline.setText("Training…")
         self.detail.setText("Results appear when the run finishes.")
         self.use_button.setEnabled(False)
+        self.onnx_button.setEnabled(False)
         self.confusion.confusion.set_matrix([], [])
         self.gallery.mistakes.set_mistakes([], None, [])
 
@@ -96,3 +102,4 @@ class ResultsPage(QWidget):
         self.detail.setText(" · ".join(parts))
         self.detail.setToolTip(path)
         self.use_button.setEnabled(bool(epochs))
+        self.onnx_button.setEnabled(bool(epochs))

@@ -19,7 +19,10 @@ from core.events import BatchEnd, CheckpointSaved, EpochEnd, Evaluated, Finished
 from core.io.formats import found_datasets
 from core.session import RunHistory, SettingsError
 
+from ..model_spec import ModelSpec
+from ..onnx_export import OnnxExportWorker, ask_onnx_path
 from ..widgets.view_header import title_block
+from ..workers import WorkerThread
 from .history_panel import HistoryPanel
 from .live import LiveCharts
 from .results_page import ResultsPage
@@ -42,6 +45,7 @@ class TrainView(QWidget):
         self.settings = settings
         self.history = history if history is not None else RunHistory()
         self.trainer = Trainer(self)
+        self._export_thread = None        # made on the first "Export to ONNX"
         self.data = None                  # the DataChoice of the current run
         self.record = None                # the last finished run (a dict)
         self._last_batch = self._last_epoch = None
@@ -148,6 +152,7 @@ class TrainView(QWidget):
         trainer.sigIdle.connect(lambda: self._set_state("idle"))
         self.charts.timer.timeout.connect(self._refresh_numbers)
         self.results.sigUseInClassify.connect(self.use_in_classify)
+        self.results.sigExportOnnx.connect(self.export_onnx)
         self.history_panel.sigUseRun.connect(lambda record: self._emit_use(record.model_ref()))
 
     def showEvent(self, event) -> None:
@@ -319,6 +324,26 @@ class TrainView(QWidget):
             return
         self.sigUseInClassify.emit(ref)
 
+    def export_onnx(self) -> None:
+        """The finished run's newest checkpoint as an ONNX file, written on a worker thread."""
+        from core.session import RunRecord
+        ref = RunRecord.from_dict(self.record).model_ref() if self.record is not None else None
+        if ref is None:
+            self.sigStatus.emit("This run saved no checkpoint to export.")
+            return
+        path = ask_onnx_path(self, ref["name"])
+        if not path:
+            return
+        if self._export_thread is None:
+            self._export_thread = WorkerThread("train-onnx-export", self)
+        worker = OnnxExportWorker(ModelSpec.checkpoint(ref["name"], ref["prefix"], ref["epoch"]), path)
+        worker.sigResult.connect(lambda written: self.sigStatus.emit(f"Exported to {written}"))
+        worker.sigError.connect(lambda message: self._show_error(f"ONNX export failed: {message}"))
+        self.sigStatus.emit("Exporting to ONNX…")
+        self._export_thread.submit(worker)
+
     def shutdown(self) -> None:
+        if self._export_thread is not None:
+            self._export_thread.stop()
         self.charts.timer.stop()
         self.trainer.shutdown()

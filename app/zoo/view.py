@@ -8,6 +8,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QPushButton, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout,
                                QWidget)
 
+from ..model_spec import ModelSpec
+from ..onnx_export import OnnxExportWorker, ask_onnx_path
 from ..widgets.probability_bar import paint_probability_bar
 from ..workers import WorkerThread, describe_error
 from .worker import DownloadWorker
@@ -114,9 +116,10 @@ class ZooView(QWidget):
         self.remove_button = QPushButton("Remove")
         self.editor_button = QPushButton("Open in editor")
         self.classify_button = QPushButton("Use in Classify")
+        self.onnx_button = QPushButton("Export to ONNX")
         actions = ((self.download_button, self.download), (self.cancel_button, self.cancel),
                    (self.remove_button, self.remove), (self.editor_button, self.open_in_editor),
-                   (self.classify_button, self.use_in_classify))
+                   (self.classify_button, self.use_in_classify), (self.onnx_button, self.export_onnx))
         for button, slot in actions:
             button.clicked.connect(slot)
             row.addWidget(button)
@@ -196,6 +199,19 @@ class ZooView(QWidget):
             return
         self.sigUseInClassify.emit(info.name)
 
+    def export_onnx(self) -> None:
+        info = self.selected_info()
+        if not usable_offline(info):
+            return
+        path = ask_onnx_path(self, info.name)
+        if not path:
+            return
+        worker = OnnxExportWorker(ModelSpec.zoo(info.name), path)
+        worker.sigResult.connect(lambda written: self.sigStatus.emit(f"Exported {info.name} to {written}"))
+        worker.sigError.connect(lambda message: self.sigStatus.emit(f"ONNX export failed: {message}"))
+        self.sigStatus.emit(f"Exporting {info.name} to ONNX…")
+        self._thread.submit(worker)
+
     def shutdown(self) -> None:
         self._thread.stop()
 
@@ -239,6 +255,8 @@ class ZooView(QWidget):
         self.editor_button.setToolTip(why or "Show this network's layers in Build")
         self.classify_button.setEnabled(usable)
         self.classify_button.setToolTip(why or "Classify pictures with this model")
+        self.onnx_button.setEnabled(usable)
+        self.onnx_button.setToolTip(why or "Write this model as an ONNX file")
         activity = self.table_model.activity(info.name) if info is not None else None
         failed = activity is not None and activity.state == "error"
         self.row_error.setVisible(failed)

@@ -85,9 +85,23 @@ ACTIVATIONS = {
     "softsign": (_softsign, _softsign_grad),
 }
 
+#: act_type -> the ONNX operator computing it
+ONNX_TYPES = {"relu": "Relu", "sigmoid": "Sigmoid", "tanh": "Tanh", "softrelu": "Softplus",
+              "softsign": "Softsign"}
+
+
+class _Elementwise(Op):
+    """What Activation and its standalone forms share: shape rule and ONNX mapping."""
+
+    def infer_shape(self, in_shapes):
+        return same_shape_op_infer(self, in_shapes)
+
+    def onnx(self, graph, inputs, outputs):
+        graph.node(ONNX_TYPES[self.act_type], inputs, outputs)
+
 
 @register_op()
-class Activation(Op):
+class Activation(_Elementwise):
     name = "Activation"
     category = "Activation"
     doc = "Elementwise activation: relu, sigmoid, tanh, softrelu or softsign."
@@ -114,15 +128,12 @@ class Activation(Op):
         return [ACTIVATIONS[self.act_type][1](xp, saved, out_grads[0])]
 
 
-class _ActivationFunction(Op):
+class _ActivationFunction(_Elementwise):
     """The standalone form of one activation: ``relu(x)`` is ``Activation(x, act_type='relu')``."""
     category = "Activation"
     per_sample = True
     params = {}
     act_type = ""
-
-    def infer_shape(self, in_shapes):
-        return same_shape_op_infer(self, in_shapes)
 
     def forward(self, xp, inputs, aux, is_train):
         out, saved = ACTIVATIONS[self.act_type][0](xp, inputs[0])

@@ -57,6 +57,14 @@ class _TwoInputs:
     def list_arguments(self):
         return ["lhs", "rhs"]
 
+    #: the ONNX operator computing it (ONNX broadcasts, so one for both forms)
+    onnx_type = None
+
+    def onnx(self, graph, inputs, outputs):
+        if self.onnx_type is None:
+            return super().onnx(graph, inputs, outputs)
+        graph.node(self.onnx_type, inputs, outputs)
+
     def infer_shape(self, in_shapes):
         return binary_infer_shape(self, in_shapes)
 
@@ -88,6 +96,7 @@ class Binary(_TwoInputs, Op):
 @register_op("_Plus", "_plus", "_add")
 class ElemwiseAdd(Binary):
     name = "elemwise_add"
+    onnx_type = "Add"
     doc = "lhs + rhs (same shapes)."
     palette_group = "Merge"
 
@@ -101,6 +110,7 @@ class ElemwiseAdd(Binary):
 @register_op("_Mul", "_mul")
 class ElemwiseMul(Binary):
     name = "elemwise_mul"
+    onnx_type = "Mul"
     doc = "lhs · rhs (same shapes)."
     palette_group = "Merge"
 
@@ -114,6 +124,7 @@ class ElemwiseMul(Binary):
 @register_op("_Maximum")
 class Maximum(Binary):
     name = "_maximum"
+    onnx_type = "Max"
     doc = "The larger of lhs and rhs (same shapes)."
 
     def f(self, xp, a, b):
@@ -128,6 +139,7 @@ class Maximum(Binary):
 @register_op("_Minimum")
 class Minimum(Binary):
     name = "_minimum"
+    onnx_type = "Min"
     doc = "The smaller of lhs and rhs (same shapes)."
 
     def f(self, xp, a, b):
@@ -141,6 +153,7 @@ class Minimum(Binary):
 @register_op("_Power")
 class Power(Binary):
     name = "_power"
+    onnx_type = "Pow"
     doc = "lhs to the power rhs (same shapes)."
 
     def f(self, xp, a, b):
@@ -160,6 +173,7 @@ class _BinaryComposite(_TwoInputs, Composite):
 @register_op("_Minus", "_minus", "_sub")
 class ElemwiseSub(_BinaryComposite):
     name = "elemwise_sub"
+    onnx_type = "Sub"
     doc = "lhs - rhs (same shapes), as lhs + negative(rhs)."
     adder = ElemwiseAdd
 
@@ -170,6 +184,7 @@ class ElemwiseSub(_BinaryComposite):
 @register_op("_Div", "_div")
 class ElemwiseDiv(_BinaryComposite):
     name = "elemwise_div"
+    onnx_type = "Div"
     doc = "lhs / rhs (same shapes), as lhs · reciprocal(rhs)."
     multiplier = ElemwiseMul
 
@@ -252,6 +267,9 @@ class AddN(Op):
 
     def infer_shape(self, in_shapes):
         return same_shape_op_infer(self, in_shapes)
+
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Sum", inputs, outputs)
 
     def forward(self, xp, inputs, aux, is_train):
         total = inputs[0].copy()

@@ -31,6 +31,16 @@ class Composite(Op):
         # built once from the attributes; parts never depend on shapes
         return self.parts()
 
+    def onnx(self, graph, inputs, outputs):
+        """The parts' ONNX mappings in order; the last one writes ``outputs``."""
+        values = list(inputs)
+        for position, (op, refs) in enumerate(self._parts):
+            last = position == len(self._parts) - 1
+            names = list(outputs) if last else [graph.fresh(f"{outputs[0]}_part{position}")
+                                                for _ in op.list_outputs()]
+            op.onnx(graph, [values[i] for i in refs], names)
+            values += names
+
     def infer_shape(self, in_shapes):
         """Chain the parts' shape rules. Override when a later part knows more about an
         input than the first part that reads it (elemwise_sub's rhs)."""

@@ -56,6 +56,9 @@ class Concat(Op):
         axis = self.dim % inputs[0].ndim
         return [xp.concatenate(inputs, axis=axis)], (axis, [x.shape[axis] for x in inputs])
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Concat", inputs, outputs, axis=self.dim)
+
     def backward(self, xp, saved, out_grads, needs):
         axis, sizes = saved
         grads, start = [], 0

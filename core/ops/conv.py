@@ -109,6 +109,10 @@ class Convolution(WindowedOp):
     def list_arguments(self):
         return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Conv", inputs, outputs, kernel_shape=list(self.kernel), strides=list(self.stride),
+                   dilations=list(self.dilate), pads=list(self.pad) * 2, group=self.num_group)
+
     # ----- shapes --------------------------------------------------------------
     def out_spatial(self, spatial):
         """The output's spatial size for input ``spatial`` (ShapeError if the window

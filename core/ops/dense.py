@@ -24,6 +24,24 @@ class FullyConnected(Op):
     def list_arguments(self):
         return ["data", "weight"] if self.no_bias else ["data", "weight", "bias"]
 
+    def onnx(self, graph, inputs, outputs):
+        data, weight = inputs[0], inputs[1]
+        if self.flatten:   # Gemm: (n, k) x (m, k)^T + bias
+            if len(graph.shape(data)) != 2:
+                flat = graph.fresh(f"{outputs[0]}_flat")
+                graph.node("Flatten", [data], [flat], axis=1)
+                data = flat
+            graph.node("Gemm", [data, weight, *inputs[2:]], outputs, transB=1)
+            return
+        transposed = graph.fresh(f"{weight}_T")
+        graph.node("Transpose", [weight], [transposed], perm=[1, 0])
+        if self.no_bias:
+            graph.node("MatMul", [data, transposed], outputs)
+            return
+        product = graph.fresh(f"{outputs[0]}_matmul")
+        graph.node("MatMul", [data, transposed], [product])
+        graph.node("Add", [product, inputs[2]], outputs)
+
     def _in_units(self, data):
         return math.prod(data[1:]) if self.flatten else data[-1]
 

@@ -31,6 +31,13 @@ class Dropout(Op):
         if not 0 <= self.p <= 1:
             raise self.error(f"p={self.p} must be a probability in [0, 1]", GraphError)
 
+    def onnx(self, graph, inputs, outputs):
+        """The identity: an exported network runs inference."""
+        if self.mode == "always" and self.p > 0:
+            raise self.error("mode='always' drops values at inference too; ONNX inference "
+                             "graphs have no random dropout", GraphError)
+        graph.node("Identity", inputs, outputs)
+
     def infer_shape(self, in_shapes):
         data = in_shapes[0]
         if data is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..backend.cpu.relu_kernels import activate_in_place
 from ..errors import GraphError
 from .attrs import Param
@@ -57,6 +59,34 @@ class LeakyReLU(Op):
     def list_outputs(self):
         # MXNet shows rrelu's slopes as a second output named "mask"
         return ["output", "mask"] if self.act_type == "rrelu" else ["output"]
+
+    def onnx(self, graph, inputs, outputs):
+        x = inputs[0]
+        if self.act_type in ("leaky", "rrelu"):
+            slope = self.slope if self.act_type == "leaky" else (self.lower_bound + self.upper_bound) / 2
+            graph.node("LeakyRelu", [x], outputs[:1], alpha=float(slope))
+            if len(outputs) > 1:   # rrelu's slopes: at inference, the mean slope everywhere
+                shape = graph.fresh(f"{outputs[1]}_shape")
+                graph.node("Shape", [x], [shape])
+                graph.node("Expand", [graph.constant("slope", np.array(slope, np.float32)), shape], outputs[1:])
+        elif self.act_type == "prelu":   # slope (c,) -> (c, 1, ...) to scale axis 1
+            ndim = len(graph.shape(x))
+            shape = graph.constant(f"{outputs[0]}_slope_shape", np.array([-1] + [1] * (ndim - 2), np.int64))
+            slope = graph.fresh(f"{outputs[0]}_slope")
+            graph.node("Reshape", [inputs[1], shape], [slope])
+            graph.node("PRelu", [x, slope], outputs)
+        elif self.act_type == "elu":
+            graph.node("Elu", [x], outputs, alpha=float(self.slope))
+        elif self.act_type == "selu":
+            graph.node("Selu", [x], outputs, alpha=SELU_ALPHA, gamma=SELU_LAMBDA)
+        else:   # gelu = x · (1 + erf(x / √2)) / 2
+            scaled, erf_out, plus_one, half = (graph.fresh(f"{outputs[0]}_{hint}")
+                                               for hint in ("scaled", "erf", "plus1", "half"))
+            graph.node("Mul", [x, graph.constant("inv_sqrt2", np.array(1 / math.sqrt(2), np.float32))], [scaled])
+            graph.node("Erf", [scaled], [erf_out])
+            graph.node("Add", [erf_out, graph.constant("one", np.array(1, np.float32))], [plus_one])
+            graph.node("Mul", [x, graph.constant("half", np.array(0.5, np.float32))], [half])
+            graph.node("Mul", [half, plus_one], outputs)
 
     def infer_shape(self, in_shapes):
         if self.act_type != "prelu":

@@ -40,6 +40,20 @@ class SoftmaxOutput(Op):
     def _axis(self, ndim):
         return 1 if (self.multi_output and ndim > 2) else -1
 
+    def onnx(self, graph, inputs, outputs):
+        """Softmax, as at inference (the label is not an input of the export)."""
+        data = inputs[0]
+        ndim = len(graph.shape(data))
+        if self.multi_output or self.preserve_shape or ndim == 2:
+            graph.node("Softmax", [data], outputs, axis=self._axis(ndim))
+            return
+        # softmax over everything but the batch axis, then back to data's shape
+        flat, prob, shape = (graph.fresh(f"{outputs[0]}_{hint}") for hint in ("flat", "prob", "shape"))
+        graph.node("Flatten", [data], [flat], axis=1)
+        graph.node("Softmax", [flat], [prob], axis=1)
+        graph.node("Shape", [data], [shape])
+        graph.node("Reshape", [prob, shape], outputs)
+
     def infer_shape(self, in_shapes):
         data, label = in_shapes
         if data is None:

@@ -43,6 +43,10 @@ class LRN(Op):
         if self.nsize % 2 == 0:
             raise self.error(f"nsize={self.nsize} must be an odd number", GraphError)
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("LRN", inputs, outputs, size=self.nsize, alpha=float(self.alpha), beta=float(self.beta),
+                   bias=float(self.knorm))
+
     def infer_shape(self, in_shapes):
         data = in_shapes[0]
         if data is not None and len(data) < 2:

@@ -15,6 +15,10 @@ MXNet details matched here (checked against MXNet 1.9.1 on CPU):
 """
 from __future__ import annotations
 
+import numpy as np
+
+from ..errors import GraphError
+
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -85,6 +89,19 @@ class BatchNorm(Op):
 
     def list_auxiliary_states(self):
         return ["moving_mean", "moving_var"]
+
+    def onnx(self, graph, inputs, outputs):
+        """Inference BatchNorm (the moving statistics), as an exported network runs."""
+        data, gamma, beta, mean, var = inputs
+        if self.output_mean_var:
+            raise self.error("output_mean_var=True: the batch mean and variance outputs have "
+                             "no ONNX form", GraphError)
+        if self._axis(len(graph.shape(data))) != 1:
+            raise self.error(f"axis={self.axis}: ONNX BatchNormalization normalises axis 1 only",
+                             GraphError)
+        if self.fix_gamma:
+            gamma = graph.constant(f"{outputs[0]}_ones", np.ones(graph.shape(data)[1], np.float32))
+        graph.node("BatchNormalization", [data, gamma, beta, mean, var], outputs, epsilon=float(self.eps))
 
     def _axis(self, ndim):
         if not -ndim <= self.axis < ndim:

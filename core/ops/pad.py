@@ -1,6 +1,8 @@
 """Pad: add borders to the spatial axes of 4-D or 5-D data, as MXNet does."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op
@@ -26,6 +28,13 @@ class Pad(Op):
     def fusable(self):
         """A zero constant Pad: the depthwise pass reads cells outside its input as zeros."""
         return self.mode == "constant" and self.constant_value == 0
+
+    def onnx(self, graph, inputs, outputs):
+        pairs = self._pairs(graph.shape(inputs[0]))
+        pads = graph.constant(f"{outputs[0]}_pads", np.array([p[0] for p in pairs] + [p[1] for p in pairs], np.int64))
+        extra = [graph.constant(f"{outputs[0]}_value", np.array(self.constant_value, np.float32))] \
+            if self.mode == "constant" else []
+        graph.node("Pad", [inputs[0], pads, *extra], outputs, mode=self.mode)
 
     def check(self):
         if any(self.pad_width[:4]):

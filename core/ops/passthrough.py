@@ -8,6 +8,9 @@ from .base import Op, same_shape_op_infer
 from .registry import register_op
 
 CAST_TYPES = ("bfloat16", "bool", "float16", "float32", "float64", "int32", "int64", "int8", "uint8")
+#: dtype -> ONNX TensorProto element type number
+ONNX_TYPES = {"float32": 1, "uint8": 2, "int8": 3, "int32": 6, "int64": 7, "bool": 9, "float16": 10,
+              "float64": 11}
 
 
 class _SameShape(Op):
@@ -17,6 +20,10 @@ class _SameShape(Op):
 
     def infer_shape(self, in_shapes):
         return same_shape_op_infer(self, in_shapes)
+
+    def onnx(self, graph, inputs, outputs):
+        """The values pass unchanged (the gradient rules do not exist in ONNX)."""
+        graph.node("Identity", inputs, outputs)
 
 
 @register_op("identity")
@@ -59,6 +66,9 @@ class Cast(_SameShape):
         data = inputs[0]
         return [data.astype(self.dtype)], data.dtype
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Cast", inputs, outputs, to=ONNX_TYPES[self.dtype])
+
     def backward(self, xp, dtype, out_grads, needs):
         return [out_grads[0].astype(dtype)]
 
@@ -67,6 +77,7 @@ class Cast(_SameShape):
 class OnesLike(_SameShape):
     name = "ones_like"
     doc = "Ones with data's shape and type."
+    onnx = Op.onnx   # no mapping yet
 
     def forward(self, xp, inputs, aux, is_train):
         return [xp.ones_like(inputs[0])], None
@@ -79,6 +90,7 @@ class OnesLike(_SameShape):
 class ZerosLike(_SameShape):
     name = "zeros_like"
     doc = "Zeros with data's shape and type."
+    onnx = Op.onnx   # no mapping yet
 
     def forward(self, xp, inputs, aux, is_train):
         return [xp.zeros_like(inputs[0])], None

@@ -25,6 +25,16 @@ from .conv import CHANNELS_FIRST, LAYOUTS, WindowedOp
 from .registry import register_op
 
 
+def last_window_in_padding(spatial, kernel, stride, pad):
+    """Whether ceil-mode ('full') pooling has a last window starting in the end padding:
+    MXNet keeps such a window, ONNX and PyTorch drop it."""
+    for size, k, s, p in zip(spatial, kernel, stride, pad):
+        out = 1 + math.ceil((size + 2 * p - k) / s)
+        if (out - 1) * s >= size + p:
+            return True
+    return False
+
+
 @register_op()
 class Pooling(WindowedOp):
     name = "Pooling"
@@ -102,6 +112,28 @@ class Pooling(WindowedOp):
             self._check_data(data)
         out = self._geometry(data[2:])[3]
         return [data], [(data[0], data[1], *out)], []
+
+    def onnx(self, graph, inputs, outputs):
+        kind = {"max": "Max", "avg": "Average", "lp": "Lp"}.get(self.pool_type)
+        if kind is None:
+            raise self.error(f"pool_type={self.pool_type!r} has no ONNX pooling operator", GraphError)
+        p = self.p_value if self.pool_type == "lp" else None
+        if self.global_pool:
+            graph.node(f"Global{kind}Pool", inputs, outputs, p=p)
+            return
+        window = dict(kernel_shape=list(self.kernel), strides=list(self.stride), p=p)
+        if self.pooling_convention == "full" and last_window_in_padding(
+                graph.shape(inputs[0])[2:], self.kernel, self.stride, self.pad):
+            raise self.error("pooling_convention='full' here has a last window that starts in the "
+                             "padding; ONNX's ceil_mode drops it, so the shapes would differ", GraphError)
+        if self.pooling_convention == "same":
+            window["auto_pad"] = "SAME_UPPER"
+        else:
+            window["pads"] = list(self.pad) * 2
+            window["ceil_mode"] = int(self.pooling_convention == "full") if kind != "Lp" else None
+        if kind == "Average":
+            window["count_include_pad"] = int(self.count_include_pad)
+        graph.node(f"{kind}Pool", inputs, outputs, **window)
 
     # ----- computation ---------------------------------------------------------
     def _buffer(self, xp, x, geometry, fill):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .attrs import Param
 from .base import Op
 from .registry import register_op
@@ -51,6 +53,21 @@ class _Reduce(Op):
 
     def reduce(self, xp, data, axes):
         raise NotImplementedError
+
+    def onnx(self, graph, inputs, outputs):
+        shape = graph.shape(inputs[0])
+        axes = self._axes(shape)
+        everything = len(axes) == len(shape) and not self.keepdims
+        target = graph.fresh(f"{outputs[0]}_kept") if everything else outputs[0]
+        op_type = f"Reduce{self.name.capitalize()}"
+        axes_value = np.array(axes, np.int64)
+        if op_type == "ReduceSum" or graph.opset >= 18:   # axes became an input
+            graph.node(op_type, [inputs[0], graph.constant("axes", axes_value)], [target],
+                       keepdims=int(self.keepdims or everything))
+        else:
+            graph.node(op_type, inputs, [target], axes=list(axes), keepdims=int(self.keepdims or everything))
+        if everything:   # MXNet has no 0-d arrays: (1,)
+            graph.node("Reshape", [target, graph.constant("one", np.array([1], np.int64))], outputs)
 
     def forward(self, xp, inputs, aux, is_train):
         data = inputs[0]

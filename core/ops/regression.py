@@ -37,9 +37,15 @@ class _RegressionOutput(Op):
                              f"number of values per sample, {data[0]} samples)")
         return [data, tuple(label)], [data], []
 
+    #: the ONNX operator of ``link`` (the inference form: the label is not read)
+    link_onnx = "Identity"
+
     def link(self, xp, data):
         """The prediction from data: identity, or the sigmoid for logistic regression."""
         return data
+
+    def onnx(self, graph, inputs, outputs):
+        graph.node(self.link_onnx, inputs[:1], outputs)
 
     def forward(self, xp, inputs, aux, is_train):
         out = self.link(xp, inputs[0])
@@ -89,6 +95,7 @@ class MAERegressionOutput(_RegressionOutput):
 @register_op()
 class LogisticRegressionOutput(_RegressionOutput):
     name = "LogisticRegressionOutput"
+    link_onnx = "Sigmoid"
     doc = ("Logistic regression: forward gives sigmoid(data); backward gives "
            "(sigmoid(data) - label) · grad_scale / outputs, the cross-entropy gradient.")
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op
@@ -159,6 +161,15 @@ class Repeat(Op):
 
     def forward(self, xp, inputs, aux, is_train):
         return [xp.repeat(inputs[0], self.repeats, axis=self.axis)], inputs[0].shape
+
+    def onnx(self, graph, inputs, outputs):
+        """Nearest resizing by a whole factor along one axis repeats each element."""
+        if self.axis is None:
+            raise self.error("axis=None (repeat the flattened array) has no ONNX form", GraphError)
+        scales = np.ones(len(graph.shape(inputs[0])), np.float32)
+        scales[self.axis] = self.repeats
+        graph.node("Resize", [inputs[0], "", graph.constant("scales", scales)], outputs, mode="nearest",
+                   coordinate_transformation_mode="asymmetric", nearest_mode="floor")
 
     def backward(self, xp, shape, out_grads, needs):
         g = out_grads[0]

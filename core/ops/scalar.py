@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from .attrs import Param
 from .compose import Composite
 from .registry import register_op
@@ -22,11 +24,20 @@ SCALAR_PARAMS = {
 class ScalarOp(Unary):
     category = "Scalar"
     params = SCALAR_PARAMS
+    #: the scalar is the left operand in ONNX (scalar ** x)
+    scalar_first = False
+
+    def onnx(self, graph, inputs, outputs):
+        if self.onnx_type is None:
+            return super().onnx(graph, inputs, outputs)
+        scalar = graph.constant("scalar", np.array(self.scalar, np.float32))
+        graph.node(self.onnx_type, [scalar, inputs[0]] if self.scalar_first else [inputs[0], scalar], outputs)
 
 
 @register_op("_PlusScalar")
 class PlusScalar(ScalarOp):
     name = "_plus_scalar"
+    onnx_type = "Add"
     doc = "data + scalar."
     uses = ""
 
@@ -40,6 +51,7 @@ class PlusScalar(ScalarOp):
 @register_op("_MulScalar")
 class MulScalar(ScalarOp):
     name = "_mul_scalar"
+    onnx_type = "Mul"
     doc = "data · scalar."
     uses = ""
 
@@ -53,6 +65,7 @@ class MulScalar(ScalarOp):
 @register_op("_PowerScalar")
 class PowerScalar(ScalarOp):
     name = "_power_scalar"
+    onnx_type = "Pow"
     doc = "data to the power scalar."
 
     def f(self, xp, x):
@@ -65,6 +78,8 @@ class PowerScalar(ScalarOp):
 @register_op("_RPowerScalar")
 class RPowerScalar(ScalarOp):
     name = "_rpower_scalar"
+    onnx_type = "Pow"
+    scalar_first = True
     doc = "scalar to the power data."
     uses = "y"
 
@@ -79,6 +94,7 @@ class RPowerScalar(ScalarOp):
 @register_op("_MaximumScalar")
 class MaximumScalar(ScalarOp):
     name = "_maximum_scalar"
+    onnx_type = "Max"
     doc = "max(data, scalar)."
 
     def f(self, xp, x):
@@ -92,6 +108,7 @@ class MaximumScalar(ScalarOp):
 @register_op("_MinimumScalar")
 class MinimumScalar(ScalarOp):
     name = "_minimum_scalar"
+    onnx_type = "Min"
     doc = "min(data, scalar)."
 
     def f(self, xp, x):

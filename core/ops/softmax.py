@@ -1,6 +1,8 @@
 """softmax, log_softmax and SoftmaxActivation: normalise exponentials along one axis."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op, same_shape_op_infer
@@ -57,6 +59,19 @@ class _SoftmaxBase(Op):
     def _out(self, y, dtype):
         return y.astype(dtype if self.dtype == "None" else self.dtype, copy=False)
 
+    #: the ONNX operator of this softmax
+    onnx_type = "Softmax"
+
+    def onnx(self, graph, inputs, outputs):
+        if self.dtype not in ("None", "float32"):
+            raise self.error(f"dtype={self.dtype}: only float32 output is exported", GraphError)
+        data = inputs[0]
+        if self.temperature not in (None, 1.0):
+            data = graph.fresh(f"{outputs[0]}_scaled")
+            temperature = graph.constant("temperature", np.array(self.temperature, np.float32))
+            graph.node("Div", [inputs[0], temperature], [data])
+        graph.node(self.onnx_type, [data], outputs, axis=self.axis)
+
 
 @register_op()
 class Softmax(_SoftmaxBase):
@@ -78,6 +93,7 @@ class Softmax(_SoftmaxBase):
 @register_op()
 class LogSoftmax(_SoftmaxBase):
     name = "log_softmax"
+    onnx_type = "LogSoftmax"
     doc = "log(softmax(x / T)) along axis, computed without taking log of 0."
 
     def forward(self, xp, inputs, aux, is_train):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op
@@ -31,6 +33,14 @@ class _ShapeOp(Op):
     def backward(self, xp, saved, out_grads, needs):
         return [out_grads[0].reshape(saved)]
 
+    def onnx(self, graph, inputs, outputs):
+        """A Reshape to the inferred shape; an unchanged batch axis stays free (0: copy)."""
+        data, out = graph.shape(inputs[0]), list(graph.shape(outputs[0]))
+        if out and data and out[0] == data[0]:
+            out[0] = 0
+        shape = graph.constant(f"{outputs[0]}_shape", np.array(out, np.int64))
+        graph.node("Reshape", [inputs[0], shape], outputs)
+
 
 @register_op("flatten")
 class Flatten(_ShapeOp):
@@ -42,6 +52,9 @@ class Flatten(_ShapeOp):
 
     def out_shape(self, data):
         return (data[0], math.prod(data[1:]))
+
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Flatten", inputs, outputs, axis=1)
 
 
 @register_op("reshape")
@@ -169,6 +182,9 @@ class Transpose(Op):
         inverse = sorted(range(len(axes)), key=lambda i: axes[i])
         return [out_grads[0].transpose(inverse)]
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Transpose", inputs, outputs, perm=list(self._axes(len(graph.shape(inputs[0])))))
+
 
 @register_op()
 class ExpandDims(_ShapeOp):
@@ -242,3 +258,10 @@ class SwapAxis(Op):
 
     def backward(self, xp, axes, out_grads, needs):
         return [out_grads[0].swapaxes(*axes)]
+
+    def onnx(self, graph, inputs, outputs):
+        shape = graph.shape(inputs[0])
+        first, second = self._axes(shape)
+        perm = list(range(len(shape)))
+        perm[first], perm[second] = second, first
+        graph.node("Transpose", inputs, outputs, perm=perm)

@@ -22,6 +22,13 @@ class Unary(Op):
     per_sample = True   # elementwise
     params = {}
     uses = "x"
+    #: the ONNX operator computing it, or None (no mapping)
+    onnx_type = None
+
+    def onnx(self, graph, inputs, outputs):
+        if self.onnx_type is None:
+            return super().onnx(graph, inputs, outputs)
+        graph.node(self.onnx_type, inputs, outputs)
 
     def infer_shape(self, in_shapes):
         return same_shape_op_infer(self, in_shapes)
@@ -45,6 +52,7 @@ class Unary(Op):
 @register_op()
 class Exp(Unary):
     name = "exp"
+    onnx_type = "Exp"
     doc = "e to the power x."
     uses = "y"
 
@@ -58,6 +66,7 @@ class Exp(Unary):
 @register_op()
 class Log(Unary):
     name = "log"
+    onnx_type = "Log"
     doc = "Natural logarithm."
 
     def f(self, xp, x):
@@ -95,6 +104,7 @@ class Expm1(Unary):
 @register_op()
 class Sqrt(Unary):
     name = "sqrt"
+    onnx_type = "Sqrt"
     doc = "Square root."
     uses = "y"
 
@@ -113,6 +123,9 @@ class Square(Unary):
     def f(self, xp, x):
         return x * x
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Mul", [inputs[0], inputs[0]], outputs)
+
     def grad(self, xp, x, g):
         return g * 2 * x
 
@@ -120,6 +133,7 @@ class Square(Unary):
 @register_op()
 class Reciprocal(Unary):
     name = "reciprocal"
+    onnx_type = "Reciprocal"
     doc = "1 / x."
     uses = "y"
 
@@ -145,6 +159,7 @@ class Rsqrt(Composite):
 @register_op()
 class Abs(Unary):
     name = "abs"
+    onnx_type = "Abs"
     doc = "Absolute value."
 
     def f(self, xp, x):
@@ -157,6 +172,7 @@ class Abs(Unary):
 @register_op()
 class Negative(Unary):
     name = "negative"
+    onnx_type = "Neg"
     doc = "-x."
     uses = ""
 
@@ -170,6 +186,7 @@ class Negative(Unary):
 @register_op()
 class Sin(Unary):
     name = "sin"
+    onnx_type = "Sin"
     doc = "Sine."
 
     def f(self, xp, x):
@@ -182,6 +199,7 @@ class Sin(Unary):
 @register_op()
 class Cos(Unary):
     name = "cos"
+    onnx_type = "Cos"
     doc = "Cosine."
 
     def f(self, xp, x):
@@ -218,6 +236,7 @@ def erf(xp, x):
 @register_op()
 class Erf(Unary):
     name = "erf"
+    onnx_type = "Erf"
     doc = "Gauss error function."
 
     def f(self, xp, x):
@@ -243,6 +262,11 @@ class Clip(Op):
     def check(self):
         if self.a_min > self.a_max:
             raise self.error(f"a_min={self.a_min} is above a_max={self.a_max}", GraphError)
+
+    def onnx(self, graph, inputs, outputs):
+        low = graph.constant("clip_min", np.array(self.a_min, np.float32))
+        high = graph.constant("clip_max", np.array(self.a_max, np.float32))
+        graph.node("Clip", [inputs[0], low, high], outputs)
 
     def infer_shape(self, in_shapes):
         return same_shape_op_infer(self, in_shapes)

@@ -360,7 +360,7 @@ def make(op_name, args, kwargs, name=None, attr=None):
         return Variable(f"{node_name}_{arg_name}", attr=node_attrs)
     for arg_name in arg_names[len(inputs):]:
         inputs.append(symbols.pop(arg_name) if arg_name in symbols else variable(arg_name))
-    aux_inputs = [symbols.pop(aux, None) or variable(aux) for aux in op.list_auxiliary_states()]
+    aux_inputs = [symbols.pop(aux) if aux in symbols else variable(aux) for aux in op.list_auxiliary_states()]
     for sym, aux in zip(aux_inputs, op.list_auxiliary_states()):
         mark_aux_init(sym._outputs[0][0], aux)
     if symbols:

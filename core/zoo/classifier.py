@@ -16,7 +16,7 @@ import numpy as np
 from ..context import Context, cpu
 from ..errors import DataError, GraphError
 from .features import Runner, get_feature_symbol, layer_names, outputs_probabilities, params_on, softmax
-from .meta import default_preprocess, guess_input_size, read_meta
+from .meta import default_preprocess, guess_input_size, read_meta, torchvision_preprocess, write_meta
 from .preprocess import prepare
 
 Prediction = namedtuple("Prediction", ["index", "label", "probability"])
@@ -62,6 +62,38 @@ class ImageClassifier:
         return cls(symbol, arg_params, aux_params, labels or meta.get("labels"), input_size,
                    preprocess or meta.get("preprocess"), name=meta.get("name") or Path(str(prefix)).name,
                    ctx=ctx)
+
+    @classmethod
+    def from_onnx(cls, path, ctx=None, labels=None, input_size=None, preprocess=None):
+        """An ONNX image classifier (one input, N x C x H x W); labels from ``labels`` or
+        a ``<name>-meta.json`` sidecar beside the file, the input size from the file. A
+        colour model PyTorch wrote without a sidecar gets torchvision's ImageNet
+        preprocessing, the convention of models exported from PyTorch."""
+        from ..onnx import import_model
+        from ..onnx.importer import load
+        model = load(path)
+        symbol, arg_params, aux_params = import_model(model, data_name="data")
+        prefix = Path(path).with_suffix("")
+        meta = read_meta(prefix) or {}
+        shape = symbol.infer_shape_partial()[0][symbol.list_arguments().index("data")] or ()
+        if input_size is None and len(shape) == 4 and min(shape[1:]) > 1:
+            input_size = tuple(shape[1:])
+        input_size = input_size or meta.get("input_size") or guess_input_size(symbol, arg_params)
+        preprocess = preprocess or meta.get("preprocess")
+        if preprocess is None and model.producer_name == "pytorch" and input_size[0] == 3:
+            preprocess = torchvision_preprocess(input_size)
+        return cls(symbol, arg_params, aux_params, labels or meta.get("labels"), input_size,
+                   preprocess, name=prefix.name, ctx=ctx)
+
+    def export_onnx(self, path, dynamic=True):
+        """Write this classifier as an ONNX file (batch axis free when ``dynamic``) and its
+        labels, input size and preprocessing as ``<name>-meta.json`` beside it, which
+        ``from_onnx`` reads back; returns the ONNX path."""
+        from ..onnx import export_model
+        params = {**self.arg_params, **self.aux_params}
+        path = export_model(self.symbol, params, [(1, *self.input_size)], np.float32, path, dynamic=dynamic)
+        write_meta(Path(path).with_suffix(""), self.labels, self.input_size, self.preprocess, name=self.name)
+        return path
 
     # ----- device ------------------------------------------------------------------
     @property
@@ -171,7 +203,6 @@ class ImageClassifier:
         """Write ``prefix-symbol.json``, ``prefix-%04d.params`` and the ``prefix-meta.json``
         sidecar, so ``from_checkpoint(prefix, epoch)`` gets the same classifier back."""
         from ..model.checkpoint import save_checkpoint
-        from .meta import write_meta
         save_checkpoint(str(prefix), epoch, self.symbol, self.arg_params, self.aux_params)
         write_meta(prefix, self.labels, self.input_size, self.preprocess, name=self.name)
 

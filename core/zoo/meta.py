@@ -98,6 +98,14 @@ def default_preprocess(input_size):
                       crop=min(height, width), scale=1.0, mean=(127.0,) * 3, std=(128.0,) * 3)
 
 
+def torchvision_preprocess(input_size):
+    """torchvision's ImageNet rule: short side to 256/224 of the crop, centre crop, pixels
+    to 0..1, then its channel means and deviations."""
+    crop = min(int(input_size[1]), int(input_size[2]))
+    return Preprocess(color="RGB", mode="short-side-crop", resize=round(crop * 256 / 224), crop=crop,
+                      scale=1 / 255, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
+
+
 def guess_input_size(symbol, arg_params):
     """Without a sidecar: channels from the first convolution's weight; 28x28 for one
     channel (MNIST-style), 224x224 otherwise."""

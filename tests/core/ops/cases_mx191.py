@@ -1,0 +1,54 @@
+"""Gradient cases for the MXNet 1.9.1 operators of issue 23 point 16: more elementwise
+math, comparisons and logic, hypot and mod, more reductions, ordering."""
+import numpy as np
+
+from core.ops.binary_compare import _TESTS
+
+from .gradcase import GradCase
+
+rng = np.random.default_rng(23)
+UNIT = rng.uniform(-0.8, 0.8, (2, 3))
+POSITIVE = rng.uniform(0.3, 3.0, (2, 3))
+ABOVE_ONE = rng.uniform(1.2, 3.0, (2, 3))
+# comparisons and logic are flat here: no pair within 1e-6 of equality, no zero
+LHS, RHS = np.array([[-1.0, 0.3, 0.5, 2.0]]), np.array([[0.25], [-0.75]])
+NO_TIES = rng.permutation(12).reshape(3, 4) * 0.3
+
+
+def _comparison_cases():
+    for stem in _TESTS:
+        yield GradCase(f"broadcast_{stem}", {}, [LHS, RHS])
+        yield GradCase(f"_{stem}", {}, [LHS, np.array([[0.25, -0.75, 1.5, -2.0]])])
+        yield GradCase(f"_{stem}_scalar", {"scalar": 0.25}, [LHS])
+
+
+CASES = [
+    *[GradCase(op, {}, [(2, 3)]) for op in ("tan", "sinh", "cosh", "arctan", "arcsinh", "degrees",
+                                            "radians")],
+    *[GradCase(op, {}, [UNIT]) for op in ("arcsin", "arccos", "arctanh", "erfinv")],
+    GradCase("arccosh", {}, [ABOVE_ONE]),
+    *[GradCase(op, {}, [POSITIVE]) for op in ("log2", "log10", "cbrt", "rcbrt", "gamma", "gammaln")],
+    GradCase("gamma", {}, [np.array([-1.5, -0.3, 0.7, 5.5])]),
+    GradCase("logical_not", {}, [LHS]),
+    *_comparison_cases(),
+    GradCase("_hypot", {}, [(2, 3), (2, 3)]),
+    GradCase("broadcast_hypot", {}, [(2, 3), (1, 3)]),
+    GradCase("_hypot_scalar", {"scalar": 1.5}, [(2, 3)]),
+    GradCase("_mod", {}, [np.array([[-3.3, 2.2, 4.9]]), np.array([[1.5, 0.7, 2.0]])]),
+    GradCase("broadcast_mod", {}, [np.array([[-3.3, 2.2, 4.7]]), np.array([[1.5], [0.7]])]),
+    GradCase("_mod_scalar", {"scalar": 1.5}, [np.array([[-3.3, 2.2, 4.9]])]),
+    GradCase("_rmod_scalar", {"scalar": 3.7}, [np.array([[0.9, 1.6, 2.2]])]),
+    GradCase("prod", {"axis": (1,)}, [POSITIVE]),
+    GradCase("nansum", {"axis": (0,)}, [np.array([[1.0, np.nan, 2.0], [np.nan, 0.3, 0.5]])]),
+    GradCase("nanprod", {}, [np.array([[1.5, np.nan, 2.0], [0.5, 3.0, np.nan]])]),
+    GradCase("norm", {}, [(2, 3)]),
+    GradCase("norm", {"ord": 1, "axis": (1,)}, [(2, 3)]),
+    GradCase("moments", {"axes": (0, 2)}, [(2, 3, 2)]),
+    GradCase("sort", {"is_ascend": False}, [NO_TIES]),
+    GradCase("sort", {"axis": None}, [NO_TIES]),
+    GradCase("argsort", {"axis": 0}, [NO_TIES]),
+    GradCase("topk", {"k": 2, "ret_typ": "value"}, [NO_TIES]),
+    GradCase("topk", {"k": 2, "ret_typ": "both", "axis": 0}, [NO_TIES]),
+    GradCase("topk", {"k": 2, "ret_typ": "mask"}, [NO_TIES]),
+    GradCase("topk", {"k": 2}, [NO_TIES]),
+]

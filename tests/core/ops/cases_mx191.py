@@ -51,4 +51,17 @@ CASES = [
     GradCase("topk", {"k": 2, "ret_typ": "both", "axis": 0}, [NO_TIES]),
     GradCase("topk", {"k": 2, "ret_typ": "mask"}, [NO_TIES]),
     GradCase("topk", {"k": 2}, [NO_TIES]),
+    # indexing: repeated indices check that gradients add up
+    GradCase("take", {}, [(4, 3), np.array([[0.0, 3.0], [3.0, 1.0]])], skip=("indices",)),
+    GradCase("take", {"axis": 1, "mode": "wrap"}, [(2, 3), np.array([4.0, -1.0, 1.0])], skip=("indices",)),
+    GradCase("pick", {"axis": 0, "keepdims": True}, [(3, 2), np.array([2.0, 0.0])], skip=("index",)),
+    GradCase("pick", {"axis": None}, [(3, 2), np.array([4.0])], skip=("index",)),
+    GradCase("batch_take", {}, [(3, 4), np.array([1.0, 0.0, 3.0])], skip=("indices",)),
+    GradCase("gather_nd", {}, [(3, 4), np.array([[0.0, 2.0, 2.0], [1.0, 3.0, 3.0]])], skip=("indices",)),
+    GradCase("scatter_nd", {"shape": (3, 2)}, [(2, 2), np.array([[2.0, 0.0]])], skip=("indices",)),
+    GradCase("slice_like", {"axes": (1,)}, [(3, 4), np.zeros((1, 2))], skip=("shape_like",)),
+    GradCase("reshape_like", {"lhs_begin": 1}, [(2, 3, 2), np.zeros((6,))], skip=("rhs",)),
+    GradCase("diag", {"k": -1}, [(3,)]),
+    GradCase("diag", {"k": 1, "axis1": 2, "axis2": 0}, [(3, 2, 4)]),
+    GradCase("reverse", {"axis": (0, 2)}, [(2, 3, 2)]),
 ]

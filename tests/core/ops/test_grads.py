@@ -24,6 +24,8 @@ NO_GRADIENT = {
     "one_hot",    # its input is integer indices; nudging them by 1e-6 is meaningless
     "argmax",     # integer-valued output: no derivative, MXNet gives zeros
     "argmin",     # the same
+    "ravel_multi_index",  # integer coordinates in, integer indices out
+    "unravel_index",      # the same
 }
 
 

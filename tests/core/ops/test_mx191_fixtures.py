@@ -2,6 +2,7 @@
 gradients that Apache MXNet 1.9.1 computed (make_fixtures.py there) - replayed on our
 operators (issue 23 point 16)."""
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,8 @@ import pytest
 
 from core.ops import OPS
 
-FIXTURES = np.load(Path(__file__).parents[2] / "fixtures" / "ops_mx191" / "ops_mx191.npz",
-                   allow_pickle=False)
+FIXTURE_DIR = Path(__file__).parents[2] / "fixtures" / "ops_mx191"
+FIXTURES = np.load(FIXTURE_DIR / "ops_mx191.npz", allow_pickle=False)
 MANIFEST = json.loads(str(FIXTURES["manifest"]))
 
 
@@ -41,3 +42,35 @@ def test_forward_and_gradients_match_mxnet_1_9_1(index):
     for name, got, want in zip(op.list_arguments(), grads, _arrays(index, "grad", case["grads"])):
         # MXNet's digamma (gamma, gammaln) is exact to ~1e-7 absolute
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6, err_msg=f"gradient of {name}")
+
+
+def test_symbol_creation_functions_and_two_way_math_build_mxnets_graph():
+    """mx.sym.zeros/ones/full/arange/linspace/eye and maximum/minimum/power/pow/hypot
+    (functions in MXNet, not operators) make the nodes MXNet 1.9.1 makes; MXNet's JSON of
+    that graph loads here and computes MXNet's values."""
+    import core as mx
+
+    sys.path.insert(0, str(FIXTURE_DIR))
+    try:
+        from creation_graph import creation_graph
+    finally:
+        sys.path.remove(str(FIXTURE_DIR))
+    theirs = json.loads(str(FIXTURES["creation_json"]))["nodes"]
+    ours = json.loads(creation_graph(mx.sym).tojson())["nodes"]
+    assert [n["op"] for n in ours] == [n["op"] for n in theirs]
+    for mine, mxnet in zip(ours, theirs):
+        for key, value in mxnet.get("attrs", {}).items():
+            assert float(mine["attrs"][key]) == float(value) if _number(value) else \
+                mine["attrs"][key] == value, (mxnet["op"], key)
+    loaded = mx.sym.load_json(str(FIXTURES["creation_json"]))
+    exe = loaded.simple_bind(mx.cpu(), x=(2, 3))
+    out = exe.forward(x=mx.nd.array(FIXTURES["creation_x"]))[0].asnumpy()
+    np.testing.assert_allclose(out, FIXTURES["creation_out"], rtol=1e-6)
+
+
+def _number(text):
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False

@@ -65,3 +65,25 @@ CASES = [
     GradCase("diag", {"k": 1, "axis1": 2, "axis2": 0}, [(3, 2, 4)]),
     GradCase("reverse", {"axis": (0, 2)}, [(2, 3, 2)]),
 ]
+
+CASES += [
+    GradCase("depth_to_space", {"block_size": 2}, [(1, 8, 2, 3)]),
+    GradCase("space_to_depth", {"block_size": 2}, [(1, 2, 4, 2)]),
+    GradCase("UpSampling", {"scale": 2, "sample_type": "nearest", "num_args": 2}, [(1, 2, 2, 2), (1, 1, 4, 4)]),
+    GradCase("UpSampling", {"scale": 1, "sample_type": "nearest", "num_args": 2, "multi_input_mode": "sum"},
+             [(1, 2, 2, 2), (1, 2, 1, 1)]),
+    GradCase("Crop", {"h_w": (2, 3), "offset": (1, 0)}, [(1, 2, 4, 4)]),
+    GradCase("Crop", {"num_args": 2, "center_crop": True}, [(1, 2, 5, 4), np.zeros((1, 1, 2, 3))],
+             skip=("crop_like",)),
+    GradCase("L2Normalization", {}, [(2, 3, 2)]),
+    GradCase("L2Normalization", {"mode": "channel"}, [(2, 3, 2, 2)]),
+    GradCase("L2Normalization", {"mode": "spatial"}, [(2, 3, 2, 2)]),
+    GradCase("GroupNorm", {"num_groups": 2}, [(2, 4, 3), (2,), (2,)]),
+    GradCase("smooth_l1", {"scalar": 2.0}, [np.array([-0.5, -0.2, 0.1, 0.3, 1.5])]),
+    GradCase("softmin", {"axis": 0, "temperature": 2.0}, [(3, 2)]),
+    GradCase("softmax_cross_entropy", {}, [(3, 4), np.array([0.0, 3.0, 1.0])], skip=("label",)),
+    GradCase("SVMOutput", {}, [np.array([[0.3, -1.4, 0.2], [2.0, 0.1, -0.6]]), np.array([0.0, 2.0])],
+             skip=("label",)),
+    GradCase("SVMOutput", {"margin": 0.5, "use_linear": True, "regularization_coefficient": 2.0},
+             [np.array([[0.3, -1.4, 0.2], [2.0, 0.1, -0.6]]), np.array([0.0, 2.0])], skip=("label",)),
+]

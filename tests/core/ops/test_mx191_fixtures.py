@@ -33,15 +33,18 @@ def test_forward_and_gradients_match_mxnet_1_9_1(index):
     wanted = _arrays(index, "out", case["outputs"])
     assert len(outputs) == len(wanted)
     _, inferred, _ = op.infer_shape([x.shape for x in inputs])
+    # float32 where MXNet's CPU kernel has no float64
+    rtol, atol = (1e-6, 1e-9) if case["dtype"] == "float64" else (1e-5, 1e-6)
     for number, (got, want, shape) in enumerate(zip(outputs, wanted, inferred)):
         assert got.shape == want.shape == tuple(shape), f"output {number} shape"
-        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9, err_msg=f"output {number}")
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=f"output {number}")
     if not case["grads"]:
         return   # MXNet gives no gradient here; finite differences check ours (test_grads.py)
     grads = op.backward(np, saved, _arrays(index, "head", case["outputs"]), [True] * len(inputs))
     for name, got, want in zip(op.list_arguments(), grads, _arrays(index, "grad", case["grads"])):
+        got = np.zeros_like(want) if got is None else got   # MXNet writes zeros for labels
         # MXNet's digamma (gamma, gammaln) is exact to ~1e-7 absolute
-        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6, err_msg=f"gradient of {name}")
+        np.testing.assert_allclose(got, want, rtol=max(rtol, 1e-6), atol=1e-6, err_msg=f"gradient of {name}")
 
 
 def test_symbol_creation_functions_and_two_way_math_build_mxnets_graph():

@@ -28,8 +28,8 @@ def _arrays(index, kind, count):
 def test_forward_and_gradients_match_mxnet_1_9_1(index):
     case = MANIFEST[index]
     op = OPS.get(case["op"])(node_name="reference", **case["attrs"])
-    inputs = _arrays(index, "in", case["inputs"])
-    outputs, saved = op.forward(np, [x.copy() for x in inputs], [], True)
+    inputs = [x.copy() for x in _arrays(index, "in", case["inputs"])]
+    outputs, saved = op.forward(np, inputs, [], True)
     wanted = _arrays(index, "out", case["outputs"])
     assert len(outputs) == len(wanted)
     _, inferred, _ = op.infer_shape([x.shape for x in inputs])
@@ -38,6 +38,9 @@ def test_forward_and_gradients_match_mxnet_1_9_1(index):
     for number, (got, want, shape) in enumerate(zip(outputs, wanted, inferred)):
         assert got.shape == want.shape == tuple(shape), f"output {number} shape"
         np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=f"output {number}")
+    # optimizer updates change their state inputs in place, as MXNet's kernels do
+    for name, got, want in zip(op.list_arguments(), inputs, _arrays(index, "after", case.get("after", 0))):
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=f"{name} after the update")
     if not case["grads"]:
         return   # MXNet gives no gradient here; finite differences check ours (test_grads.py)
     grads = op.backward(np, saved, _arrays(index, "head", case["outputs"]), [True] * len(inputs))
@@ -77,3 +80,16 @@ def _number(text):
         return True
     except ValueError:
         return False
+
+
+def test_an_update_operator_refuses_backward_and_updates_state_through_nd():
+    import core as mx
+    from core.errors import GraphError
+
+    weight, grad, mom = mx.nd.array([1.0, 2.0]), mx.nd.array([0.5, -1.0]), mx.nd.zeros((2,))
+    mx.nd.sgd_mom_update(weight, grad, mom, lr=0.1, momentum=0.9, out=weight)
+    np.testing.assert_allclose(weight.asnumpy(), [0.95, 2.1], rtol=1e-6)
+    np.testing.assert_allclose(mom.asnumpy(), [-0.05, 0.1], rtol=1e-6)
+    op = OPS.get("sgd_update")(node_name="u", lr=0.1)
+    with pytest.raises(GraphError, match="'u' \\(sgd_update\\).*no gradient"):
+        op.backward(np, None, [np.ones(2)], [True, True])

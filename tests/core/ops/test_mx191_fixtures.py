@@ -93,3 +93,20 @@ def test_an_update_operator_refuses_backward_and_updates_state_through_nd():
     op = OPS.get("sgd_update")(node_name="u", lr=0.1)
     with pytest.raises(GraphError, match="'u' \\(sgd_update\\).*no gradient"):
         op.backward(np, None, [np.ones(2)], [True, True])
+
+
+OPTIMIZERS = json.loads(str(FIXTURES["opt_manifest"]))
+
+
+@pytest.mark.parametrize("index", range(len(OPTIMIZERS)),
+                         ids=[f"{name}{options}" for name, options in OPTIMIZERS])
+def test_optimizer_matches_mxnet_1_9_1_over_three_updates(index):
+    import core as mx
+
+    name, options = OPTIMIZERS[index]
+    opt = mx.optimizer.create(name, **options)
+    weight = mx.nd.array(FIXTURES["opt_weight"], dtype="float32")
+    state = opt.create_state(0, weight)
+    for grad in FIXTURES["opt_grads"]:
+        opt.update(0, weight, mx.nd.array(grad, dtype="float32"), state)
+    np.testing.assert_allclose(weight.asnumpy(), FIXTURES[f"opt{index}"], rtol=2e-5, atol=1e-6)

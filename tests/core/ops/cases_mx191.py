@@ -87,3 +87,22 @@ CASES += [
     GradCase("SVMOutput", {"margin": 0.5, "use_linear": True, "regularization_coefficient": 2.0},
              [np.array([[0.3, -1.4, 0.2], [2.0, 0.1, -0.6]]), np.array([0.0, 2.0])], skip=("label",)),
 ]
+
+# ROI pooling is flat here: distinct values, so no two tie for a bin's maximum
+ROI_DATA = rng.permutation(72).reshape(2, 1, 6, 6) * 0.1
+
+CASES += [
+    GradCase("im2col", {"kernel": (3, 2), "stride": (2, 1), "dilate": (1, 2), "pad": (1, 1)}, [(1, 2, 4, 5)]),
+    GradCase("im2col", {"kernel": (2,), "stride": (2,), "pad": (1,)}, [(1, 2, 5)]),
+    GradCase("col2im", {"output_size": (4, 5), "kernel": (3, 2), "stride": (2, 1), "dilate": (1, 2),
+                        "pad": (1, 1)}, [(1, 12, 10)]),
+    GradCase("GridGenerator", {"transform_type": "affine", "target_shape": (3, 4)}, [(2, 6)]),
+    GradCase("GridGenerator", {"transform_type": "warp"}, [(1, 2, 3, 4)]),
+    # sample points away from pixel rows/columns, where bilinear weights have kinks
+    GradCase("BilinearSampler", {}, [(1, 2, 4, 5), np.array([[[[-0.9, 0.13, 0.77], [0.31, -0.45, 1.3]],
+                                                              [[0.2, -0.62, 0.55], [-1.1, 0.05, 0.41]]]])]),
+    GradCase("SpatialTransformer", {"target_shape": (2, 3), "transform_type": "affine", "sampler_type": "bilinear"},
+             [(1, 2, 4, 5), np.array([[0.9, 0.12, 0.07, -0.21, 0.8, 0.05]])]),
+    GradCase("ROIPooling", {"pooled_size": (2, 2), "spatial_scale": 0.5},
+             [ROI_DATA, np.array([[0, 0, 0, 8, 8], [1, 2, 4, 11, 9]], dtype=float)], skip=("rois",)),
+]

@@ -106,3 +106,15 @@ CASES += [
     GradCase("ROIPooling", {"pooled_size": (2, 2), "spatial_scale": 0.5},
              [ROI_DATA, np.array([[0, 0, 0, 8, 8], [1, 2, 4, 11, 9]], dtype=float)], skip=("rois",)),
 ]
+
+CASES += [
+    GradCase("Embedding", {"input_dim": 4, "output_dim": 3}, [np.array([[0.0, 3.0], [3.0, 1.0]]), (4, 3)],
+             skip=("data",)),
+    GradCase("shape_array", {}, [(2, 3)]),
+    GradCase("size_array", {}, [(2, 3)]),
+    GradCase("cumsum", {}, [(2, 3)]),
+    GradCase("cumsum", {"axis": 0}, [(3, 2)]),
+    GradCase("argmax_channel", {}, [NO_TIES]),
+    GradCase("hard_sigmoid", {}, [np.array([-4.0, -2.0, -1.0, 0.3, 2.0, 3.0])]),
+    GradCase("khatri_rao", {"num_args": 3}, [(2, 2), (1, 2), (3, 2)]),
+]

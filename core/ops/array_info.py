@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .attrs import Param
-from .base import Op
+from .base import Op, axis_index
 from .reduce import Argmax
 from .registry import register_op
 from .unary import Unary
@@ -62,9 +62,7 @@ class Cumsum(Op):
     }
 
     def _axis(self, ndim):
-        if self.axis is not None and not -ndim <= self.axis < ndim:
-            raise self.error(f"axis {self.axis} is out of range for {ndim}-d data")
-        return self.axis
+        return axis_index(self, self.axis, ndim)
 
     def infer_shape(self, in_shapes):
         data = in_shapes[0]

@@ -7,7 +7,7 @@ import math
 
 from ..errors import GraphError
 from .attrs import Param
-from .base import Op
+from .base import Op, axis_index
 from .registry import register_op
 
 
@@ -28,6 +28,9 @@ class _Gather(Op):
             return xp.mod(index, size)
         return xp.clip(index, 0, size - 1)
 
+    def _axis(self, ndim):
+        return axis_index(self, self.axis, ndim)
+
     def _zeros_for_indices(self, xp, indices, needs):
         return xp.zeros_like(indices) if needs[1] else None
 
@@ -43,11 +46,6 @@ class Take(_Gather):
 
     def list_arguments(self):
         return ["a", "indices"]
-
-    def _axis(self, ndim):
-        if not -ndim <= self.axis < ndim:
-            raise self.error(f"axis {self.axis} is out of range for {ndim}-d data")
-        return self.axis % ndim
 
     def infer_shape(self, in_shapes):
         data, indices = in_shapes
@@ -87,13 +85,6 @@ class Pick(_Gather):
 
     def list_arguments(self):
         return ["data", "index"]
-
-    def _axis(self, ndim):
-        if self.axis is None:
-            return None
-        if not -ndim <= self.axis < ndim:
-            raise self.error(f"axis {self.axis} is out of range for {ndim}-d data")
-        return self.axis % ndim
 
     def _out_shape(self, data):
         axis = self._axis(len(data))

@@ -9,7 +9,7 @@ import math
 
 from ..errors import GraphError
 from .attrs import Param
-from .base import Op
+from .base import Op, axis_index
 from .registry import register_op
 
 INDEX_DTYPES = ("float16", "float32", "float64", "int32", "int64", "uint8")
@@ -20,11 +20,7 @@ class _Ordering(Op):
     per_sample = False   # the axis may be the batch axis; axis=None flattens the batch
 
     def _axis(self, ndim):
-        if self.axis is None:
-            return None
-        if not -ndim <= self.axis < ndim:
-            raise self.error(f"axis {self.axis} is out of range for {ndim}-d data")
-        return self.axis % ndim
+        return axis_index(self, self.axis, ndim)
 
     def _order(self, xp, data):
         """(data along the axis as the last axis, the axis, the stable sort order)."""

@@ -7,14 +7,8 @@ import math
 
 from ..errors import GraphError
 from .attrs import Param
-from .base import Op
+from .base import Op, axis_index
 from .registry import register_op
-
-
-def _axis_in(op, axis, ndim):
-    if not -ndim <= axis < ndim:
-        raise op.error(f"axis {axis} is out of range for {ndim}-d data")
-    return axis % ndim
 
 
 @register_op("flip")
@@ -27,7 +21,7 @@ class Reverse(Op):
     params = {"axis": Param("shape", doc="the axes to reverse")}
 
     def _axes(self, ndim):
-        return tuple(_axis_in(self, a, ndim) for a in self.axis)
+        return tuple(axis_index(self, a, ndim) for a in self.axis)
 
     def infer_shape(self, in_shapes):
         data = in_shapes[0]
@@ -57,7 +51,7 @@ class Diag(Op):
     }
 
     def _axes(self, ndim):
-        axes = _axis_in(self, self.axis1, ndim), _axis_in(self, self.axis2, ndim)
+        axes = axis_index(self, self.axis1, ndim), axis_index(self, self.axis2, ndim)
         if axes[0] == axes[1]:
             raise self.error(f"axis1 and axis2 are the same axis ({axes[0]})", GraphError)
         return axes
@@ -113,7 +107,7 @@ class SliceLike(Op):
     def _out_shape(self, data, like):
         if not self.axes and len(data) != len(like):
             raise self.error(f"data {tuple(data)} and shape_like {tuple(like)} differ in rank")
-        axes = range(len(data)) if not self.axes else [_axis_in(self, a, len(data)) for a in self.axes]
+        axes = range(len(data)) if not self.axes else [axis_index(self, a, len(data)) for a in self.axes]
         out = list(data)
         for axis in axes:
             if axis >= len(like) or like[axis] > data[axis]:

@@ -147,7 +147,8 @@ class BilinearSampler(Op):
 class SpatialTransformer(Composite):
     name = "SpatialTransformer"
     category = "Tensor"
-    doc = "data resampled through the affine transform loc (n, 6) onto target_shape: GridGenerator, then BilinearSampler."
+    doc = ("data resampled through the affine transform loc (n, 6) onto target_shape: "
+           "GridGenerator, then BilinearSampler.")
     per_sample = True   # each sample through its own transform
     starter_attrs = {"target_shape": "(4, 4)", "transform_type": "affine", "sampler_type": "bilinear"}
     params = {

@@ -118,3 +118,17 @@ CASES += [
     GradCase("hard_sigmoid", {}, [np.array([-4.0, -2.0, -1.0, 0.3, 2.0, 3.0])]),
     GradCase("khatri_rao", {"num_args": 3}, [(2, 2), (1, 2), (3, 2)]),
 ]
+
+WELL_CONDITIONED = rng.standard_normal((2, 3, 3)) + 3 * np.eye(3)
+
+CASES += [
+    GradCase("linalg_gemm2", {"transpose_a": True, "transpose_b": True, "alpha": 2.0}, [(2, 3, 2), (2, 4, 3)]),
+    GradCase("linalg_gemm", {"transpose_b": True, "alpha": 0.5, "beta": 2.0}, [(2, 3), (4, 3), (2, 4)]),
+    GradCase("linalg_syrk", {}, [(2, 3)]),
+    GradCase("linalg_syrk", {"transpose": True, "alpha": 2.0}, [(2, 3, 2)]),
+    GradCase("linalg_sumlogdiag", {}, [np.abs(WELL_CONDITIONED)]),
+    GradCase("linalg_inverse", {}, [WELL_CONDITIONED]),
+    GradCase("linalg_det", {}, [WELL_CONDITIONED]),
+    GradCase("linalg_extractdiag", {"offset": 1}, [(2, 3, 3)]),
+    GradCase("linalg_makediag", {"offset": -1}, [(2, 3)]),
+]

@@ -8,4 +8,5 @@ from .base import (CompositeEvalMetric, CustomMetric, EvalMetric, alias, check_l
                    create, names, np, register)
 from .classification import (F1, MCC, Accuracy, CrossEntropy, NegativeLogLikelihood,  # noqa: F401
                              Perplexity, TopKAccuracy)
+from .correlation import PCC  # noqa: F401
 from .regression import MAE, MSE, RMSE, Caffe, Loss, PearsonCorrelation, Torch  # noqa: F401

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy
 
 from .base import EvalMetric, alias, check_label_shapes, host, register
+from .correlation import RunningPearson
 
 
 def _columns(array):
@@ -66,13 +67,18 @@ class RMSE(_PerUpdateMean):
 @register
 @alias("pearsonr")
 class PearsonCorrelation(_PerUpdateMean):
-    """Pearson's r of predictions and labels, averaged over updates ('macro')."""
+    """Pearson's r of predictions and labels: averaged over updates ('macro'), or one r
+    over every value since reset ('micro', correlation.RunningPearson)."""
 
     def __init__(self, name="pearsonr", output_names=None, label_names=None, average="macro"):
-        if average != "macro":
-            raise ValueError("PearsonCorrelation: only average='macro' is supported")
+        if average not in ("macro", "micro"):
+            raise ValueError(f"PearsonCorrelation: average must be 'macro' or 'micro', got {average!r}")
         self.average = average
         super().__init__(name, output_names, label_names)
+
+    def reset(self):
+        super().reset()
+        self._running = RunningPearson() if self.average == "micro" else None
 
     def update(self, labels, preds):
         labels, preds = check_label_shapes(labels, preds, True)
@@ -80,7 +86,23 @@ class PearsonCorrelation(_PerUpdateMean):
             check_label_shapes(host(label), host(pred), False, True)
             label = host(label).ravel().astype(numpy.float64)
             pred = host(pred).ravel().astype(numpy.float64)
-            self._add(numpy.corrcoef(pred, label)[0, 1], 1)
+            if self._running is not None:
+                self._running.add(label, pred)
+                self._add(0.0, 1)
+            else:
+                self._add(numpy.corrcoef(pred, label)[0, 1], 1)
+
+    def get(self):
+        if self._running is None or not self.num_inst:
+            return super().get()
+        return (self.name, self._running.value())
+
+    def get_global(self):
+        # NOTE: 'micro' keeps one running r since reset (reset_local keeps it, as in MXNet,
+        # whose get_global() answers 0.0 there: the r is the meaningful global value)
+        if self._running is None or not self.global_num_inst:
+            return super().get_global()
+        return (self.name, self._running.value())
 
 
 @register

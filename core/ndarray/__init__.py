@@ -200,19 +200,6 @@ def argmin(data, axis=None, keepdims=False):
     return data.argmin(axis=axis, keepdims=keepdims)
 
 
-def argsort(data, axis=-1, is_ascend=True):
-    order = data.xp.argsort(data._data if is_ascend else -data._data, axis=axis, kind="stable")
-    return NDArray(order.astype(np.float32), data.context)
-
-
-def topk(data, axis=-1, k=1, ret_typ="indices", is_ascend=False):
-    order = argsort(data, axis=axis, is_ascend=is_ascend)._data.astype(np.int64)
-    index = data.xp.take(order, data.xp.arange(k), axis=axis)
-    if ret_typ == "value":
-        return NDArray(data.xp.take_along_axis(data._data, index, axis=axis), data.context)
-    return NDArray(index.astype(np.float32), data.context)
-
-
 def clip(data, a_min, a_max):
     return data.clip(a_min, a_max)
 
@@ -253,10 +240,6 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype=None):
     xp = indices.xp
     hot = xp.arange(depth) == indices._data.astype(np.int64)[..., None]
     return NDArray(xp.where(hot, on_value, off_value).astype(np.dtype(dtype or np.float32)), indices.context)
-
-
-def norm(data):
-    return data.norm()
 
 
 def __getattr__(name):

@@ -167,6 +167,16 @@ def known(shape):
     return shape is not None and all(d > 0 for d in shape)
 
 
+def axis_index(op, axis, ndim):
+    """``axis`` (negative: from the end) as 0 .. ndim-1, None kept; out of range raises a
+    ShapeError naming the node."""
+    if axis is None:
+        return None
+    if not -ndim <= axis < ndim:
+        raise op.error(f"axis {axis} is out of range for {ndim}-d data")
+    return axis % ndim
+
+
 def same_shape_op_infer(op, in_shapes, n_out=1):
     """Shape rule for ops whose inputs and outputs all share one shape."""
     shape = next((tuple(s) for s in in_shapes if s is not None), None)

@@ -1,4 +1,5 @@
 """``mx.sym``: Variables, operators as functions, Group, JSON in and out."""
+from .creation import arange, eye, full, hypot, linspace, maximum, minimum, ones, pow, power, zeros  # noqa: F401
 from .json_io import load, load_json  # noqa: F401
 from .attribute import AttrScope  # noqa: F401
 from .naming import NameManager, Prefix  # noqa: F401

@@ -33,7 +33,7 @@ class Softmin(_SoftmaxBase):
     def forward(self, xp, inputs, aux, is_train):
         x = inputs[0]
         y = softmax(xp, -self._scaled(x), self.axis)
-        return [self._out(y)], (y, x.dtype)
+        return [self._out(y, x.dtype)], (y, x.dtype)
 
     def backward(self, xp, saved, out_grads, needs):
         y, dtype = saved

@@ -20,7 +20,7 @@ INITIALIZERS = [mx.init.Xavier(), mx.init.Uniform(), mx.init.Normal(), mx.init.M
                 mx.init.Orthogonal(), mx.init.LSTMBias(), mx.init.Zero(), mx.init.One(), mx.init.Constant(0.1)]
 ONE_PER_FAMILY = ["lenet", "mlp", "alexnet", "inception-bn", "inception-bn-28-small", "googlenet", "inception-v3",
                   "squeezenet1.1", "efficientnet-lite0", "vgg11", "vgg11_bn", "resnet18_v1", "resnet18_v2",
-                  "mobilenet0.25", "mobilenetv2_0.25"]
+                  "mobilenet0.25", "mobilenetv2_0.25", "convnext_tiny_tv"]
 # Orthogonal takes the SVD of every weight (seconds for one 1024 x 1024): tried where all are small
 BIG_WEIGHT = 1 << 17
 

@@ -9,6 +9,7 @@ depthwise convolution, LayerNorm over the channel axis, the two per-pixel Linear
 """
 from __future__ import annotations
 
+from ...initializer import Constant
 from ...symbol import Variable
 from ...symbol.ops import make
 from .layers import TorchPath, add, conv, dense, flatten, global_avg_pool, softmax_output
@@ -31,7 +32,9 @@ def _block(x, p, path, channels):
     y = conv(y, p(f"{path}.block.3", "dense"), 4 * channels, 1)          # Linear over channels
     y = make("LeakyReLU", [y], {"act_type": "gelu"}, name=p(f"{path}.block.4", "gelu") + "fwd")
     y = conv(y, p(f"{path}.block.5", "dense"), channels, 1)
-    scale = Variable(p(path, "layerscale") + "layer_scale", shape=(channels, 1, 1))
+    # torchvision starts layer scale at 1e-6 (ConvNeXt's recipe): the block begins near identity
+    scale = Variable(p(path, "layerscale") + "layer_scale", shape=(channels, 1, 1),
+                     init=Constant(1e-6))
     y = make("broadcast_mul", [y, scale], {}, name=p(path, "layerscale") + "fwd")
     return add(y, x, p(path, "add")[:-1])
 

@@ -1,6 +1,6 @@
 """Gradient cases for comparisons: a step function, so the gradient is zero away from ties
 (inputs that never tie, scalars between the values)."""
-from core.ops.compare import RELATIONS
+from core.ops.binary_compare import _TESTS as RELATIONS
 
 from .cases_elemwise import LEFT, RIGHT
 from .gradcase import GradCase

@@ -8,6 +8,7 @@ variance (LayerNorm: std) as hidden outputs.
 """
 from __future__ import annotations
 
+from ..errors import GraphError
 from .attrs import Param
 from .base import Op
 from .norm import channel_view, normalize, normalize_backward
@@ -117,3 +118,21 @@ class LayerNorm(_AffineNorm):
         out, saved, mean, var = self._normalize(xp, *inputs)
         outputs = [out, mean, xp.sqrt(var + self.eps)] if self.output_mean_var else [out]
         return outputs, saved if is_train else None
+
+    def onnx(self, graph, inputs, outputs):
+        """ONNX LayerNormalization normalises the last axes; another axis (ConvNeXt's
+        channels) is moved last and back with two Transposes."""
+        if self.output_mean_var:
+            raise self.error("output_mean_var=True: the mean and std outputs are not exported", GraphError)
+        data, gamma, beta = inputs
+        ndim = len(graph.shape(data))
+        axis = self.axis % ndim
+        if axis == ndim - 1:
+            graph.node("LayerNormalization", [data, gamma, beta], outputs, axis=-1, epsilon=float(self.eps))
+            return
+        last = [i for i in range(ndim) if i != axis] + [axis]
+        back = [last.index(i) for i in range(ndim)]
+        moved, normed = graph.fresh(f"{outputs[0]}_last"), graph.fresh(f"{outputs[0]}_normed")
+        graph.node("Transpose", [data], [moved], perm=last)
+        graph.node("LayerNormalization", [moved, gamma, beta], [normed], axis=-1, epsilon=float(self.eps))
+        graph.node("Transpose", [normed], outputs, perm=back)

@@ -18,7 +18,7 @@ FAST = {"lenet": None, "mlp": None, "alexnet": 64, "vgg11_bn": 32, "resnet18_v1"
         "resnet50_v1": 32, "mobilenet0.25": 32, "mobilenetv2_0.25": 32, "efficientnet-lite0": 64}
 SLOW = [name for name in list_networks() if name not in FAST]
 # the smallest input the others take: fixed global-pool windows need the full size
-FIXED_SIZE = ("inception-bn", "squeezenet1.0", "squeezenet1.1")
+FIXED_SIZE = ("inception-bn", "inception-bn-full", "googlenet", "inception-v3", "squeezenet1.0", "squeezenet1.1")
 
 
 def _check_network(name, size, tmp_path, batch=2):

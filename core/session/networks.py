@@ -104,34 +104,17 @@ def _head(symbol):
 
 
 def _from_editor(symbol, title):
-    """The editor's graph as it is; one without a loss layer gets SoftmaxOutput on top."""
+    """The editor's graph as it is; one without a loss layer gets SoftmaxOutput on top.
+    Its label input keeps the loss's name (``softmaxoutput0_label`` on a loss dropped in
+    the editor): Module binds the data's one label to it (core.module.names.unnamed_label)."""
     if symbol is None or not hasattr(symbol, "list_arguments"):
         raise GraphError(f"{title}: there is no network to train; build one in the editor first")
     head = _head(symbol)
     if head.op is None or head.op.name not in LOSS_HEADS:
         from ..symbol.ops import make
         symbol = make("SoftmaxOutput", [symbol], {}, name="softmax")
-    symbol = bind_single_label(symbol)
     labels = [n for n in symbol.list_arguments() if n.endswith("_label")]
     return BuiltNetwork(symbol, labels or ["softmax_label"])
-
-
-def bind_single_label(symbol, label_name="softmax_label"):
-    """The data's one label feeds the network's one loss, whatever the loss is called:
-    a lone ``*_label`` input (``softmaxoutput0_label`` on a loss dropped in the editor)
-    becomes ``label_name``. Several label inputs stay as they are.
-
-    >>> from core.symbol import Variable
-    >>> from core.symbol.ops import make
-    >>> net = make("SoftmaxOutput", [Variable("data")], {}, name="softmaxoutput0")
-    >>> bind_single_label(net).list_arguments()
-    ['data', 'softmax_label']
-    """
-    from ..symbol import Variable
-    labels = [n for n in symbol.list_arguments() if n.endswith("_label")]
-    if len(labels) != 1 or labels[0] == label_name:
-        return symbol
-    return symbol(**{labels[0]: Variable(label_name)})
 
 
 def _from_checkpoint(prefix, epoch):

@@ -266,15 +266,23 @@ def test_fine_tuning_a_zoo_model_trains_only_the_new_layer(tmp_path, subset):
     assert "finetune_fc_weight" in tuned
 
 
-def test_an_editor_network_whose_loss_has_an_automatic_name_binds_the_data_label():
-    from core.session import NetworkChoice
+def test_an_editor_network_whose_loss_has_an_automatic_name_trains_on_the_data_label(tmp_path, subset):
+    from core.model import load_checkpoint
     from core.symbol import Variable
     from core.symbol.ops import make
+    from core.zoo import ImageClassifier
     fc = make("FullyConnected", [make("Flatten", [Variable("data")], {}, name="flatten0")],
               {"num_hidden": 10}, name="fullyconnected0")
     net = make("SoftmaxOutput", [fc], {}, name="softmaxoutput0")
-    assert "softmaxoutput0_label" in net.list_arguments()
-    built = NetworkChoice.editor(net, "Mine").build(10, (1, 28, 28))
-    assert built.label_names == ["softmax_label"]
-    assert built.symbol.list_arguments()[-1] == "softmax_label"
+    choice = NetworkChoice.editor(net, "Mine")
+    built = choice.build(10, (1, 28, 28))
+    assert built.label_names == ["softmaxoutput0_label"]       # the network as drawn, nothing renamed
     assert built.symbol.list_outputs() == ["softmaxoutput0_output"]
+    data = DataChoice(small(subset), choose_input(subset))     # its iterators provide 'softmax_label'
+    record = TrainingSession(choice, data, TrainSettings(epochs=2, batch_size=100), RunHistory(tmp_path)).run()
+    assert record.status == "completed", record.message
+    assert record.final["test_accuracy"] > 0.6
+    symbol, _, _ = load_checkpoint(record.prefix, 2)
+    assert symbol.list_arguments()[-1] == "softmaxoutput0_label"
+    top = ImageClassifier.from_checkpoint(record.prefix, 2).predict_topk(list(subset.test.images[:20]), k=1)
+    assert sum(t[0].index == label for t, label in zip(top, subset.test.labels[:20])) >= 10

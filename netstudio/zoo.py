@@ -1,6 +1,8 @@
 """``netstudio zoo``: the pretrained models, installed or not."""
 from __future__ import annotations
 
+from core.zoo.model_card import card_rows, publisher, size_text
+
 from .progress import ProgressBar
 
 
@@ -36,45 +38,16 @@ def run(args):
     return 0
 
 
-def _size(info):
-    if not info.download_size:
-        return "-"
-    return f"{info.download_size / 1e6:.1f} MB"
-
-
-def _from(info):
-    """Where a model comes from, in a few words: the publisher, and a legacy mark."""
-    origin = info.origin.split(" (")[0] if info.origin else info.source
-    return f"{origin} [legacy host - may be offline]" if info.legacy_host else origin
-
-
-def _checksum(text):
-    """How a file is checked, in words: ``0676ba61`` is the start of its SHA-256."""
-    algorithm, _, digits = text.rpartition(":")
-    if text.startswith("no checksum") or not all(c in "0123456789abcdefABCDEF" for c in digits):
-        return text
-    label = "SHA-1" if algorithm.lower() == "sha1" else "SHA-256"
-    return f"{label} {digits}" if len(digits) in (40, 64) else f"{label} starting {digits}"
-
-
 def _list(models):
     width = max(len(m.name) for m in models)
     print(f"{'NAME':<{width}}  {'INSTALLED':<9}  {'SIZE':>9}  {'DATASET':<14}  {'TITLE':<30}  SOURCE")
     for m in models:
-        print(f"{m.name:<{width}}  {'yes' if m.installed else 'no':<9}  {_size(m):>9}  {m.dataset:<14}  "
-              f"{m.title:<30}  {_from(m)}")
+        print(f"{m.name:<{width}}  {'yes' if m.installed else 'no':<9}  {size_text(m):>9}  {m.dataset:<14}  "
+              f"{m.title:<30}  {publisher(m)}")
     return 0
 
 
 def _info(info):
-    rows = [("name", info.name), ("title", info.title), ("task", info.task), ("dataset", info.dataset),
-            ("input", "x".join(str(v) for v in info.input_size)), ("download", _size(info)),
-            ("source", info.source), ("installed", "yes" if info.installed else "no"),
-            ("location", info.location or "-"), ("origin", _from(info) if not info.origin else
-                                                 info.origin + (" [legacy host - may be offline]"
-                                                                if info.legacy_host else "")),
-            ("license", info.license or "-"), ("accuracy", info.accuracy or "-"), ("about", info.description)]
-    rows += [("url", f"{url}\n{'checksum':>10}: {_checksum(checksum)}") for url, checksum in info.files]
-    for key, value in rows:
+    for key, value in card_rows(info):
         print(f"{key:>10}: {value}")
     return 0

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from core.zoo.model_card import size_text
+
 log = logging.getLogger(__name__)
 COLUMNS = ("Model", "Task", "Dataset", "Input", "Download", "Status")
 STATUS_COLUMN = COLUMNS.index("Status")
@@ -51,7 +53,7 @@ def download_text(info) -> str:
         return "bundled"
     if source == "convert":
         return "offline"      # converted from an installed Python package, no network
-    return human_size(info.download_size)
+    return size_text(info) if info.download_size else "built in"   # MB as publishers give it, as the CLI
 
 
 def status_text(info, activity: Activity | None) -> str:

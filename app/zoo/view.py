@@ -5,13 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-                               QPushButton, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout,
+                               QPushButton, QSplitter, QStyle, QStyledItemDelegate, QTableView, QVBoxLayout,
                                QWidget)
 
 from ..model_spec import ModelSpec
 from ..onnx_export import OnnxExportWorker, ask_onnx_path
 from ..widgets.probability_bar import paint_probability_bar
 from ..workers import WorkerThread, describe_error
+from .details import ModelDetails
 from .worker import DownloadWorker
 from .table_model import ACTIVITY_ROLE, STATUS_COLUMN, Activity, ZooTableModel
 
@@ -93,17 +94,21 @@ class ZooView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        outer.addWidget(self.table, 1)
+        self.details = ModelDetails(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(self.details)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([300, 260])               # the card shows whole at the usual window size
+        outer.addWidget(split, 1)
         self.row_error = QLabel()
         self.row_error.setObjectName("ErrorBanner")
         self.row_error.setWordWrap(True)
         self.row_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.row_error.hide()
         outer.addWidget(self.row_error)
-        self.description = QLabel("Select a model to read about it.")
-        self.description.setObjectName("ViewSubtitle")
-        self.description.setWordWrap(True)
-        outer.addWidget(self.description)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self.use_in_classify())
 
@@ -261,5 +266,4 @@ class ZooView(QWidget):
         failed = activity is not None and activity.state == "error"
         self.row_error.setVisible(failed)
         self.row_error.setText(f"{info.name}: {activity.message}" if failed else "")
-        text = getattr(info, "description", "") if info is not None else ""
-        self.description.setText(text or "Select a model to read about it.")
+        self.details.show_model(info)

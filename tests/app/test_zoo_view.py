@@ -89,6 +89,33 @@ def test_open_in_editor_is_routed_to_the_build_view(main_window):
     assert main_window.current_key() == "editor"
 
 
+def test_the_details_panel_tells_origin_licence_accuracy_and_checksum(main_window, qtbot):
+    from PySide6.QtGui import QTextDocument
+
+    def panel_text():
+        page = QTextDocument()
+        page.setHtml(zoo.details.label.text())
+        return page.toPlainText()
+    zoo = main_window.show_view("zoo")
+    assert zoo.details.parent() is not None and zoo.details.isVisible()
+    zoo.select_model("resnet18-torchvision")
+    text = panel_text()
+    assert text.startswith("ResNet-18 (torchvision)")
+    for words in ("torchvision ResNet18_Weights.IMAGENET1K_V1", "BSD-3-Clause", "acc@1 69.758, acc@5 89.078",
+                  "46.8 MB", "download", "https://download.pytorch.org/models/resnet18-f37072fd.pth",
+                  "SHA-256 starting f37072fd", "ImageNet-1k", "image-classification"):
+        assert words in text, words
+    assert "legacy host" not in text
+    row = zoo.table_model.row_of("resnet18-torchvision")
+    assert zoo.table_model.index(row, 4).data() == "46.8 MB"           # the table agrees with the card
+    screenshot(main_window, "zoo_details")
+    zoo.select_model("resnet-18")
+    text = panel_text()
+    assert "legacy host - may be offline" in text and "MXNet model zoo" in text
+    assert "no checksum: the host never published" in text and "torchvision" not in text
+    screenshot(main_window, "zoo_details_legacy")
+
+
 def test_cancel_and_close_during_a_one_byte_per_second_download_act_within_a_second(
         served_zoo, main_window, qtbot):
     import time

@@ -21,8 +21,9 @@ class DownloadWorker(Worker):
         try:
             download_model(self.name, progress=self._progress, cancel=self.cancel_event)
         except Cancelled:
-            pass  # the partial file stays, so the next Download resumes it
-        state = "cancelled" if self.cancelled else "installed"
+            state = "cancelled"   # the partial file stays, so the next Download resumes it
+        else:
+            state = "installed"   # a Cancel that came after the last byte changes nothing
         self.sigResult.emit({"name": self.name, "state": state})
 
     def _progress(self, done, total=None, speed=None) -> None:

@@ -45,7 +45,9 @@ def status(zoo):
 
 
 def test_download_shows_progress_cancels_resumes_and_removes(served_zoo, main_window, qtbot, monkeypatch):
-    served_zoo.add("0010.params", PARAMS, chunk_delay=0.15)           # slow enough to watch
+    # the server stops sending a third of the way in, so Cancel always lands mid-download
+    # (a merely slow server let a loaded machine finish the file before the click)
+    served_zoo.add("0010.params", PARAMS, stall_after=len(PARAMS) // 3)
     zoo = main_window.show_view("zoo")
     assert zoo.table_model.info(0).name == "served-lenet" and status(zoo) == "Not installed"
     zoo.download_button.click()
@@ -67,6 +69,30 @@ def test_download_shows_progress_cancels_resumes_and_removes(served_zoo, main_wi
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     zoo.remove_button.click()
     assert status(zoo) == "Not installed"
+
+
+def test_a_cancel_that_comes_after_the_last_byte_leaves_the_model_installed(
+        served_zoo, main_window, qtbot, monkeypatch):
+    """Cancel clicked while the finished download's report is still on its way (a busy
+    GUI): the files are all there, so the row says Installed, not "Cancelled", and
+    Remove works -- Download stays disabled, so a "Cancelled" row would be stuck."""
+    import core.zoo
+    served_zoo.add("0010.params", PARAMS)
+    real_download = core.zoo.download_model
+
+    def download_then_cancel(name, progress=None, cancel=None, **kwargs):
+        info = real_download(name, progress=progress, cancel=cancel, **kwargs)
+        cancel.set()                                 # the click, just after the last byte
+        return info
+    monkeypatch.setattr(core.zoo, "download_model", download_then_cancel)
+    zoo = main_window.show_view("zoo")
+    zoo.download_button.click()
+    qtbot.waitUntil(lambda: zoo.table_model.info(0).installed and not zoo.cancel_button.isEnabled(),
+                    timeout=20_000)
+    assert status(zoo) == "Installed" and zoo.remove_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    zoo.remove_button.click()
+    assert status(zoo) == "Not installed" and zoo.download_button.isEnabled()
 
 
 def test_a_failed_download_shows_its_error_in_the_row(served_zoo, main_window, qtbot):

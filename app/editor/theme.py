@@ -29,6 +29,7 @@ TEXT_NAME = QColor("#64748b")
 SELECTION = QColor("#2563eb")
 EDGE = QColor("#94a3b8")
 EDGE_LABEL = QColor("#334155")
+LABEL_BORDER = QColor("#e2e8f0")
 ERROR = QColor("#dc2626")
 ERROR_FILL = QColor("#fef2f2")
 ERROR_BORDER = QColor("#fecaca")
@@ -39,7 +40,8 @@ ERROR_TEXT = QColor("#b91c1c")
 _PALETTE_NAMES = {
     "CANVAS": "canvas", "GRID_DOT": "grid_dot", "NODE_FILL": "surface", "NODE_BORDER": "border_strong",
     "TEXT": "text", "TEXT_SECONDARY": "text_secondary", "TEXT_MUTED": "text_muted", "TEXT_NAME": "text_name",
-    "SELECTION": "accent", "EDGE": "text_muted", "EDGE_LABEL": "text_body", "ERROR": "error",
+    "SELECTION": "accent", "EDGE": "text_muted", "EDGE_LABEL": "text_body", "LABEL_BORDER": "border",
+    "ERROR": "error",
     "ERROR_FILL": "error_fill", "ERROR_BORDER": "error_border", "ERROR_TEXT": "error_text",
 }
 

@@ -54,6 +54,7 @@ def test_window_canvas_and_charts_turn_dark_then_light(back_to_light, qtbot):
                              ("chart", chart_of(window))):
             value = lightness_at_corner(widget)
             assert (value < 80) if scheme == "dark" else (value > 200), f"{name} in {scheme}: lightness {value}"
+    window.view("editor").new_from_template("lenet")          # nodes, ports and shape labels to look at
     for scheme in ("light", "dark"):
         theme.apply_scheme(window, scheme)
         for key, title in (("classify", "Classify"), ("editor", "Build"), ("train", "Train")):

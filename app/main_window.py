@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QMenu, QStackedWidget, QWidget
 
+from . import theme
 from .about import AboutDialog
 from .preferences import PreferencesDialog
 from .resources import icon, load_stylesheet
@@ -38,6 +39,11 @@ class MainWindow(QMainWindow):
             self.add_view(spec)
         self._build_menus()
         self._restore()
+        theme.apply_scheme(self)                     # the system's light or dark scheme, and follow it
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._follow_color_scheme)
+
+    def _follow_color_scheme(self, _scheme) -> None:
+        theme.apply_scheme(self)
 
     # ---- views ----
     def add_view(self, spec: ViewSpec | str, widget: View | None = None, title: str | None = None,

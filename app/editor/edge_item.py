@@ -4,7 +4,7 @@ beside them (the layout leaves such lanes free)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import QFontMetricsF, QPainterPath, QPainterPathStroker, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from . import theme
@@ -137,8 +137,8 @@ class EdgeItem(QGraphicsItem):
         painter.drawPolygon(self._arrow)
         if self.label and self.show_label and painter.worldTransform().m11() >= 0.45:
             rect = self._label_rect()
-            painter.setPen(QPen(QColor("#e2e8f0"), 1))
-            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.setPen(QPen(theme.LABEL_BORDER, 1))
+            painter.setBrush(theme.NODE_FILL)
             painter.drawRoundedRect(rect, 8, 8)
             painter.setFont(LABEL_FONT)
             painter.setPen(theme.EDGE_LABEL)

@@ -29,10 +29,28 @@ TEXT_NAME = QColor("#64748b")
 SELECTION = QColor("#2563eb")
 EDGE = QColor("#94a3b8")
 EDGE_LABEL = QColor("#334155")
+LABEL_BORDER = QColor("#e2e8f0")
 ERROR = QColor("#dc2626")
 ERROR_FILL = QColor("#fef2f2")
 ERROR_BORDER = QColor("#fecaca")
 ERROR_TEXT = QColor("#b91c1c")
+
+
+# the canvas colours, by their names in app.theme's palettes
+_PALETTE_NAMES = {
+    "CANVAS": "canvas", "GRID_DOT": "grid_dot", "NODE_FILL": "surface", "NODE_BORDER": "border_strong",
+    "TEXT": "text", "TEXT_SECONDARY": "text_secondary", "TEXT_MUTED": "text_muted", "TEXT_NAME": "text_name",
+    "SELECTION": "accent", "EDGE": "text_muted", "EDGE_LABEL": "text_body", "LABEL_BORDER": "border",
+    "ERROR": "error",
+    "ERROR_FILL": "error_fill", "ERROR_BORDER": "error_border", "ERROR_TEXT": "error_text",
+}
+
+
+def use_palette(palette: dict[str, str]) -> None:
+    """Take the canvas colours from one of app.theme's palettes (light or dark); items read
+    them when they paint, so a repaint shows the new scheme."""
+    for constant, name in _PALETTE_NAMES.items():
+        globals()[constant] = QColor(palette[name])
 
 
 def group_color(group: str) -> QColor:

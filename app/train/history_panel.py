@@ -86,10 +86,10 @@ class HistoryPanel(QWidget):
         right = QWidget(splitter)
         chart_column = QVBoxLayout(right)
         chart_column.setContentsMargins(0, 0, 0, 0)
-        self.metric = QComboBox(right)
+        self.metric_box = QComboBox(right)   # NOTE: not "metric", which would shadow QPaintDevice.metric (segfault on restyle)
         for key, (text, _) in METRICS.items():
-            self.metric.addItem(text, key)
-        chart_column.addWidget(self.metric, 0, Qt.AlignmentFlag.AlignLeft)
+            self.metric_box.addItem(text, key)
+        chart_column.addWidget(self.metric_box, 0, Qt.AlignmentFlag.AlignLeft)
         self.plot = make_plot(bottom="epoch")
         self.legend = add_legend(self.plot)
         chart_column.addWidget(self.plot, 1)
@@ -98,7 +98,7 @@ class HistoryPanel(QWidget):
         splitter.setSizes([300, 500])
         layout.addWidget(splitter)
         self.list.itemChanged.connect(lambda _item: self.redraw())
-        self.metric.currentIndexChanged.connect(lambda _i: self.redraw())
+        self.metric_box.currentIndexChanged.connect(lambda _i: self.redraw())
         self.list.currentItemChanged.connect(lambda *_: self._update_buttons())
         self.use_button.clicked.connect(self._use)
         self.delete_button.clicked.connect(self._delete)
@@ -149,7 +149,7 @@ class HistoryPanel(QWidget):
         plot = self.plot.getPlotItem()
         plot.clear()
         self.legend.clear()
-        metric = self.metric.currentData()
+        metric = self.metric_box.currentData()
         for number, record in enumerate(self.checked_runs()):
             x, y = curve_of(record, metric)
             if not len(x):

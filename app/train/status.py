@@ -89,6 +89,7 @@ class LogPane(QPlainTextEdit):
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(8.5)
         self.setFont(font)
+        self.setProperty("keepColours", True)          # a dark console in both colour schemes
         self.setStyleSheet("QPlainTextEdit { background: #0f172a; color: #e2e8f0; border-radius: 10px;"
                            " padding: 6px; border: none; }")
         self.setPlaceholderText("The training log appears here.")

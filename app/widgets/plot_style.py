@@ -7,6 +7,8 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QGraphicsItem
 
+from .. import theme
+
 BLUE, BLUE_LIGHT = "#2563eb", "#bfdbfe"
 ORANGE, ORANGE_LIGHT = "#ea580c", "#fed7aa"
 GREEN, PURPLE, SLATE = "#16a34a", "#7c3aed", "#64748b"
@@ -15,25 +17,19 @@ SERIES = ["#2563eb", "#ea580c", "#16a34a", "#7c3aed", "#db2777", "#0891b2", "#ca
 
 def make_plot(title: str = "", left: str = "", bottom: str = "", parent=None) -> pg.PlotWidget:
     """A PlotWidget styled for a card: title top-left, axis labels, faint grid."""
-    widget = pg.PlotWidget(parent=parent, background="#ffffff")
+    widget = pg.PlotWidget(parent=parent)
     widget.setAntialiasing(True)
     widget.setMinimumHeight(150)
     plot = widget.getPlotItem()
     plot.setMenuEnabled(False)
     plot.hideButtons()
-    if title:
-        plot.setTitle(f"<span style='color:#0f172a;font-size:10pt;font-weight:600'>{title}</span>",
-                      justify="left")
     font = QFont()
     font.setPointSizeF(8.5)
-    for name, label in (("left", left), ("bottom", bottom)):
-        axis = plot.getAxis(name)
-        axis.setPen(pg.mkPen("#cbd5e1"))
-        axis.setTextPen(pg.mkPen(SLATE))
-        axis.setTickFont(font)
-        axis.enableAutoSIPrefix(False)     # a changing "k" prefix would re-layout the plot
-        if label:
-            axis.setLabel(f"<span style='color:{SLATE};font-size:8.5pt'>{label}</span>")
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setTickFont(font)
+        plot.getAxis(name).enableAutoSIPrefix(False)     # a changing "k" prefix would re-layout the plot
+    widget.chart_texts = (title, left, bottom)
+    restyle(widget)
     plot.showGrid(x=True, y=True, alpha=0.12)
     for name in ("left", "bottom", "top", "right"):
         # NOTE: with the grid on, an axis covers the whole plot, so every new point would
@@ -43,13 +39,44 @@ def make_plot(title: str = "", left: str = "", bottom: str = "", parent=None) ->
     return widget
 
 
+def restyle(widget: pg.PlotWidget) -> None:
+    """Colour a chart made by make_plot for the colour scheme in use (app.theme)."""
+    title, left, bottom = widget.chart_texts
+    plot = widget.getPlotItem()
+    widget.setBackground(theme.color("surface"))
+    if title:
+        plot.setTitle(f"<span style='color:{theme.color('text')};font-size:10pt;font-weight:600'>{title}</span>",
+                      justify="left")
+    for name, label in (("left", left), ("bottom", bottom)):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(theme.color("border_strong")))
+        axis.setTextPen(pg.mkPen(theme.color("text_name")))
+        if label:
+            axis.setLabel(f"<span style='color:{theme.color('text_name')};font-size:8.5pt'>{label}</span>")
+    legend = plot.legend
+    if legend is not None:
+        legend.setBrush(pg.mkBrush(QColor(theme.color("surface"))))
+        legend.setPen(pg.mkPen(theme.color("border")))
+        legend.setLabelTextColor(theme.color("text_name"))
+    for name in ("left", "bottom", "top", "right"):
+        plot.getAxis(name).picture = None          # drop the cached tick drawing
+        plot.getAxis(name).update()
+
+
+def restyle_all(window) -> None:
+    """Restyle every make_plot chart inside ``window``."""
+    for widget in window.findChildren(pg.PlotWidget):
+        if hasattr(widget, "chart_texts"):
+            restyle(widget)
+
+
 def pen(color: str, width: float = 1.6) -> pg.QtGui.QPen:
     return pg.mkPen(QColor(color), width=width)
 
 
 def add_legend(widget: pg.PlotWidget, offset=(-8, 8)) -> pg.LegendItem:
-    legend = widget.getPlotItem().addLegend(offset=offset, labelTextColor=SLATE,
-                                            brush=pg.mkBrush(255, 255, 255, 220),
-                                            pen=pg.mkPen("#e2e8f0"))
+    legend = widget.getPlotItem().addLegend(offset=offset, labelTextColor=theme.color("text_name"),
+                                            brush=pg.mkBrush(QColor(theme.color("surface"))),
+                                            pen=pg.mkPen(theme.color("border")))
     legend.setLabelTextSize("8pt")
     return legend

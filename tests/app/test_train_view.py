@@ -269,7 +269,7 @@ def test_data_view_choice_and_editor_network_train_and_compare_in_history(main_w
     panel = view.history_panel
     assert panel.list.count() == 2 and len(panel.checked_runs()) == 2
     assert len([i for i in panel.plot.getPlotItem().listDataItems() if i.getData()[0] is not None]) == 2
-    panel.metric.setCurrentIndex(panel.metric.findData("loss"))
+    panel.metric_box.setCurrentIndex(panel.metric_box.findData("loss"))
     assert len(panel.plot.getPlotItem().listDataItems()) == 2
     screenshot(main_window, "train_history")
 

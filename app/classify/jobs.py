@@ -83,11 +83,7 @@ class ClassifyJobs(QObject):
 
     # ---- reports from the workers (GUI thread) ----
     def _report_stages(self, worker) -> None:
-        worker.sigStage.connect(self._on_stage)
-
-    @Slot(str, float)
-    def _on_stage(self, stage: str, fraction: float) -> None:
-        self.sigModelProgress.emit(f"Loading {self.sender().spec.title}… {stage}", fraction)
+        worker.sigStage.connect(self.sigModelProgress)
 
     @Slot(object)
     def _on_result(self, result) -> None:

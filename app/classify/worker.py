@@ -73,10 +73,11 @@ class ClassifierCache:
 class ModelLoadingWorker(Worker):
     """A worker that may have to load the model first: says which stage it is in."""
 
-    sigStage = Signal(str, float)        # stage text, fraction of the load done
+    sigStage = Signal(str, float)        # "Loading efficientnet-lite0… reading the weights", fraction done
 
     def classifier(self, cache: ClassifierCache, spec: ModelSpec, ctx):
-        return cache.get(spec, ctx, self.sigStage.emit)
+        return cache.get(spec, ctx, lambda stage, fraction: self.sigStage.emit(
+            f"Loading {spec.title}… {stage}", fraction))
 
 
 class LoadModelWorker(ModelLoadingWorker):

@@ -22,6 +22,7 @@ class ClassifyJobs(QObject):
     sigModelLoading = Signal(str)
     sigModelReady = Signal(object)           # {"model", "device", "classes"}
     sigModelError = Signal(str)
+    sigModelProgress = Signal(str, float)    # "Loading EfficientNet-Lite0… reading the weights", fraction
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -52,6 +53,7 @@ class ClassifyJobs(QObject):
         worker = LoadModelWorker(self._cache, self.spec, self._context())
         worker.sigResult.connect(self.sigModelReady)
         worker.sigError.connect(self.sigModelError)
+        self._report_stages(worker)
         self.sigModelLoading.emit(f"Loading {self.spec.title} on {self._context()}…")
         self._thread.submit(worker)
 
@@ -63,6 +65,7 @@ class ClassifyJobs(QObject):
         worker.sigResult.connect(self._on_result)
         worker.sigError.connect(self._on_error)
         worker.sigFinished.connect(self._on_finished)
+        self._report_stages(worker)
         self._total += len(requests)
         self.sigProgress.emit(self._done, self._total)
         self._thread.submit(worker)
@@ -79,6 +82,9 @@ class ClassifyJobs(QObject):
         self._thread.stop()
 
     # ---- reports from the workers (GUI thread) ----
+    def _report_stages(self, worker) -> None:
+        worker.sigStage.connect(self.sigModelProgress)
+
     @Slot(object)
     def _on_result(self, result) -> None:
         worker = self.sender()

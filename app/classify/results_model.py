@@ -125,6 +125,17 @@ class ResultsModel(QAbstractListModel):
             self._items[row].state, self._items[row].error = state, message
             self._changed(row)
 
+    def requeue(self, item_ids) -> None:
+        """Items to be classified again (another model): waiting, their old answers gone."""
+        for item_id in item_ids:
+            row = self._rows.get(item_id)
+            if row is None:
+                continue
+            item = self._items[row]
+            item.state, item.predictions, item.error = QUEUED, (), None
+            item.extra["classes_text"] = self.classes_text
+            self._changed(row)
+
     def item_at(self, row: int) -> ClassifyItem | None:
         return self._items[row] if 0 <= row < len(self._items) else None
 

@@ -29,6 +29,7 @@ from .detail import DetailPanel
 from .drop import expand_paths, paths_from_mime
 from .export import write_results_csv
 from .jobs import ClassifyJobs
+from .rerun import RerunBanner, rerunnable
 from .results_model import DONE, ERROR, ITEM_ROLE, ClassifyItem, ResultsModel
 from .widgets import ClassifyHeader, DropOverlay, EmptyState, ProgressFooter
 
@@ -52,6 +53,8 @@ class ClassifyView(QWidget):
         self.jobs = ClassifyJobs(self)
         self.detect_jobs = DetectJobs(self)
         self.detector_spec = None           # a detector chosen: drops go to the detection page
+        self._model_loading = False         # the footer shows the model's load, not the images
+        self._last_progress = (0, 0)
         self._build()
         self._connect()
         saved = ModelSpec.from_json(self.settings.value("classify/model", "")) or DEFAULT_MODEL
@@ -72,6 +75,8 @@ class ClassifyView(QWidget):
         self.export_button, self.clear_button = header.export_button, header.clear_button
         self.selector, self.model_state = header.selector, header.model_state
         outer.addWidget(header)
+        self.rerun_banner = RerunBanner(self)
+        outer.addWidget(self.rerun_banner)
         self.pages = QStackedWidget(self)
         self.empty = EmptyState(self)
         self.pages.addWidget(self.empty)
@@ -131,6 +136,8 @@ class ClassifyView(QWidget):
         self.jobs.sigModelLoading.connect(self._on_model_loading)
         self.jobs.sigModelReady.connect(self._on_model_ready)
         self.jobs.sigModelError.connect(self._on_model_error)
+        self.jobs.sigModelProgress.connect(self._on_model_progress)
+        self.rerun_banner.sigRerun.connect(self.rerun)
         self.detect_jobs.sigResult.connect(self.detection.add_result)
         self.detect_jobs.sigError.connect(self.sigStatus)
         self.detect_jobs.sigIdle.connect(self._on_detect_idle)
@@ -219,7 +226,18 @@ class ClassifyView(QWidget):
             self.sigStatus.emit(f"Copied {len(rows)} result{'s' if len(rows) != 1 else ''}.")
         return text
 
+    def rerun(self) -> int:
+        """Classify again, with the current model, the pictures another model answered."""
+        items = [] if self.detector_spec else rerunnable(self.results.items(), self.jobs.spec.title)
+        self.rerun_banner.hide()
+        if items:
+            self.results.requeue([item.item_id for item in items])
+            self.jobs.classify([ImageRequest(item.item_id, item.name, path=item.source) for item in items])
+            self._set_busy(True)
+        return len(items)
+
     def clear(self) -> None:
+        self.rerun_banner.hide()
         self.jobs.cancel()
         self.detect_jobs.cancel()
         self.detection.clear()
@@ -244,9 +262,15 @@ class ClassifyView(QWidget):
         self.settings.setValue("classify/model", spec.to_json())
         self.detector_spec = spec if is_detector(spec) else None
         if self.detector_spec is not None:
+            self.rerun_banner.hide()
             self._show_detector_state()
             return
         self.jobs.set_model(spec)
+        again = rerunnable(self.results.items(), spec.title)
+        if again:
+            self.rerun_banner.offer(len(again), spec.title)
+        else:
+            self.rerun_banner.hide()
 
     def set_device(self, key: str) -> None:
         self.jobs.set_device(context_from_key(key))
@@ -319,11 +343,18 @@ class ClassifyView(QWidget):
         self.results.settle(item_ids, state, message)
 
     def _on_progress(self, done: int, total: int) -> None:
+        self._last_progress = (done, total)
+        if self._model_loading:
+            return          # the footer says "Loading …" until the model is ready
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.summary.setText(f"Classifying {min(done + 1, total)} of {total}…")
 
     def _on_idle(self) -> None:
+        if self._model_loading:      # the images' job tried to load the model and could not
+            self._model_loading = False
+            self.model_state.setText("Could not load the model (each picture's row says why).")
+            self.sigModelStatus.emit(f"{self.jobs.spec.title} (not loaded)")
         self._set_busy(False)
         self._update_summary()
         self.sigStatus.emit(f"Done: {self.summary.text()}")
@@ -350,6 +381,25 @@ class ClassifyView(QWidget):
         self.model_state.setText(message)
         self.sigModelStatus.emit(f"{self.jobs.spec.title} (loading…)")
 
+    def _on_model_progress(self, message: str, fraction: float) -> None:
+        """A stage of the model's load: on the footer's bar while it lasts, then back to the images."""
+        if self.detector_spec is not None:
+            return
+        self._model_loading = fraction < 1.0
+        if self._model_loading:
+            self.model_state.setText(message)
+            self.summary.setText(message)
+            self.progress.setMaximum(100)
+            self.progress.setValue(int(round(fraction * 100)))
+            self._set_busy(True)
+            self.cancel_button.setVisible(self.jobs.busy())
+            self.sigModelStatus.emit(f"{self.jobs.spec.title} (loading…)")
+        elif self.jobs.busy():
+            self._on_progress(*self._last_progress)
+        else:
+            self._set_busy(False)
+            self._update_summary()
+
     def _on_model_ready(self, info: dict) -> None:
         if self.detector_spec is not None:
             return
@@ -360,6 +410,10 @@ class ClassifyView(QWidget):
         self.sigModelStatus.emit(info["model"])
 
     def _on_model_error(self, message: str) -> None:
+        if self._model_loading and not self.jobs.busy():
+            self._set_busy(False)
+            self._update_summary()
+        self._model_loading = False
         self.model_state.setText(f"Could not load the model: {message}")
         self.model_state.setToolTip(message)
         self.sigModelStatus.emit(f"{self.jobs.spec.title} (not loaded)")

@@ -13,6 +13,8 @@ from core.errors import NetStudioError
 
 from ..labels import readable_label
 from ..model_spec import ModelSpec, load_classifier
+from PySide6.QtCore import Signal
+
 from ..workers import Worker, describe_error
 
 log = logging.getLogger(__name__)
@@ -36,27 +38,49 @@ class ImageResult:
     seconds: float = 0.0
 
 
+READING, COMPILING = "reading the weights", "compiling the kernels"
+
+
 class ClassifierCache:
-    """Keeps the loaded classifier between jobs; used only from the worker thread."""
+    """Keeps the loaded classifier between jobs; used only from the worker thread.
+
+    A fresh (or moved) classifier is warmed up before it is handed out; ``on_stage(text,
+    fraction)`` hears each stage of that: reading the weights, compiling the kernels, done."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._spec: ModelSpec | None = None
         self._classifier = None
 
-    def get(self, spec: ModelSpec, ctx):
+    def get(self, spec: ModelSpec, ctx, on_stage=None):
+        report = on_stage or (lambda _text, _fraction: None)
         with self._lock:
             if self._classifier is None or self._spec != spec:
-                self._classifier = None  # free the old model before building the new one
-                self._classifier = load_classifier(spec, ctx)
-                self._spec = spec
+                self._classifier = self._spec = None  # free the old model before building the new one
+                report(READING, 0.0)
+                classifier = load_classifier(spec, ctx)
             elif self._classifier.ctx != ctx:
                 moved = self._classifier.to(ctx)
-                self._classifier = moved if moved is not None else self._classifier
+                classifier = moved if moved is not None else self._classifier
+            else:
+                return self._classifier
+            report(COMPILING, 0.5)
+            self._classifier, self._spec = classifier.warm_up(), spec
+            report("ready", 1.0)
             return self._classifier
 
 
-class LoadModelWorker(Worker):
+class ModelLoadingWorker(Worker):
+    """A worker that may have to load the model first: says which stage it is in."""
+
+    sigStage = Signal(str, float)        # "Loading efficientnet-lite0… reading the weights", fraction done
+
+    def classifier(self, cache: ClassifierCache, spec: ModelSpec, ctx):
+        return cache.get(spec, ctx, lambda stage, fraction: self.sigStage.emit(
+            f"Loading {spec.title}… {stage}", fraction))
+
+
+class LoadModelWorker(ModelLoadingWorker):
     """Loads (or moves) the model and runs it once, so the first image waits neither for
     the files nor for the kernels' compilation."""
 
@@ -65,12 +89,12 @@ class LoadModelWorker(Worker):
         self.cache, self.spec, self.ctx = cache, spec, ctx
 
     def work(self) -> None:
-        classifier = self.cache.get(self.spec, self.ctx).warm_up()
+        classifier = self.classifier(self.cache, self.spec, self.ctx)
         self.sigResult.emit({"model": self.spec.title, "device": str(classifier.ctx),
                              "classes": len(classifier.labels)})
 
 
-class ClassifyWorker(Worker):
+class ClassifyWorker(ModelLoadingWorker):
     """Top-k for each image, one image per call so a bad file spoils only itself."""
 
     def __init__(self, cache: ClassifierCache, spec: ModelSpec, ctx, requests, k=5):
@@ -79,7 +103,7 @@ class ClassifyWorker(Worker):
         self.requests = list(requests)
 
     def work(self) -> None:
-        classifier = self.cache.get(self.spec, self.ctx)
+        classifier = self.classifier(self.cache, self.spec, self.ctx)
         total = len(self.requests)
         for done, request in enumerate(self.requests, start=1):
             if self.cancelled:

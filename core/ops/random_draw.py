@@ -241,3 +241,48 @@ class Shuffle(Op):
         grad = xp.empty_like(out_grads[0])
         grad[order] = out_grads[0]
         return [grad]
+
+
+@register_op("sample_multinomial")
+class SampleMultinomial(Op):
+    name = "_sample_multinomial"
+    category = "Tensor"
+    doc = ("Category indices drawn from each row of probabilities (the last axis); "
+           "get_prob adds each draw's log-probability.")
+    per_sample = False   # random draws, made in another process per lane
+    params = {"shape": Param("shape", (), "the draws per row"),
+              "get_prob": Param("bool", False, "also output the log-probability of each draw"),
+              "dtype": Param("str", "int32", "the indices' dtype",
+                             choices=("float16", "float32", "float64", "int32", "uint8"))}
+
+    def list_outputs(self):
+        return ["output", "prob"] if self.get_prob else ["output"]
+
+    def _out(self, data):
+        return (tuple(data[:-1]) + tuple(self.shape)) or (1,)
+
+    def infer_shape(self, in_shapes):
+        data = in_shapes[0]
+        if data is None:
+            return in_shapes, [None] * len(self.list_outputs()), []
+        if len(data) == 0:
+            raise self.error("data must have at least one axis (the categories)")
+        return [tuple(data)], [self._out(data)] * len(self.list_outputs()), []
+
+    def forward(self, xp, inputs, aux, is_train):
+        data = inputs[0]
+        rows = data.reshape(-1, data.shape[-1]).astype("float64")
+        draws = max(1, int(xp.prod(xp.asarray(self.shape, dtype="int64"))))
+        cdf = xp.cumsum(rows, axis=1)
+        uniform = generator(xp).random((rows.shape[0], draws)) * cdf[:, -1:]
+        index = (uniform[:, :, None] >= cdf[:, None, :]).sum(-1)
+        index = xp.minimum(index, rows.shape[1] - 1)
+        shape = self._out(data.shape)
+        outputs = [index.reshape(shape).astype(self.dtype)]
+        if self.get_prob:
+            picked = xp.take_along_axis(rows, index, axis=1)
+            outputs.append(xp.log(picked).reshape(shape).astype(data.dtype))
+        return outputs, None
+
+    def backward(self, xp, saved, out_grads, needs):
+        return [None]

@@ -78,3 +78,31 @@ def test_bad_attributes_name_the_node():
         OPS.get("random_uniform")(node_name="r")
     with pytest.raises(GraphError, match="lam"):
         OPS.get("random_exponential")(node_name="r", lam="0", shape="(2,)")
+
+
+def test_sample_multinomial_draws_each_rows_categories_as_often_as_their_probability():
+    random_state.seed(2)
+    probs = np.array([[0.2, 0.3, 0.5], [0.0, 0.9, 0.1]], "float32")
+    op = OPS.get("sample_multinomial")(node_name="m", shape=f"({N // 2},)", get_prob="True")
+    assert op.list_outputs() == ["output", "prob"]
+    assert op.infer_shape([(2, 3)])[1] == [(2, N // 2)] * 2
+    (index, logp), _ = op.forward(np, [probs], [], True)
+    assert index.shape == (2, N // 2) and index.dtype == np.int32 and logp.dtype == np.float32
+    for row, p in enumerate(probs):
+        freq = np.bincount(index[row], minlength=3) / (N // 2)
+        np.testing.assert_allclose(freq, p, atol=4 * np.sqrt(0.25 / (N // 2)))
+    np.testing.assert_allclose(logp, np.log(probs[np.arange(2)[:, None], index]))
+    one = OPS.get("sample_multinomial")(node_name="m").forward(np, [probs[0]], [], True)[0][0]
+    assert one.shape == (1,)   # MXNet's shape for one row and no shape
+
+
+def test_mx_nd_and_mx_sym_call_them_by_mxnets_names():
+    import core as mx
+    mx.random.seed(4)
+    first = mx.nd.random_normal(shape=(2, 3))
+    mx.random.seed(4)
+    again = mx.nd.normal(shape=(2, 3))
+    assert first.shape == (2, 3) and first.dtype == np.float32
+    np.testing.assert_array_equal(first.asnumpy(), again.asnumpy())
+    assert mx.nd.random_randint(low=0, high=4, shape=(5,)).dtype == np.int32
+    assert mx.sym.uniform(shape=(2, 3), name="u").infer_shape()[1] == [(2, 3)]

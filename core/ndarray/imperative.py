@@ -1,6 +1,7 @@
 """Run one registered operator on NDArrays, as ``mx.nd.<Op>(...)`` does."""
 from __future__ import annotations
 
+from ..context import current_context
 from .ndarray import NDArray
 
 
@@ -16,7 +17,7 @@ def invoke(op_name, *args, **kwargs):
     if len(inputs) != len(names):
         missing = [n for n in names[len(inputs):]]
         raise TypeError(f"{op_name} needs inputs {names}; missing {missing}")
-    ctx = inputs[0].context
+    ctx = inputs[0].context if inputs else current_context()   # random_uniform(shape=...)
     xp = ctx.xp
     aux = [xp.zeros(s, dtype=inputs[0]._data.dtype)
            for s in op.infer_shape([i.shape for i in inputs])[2]]

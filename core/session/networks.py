@@ -113,8 +113,8 @@ def _from_editor(symbol, title):
     if head.op is None or head.op.name not in LOSS_HEADS:
         from ..symbol.ops import make
         symbol = make("SoftmaxOutput", [symbol], {}, name="softmax")
-    labels = [n for n in symbol.list_arguments() if n.endswith("_label")]
-    return BuiltNetwork(symbol, labels or ["softmax_label"])
+    from ..module.names import loss_label_inputs
+    return BuiltNetwork(symbol, loss_label_inputs(symbol) or ["softmax_label"])
 
 
 def _from_checkpoint(prefix, epoch):

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from core.errors import DataError, NetStudioError
-from core.io.csv_write import csv_writer
+from core.io.csv_write import csv_writer, escape_cell
 from . import on_ray
 from .progress import ProgressBar
 
@@ -189,7 +189,8 @@ class PredictionCsv:
                 if other != picture:
                     raise NetStudioError(f"{other} and {picture} have the same Kaggle id "
                                          f"{self.key(picture)!r} (the file name without its suffix)")
-        return [p for p in pictures if self.key(p) not in self.done]
+        # the file holds keys as written: a formula-like name escaped (csv_write.escape_cell)
+        return [p for p in pictures if escape_cell(self.key(p)) not in self.done]
 
     def _read_done(self):
         """Keys of the pictures already written (None: a new file). A last line cut short
@@ -226,7 +227,7 @@ class PredictionCsv:
             for rank, p in enumerate(row["top"], start=1):
                 self.writer.writerow([key, rank, p["index"], p["label"], f"{p['probability']:.6f}", ""])
         self.handle.flush()
-        self.done.add(key)
+        self.done.add(escape_cell(key))
 
     def close(self):
         self.handle.close()

@@ -133,3 +133,13 @@ def test_the_long_csv_resumes_and_the_forms_do_not_mix(netstudio, tmp_path):
     assert "10 classes; say which one is positive with --positive LABEL" in ten.stderr
     alone = netstudio("classify", SAMPLES, "--csv-format", "kaggle", check_code=2)
     assert "give --csv OUT" in alone.stderr
+
+
+def test_a_resumed_csv_skips_a_picture_whose_name_was_escaped(netstudio, tmp_path):
+    (tmp_path / "=cup.png").write_bytes((SAMPLES / "coffee.png").read_bytes())   # the command runs in tmp_path
+    out = tmp_path / "out.csv"
+    netstudio("classify", "=cup.png", "--top", "1", "--csv", out, check_code=0)
+    again = netstudio("classify", "=cup.png", "--top", "1", "--csv", out, check_code=0)
+    assert "every picture is already in" in again.stderr
+    with open(out, newline="") as handle:
+        assert [row["image"] for row in csv.DictReader(handle)] == ["'=cup.png"]    # written escaped, once

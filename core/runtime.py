@@ -58,3 +58,11 @@ def describe() -> Runtime:
                    max_lanes=most_lanes(), cpu=platform.machine() or "unknown",
                    numpy_version=np.__version__, gpus=gpus,
                    gpu_unavailable=None if gpus else context.gpu_unavailable_reason())
+
+
+def use_compiled_kernels(flag: bool) -> None:
+    """Run the CPU kernels compiled (numba) or on NumPy paths from now on in this process.
+    Loading the compiled kernels costs a fixed start-up time (from numba's cache ~0.1 s per
+    kernel, seconds to compile on a fresh install), so a short one-shot job can be quicker
+    on NumPy; ``NETSTUDIO_JIT=0`` turns them off from the start."""
+    jit.set_enabled(flag)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from core.errors import DataError, NetStudioError
 from core.io.csv_write import csv_writer, escape_cell
-from . import on_ray
+from . import kernels, on_ray
 from .progress import ProgressBar
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
@@ -98,6 +98,7 @@ def run(args):
             out.close()
             print(f"netstudio classify: every picture is already in {args.csv}", file=sys.stderr)
             return 0
+    kernels.choose_for(len(pictures))
     folders = any(Path(p).is_dir() for p in args.images)
     bar = ProgressBar(len(pictures), "classifying") if folders else None
     rows = []

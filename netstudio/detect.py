@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from core.errors import NetStudioError
-from . import on_ray
+from . import kernels, on_ray
 from .classify import expand
 from .progress import ProgressBar
 
@@ -52,6 +52,7 @@ def run(args):
     if not pictures:
         print("netstudio detect: no pictures found in " + ", ".join(args.images), file=sys.stderr)
         return 1
+    kernels.choose_for(len(pictures))
     bar = ProgressBar(len(pictures), "detecting") if any(Path(p).is_dir() for p in args.images) else None
     rows, names = [], set()
     for done, (picture, outcome) in enumerate(detector.iter_detect(pictures, args.top, args.threshold), start=1):

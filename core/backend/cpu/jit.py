@@ -64,6 +64,13 @@ def _load_numba():
     return _numba
 
 
+def set_enabled(flag):
+    """Turn the compiled kernels on or off for this process from now on (kernels already
+    running finish); ``NETSTUDIO_JIT`` sets the starting value."""
+    global ENABLED
+    ENABLED = bool(flag)
+
+
 def available():
     """Whether compiled kernels can run here (numba importable and not turned off)."""
     return ENABLED and _load_numba() is not None

@@ -52,7 +52,12 @@ class EpochEstimate:
 
     @property
     def epoch_seconds(self) -> float:
-        return self.train_samples * self.train_seconds_per_sample + self.eval_samples * self.eval_seconds_per_sample
+        return self.epoch_seconds_at(None)
+
+    def epoch_seconds_at(self, limit: int | None) -> float:
+        """One epoch on at most ``limit`` pictures per split (None: all of them)."""
+        train, evaluated = self.sizes(limit)
+        return train * self.train_seconds_per_sample + evaluated * self.eval_seconds_per_sample
 
     def sizes(self, limit: int | None = None) -> tuple[int, int]:
         """(trained, evaluated) examples per epoch when every split keeps at most ``limit``."""
@@ -66,9 +71,7 @@ class EpochEstimate:
     def run_seconds(self, epochs: int, limit: int | None = None) -> float:
         """All ``epochs`` and the final evaluation, on at most ``limit`` pictures per split."""
         train, evaluated = self.sizes(limit)
-        final = evaluated or train
-        return (int(epochs) * (train * self.train_seconds_per_sample + evaluated * self.eval_seconds_per_sample)
-                + final * self.eval_seconds_per_sample)
+        return int(epochs) * self.epoch_seconds_at(limit) + (evaluated or train) * self.eval_seconds_per_sample
 
     def quick_limit(self, epochs: int, seconds: float = QUICK_SECONDS, smallest: int = 64) -> int | None:
         """The most pictures per split for which the whole run takes about ``seconds``
@@ -86,9 +89,7 @@ class EpochEstimate:
         return max(min(smallest, full), _two_digits(low))
 
     def describe(self) -> str:
-        seconds = self.epoch_seconds
-        wait = say_seconds(seconds) if seconds < 1 else f"about {say_seconds(seconds)}"
-        return f"{wait} per epoch on {self.device}"
+        return f"{about(self.epoch_seconds)} per epoch on {self.device}"
 
 
 def _two_digits(count: int) -> int:
@@ -103,13 +104,18 @@ def say_seconds(seconds: float) -> str:
     """'under a second', '40 s', '3 min 20 s', '1 h 5 min': the way people say a wait."""
     if seconds < 1:
         return "under a second"
-    if seconds < 60:
-        return f"{seconds:.0f} s"
+    if round(seconds) < 60:
+        return f"{round(seconds)} s"
     if seconds < 3600:
         minutes, rest = divmod(int(round(seconds)), 60)
         return f"{minutes} min {rest} s" if rest and minutes < 10 else f"{minutes} min"
     hours, rest = divmod(int(round(seconds / 60)), 60)
     return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def about(seconds: float) -> str:
+    """'about 40 s', 'under a second'."""
+    return say_seconds(seconds) if seconds < 1 else f"about {say_seconds(seconds)}"
 
 
 # ----- measuring --------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def test_a_cancelled_estimate_stops(choice):
         estimate_run(NetworkChoice.template("mlp"), choice, TrainSettings(), cancel=token)
 
 
-@pytest.mark.parametrize("seconds, said", [(0.3, "under a second"), (40.4, "40 s"), (200, "3 min 20 s"),
+@pytest.mark.parametrize("seconds, said", [(0.3, "under a second"), (40.4, "40 s"), (59.6, "1 min"), (200, "3 min 20 s"),
                                            (1500, "25 min"), (3900, "1 h 5 min")])
 def test_waits_are_said_as_people_say_them(seconds, said):
     assert say_seconds(seconds) == said

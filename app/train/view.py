@@ -21,6 +21,7 @@ from core.session import RunHistory, SettingsError
 
 from ..model_spec import ModelSpec
 from ..onnx_export import OnnxExportWorker, ask_onnx_path
+from ..widgets.side_panel import SidePanelToggle
 from ..widgets.view_header import title_block
 from ..workers import WorkerThread
 from .estimate import Estimator
@@ -104,7 +105,10 @@ class TrainView(QWidget):
         splitter.setSizes([max(self.form.sizeHint().width(), 300) + 18, 760])
         splitter.setChildrenCollapsible(False)
         outer.addWidget(splitter, 1)
+        self.settings_toggle = SidePanelToggle(self, scroll, "Settings", "Ctrl+B", self.settings,
+                                               "train/settings_shown")
         footer = QHBoxLayout()
+        footer.addWidget(self.settings_toggle.button)
         self.status = QLabel("Ready.")
         self.status.setObjectName("ViewSubtitle")
         # changing text must never re-layout the window (that would resize and redraw the charts)

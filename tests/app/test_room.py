@@ -108,6 +108,8 @@ def test_the_train_settings_fold_away_for_the_charts(make_main_window, qtbot):
     train = at_minimum_size(qtbot, window, "train")
     form_panel = train.settings_toggle.panel
     assert form_panel.isVisible()
+    qtbot.waitUntil(lambda: "per epoch" in train.form.run_size.note.text(), timeout=120_000)
+    screenshot(window, "trainroom_train_minimum")
     charts = train.tabs.width()
     # the same keys as Build's palette: only the view on screen answers
     qtbot.keyClick(train.form.network, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
@@ -115,6 +117,7 @@ def test_the_train_settings_fold_away_for_the_charts(make_main_window, qtbot):
     qtbot.waitUntil(lambda: train.tabs.width() > charts + 250)
     editor = window.view("editor")
     assert editor.palette_toggle.isChecked() and not editor.palette.isHidden()   # Build's palette did not fold
+    screenshot(window, "trainroom_train_minimum_collapsed")
     qtbot.mouseClick(train.settings_toggle.button, Qt.MouseButton.LeftButton)
     assert form_panel.isVisible()
     qtbot.waitUntil(lambda: train.tabs.width() == pytest.approx(charts, abs=2))

@@ -2,7 +2,7 @@
 
     netstudio train NETWORK DATA [--epochs 5] [--batch-size 128] [--optimizer adam] [--lr 0.003]
                     [--ctx cpu|gpu] [--out PREFIX [--resume]] [--finetune frozen|full [--base-lr-mult 0.1]]
-                    [--epoch N] [--val FRACTION] [--limit N] [--json]
+                    [--epoch N] [--val FRACTION] [--limit N | --quick] [--estimate] [--json]
 
 NETWORK is a builtin network (``lenet``, ``mlp``, ``resnet18_v1`` …: the editor's
 templates), a pretrained zoo model to fine-tune with a new last layer, a symbol JSON file
@@ -24,7 +24,11 @@ a new last layer on those cached features (cheap); ``full`` trains every layer, 
 pretrained ones at ``--base-lr-mult`` times the learning rate (MXNet's ``lr_mult``).
 See FINETUNE_HELP for when each wins.
 
-Exit codes: 0 trained, 1 training failed or diverged, 2 a usage error (one line on
+``--quick`` trains on a subset sized for about a minute on this machine, and
+``--estimate`` only says how long an epoch will take: both time a few real training steps
+of the network on the data first (``core.session.estimate``) and print the estimate.
+
+Exit codes: 0 trained (or estimated), 1 training failed or diverged, 2 a usage error (one line on
 stderr naming the file or option and the fix), 130 interrupted.
 """
 from __future__ import annotations
@@ -93,6 +97,10 @@ def add_arguments(parser):
     parser.add_argument("--val", type=float, default=0.0, metavar="FRACTION",
                         help="hold out this fraction of train to validate on (default: the test split)")
     parser.add_argument("--limit", type=int, metavar="N", help="use at most N examples of each split")
+    parser.add_argument("--quick", action="store_true", help="a quick run: as many pictures of each split as "
+                        "train in about a minute here (measured first)")
+    parser.add_argument("--estimate", action="store_true", help="say how long an epoch and the run will take "
+                        "(measured on a few real steps), then exit")
     parser.add_argument("--seed", type=int, default=42, help="(default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per epoch")
 
@@ -102,6 +110,8 @@ def run(args):
         session = build_session(args)
     except (UsageError, NetStudioError) as error:
         return usage_error(error)
+    if session is None:      # --estimate: said, nothing to train
+        return 0
     return Reporter(args.json, session).follow()
 
 
@@ -120,6 +130,8 @@ def build_session(args):
         raise UsageError(f"--val is the fraction of train held out, at least 0 and below 1; got {args.val}")
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
+    if args.quick and args.limit is not None:
+        raise UsageError("--quick chooses how many pictures to use; leave --limit out (or --quick)")
     network = network_choice(args)
     if args.epoch is not None and network.kind != "checkpoint":
         raise UsageError(f"--epoch picks the weights of a checkpoint, and {args.network} is not one "
@@ -127,7 +139,28 @@ def build_session(args):
     source = open_data(args.data, args.limit, args.seed)
     prefix, resume_epoch = output(args)
     data = DataChoice(source, input_for(network, source), args.val)
+    if args.quick or args.estimate:
+        data = estimate_first(network, data, settings, args)
+        if args.estimate:
+            return None
     return TrainingSession(network, data, settings, prefix=prefix, resume_epoch=resume_epoch, save_on_stop=True)
+
+
+def estimate_first(network, data, settings, args):
+    """Time a few steps, say how long an epoch takes (stderr), and cut the data to a
+    quick run's size when --quick asks for one."""
+    from core.session.estimate import about, estimate_run, quick_choice
+    estimate = estimate_run(network, data, settings)
+    limit = estimate.quick_limit(settings.epochs) if args.quick else None
+    train, _ = estimate.sizes(limit)
+    epochs = f"{settings.epochs} epoch{'s' if settings.epochs != 1 else ''}"
+    print(f"{PROG}: {about(estimate.epoch_seconds_at(limit))} per epoch on {estimate.device} "
+          f"({train:,} training pictures); {epochs}: {about(estimate.run_seconds(settings.epochs, limit))}",
+          file=sys.stderr, flush=True)
+    if args.quick and limit is None:
+        print(f"{PROG}: --quick: the whole data takes under a minute already; using all of it",
+              file=sys.stderr, flush=True)
+    return quick_choice(data, limit, args.seed) if limit is not None else data
 
 
 def network_choice(args):

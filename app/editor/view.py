@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QSplitter,
+from PySide6.QtWidgets import (QGraphicsView, QHBoxLayout, QLabel, QMenu, QPushButton, QSizePolicy, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
 from core.graphdoc import GraphDocument
@@ -24,6 +24,7 @@ from core.graphdoc.summary import count_text
 from core.graphdoc.templates import templates
 
 from ..resources import resource_path
+from ..widgets.side_panel import SidePanelToggle
 from . import clipboard
 from .autosave import Autosave, RestoreBar, autosave_path
 from .canvas import CanvasView
@@ -39,6 +40,10 @@ def plural(count: int, noun: str) -> str:
     """``1 layer``, ``2 layers``."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
+
+CANVAS_MIN_WIDTH = 320
+#: header buttons that say less when the view is narrow (the tooltip says it all)
+SHORT_TEXTS = {"layout_button": "Layout", "train_button": "Train"}
 
 MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indicator { image: "
                    "url(@ICONS@/chevron-down.svg); subcontrol-origin: padding; subcontrol-position: "
@@ -90,21 +95,32 @@ class EditorView(DocumentsMixin, QWidget):
         self.inspector = Inspector(self.doc, self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.palette)
-        splitter.addWidget(self._framed(self.canvas))
+        canvas_frame = self._framed(self.canvas)
+        splitter.addWidget(canvas_frame)
         splitter.addWidget(self.inspector)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([200, 760, 300])
         splitter.setChildrenCollapsible(False)
-        self.palette.setMinimumWidth(170)
-        self.inspector.setMinimumWidth(260)
+        # a narrow window narrows the panels before the canvas gets below a usable size
+        self.palette.setMinimumWidth(150)
+        self.inspector.setMinimumWidth(220)
+        canvas_frame.setMinimumSize(CANVAS_MIN_WIDTH, 200)
+        # a panel folding away or coming back keeps what is in the middle of the canvas there
+        self.canvas.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         outer.addWidget(splitter, 1)
+        self.palette_toggle = SidePanelToggle(self, self.palette, "Palette", "Ctrl+B", self.settings,
+                                              "editor/palette_shown")
+        self.inspector_toggle = SidePanelToggle(self, self.inspector, "Inspector", "Ctrl+Alt+B", self.settings,
+                                                "editor/inspector_shown", side="right")
         self.status_line = QLabel(self)
         self.status_line.setObjectName("ViewSubtitle")
         self.zoom_label = QLabel(self)
         self.zoom_label.setObjectName("ViewSubtitle")
         footer = QHBoxLayout()
+        footer.addWidget(self.palette_toggle.button)
         footer.addWidget(self.status_line, 1)
         footer.addWidget(self.zoom_label)
+        footer.addWidget(self.inspector_toggle.button)
         outer.addLayout(footer)
         self._actions()
 
@@ -125,7 +141,7 @@ class EditorView(DocumentsMixin, QWidget):
         heading.setObjectName("ViewTitle")
         self.doc_label = QLabel(self.document_title)
         self.doc_label.setObjectName("ViewSubtitle")
-        self.doc_label.setMinimumWidth(80)
+        self.doc_label.setMinimumWidth(60)
         self.doc_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         titles.addWidget(heading)
         titles.addWidget(self.doc_label)
@@ -146,7 +162,22 @@ class EditorView(DocumentsMixin, QWidget):
         for widget in (self.new_button, self.open_button, self.save_button, self.undo_button,
                        self.redo_button, self.layout_button, self.fit_button, self.train_button):
             row.addWidget(widget, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._long_texts = {name: getattr(self, name).text() for name in SHORT_TEXTS}
+        for name, text in self._long_texts.items():
+            getattr(self, name).setToolTip(text)
+        self._header_row = row
         return row
+
+    def resizeEvent(self, event) -> None:
+        """Short button texts when the full ones would not fit (at the window's minimum size)."""
+        super().resizeEvent(event)
+        margins = self.layout().contentsMargins()
+        room = event.size().width() - margins.left() - margins.right()
+        for name, text in self._long_texts.items():
+            getattr(self, name).setText(text)
+        if self._header_row.minimumSize().width() > room:
+            for name, text in SHORT_TEXTS.items():
+                getattr(self, name).setText(text)
 
     def _templates_menu(self) -> QMenu:
         menu = QMenu(self)

@@ -11,6 +11,7 @@ from core.session import INITIALIZERS, OPTIMIZERS, TEMPLATES, NetworkChoice, Tra
 from core.session.settings import MOMENTUM_OPTIMIZERS
 
 from ..widgets.device_selector import DeviceSelector
+from .run_size import RunSizeChooser
 
 
 class NumberEdit(QLineEdit):
@@ -55,6 +56,7 @@ class SettingsForm(QFrame):
         outer.setSpacing(6)
         self._editor_symbol = None
         self._data_choice = None
+        self._handed_over = 0        # counts networks and data handed over (part of the estimate's key)
         outer.addWidget(_heading("Model and data"))
         top = self._form(outer)
         self.network = QComboBox(self)
@@ -69,6 +71,8 @@ class SettingsForm(QFrame):
         self.data_note.setObjectName("ViewSubtitle")
         self.data_note.setWordWrap(True)
         outer.addWidget(self.data_note)
+        self.run_size = RunSizeChooser(self)
+        outer.addWidget(self.run_size)
         outer.addSpacing(6)
         outer.addWidget(_heading("Optimization"))
         form = self.numbers = self._form(outer)
@@ -130,6 +134,7 @@ class SettingsForm(QFrame):
 
     def set_editor_network(self, symbol, title: str) -> None:
         self._editor_symbol = (symbol, title)
+        self._handed_over += 1
         self.fill_networks()
         self.network.setCurrentIndex(0)
 
@@ -182,6 +187,7 @@ class SettingsForm(QFrame):
 
     def set_data_choice(self, choice, builtin_choices) -> None:
         self._data_choice = choice
+        self._handed_over += 1
         self.fill_datasets(builtin_choices)
         self.dataset.setCurrentIndex(0)
 
@@ -197,6 +203,12 @@ class SettingsForm(QFrame):
         """A DataChoice, or (format name, path) to be opened on the training thread."""
         kind, _, root = str(self.dataset.currentData()).partition(":")
         return self._data_choice if kind == "data" else (kind, root)
+
+    def estimate_key(self) -> tuple:
+        """What an epoch's time depends on: network, data, device and batch size."""
+        return (str(self.network.currentData()), self.finetune.currentData(), self.base_lr_mult.text(),
+                str(self.dataset.currentData()), self._handed_over, self.device.current_key(),
+                self.batch_size.text())
 
     # ---- numbers ----
     def settings(self) -> TrainSettings:
@@ -216,7 +228,7 @@ class SettingsForm(QFrame):
     def set_running(self, running: bool) -> None:
         for widget in (self.network, self.dataset, self.optimizer, self.learning_rate, self.momentum,
                        self.weight_decay, self.batch_size, self.epochs, self.initializer, self.device,
-                       self.finetune, self.base_lr_mult):
+                       self.finetune, self.base_lr_mult, self.run_size):
             widget.setEnabled(not running)
         if not running:
             self._optimizer_changed()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QScrollArea, QSizePolicy,
                                QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -21,8 +21,10 @@ from core.session import RunHistory, SettingsError
 
 from ..model_spec import ModelSpec
 from ..onnx_export import OnnxExportWorker, ask_onnx_path
+from ..widgets.side_panel import SidePanelToggle
 from ..widgets.view_header import title_block
 from ..workers import WorkerThread
+from .estimate import Estimator
 from .history_panel import HistoryPanel
 from .live import LiveCharts
 from .results_page import ResultsPage
@@ -31,6 +33,12 @@ from .worker import Trainer, builtin_data, editor_network
 
 LIVE, RESULTS, HISTORY = 0, 1, 2
 
+
+
+def _quick(data, limit, seed):
+    """The chosen data cut to at most ``limit`` pictures per split, opened on the worker."""
+    from core.session.estimate import quick_choice
+    return lambda: quick_choice(data() if callable(data) else data, limit, seed)
 
 
 class TrainView(QWidget):
@@ -45,6 +53,10 @@ class TrainView(QWidget):
         self.settings = settings
         self.history = history if history is not None else RunHistory()
         self.trainer = Trainer(self)
+        self.estimator = Estimator(self)
+        # measure once the choice has settled (typing a batch size is several changes)
+        self._estimate_timer = QTimer(self, singleShot=True, interval=300)
+        self._shown_key = None
         self._export_thread = None        # made on the first "Export to ONNX"
         self.data = None                  # the DataChoice of the current run
         self.record = None                # the last finished run (a dict)
@@ -93,7 +105,10 @@ class TrainView(QWidget):
         splitter.setSizes([max(self.form.sizeHint().width(), 300) + 18, 760])
         splitter.setChildrenCollapsible(False)
         outer.addWidget(splitter, 1)
+        self.settings_toggle = SidePanelToggle(self, scroll, "Settings", "Ctrl+B", self.settings,
+                                               "train/settings_shown")
         footer = QHBoxLayout()
+        footer.addWidget(self.settings_toggle.button)
         self.status = QLabel("Ready.")
         self.status.setObjectName("ViewSubtitle")
         # changing text must never re-layout the window (that would resize and redraw the charts)
@@ -154,11 +169,79 @@ class TrainView(QWidget):
         self.results.sigUseInClassify.connect(self.use_in_classify)
         self.results.sigExportOnnx.connect(self.export_onnx)
         self.history_panel.sigUseRun.connect(lambda record: self._emit_use(record.model_ref()))
+        self._connect_estimate()
+
+    def _connect_estimate(self) -> None:
+        form = self.form
+        for signal in (form.network.currentIndexChanged, form.dataset.currentIndexChanged,
+                       form.finetune.currentIndexChanged, form.base_lr_mult.textChanged,
+                       form.batch_size.textChanged, form.device.sigDeviceChanged):
+            signal.connect(self._choice_changed)
+        form.epochs.textChanged.connect(self._epochs_changed)
+        self._estimate_timer.timeout.connect(self.estimate_now)
+        self.estimator.sigEstimate.connect(self._on_estimate)
+        self.estimator.sigFailed.connect(self._on_estimate_failed)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self.trainer.busy():    # a download in the Data view may have added a dataset
             self.form.fill_datasets(found_datasets())
+            self._choice_changed()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._estimate_timer.stop()
+        self.estimator.cancel()
+
+    # ---- how long it will take (before Start) ----
+    def _choice_changed(self, *_) -> None:
+        if self.trainer.busy() or not self.isVisible():
+            return
+        key = self.form.estimate_key()
+        if self.estimator.worker is not None and self.estimator.worker.key != key:
+            self.estimator.cancel()           # measuring what is no longer chosen
+        known = self.estimator.known(key)
+        if known is not None:
+            self._on_estimate(key, known)
+            return
+        self.form.run_size.show_measuring()
+        self._estimate_timer.start()
+
+    def _epochs_changed(self) -> None:
+        if self.form.epochs.hasAcceptableInput():
+            self.form.run_size.set_epochs(self.form.epochs.value())
+
+    def estimate_now(self) -> None:
+        """Measure an epoch of the current choice on the estimate's thread."""
+        self._estimate_timer.stop()
+        form = self.form
+        try:
+            network, settings = form.network_choice(), form.settings()
+        except SettingsError as error:
+            form.run_size.show_unknown(str(error))
+            return
+        self.estimator.request(form.estimate_key(), network, self._data(), settings)
+
+    def _data(self):
+        """The chosen data: a DataChoice, or a function opening it (on a worker thread)."""
+        request = self.form.dataset_request()
+        if isinstance(request, tuple):
+            return lambda kind=request[0], root=request[1]: builtin_data(root, kind)
+        return request
+
+    def estimate_key_measured(self):
+        """The choice whose epoch time the form shows (None before the first)."""
+        return self._shown_key
+
+    def _on_estimate(self, key, estimate) -> None:
+        if key == self.form.estimate_key():
+            self._shown_key = key
+            epochs = self.form.epochs.value() if self.form.epochs.hasAcceptableInput() else 1
+            self.form.run_size.show_estimate(estimate, epochs)
+
+    def _on_estimate_failed(self, key, message: str) -> None:
+        if key == self.form.estimate_key():
+            self.form.run_size.show_unknown(message)
 
     # ---- hand-offs from other views ----
     def set_network(self, payload, title: str | None = None) -> None:
@@ -187,11 +270,12 @@ class TrainView(QWidget):
         except SettingsError as error:
             self._show_error(str(error))
             return
-        request = self.form.dataset_request()
-        if isinstance(request, tuple):
-            data = (lambda kind=request[0], root=request[1]: builtin_data(root, kind))
-        else:
-            data = request
+        data = self._data()
+        limit = self.form.run_size.quick_limit()
+        if limit is not None:
+            data = _quick(data, limit, settings.seed)
+        self._estimate_timer.stop()
+        self.estimator.cancel()
         self.banner.hide()
         self.charts.reset(settings.epochs)
         self.log.clear()
@@ -200,6 +284,8 @@ class TrainView(QWidget):
         self._last_batch = self._last_epoch = None
         self._epochs, self._started = settings.epochs, time.monotonic()
         self.log.queue(f"Training {network.title}: {settings.describe()}")
+        if limit is not None:
+            self.log.queue(f"Quick run: at most {limit:,} pictures of each split")
         self.tabs.setCurrentIndex(LIVE)
         self.trainer.start(network, data, settings, self.history)
         self.charts.start()
@@ -229,6 +315,7 @@ class TrainView(QWidget):
         self.stop_button.setEnabled(state in ("running", "paused"))
         self.form.set_running(running)
         if state == "idle":
+            self._choice_changed()
             self.charts.stop()
             self._refresh_numbers()
             self.log.flush()
@@ -346,4 +433,6 @@ class TrainView(QWidget):
         if self._export_thread is not None:
             self._export_thread.stop()
         self.charts.timer.stop()
+        self._estimate_timer.stop()
+        self.estimator.shutdown()
         self.trainer.shutdown()

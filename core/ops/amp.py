@@ -8,8 +8,8 @@ is the output's gradient cast back to the input's dtype.
 all_finite and multi_all_finite answer a float32 ``[1.]`` when every value of their
 input(s) is finite, else ``[0.]``. With ``init_output=False`` the answer is combined with
 the ``out=`` array's value (``mx.nd.multi_all_finite(*grads, num_arrays=n,
-init_output=False, out=flag)`` keeps a 0 already in ``flag``), as MXNet's loss scaler
-checks its gradients in chunks.
+init_output=False, out=flag)`` keeps a 0 already in ``flag``, as MXNet's loss scaler
+checks its gradients in chunks; in a bound Symbol, with no out=, it starts from 1).
 """
 from __future__ import annotations
 

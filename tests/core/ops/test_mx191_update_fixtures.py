@@ -159,3 +159,21 @@ def test_inconsistent_inputs_are_refused_naming_the_node(op, attrs, shapes, mess
 def test_the_optimizer_helpers_have_no_gradient(op, attrs):
     with pytest.raises(GraphError, match="'helper'.*no gradient"):
         OPS.get(op)(node_name="helper", **attrs).backward(np, None, [np.ones(1)], [True])
+
+
+OPTIMIZERS = json.loads(str(FIXTURES["opt_manifest"]))
+
+
+@pytest.mark.parametrize("index", range(len(OPTIMIZERS)), ids=[f"{n}{o}" for n, o in OPTIMIZERS])
+def test_multi_precision_optimizer_matches_mxnet_1_9_1s_mp_kernels(index):
+    """MXNet's SGD and NAG run mp_sgd_update / mp_sgd_mom_update / mp_nag_mom_update for a
+    float16 weight with multi_precision=True: steps too small for float16 add up in the
+    float32 master copy (issue 23 point 9)."""
+    name, options = OPTIMIZERS[index]
+    opt = mx.optimizer.create(name, multi_precision=True, **options)
+    weight = mx.nd.array(FIXTURES["opt_weight"], dtype="float16")
+    state = opt.create_state_multi_precision(0, weight)
+    for grad in FIXTURES["opt_grads"]:
+        opt.update_multi_precision(0, weight, mx.nd.array(grad, dtype="float16"), state)
+    _assert_same(weight.asnumpy(), FIXTURES[f"opt{index}_weight"], "the float16 weight")
+    _assert_same(state[0].asnumpy(), FIXTURES[f"opt{index}_master"], "the float32 master copy")

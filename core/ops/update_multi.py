@@ -103,7 +103,7 @@ class MultiUpdate(UpdateOp):
 
     def rates(self, inputs):
         if self.preloaded:
-            return [[float(v) for v in np.asarray(_host(rates)).reshape(-1)] for rates in inputs[-2:]]
+            return [[float(v) for v in rates.reshape(-1).tolist()] for rates in inputs[-2:]]   # NumPy or CuPy
         return self.lrs, self.wds
 
     def forward(self, xp, inputs, aux, is_train):
@@ -113,11 +113,6 @@ class MultiUpdate(UpdateOp):
             result, _ = self.kernel(lr, wd).forward(xp, inputs[i * stride:(i + 1) * stride], [], is_train)
             outputs += result
         return outputs, None
-
-
-def _host(array):
-    """A NumPy copy of a (possibly CuPy) array."""
-    return array.get() if hasattr(array, "get") else array
 
 
 @register_op()

@@ -31,17 +31,12 @@ REASONS = {
     "CTCLoss": f"{OUT_OF_SCOPE}: CTC",
     "ctc_loss": f"{OUT_OF_SCOPE}: CTC",
     "IdentityAttachKLSparseReg": "not implemented yet (sparsity regulariser)",
-    "amp_cast": "not implemented yet (automatic mixed precision)",
-    "amp_multicast": "not implemented yet (automatic mixed precision)",
 }
 PREFIX_REASONS = {
     "Sequence": f"{OUT_OF_SCOPE}: sequence",
     "linalg_": "not implemented yet (linear algebra family)",
     "random_": "not implemented yet (random sampling family)",
     "sample_": "not implemented yet (random sampling family)",
-    "multi_": "not implemented yet (multi-tensor optimizer kernels)",
-    "preloaded_multi_": "not implemented yet (multi-tensor optimizer kernels)",
-    "mp_": "not implemented yet (mixed-precision optimizer kernels)",
 }
 SUFFIX_REASONS = {"_v1": "not implemented yet (deprecated v1 operator)"}
 

@@ -29,6 +29,10 @@ def invoke(op_name, *args, **kwargs):
         outs = list(out) if isinstance(out, (list, tuple)) else [out]
         if len(outs) != len(result):
             raise TypeError(f"{op_name} gives {len(result)} outputs; out= has {len(outs)}")
+        combine = getattr(op, "combine_with_out", None)   # all_finite(init_output=False)
+        if combine is not None:
+            result = [NDArray(combine(xp, o._data, r._data), ctx) if isinstance(o, NDArray) else r
+                      for r, o in zip(result, outs)]
         delivered = [deliver(r, o) for r, o in zip(result, outs)]
         return delivered[0] if len(delivered) == 1 else delivered
     return result[0] if len(result) == 1 else result

@@ -6,6 +6,8 @@ Each returns the new weight and, like MXNet's kernels, updates its state inputs 
 mean, var, n, z, ...) in place. ``mx.nd.sgd_mom_update(w, g, mom, lr=0.1, out=w)`` is
 MXNet's imperative call; the optimizers of core/optimizer/rules_more.py run these
 kernels through ``apply``. They are not differentiable (MXNet defines no gradient).
+core/ops/update_mp.py and update_multi.py run this math for mixed precision and for
+several weights at once.
 
 ``g`` below is ``rescale_grad * grad`` clipped to ``[-clip_gradient, clip_gradient]``
 (no clipping when clip_gradient < 0); where weight decay joins before clipping, the
@@ -29,9 +31,17 @@ _LR = {"lr": Param("float", doc="learning rate")}
 _LAZY = {"lazy_update": Param("bool", True, "sparse gradients only (no effect here)")}
 
 
-class UpdateOp(Op):
+class NoGradientOp(Op):
+    """An operator MXNet defines no gradient for: the optimizer updates and their helpers
+    (multi_sum_sq, multi_lars, all_finite)."""
     category = "Math"
-    per_sample = False   # an optimizer step over whole parameters
+    per_sample = False   # an optimizer step, or a summary, over whole arrays
+
+    def backward(self, xp, saved, out_grads, needs):
+        raise self.error(f"{self.name} has no gradient (MXNet defines none)", GraphError)
+
+
+class UpdateOp(NoGradientOp):
     starter_attrs = {"lr": "0.01"}
     states: tuple = ()   # the state inputs, updated in place
 
@@ -62,9 +72,6 @@ class UpdateOp(Op):
 
     def forward(self, xp, inputs, aux, is_train):
         return [self.apply(xp, *inputs).astype(inputs[0].dtype, copy=False)], None
-
-    def backward(self, xp, saved, out_grads, needs):
-        raise self.error("an optimizer update has no gradient", GraphError)
 
 
 @register_op()

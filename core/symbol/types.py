@@ -4,6 +4,8 @@ and outputs' dtypes together, and types flow both ways until nothing changes.
 The rules: most operators use one dtype for all inputs and outputs; ``Cast`` (and ops
 with a ``dtype`` attribute for their output) set the output's; BatchNorm keeps float32
 parameters and statistics for float16 data, as MXNet does.
+An operator with a ``tie_types(in_types, out_types)`` method states its own rule (amp_cast,
+the mixed-precision updates).
 
 >>> import core as mx, numpy as np
 >>> net = mx.sym.Cast(mx.sym.FullyConnected(mx.sym.Variable("x"), num_hidden=2), dtype=np.float16)
@@ -74,6 +76,12 @@ def _tie(node, types):
             types[key] = kind
             changed = True
 
+    rule = getattr(op, "tie_types", None)     # an operator's own rule (amp_cast, mp_sgd_update, ...)
+    if rule is not None:
+        in_types, out_types = rule([types.get(k) for k in inputs], [types.get(k) for k in outputs])
+        for key, kind in zip(inputs + outputs, [*in_types, *out_types]):
+            give(key, kind)
+        return changed
     if op.name in OUTPUT_DTYPE_OPS and getattr(op, "dtype", "None") not in (None, "None"):
         for key in outputs:
             give(key, as_type(op.dtype))

@@ -56,8 +56,10 @@ class Explanation:
         out_width, out_height = size or (width, height)
         scale_x, scale_y = out_width / width, out_height / height
         x0, y0, x1, y1 = self.box
-        return sample_onto(self.maps[position].cam, (out_width, out_height),
+        heat = sample_onto(self.maps[position].cam, (out_width, out_height),
                            (x0 * scale_x, y0 * scale_y, x1 * scale_x, y1 * scale_y))
+        peak = float(heat.max()) if heat.size else 0.0
+        return heat / peak if peak > 0 else heat      # the smoothing lowers the peak a little
 
 
 # ----- the network cut -----------------------------------------------------------------
@@ -210,8 +212,9 @@ def seen_box(picture_size, spec):
 
 
 def sample_onto(cam, size, box):
-    """``cam`` (h, w) sampled bilinearly onto a (height, width) = ``size`` reversed grid
-    where it covers ``box`` (x0, y0, x1, y1); 0 outside the box."""
+    """``cam`` (h, w) sampled onto a grid of ``size`` = (width, height) pixels where it
+    covers ``box`` (x0, y0, x1, y1), 0 outside the box. Cubic B-spline weights: smooth
+    (no creases between the cells of a 7 x 7 map) and never outside the cells' range."""
     width, height = (int(v) for v in size)
     x0, y0, x1, y1 = box
     rows = _weights(height, y0, y1, cam.shape[0])
@@ -220,16 +223,16 @@ def sample_onto(cam, size, box):
 
 
 def _weights(pixels, start, stop, cells):
-    """(pixels, cells) bilinear weights of each pixel centre over cells spread on [start, stop)."""
-    centres = (np.arange(pixels) + 0.5 - start) / max(stop - start, 1e-9) * cells - 0.5
-    inside = (np.arange(pixels) + 0.5 >= start) & (np.arange(pixels) + 0.5 < stop)
-    position = np.clip(centres, 0, cells - 1)
-    low = np.floor(position).astype(int)
-    high = np.minimum(low + 1, cells - 1)
-    fraction = (position - low).astype(np.float32)
+    """(pixels, cells) cubic B-spline weights of each pixel centre over ``cells`` cells
+    spread on [start, stop) (the edge cells repeated beyond the ends); 0 outside."""
+    centres = np.arange(pixels) + 0.5
+    position = (centres - start) / max(stop - start, 1e-9) * cells - 0.5
+    base = np.floor(position).astype(int)
+    t = (position - base).astype(np.float32)
+    spline = ((1 - t) ** 3 / 6, (3 * t ** 3 - 6 * t ** 2 + 4) / 6, (-3 * t ** 3 + 3 * t ** 2 + 3 * t + 1) / 6, t ** 3 / 6)
     weights = np.zeros((pixels, cells), np.float32)
     rows = np.arange(pixels)
-    np.add.at(weights, (rows, low), 1 - fraction)
-    np.add.at(weights, (rows, high), fraction)
-    weights[~inside] = 0
+    for offset, weight in zip((-1, 0, 1, 2), spline):
+        np.add.at(weights, (rows, np.clip(base + offset, 0, cells - 1)), weight)
+    weights[(centres < start) | (centres >= stop)] = 0
     return weights

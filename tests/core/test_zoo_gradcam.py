@@ -167,10 +167,13 @@ def test_the_seen_box_follows_each_preprocessing_geometry():
 
 
 def test_sampling_onto_a_picture_keeps_the_cells_in_place():
-    cam = np.zeros((2, 2), np.float32)
-    cam[0, 1] = 1.0                                # the top-right cell
-    heat = sample_onto(cam, (40, 20), (0, 0, 40, 20))
-    assert heat.shape == (20, 40)
-    assert heat[:5, 30:].min() == pytest.approx(1.0) and heat[15:, :10].max() == 0
-    outside = sample_onto(cam, (60, 20), (20, 0, 60, 20))
-    assert outside[:, :20].max() == 0 and outside[0, 59] == pytest.approx(1.0)
+    cam = np.zeros((3, 3), np.float32)
+    cam[0, 2] = 1.0                                # the top-right cell
+    heat = sample_onto(cam, (60, 30), (0, 0, 60, 30))
+    assert heat.shape == (30, 60)
+    assert np.unravel_index(int(np.argmax(heat)), heat.shape) == (0, 59)
+    assert heat[:10, 40:].min() > 0.2 and heat[20:, :20].max() < 0.01 and 0 <= heat.min() <= heat.max() <= 1
+    uniform = sample_onto(np.full((3, 3), 0.5, np.float32), (60, 30), (0, 0, 60, 30))
+    np.testing.assert_allclose(uniform, 0.5, rtol=1e-5)        # the weights sum to 1
+    outside = sample_onto(cam, (90, 30), (30, 0, 90, 30))
+    assert outside[:, :30].max() == 0 and np.argmax(outside[0]) == 89

@@ -18,11 +18,11 @@ from PIL import Image, ImageDraw, ImageFont
 from .draw_detections import save_picture
 
 #: (position, (r, g, b)) stops of the colour scale, cold to hot (close to "turbo")
-COLOUR_STOPS = ((0.0, (48, 18, 59)), (0.15, (50, 101, 226)), (0.35, (27, 207, 212)),
+COLOUR_STOPS = ((0.0, (40, 60, 200)), (0.2, (30, 140, 240)), (0.35, (27, 207, 212)),
                 (0.5, (97, 252, 108)), (0.65, (210, 233, 53)), (0.8, (254, 155, 45)),
-                (1.0, (180, 20, 5)))
+                (1.0, (200, 25, 10)))
 OPACITY = 0.62           # of the colour where the evidence is greatest
-CLEAR_BELOW, FULL_ABOVE = 0.12, 0.6   # the colour fades in between these heats
+CLEAR_BELOW, FULL_ABOVE = 0.2, 0.65   # the colour fades in between these heats
 VEIL = 0.45              # how much the part of the picture the model never saw is greyed
 LEGEND = ("less", "more evidence")
 

@@ -2,6 +2,7 @@
 click its row, reach "Show why" with the keyboard, see the heat map on the cup with its
 caption and legend, pick another class, export the PNG; the maps come from the worker."""
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -27,14 +28,31 @@ def changed(before, after):
     return np.abs(before.astype(int) - after.astype(int)).sum(axis=-1)
 
 
+def record_threads(monkeypatch):
+    """The threads ImageClassifier.explain runs on (the real method runs)."""
+    from core.zoo import ImageClassifier
+    seen, explain = [], ImageClassifier.explain
+
+    def recorded(self, *args, **kwargs):
+        seen.append(threading.current_thread())
+        return explain(self, *args, **kwargs)
+    monkeypatch.setattr(ImageClassifier, "explain", recorded)
+    return seen
+
+
+def select_first_row(view):
+    rect = view.list.visualRect(view.results.index(0))
+    QTest.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
 def test_show_why_lays_the_espresso_map_on_the_cup_and_exports_it(main_window, qtbot, tmp_path, monkeypatch):
+    explained_on = record_threads(monkeypatch)
     view = main_window.show_view("classify")
     with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
         drop_urls(view, [SAMPLES / "coffee.png"])
     [item] = view.results.items()
     assert item.state == DONE and item.top_label == "espresso"
-    rect = view.list.visualRect(view.results.index(0))
-    QTest.mouseClick(view.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    select_first_row(view)
     detail, controls = view.detail, view.detail.heat
     assert detail.current is item
     plain = array_from_qimage(item.thumbnail)
@@ -54,6 +72,7 @@ def test_show_why_lays_the_espresso_map_on_the_cup_and_exports_it(main_window, q
         QTest.keyClick(controls.toggle, Qt.Key.Key_Space)
         assert controls.caption.text() == "Working out why…"
     assert arrived.args[0].error is None
+    assert explained_on and threading.main_thread() not in explained_on     # never on the GUI thread
     assert controls.toggle.isChecked() and controls.toggle.text() == "Hide &why"
 
     # the overlay is on the picture: warm on the cup (centre top), the photo itself elsewhere
@@ -119,3 +138,44 @@ def test_a_picture_that_failed_cannot_be_explained(main_window, qtbot, tmp_path)
     assert not controls.toggle.isEnabled()
     assert "classified picture" in controls.toggle.toolTip()
     assert view.why.export(tmp_path / "x.png") is False and not (tmp_path / "x.png").exists()
+
+
+def test_a_pasted_picture_is_explained_from_its_own_pixels(main_window, qtbot):
+    view = main_window.show_view("classify")
+    with Image.open(SAMPLES / "coffee.png") as photo:
+        pixels = np.asarray(photo.convert("RGB"))
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        view.classify_pixels(pixels)
+    select_first_row(view)
+    controls = view.detail.heat
+    with qtbot.waitSignal(view.jobs.sigHeatmap, timeout=MODEL_TIMEOUT_MS) as arrived:
+        QTest.mouseClick(controls.toggle, Qt.MouseButton.LeftButton)
+    assert arrived.args[0].error is None and arrived.args[0].classes[0][1] == "espresso"
+    assert controls.caption.text().startswith("why: espresso (")
+
+
+def test_a_network_without_feature_maps_says_why_it_cannot_show_why(main_window, qtbot, tmp_path):
+    """An MLP checkpoint classifies, but has no spatial layer for Grad-CAM: the card says so."""
+    import core as mx
+    from core.zoo import ImageClassifier
+    from core.zoo.builtin import get_symbol
+    symbol = get_symbol("mlp")
+    rng = np.random.default_rng(0)
+    args, _, _ = symbol.infer_shape(data=(1, 1, 28, 28))
+    params = {name: mx.nd.array(rng.normal(0, 0.1, shape).astype(np.float32))
+              for name, shape in zip(symbol.list_arguments(), args) if name not in ("data", "softmax_label")}
+    ImageClassifier(symbol, params, {}, [f"digit {i}" for i in range(10)], (1, 28, 28),
+                    name="mlp").save(tmp_path / "mlp", 0)
+    view = main_window.show_view("classify")
+    with qtbot.waitSignal(view.jobs.sigModelReady, timeout=MODEL_TIMEOUT_MS):
+        view.use_model({"name": "mlp", "prefix": str(tmp_path / "mlp"), "epoch": 0})
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        drop_urls(view, [SAMPLES / "coffee.png"])
+    select_first_row(view)
+    controls = view.detail.heat
+    with qtbot.waitSignal(view.jobs.sigHeatmap, timeout=MODEL_TIMEOUT_MS):
+        QTest.mouseClick(controls.toggle, Qt.MouseButton.LeftButton)
+    assert controls.caption.text().startswith("No heat map: Grad-CAM needs a convolutional network")
+    assert "Traceback" not in controls.caption.text()
+    assert not controls.export_button.isEnabled() and not controls.legend.isVisible()
+    assert view.why.export(tmp_path / "x.png") is False

@@ -119,6 +119,16 @@ def test_show_why_lays_the_espresso_map_on_the_cup_and_exports_it(main_window, q
     assert main_window.grab().save(str(shot))
     NOTES_SHOT.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, NOTES_SHOT)
+    from app import theme
+    try:                                            # and in the dark scheme: the caption stays readable
+        theme.apply_scheme(main_window, "dark")
+        QApplication.processEvents()
+        dark = tmp_path / "gradcam_dark.png"
+        assert main_window.grab().save(str(dark))
+        shutil.copy(dark, NOTES_SHOT.with_name("gradcam_dark.png"))
+        assert controls.caption.palette().windowText().color().lightness() > 150
+    finally:
+        theme.apply_scheme(main_window, "light")
 
     # off again: the plain photo
     QTest.mouseClick(controls.toggle, Qt.MouseButton.LeftButton)

@@ -3,7 +3,7 @@
 
     netstudio                          open the app (also: netstudio --self-test)
     netstudio classify IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N]
-                       [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json]
+                       [--top 5] [--ctx cpu|gpu] [--csv OUT] [--json] [--heatmap OUT.png]
     netstudio detect PHOTO|FOLDER... [--threshold 0.25] [--top K] [--json] [--save-annotated DIR]
     netstudio features IMAGE|FOLDER... [--model NAME | --checkpoint PREFIX --epoch N] [--layer NAME]
     netstudio classify|detect|features SOURCE --ray [ADDRESS] --out DIR [--with-csv] [--actors N]

@@ -5,6 +5,10 @@ one list of ``{"image", "top": [{"index", "label", "probability"}]}`` (``"error"
 instead of ``"top"`` for a picture that could not be read). A bad picture is reported
 and the rest go on; the exit code is then 1.
 
+``--heatmap OUT.png`` (one picture) also writes the picture with a Grad-CAM heat map of
+the top class (or ``--heatmap-class LABEL|INDEX``) over it: where the model found the
+evidence for its answer.
+
 ``--csv OUT`` writes a row per picture as it goes (a user follows with ``wc -l``) and
 resumes: pictures already in OUT are skipped, so an interrupted run just starts again.
 ``--csv-format long`` (default) has ``image,rank,index,label,probability,error``;
@@ -46,6 +50,9 @@ def add_arguments(parser):
     parser.add_argument("--positive", metavar="LABEL",
                         help="the positive class of --csv-format kaggle (default: a two-class model's second)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--heatmap", metavar="OUT.png", help="also write the picture (one only) with a Grad-CAM "
+                        "heat map of where the model found the evidence for its top class")
+    parser.add_argument("--heatmap-class", metavar="LABEL|INDEX", help="explain this class instead of the top one")
     on_ray.add_arguments(parser)
 
 
@@ -75,6 +82,8 @@ def load_classifier(args):
 
 
 def run(args):
+    if on_ray.wanted(args) and args.heatmap:
+        raise NetStudioError("--heatmap draws on this machine; leave out --ray")
     if on_ray.wanted(args):
         return on_ray.run("classify", args, model=args.model, checkpoint=args.checkpoint, epoch=args.epoch,
                           top=args.top)
@@ -86,6 +95,9 @@ def run(args):
     if not pictures:
         raise DataError("no pictures found in " + ", ".join(args.images) + "; give picture files "
                         "or folders holding " + "/".join(sorted(IMAGE_SUFFIXES)))
+    if (args.heatmap or args.heatmap_class) and (len(pictures) != 1 or not args.heatmap):
+        raise NetStudioError("--heatmap OUT.png explains one picture; give exactly one picture and --heatmap"
+                             if args.heatmap else "--heatmap-class needs --heatmap OUT.png")
     out = None
     if args.csv:
         out = PredictionCsv(args.csv, args.csv_format, positive_index(classifier.labels, args))
@@ -127,7 +139,37 @@ def run(args):
         sys.stdout.write("\n")
     if out is not None:
         out.close()
+    if args.heatmap and not failed:
+        shown = write_heatmap(classifier, pictures[0], args.heatmap, args.heatmap_class)
+        print(f"netstudio classify: why {shown}: heat map written to {args.heatmap}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def write_heatmap(classifier, picture, path, wanted=None):
+    """Write ``picture`` with the Grad-CAM map of class ``wanted`` (a label or an index;
+    default the top class) to ``path``; returns the class's label."""
+    from core.image import load_image
+    from core.zoo.draw_heatmap import draw_heatmap, why_caption
+    classes = None if wanted is None else [class_index(classifier.labels, wanted)]
+    explanation = classifier.explain(picture, classes)
+    found = explanation.maps[0]
+    draw_heatmap(load_image(picture), explanation.heatmap(0), why_caption(found.label, found.probability),
+                 path, seen=explanation.box)
+    return found.label
+
+
+def class_index(labels, wanted):
+    """The index of class ``wanted``: one of ``labels``, or a whole number."""
+    if wanted in labels:
+        return labels.index(wanted)
+    if str(wanted).isdigit():
+        return int(wanted)
+    raise not_a_class("--heatmap-class", wanted, labels)
+
+
+def not_a_class(option, wanted, labels):
+    return NetStudioError(f"{option} {wanted!r} is not a class of the model; its classes: "
+                          + ", ".join(labels[:20]) + (" ..." if len(labels) > 20 else ""))
 
 
 def _row(picture, outcome):
@@ -154,8 +196,7 @@ def positive_index(labels, args):
         return None
     if args.positive is not None:
         if args.positive not in labels:
-            raise NetStudioError(f"--positive {args.positive!r} is not a class of the model; its classes: "
-                        + ", ".join(labels[:20]) + (" ..." if len(labels) > 20 else ""))
+            raise not_a_class("--positive", args.positive, labels)
         return labels.index(args.positive)
     if len(labels) != 2:
         raise NetStudioError(f"--csv-format kaggle: the model has {len(labels)} classes; say which one is positive "

@@ -1,17 +1,24 @@
-"""The selected image, large, with its top-5 and where it came from."""
+"""The selected image, large, with its top-5 and where it came from; "Show why" lays the
+heat map of the chosen class over the picture (heatmap_panel.py, heatmap_flow.py)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..widgets.probability_bar import ProbabilityBar
 from ..widgets.thumbnail import Thumbnail
+from core.zoo.draw_heatmap import why_caption
+
+from .heatmap_panel import HeatmapControls
 from .results_model import CANCELLED, DONE, ERROR, QUEUED, ClassifyItem
 
 STATE_LINES = {QUEUED: "Waiting to be classified…", CANCELLED: "Cancelled before it was classified."}
 
 
 class DetailPanel(QFrame):
+    sigHeatmapWanted = Signal(object)     # a ClassifyItem whose heat maps are to be made
+    sigExportHeatmap = Signal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("Card")
@@ -31,7 +38,12 @@ class DetailPanel(QFrame):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
+        self.heat = HeatmapControls(self)
+        self.heat.sigToggled.connect(lambda _on: self._show_heat())
+        self.heat.sigClassChosen.connect(self._choose_class)
+        self.heat.sigExport.connect(self.sigExportHeatmap)
         layout.addWidget(self.image, 1)
+        layout.addWidget(self.heat)
         layout.addWidget(self.title)
         layout.addWidget(self.meta)
         layout.addWidget(self.error)
@@ -70,6 +82,7 @@ class DetailPanel(QFrame):
             self.meta.setText("Select an image in the list to see its details here.")
             self.error.hide()
             self.block.hide()
+            self._show_heat()
             return
         self.image.set_image(item.thumbnail, error=item.state == ERROR)
         self.title.setText(item.name)
@@ -84,6 +97,41 @@ class DetailPanel(QFrame):
                 bar.set_value(label, probability, strong=rank == 0)
             else:
                 bar.set_value("", 0.0)
+        self._show_heat()
+
+    def _choose_class(self, rank: int) -> None:
+        if self.current is not None:
+            self.current.extra["heatmap_rank"] = rank
+            self._show_heat()
+
+    def _show_heat(self) -> None:
+        """The picture plain, or with the chosen class's heat map; the controls to match."""
+        item = self.current
+        self.heat.setVisible(item is not None)
+        if item is None:
+            return
+        done = item.state == DONE
+        self.heat.set_available(done, "Only a classified picture has an answer to explain.")
+        result = item.extra.get("heatmap")
+        if not (done and self.heat.on):
+            self.image.set_image(item.thumbnail, error=item.state == ERROR)
+            self.heat.show_state(None)
+            return
+        if result is None or result.model != item.model:
+            self.sigHeatmapWanted.emit(item)
+        if result is None:
+            self.heat.show_state((), caption="Working out why…")
+        elif result.error:
+            self.image.set_image(item.thumbnail)
+            self.heat.show_state((), caption=f"No heat map: {result.error}")
+        else:
+            rank = min(item.extra.get("heatmap_rank", 0), len(result.classes) - 1)
+            _, label, probability = result.classes[rank]
+            caption = why_caption(label, probability)
+            if result.model != item.model:
+                caption += f" — as {result.model} sees it"
+            self.image.set_image(item.extra["heatmap_images"][rank])
+            self.heat.show_state(result.classes, rank, caption, ready=True)
 
     @staticmethod
     def _meta_text(item: ClassifyItem) -> str:

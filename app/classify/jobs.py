@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..model_spec import DEFAULT_MODEL, ModelSpec
 from ..workers import WorkerThread
+from .heatmap import ExportHeatmapWorker, HeatmapWorker
 from .worker import ClassifierCache, ClassifyWorker, ImageRequest, LoadModelWorker
 from .results_model import CANCELLED, ERROR
 
@@ -23,6 +24,9 @@ class ClassifyJobs(QObject):
     sigModelReady = Signal(object)           # {"model", "device", "classes"}
     sigModelError = Signal(str)
     sigModelProgress = Signal(str, float)    # "Loading EfficientNet-Lite0… reading the weights", fraction
+    sigHeatmap = Signal(object)              # HeatmapResult
+    sigHeatmapSaved = Signal(object)         # the path of the PNG written
+    sigHeatmapError = Signal(str)            # why it could not be written
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -68,6 +72,19 @@ class ClassifyJobs(QObject):
         self._report_stages(worker)
         self._total += len(requests)
         self.sigProgress.emit(self._done, self._total)
+        self._thread.submit(worker)
+
+    def explain(self, request: ImageRequest) -> None:
+        """Heat maps of one classified picture's top-5 under the current model (sigHeatmap)."""
+        worker = HeatmapWorker(self._cache, self.spec, self._context(), request)
+        worker.sigResult.connect(self.sigHeatmap)
+        self._report_stages(worker)
+        self._thread.submit(worker)
+
+    def export_heatmap(self, request: ImageRequest, result, rank: int, path: str) -> None:
+        worker = ExportHeatmapWorker(request, result, rank, path)
+        worker.sigResult.connect(self.sigHeatmapSaved)
+        worker.sigError.connect(self.sigHeatmapError)
         self._thread.submit(worker)
 
     def cancel(self) -> None:

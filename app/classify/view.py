@@ -28,6 +28,7 @@ from .detection_panel import DetectionPanel
 from .detail import DetailPanel
 from .drop import expand_paths, paths_from_mime
 from .export import write_results_csv
+from .heatmap_flow import HeatmapFlow
 from .jobs import ClassifyJobs
 from .rerun import RerunBanner, rerunnable
 from .results_model import DONE, ERROR, ITEM_ROLE, ClassifyItem, ResultsModel
@@ -138,6 +139,8 @@ class ClassifyView(QWidget):
         self.jobs.sigModelError.connect(self._on_model_error)
         self.jobs.sigModelProgress.connect(self._on_model_progress)
         self.rerun_banner.sigRerun.connect(self.rerun)
+        self.why = HeatmapFlow(self.detail, self.jobs, self.results, self)
+        self.why.sigStatus.connect(self.sigStatus)
         self.detect_jobs.sigResult.connect(self.detection.add_result)
         self.detect_jobs.sigError.connect(self.sigStatus)
         self.detect_jobs.sigIdle.connect(self._on_detect_idle)
@@ -166,7 +169,8 @@ class ClassifyView(QWidget):
 
     def classify_pixels(self, pixels, name: str = "Pasted image") -> None:
         item_id = self._new_id()
-        self._enqueue([ClassifyItem(item_id, name, name)], [ImageRequest(item_id, name, pixels=pixels)])
+        item = ClassifyItem(item_id, name, name, extra={"pixels": pixels})    # kept for its heat map
+        self._enqueue([item], [ImageRequest(item_id, name, pixels=pixels)])
 
     def open_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", IMAGE_FILTER)

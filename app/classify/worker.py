@@ -116,10 +116,7 @@ def classify_one(classifier, request: ImageRequest, k: int) -> ImageResult:
     from ..widgets.thumbnail import thumbnail_array
     started = time.perf_counter()
     try:
-        pixels = request.pixels if request.pixels is not None else _load(request.path)
-        if request.pixels is not None:   # pasted: the same limits as a decoded file
-            from core.image.decode import check_geometry
-            check_geometry(int(pixels.shape[1]), int(pixels.shape[0]), request.name)
+        pixels = load_pixels(request)
         top = classifier.predict_topk([pixels], k=k)[0]
     except Exception as error:  # noqa: BLE001 - shown inline on the item
         if not isinstance(error, NetStudioError):
@@ -131,6 +128,12 @@ def classify_one(classifier, request: ImageRequest, k: int) -> ImageResult:
                        int(pixels.shape[1]), int(pixels.shape[0]), time.perf_counter() - started)
 
 
-def _load(path: str) -> np.ndarray:
-    from core.image import load_image
-    return load_image(path)
+def load_pixels(request: ImageRequest) -> np.ndarray:
+    """The request's picture as HxWx3 uint8: decoded from its file, or pasted pixels held
+    to the same limits as a decoded file."""
+    if request.pixels is None:
+        from core.image import load_image
+        return load_image(request.path)
+    from core.image.decode import check_geometry
+    check_geometry(int(request.pixels.shape[1]), int(request.pixels.shape[0]), request.name)
+    return request.pixels

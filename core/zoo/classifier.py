@@ -189,6 +189,34 @@ class ImageClassifier:
             return np.zeros((0, 0), np.float32)
         return np.concatenate([p.reshape(p.shape[0], -1) for p in parts], axis=0)
 
+    # ----- why this answer --------------------------------------------------------------
+    def grad_cam(self, image, class_index=None, layer=None, color="RGB"):
+        """Where in ``image`` the evidence for ``class_index`` (default: the top class) lies:
+        an (H, W) float32 Grad-CAM map in [0, 1] at the picture's own size (see
+        ``core.zoo.gradcam``; ``layer`` defaults to the last spatial layer)."""
+        classes = None if class_index is None else [class_index]
+        return self.explain(image, classes, layer=layer, color=color).heatmap(0)
+
+    def explain(self, image, classes=None, k=1, layer=None, color="RGB"):
+        """A Grad-CAM ``Explanation`` of one picture for the class indices ``classes``
+        (default: its top ``k``), with each class's label and probability, from one
+        forward pass and one small backward per class."""
+        from ..image import load_image
+        from .gradcam import ClassMap, Explanation, seen_box
+        from .preprocess import image_spec
+        pictures = _as_list(image, color)
+        if len(pictures) != 1:
+            raise DataError(f"explain one picture at a time (got {len(pictures)})")
+        picture = load_image(pictures[0])
+        batch = prepare(picture, self.preprocess, self.input_size)[None]
+        cam = self._grad_cam(layer)
+        scores, indices, cams = cam(batch, classes, k)
+        probs = softmax(scores[None])[0]
+        height, width = picture.shape[:2]
+        maps = tuple(ClassMap(i, self.labels[i], float(probs[i]), c) for i, c in zip(indices, cams))
+        box = seen_box((width, height), image_spec(self.preprocess, self.input_size))
+        return Explanation(cam.layer, (width, height), box, maps)
+
     # ----- transfer learning and files ------------------------------------------------
     def finetune(self, folder, num_epoch=10, learning_rate=0.01, top_layer=None, **kwargs):
         """A new classifier for the classes of a class-per-folder dataset: this network with
@@ -207,6 +235,14 @@ class ImageClassifier:
         write_meta(prefix, self.labels, self.input_size, self.preprocess, name=self.name)
 
     # ----- internals ---------------------------------------------------------------------
+    def _grad_cam(self, layer):
+        from .gradcam import GradCam
+        key = ("grad-cam", layer)
+        if key not in self._runners:
+            self._runners[key] = GradCam(self.symbol, self.arg_params, self.aux_params, self.input_size,
+                                         self._ctx, layer)
+        return self._runners[key]
+
     def _runner(self, top_layer):
         key = top_layer
         if key not in self._runners:

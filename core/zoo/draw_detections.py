@@ -41,11 +41,12 @@ def draw_detections(picture, detections, path=None):
         draw.text((x0 + 4 - left, tag_y + 3 - top), text, fill=(0, 0, 0) if sum(colour) > 400 else (255, 255, 255),
                   font=font)
     if path is not None:
-        _save(image, Path(path))
+        save_picture(image, Path(path))
     return image
 
 
-def _save(image, path):
+def save_picture(image, path):
+    """Write a Pillow image atomically, its format from the suffix (.png, .jpg)."""
     fmt = Image.registered_extensions().get(path.suffix.lower())
     if fmt is None:
         raise DataError(f"{path}: unknown picture type {path.suffix!r}; use .png or .jpg")

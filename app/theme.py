@@ -86,6 +86,15 @@ def stylesheet_for(light: str, scheme: str) -> str:
     return dark_stylesheet(light) if scheme == "dark" else light
 
 
+def set_stylesheet(widget, light: str) -> None:
+    """Give ``widget`` a stylesheet written in the light palette, shown in the scheme in use
+    (and recoloured with the window when the scheme changes)."""
+    themed = stylesheet_for(light, _current)
+    widget.setProperty("lightStyleSheet", light)
+    widget.setProperty("themedStyleSheet", themed)
+    widget.setStyleSheet(themed)
+
+
 def _recolour_stylesheet(widget, scheme: str) -> None:
     """Set the widget's own stylesheet in ``scheme``, remembering its light original (taken
     afresh when the widget has set another sheet since)."""

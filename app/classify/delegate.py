@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate
 
+from .. import theme
 from ..widgets.probability_bar import paint_prediction_row
 from ..widgets.thumbnail import paint_image_fit
 from .results_model import CANCELLED, DONE, ERROR, ITEM_ROLE, QUEUED, ClassifyItem
@@ -49,7 +50,7 @@ class ResultDelegate(QStyledItemDelegate):
         elif item.state == ERROR:
             self._paint_error(painter, option.font, body, item.short_error or "Could not classify.")
         else:
-            painter.setPen(QColor("#64748b"))
+            painter.setPen(QColor(theme.color("text_name")))
             painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
                              STATE_TEXT.get(item.state, ""))
         painter.restore()
@@ -60,8 +61,8 @@ class ResultDelegate(QStyledItemDelegate):
         hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
         path = QPainterPath()
         path.addRoundedRect(card, 8, 8)
-        painter.fillPath(path, QColor("#eff6ff") if selected else QColor("#ffffff"))
-        border = "#60a5fa" if selected else ("#cbd5e1" if hovered else "#e2e8f0")
+        painter.fillPath(path, QColor(theme.color("accent_tint")) if selected else QColor(theme.color("surface")))
+        border = theme.color("accent_border" if selected else ("border_strong" if hovered else "border"))
         painter.setPen(QPen(QColor(border), 1.2 if selected else 1.0))
         painter.drawPath(path)
 
@@ -74,13 +75,13 @@ class ResultDelegate(QStyledItemDelegate):
         bold = QFont(base)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(QColor("#0f172a"))
+        painter.setPen(QColor(theme.color("text")))
         name = QFontMetrics(bold).elidedText(item.name, Qt.TextElideMode.ElideMiddle,
                                              int(rect.width() - meta_width))
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
         if meta:
             painter.setFont(small)
-            painter.setPen(QColor("#94a3b8"))
+            painter.setPen(QColor(theme.color("text_muted")))
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, meta)
         painter.setFont(base)
 
@@ -103,11 +104,11 @@ class ResultDelegate(QStyledItemDelegate):
         box = QRectF(rect.right() - width, rect.top() + 1, width, rect.height() - 2)
         path = QPainterPath()
         path.addRoundedRect(box, 5, 5)
-        painter.fillPath(path, QColor("#fffbeb"))
-        painter.setPen(QColor("#fcd34d"))
+        painter.fillPath(path, QColor(theme.color("warn_fill")))
+        painter.setPen(QColor(theme.color("warn_border")))
         painter.drawPath(path)
         painter.setFont(small)
-        painter.setPen(QColor("#92400e"))
+        painter.setPen(QColor(theme.color("warn_text")))
         painter.drawText(box, Qt.AlignmentFlag.AlignCenter, note)
         painter.setFont(base)
         return box.left()
@@ -121,10 +122,10 @@ class ResultDelegate(QStyledItemDelegate):
         box = QRectF(body.x(), body.y() + 2, body.width(), min(body.height() - 4, needed + 14))
         path = QPainterPath()
         path.addRoundedRect(box, 6, 6)
-        painter.fillPath(path, QColor("#fef2f2"))
-        painter.setPen(QColor("#fecaca"))
+        painter.fillPath(path, QColor(theme.color("error_fill")))
+        painter.setPen(QColor(theme.color("error_border")))
         painter.drawPath(path)
-        painter.setPen(QColor("#b91c1c"))
+        painter.setPen(QColor(theme.color("error_text")))
         painter.setFont(font)
         text_rect = box.adjusted(10, 7, -10, -7)
         if needed > text_rect.height() + 1:

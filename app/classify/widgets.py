@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QMenu, QProgressBar, QPushButton,
                                QToolButton, QVBoxLayout, QWidget)
 
+from .. import theme
 from ..resources import icon
 from ..widgets.view_header import title_block
 from .model_selector import ModelSelector
@@ -121,8 +122,8 @@ class DropOverlay(QWidget):
         path = QPainterPath()
         path.addRoundedRect(rect, 14, 14)
         # opaque: the page underneath would show through the message otherwise
-        painter.fillPath(path, QColor("#eff6ff"))
-        painter.setPen(QPen(QColor("#2563eb"), 2, Qt.PenStyle.DashLine))
+        painter.fillPath(path, QColor(theme.color("accent_tint")))
+        painter.setPen(QPen(QColor(theme.color("accent")), 2, Qt.PenStyle.DashLine))
         painter.drawPath(path)
         glyph = QRectF(0, 0, 56, 56)
         glyph.moveCenter(rect.center() - QPointF(0, 36))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
+from .. import theme
+
 READY_QSS = "#ReadinessBar { background: #f0fdf4; border: 1px solid #bbf7d0; border-radius: 8px; color: #166534; }"
 PROBLEM_QSS = "#ReadinessBar { background: #fffbeb; border: 1px solid #fde68a; border-radius: 8px; color: #92400e; }"
 
@@ -39,7 +41,7 @@ class ReadinessBar(QFrame):
         self.problems = list(problems)
         self.setVisible(not empty)
         if not self.problems:
-            self.setStyleSheet(READY_QSS)
+            theme.set_stylesheet(self, READY_QSS)
             self.label.setText(f"✓ Ready to train on {target_name}.")
             self.fix_button.hide()
             self.show_button.hide()
@@ -47,7 +49,7 @@ class ReadinessBar(QFrame):
             return
         first = self.problems[0]
         more = len(self.problems) - 1
-        self.setStyleSheet(PROBLEM_QSS)
+        theme.set_stylesheet(self, PROBLEM_QSS)
         self.label.setText(f"Before training on {target_name}: {first.message}"
                            + (f"  (+{more} more)" if more else ""))
         self.fix_button.setVisible(first.fix is not None)

@@ -8,11 +8,14 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPainterPath
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-TRACK = QColor("#e2e8f0")
-STRONG = QColor("#2563eb")
-WEAK = QColor("#93c5fd")
-TEXT = QColor("#0f172a")
-MUTED = QColor("#475569")
+from .. import theme
+
+#: named colours of the scheme in use (app/theme.py), read when painting
+TRACK, STRONG, WEAK, TEXT, MUTED = "border", "accent", "accent_border", "text", "text_secondary"
+
+
+def _colour(name: str) -> QColor:
+    return QColor(theme.color(name))
 
 
 def format_percent(probability: float) -> str:
@@ -28,14 +31,14 @@ def paint_probability_bar(painter: QPainter, rect: QRectF, fraction: float, stro
     radius = rect.height() / 2
     track = QPainterPath()
     track.addRoundedRect(rect, radius, radius)
-    painter.fillPath(track, TRACK)
+    painter.fillPath(track, _colour(TRACK))
     width = rect.width() * max(0.0, min(1.0, float(fraction)))
     if width > 0.5:
         # a sliver still shows as a rounded dot, so tiny probabilities are visible
         fill = QPainterPath()
         fill.addRoundedRect(QRectF(rect.x(), rect.y(), max(width, rect.height()), rect.height()),
                             radius, radius)
-        painter.fillPath(fill, STRONG if strong else WEAK)
+        painter.fillPath(fill, _colour(STRONG if strong else WEAK))
     painter.restore()
 
 
@@ -50,7 +53,7 @@ def paint_prediction_row(painter: QPainter, rect: QRectF, label: str, probabilit
     font = painter.font()
     font.setBold(strong)
     painter.setFont(font)
-    painter.setPen(TEXT if strong else MUTED)
+    painter.setPen(_colour(TEXT if strong else MUTED))
     elided = QFontMetrics(font).elidedText(label, Qt.TextElideMode.ElideRight, int(label_width - 8))
     label_rect = QRectF(rect.x(), rect.y(), label_width - 8, rect.height())
     painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)

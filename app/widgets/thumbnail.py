@@ -12,6 +12,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from .. import theme
+
 from ..resources import icon
 
 PRESHRINK = 4            # thumbnails are resampled from at most 4x their size
@@ -61,7 +63,7 @@ def paint_image_fit(painter: QPainter, rect: QRectF, image: QImage | None, radiu
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     clip = QPainterPath()
     clip.addRoundedRect(rect, radius, radius)
-    painter.fillPath(clip, QColor("#f1f5f9"))
+    painter.fillPath(clip, QColor(theme.color("hover")))
     if image is not None and not image.isNull():
         size = image.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
         if size.width() >= 4 * image.width():
@@ -75,7 +77,7 @@ def paint_image_fit(painter: QPainter, rect: QRectF, image: QImage | None, radiu
         side = min(rect.width(), rect.height()) * 0.4
         glyph = QRectF(0, 0, side, side)
         glyph.moveCenter(rect.center())
-        color = "#dc2626" if error else "#94a3b8"
+        color = theme.color("error" if error else "text_muted")
         icon("broken-image" if error else "classify", color).paint(painter, glyph.toRect())
     painter.restore()
 

@@ -77,3 +77,35 @@ def test_a_system_scheme_change_recolours_the_window(back_to_light, monkeypatch)
 def test_an_unknown_scheme_is_a_clear_error(back_to_light):
     with pytest.raises(ValueError, match="'light' or 'dark'"):
         theme.apply_scheme(back_to_light, "sepia")
+
+
+def test_painted_result_cards_and_the_readiness_bar_follow_the_scheme(back_to_light, qtbot):
+    """The Classify list's cards and probability bars are painted, and the Build readiness
+    bar sets its sheet after the scheme was applied: both used to stay light in dark."""
+    from app.classify.results_model import DONE
+    from .conftest import MODEL_TIMEOUT_MS, SAMPLES, drop_urls
+    window = back_to_light
+    window.resize(1200, 800)
+    window.show()
+    theme.apply_scheme(window, "dark")
+    view = window.show_view("classify")
+    with qtbot.waitSignal(view.sigIdle, timeout=MODEL_TIMEOUT_MS):
+        drop_urls(view, [SAMPLES / "coffee.png"])
+    [item] = view.results.items()
+    assert item.state == DONE
+    list_view = view.list
+    card = list_view.visualRect(list_view.model().index(0, 0))
+    image = list_view.viewport().grab().toImage()
+    # inside the card, right of the thumbnail, below the predictions: the card's own fill
+    spot = QPoint(card.right() - 12, card.bottom() - 6)
+    assert QColor(image.pixel(spot)).lightness() < 80, "the result card stays light in dark"
+    editor = window.show_view("editor")
+    editor.new_from_template("lenet")
+    qtbot.wait(50)
+    bar = editor.readiness
+    assert bar.isVisible()
+    assert lightness_at_corner(bar) < 80, "the readiness bar stays light in dark"
+    screenshot(window.view("classify"), "scheme_dark_classify_card")
+    theme.apply_scheme(window, "light")
+    QGuiApplication.processEvents()
+    assert lightness_at_corner(bar) > 200

@@ -1,6 +1,7 @@
 """Quick add: a small search box that opens on the canvas (Tab, or a tap of Space, as in
 Blender and Node-RED). Typing filters the palette's layers with the palette's own search
-(human names, Keras and PyTorch words), Up/Down choose, Enter adds, Escape closes.
+(human names, Keras and PyTorch words), Up/Down (or Tab/Shift+Tab) choose, Enter adds,
+Escape closes.
 
 It is a child of the canvas, never a window of its own."""
 from __future__ import annotations
@@ -89,9 +90,10 @@ class QuickAddPopup(QFrame):
     def eventFilter(self, watched, event) -> bool:
         if watched is self.search and event.type() == QEvent.Type.KeyPress:
             key = event.key()
-            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
-                self._step({Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1,
-                            Qt.Key.Key_PageDown: ROWS, Qt.Key.Key_PageUp: -ROWS}[key])
+            steps = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_Tab: 1, Qt.Key.Key_Backtab: -1,
+                     Qt.Key.Key_PageDown: ROWS, Qt.Key.Key_PageUp: -ROWS}
+            if key in steps:           # Tab too: pressed again it moves on, it does not close
+                self._step(steps[key])
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.choose()

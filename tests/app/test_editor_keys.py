@@ -16,7 +16,7 @@ from core.graphdoc.readiness import training_problems
 
 from app import theme as app_theme
 from app.editor import theme as canvas_theme
-from app.editor.node_item import FOCUS_GAP
+from app.editor import node_item
 
 from .conftest import screenshot
 from .test_editor import drop_from_palette, make_editor
@@ -147,6 +147,8 @@ def test_quick_add_opens_at_the_pointer_filters_and_escape_adds_nothing(editor):
     assert popup.current_op() == "LeakyReLU"
     screenshot(editor, "editorkeys_quick_add")
     press(Qt.Key.Key_Up)
+    press(Qt.Key.Key_Tab)                       # Tab again moves on too, the box stays
+    assert popup.isVisible() and popup.current_op() == "LeakyReLU"
     press(Qt.Key.Key_Escape)
     assert not popup.isVisible() and editor.doc.is_empty() and editor.undo_stack.count() == 0
     assert QApplication.focusWidget() is editor.canvas
@@ -237,7 +239,7 @@ def test_every_editor_action_is_in_the_edit_menu_with_its_key(make_main_window, 
 def _ring_pixels(image, item, canvas):
     """Colours along the left edge of the focus ring of ``item`` (viewport pixels)."""
     rect = item.sceneBoundingRect()
-    x = rect.left() + 7 - FOCUS_GAP - 1       # sceneBoundingRect starts 7 px left of the body
+    x = rect.left() + 7 - getattr(node_item, "FOCUS_GAP", 5.0) - 1       # sceneBoundingRect starts 7 px left of the body
     ys = [rect.center().y() + dy for dy in (-4, 0, 4)]
     points = [canvas.mapFromScene(QPointF(x, y)) for y in ys]
     return [QColor(image.pixel(p.x() + dx, p.y())) for p in points for dx in (-1, 0, 1)]

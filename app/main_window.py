@@ -17,8 +17,8 @@ from .preferences import PreferencesDialog
 from .resources import icon, load_stylesheet
 from .settings import RecentFiles, open_settings
 from .sidebar import Sidebar
-from .views import (DEFAULT_VIEWS, ROUTES, BrokenView, KeepsWork, OpensFiles, Pastes, Route, SavesDocuments,
-                    ShowsModel, Undoes, UsesDevice, View, ViewSpec, create_view)
+from .views import (DEFAULT_VIEWS, ROUTES, BrokenView, HasEditActions, KeepsWork, OpensFiles, Pastes, Route,
+                    SavesDocuments, ShowsModel, Undoes, UsesDevice, View, ViewSpec, create_view)
 
 
 class MainWindow(QMainWindow):
@@ -135,9 +135,11 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(edit_menu, "Undo", lambda: self._step("undo"))
         self.redo_action = self._action(edit_menu, "Redo", lambda: self._step("redo"))
         edit_menu.aboutToShow.connect(self._name_undo_steps)
+        edit_menu.aboutToShow.connect(self._list_view_actions)
         edit_menu.addSeparator()
         self._action(edit_menu, "&Paste", self.paste, QKeySequence.StandardKey.Paste)
-        edit_menu.addSeparator()
+        self._view_actions_end = edit_menu.addSeparator()
+        self._view_actions: list[QAction] = []
         self._action(edit_menu, "&Preferences…", self.preferences, QKeySequence.StandardKey.Preferences,
                      "Ctrl+,")
         view_menu = bar.addMenu("&View")
@@ -147,6 +149,22 @@ class MainWindow(QMainWindow):
                          f"Ctrl+{number}" if number < 10 else None)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Net Studio", self.about, QKeySequence.StandardKey.HelpContents, "F1")
+
+    def _list_view_actions(self) -> None:
+        """The current view's own actions (the editor's keyboard commands, with their keys)
+        in the Edit menu, above Preferences."""
+        for action in self._view_actions:
+            self.edit_menu.removeAction(action)
+            if action.isSeparator():          # made here; the view's own actions stay its
+                action.deleteLater()
+        self._view_actions = []
+        view = self.current_view()
+        for action in view.edit_actions() if isinstance(view, HasEditActions) else []:
+            if action is None:
+                action = QAction(self.edit_menu)
+                action.setSeparator(True)
+            self.edit_menu.insertAction(self._view_actions_end, action)
+            self._view_actions.append(action)
 
     def _action(self, menu: QMenu, text: str, slot, standard=None, fallback: str | None = None) -> QAction:
         action = QAction(text, self)

@@ -8,7 +8,8 @@ takes ``settings``, else ``View()``. A view that fails to import or build is rep
 Every view is a ``View``; what else the window does with it depends on the protocols it
 also satisfies (checked with ``isinstance``): ``OpensFiles`` (File > Open…, Recent),
 ``Undoes`` (Edit > Undo/Redo), ``KeepsWork`` (asked before the window closes),
-``SavesDocuments`` (File > Save…), ``Pastes`` (Edit > Paste), ``UsesDevice`` (the device
+``SavesDocuments`` (File > Save…), ``Pastes`` (Edit > Paste), ``HasEditActions`` (its
+actions in the Edit menu), ``UsesDevice`` (the device
 selector) and ``ShowsModel`` (the model in the status bar). Hand-offs between views are
 the ``ROUTES``: a view that emits ``sigUseInClassify(obj)`` gets ``classify.use_model(obj)``
 called and the Classify view shown, and so on.
@@ -61,6 +62,12 @@ class Pastes(Protocol):
 @runtime_checkable
 class Undoes(Protocol):
     undo_stack: object                   # a QUndoStack: Edit > Undo/Redo name its steps
+
+
+@runtime_checkable
+class HasEditActions(Protocol):
+    def edit_actions(self) -> list:
+        """QActions (None: a separator) the Edit menu lists while the view is current."""
 
 
 @runtime_checkable

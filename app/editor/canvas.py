@@ -1,9 +1,10 @@
-"""The view onto the scene: wheel zoom, middle-button or Space-drag pan, rubber-band
-selection, fit-to-view, palette drops, and a hint while the document is empty."""
+"""The view onto the scene: wheel zoom, middle-button or Space-drag pan (a tap of Space
+asks for quick add), rubber-band selection, fit-to-view, palette drops, a hint while the
+document is empty, and a focus ring while it has the keyboard focus."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter, QPolygonF
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsView
 
 from . import theme
@@ -11,6 +12,7 @@ from . import theme
 OP_MIME = "application/x-netstudio-op"
 MIN_ZOOM, MAX_ZOOM = 0.08, 2.5
 GRID = 24.0
+FOCUS_WIDTH = 2.0
 
 
 class CanvasView(QGraphicsView):
@@ -19,6 +21,7 @@ class CanvasView(QGraphicsView):
     sigContextMenu = Signal(QPoint, QPointF)  # global position, scene position
     sigFilesDropped = Signal(list)        # local paths dropped from a file manager
     sigRefused = Signal(str)              # a drop the canvas cannot use, and why
+    sigQuickAdd = Signal()                # Space was tapped (pressed and released without a drag)
 
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
@@ -33,10 +36,12 @@ class CanvasView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSceneRect(QRectF(-5000, -5000, 10000, 10000))
-        self.empty_hint = ("Drag a layer from the palette onto the canvas,\n"
-                           "or start from a template with New.")
+        self.empty_hint = ("Drag a layer from the palette onto the canvas, or press Tab\n"
+                           "and type its name; or start from a template with New.")
         self._pan_from = None
         self._space_down = False
+        self._space_panned = False
+        self.pointer: QPoint | None = None    # where the mouse is over the viewport, if it is
 
     # ---- zoom and pan ----
     def zoom(self) -> float:
@@ -55,7 +60,12 @@ class CanvasView(QGraphicsView):
         """Room to pan around the network, whatever its size."""
         content = self._content_rect()
         margin = max(2000.0, 2 * max(content.width(), content.height()))
-        self.setSceneRect(content.adjusted(-margin, -margin, margin, margin))
+        wanted = content.adjusted(-margin, -margin, margin, margin)
+        if wanted != self.sceneRect():
+            # the scroll range changes: keep what is under the eye where it is
+            centre = self.mapToScene(self.viewport().rect().center())
+            self.setSceneRect(wanted)
+            self.centerOn(centre)
 
     def wheelEvent(self, event) -> None:
         """A mouse wheel zooms; a touchpad's two-finger scroll pans (Ctrl + scroll zooms)."""
@@ -108,12 +118,14 @@ class CanvasView(QGraphicsView):
         if event.button() == Qt.MouseButton.MiddleButton or (
                 self._space_down and event.button() == Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
+            self._space_panned = self._space_down
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event) -> None:
+        self.pointer = event.position().toPoint()
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
@@ -132,17 +144,39 @@ class CanvasView(QGraphicsView):
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_down = True
+            self._space_down, self._space_panned = True, False
             self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
             return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat() and self._space_down:
             self._space_down = False
             self.viewport().unsetCursor()
+            if not self._space_panned:
+                self.sigQuickAdd.emit()
             return
         super().keyReleaseEvent(event)
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Leave and self.pointer is not None:
+            over = self.childAt(self.pointer + self.viewport().pos())
+            if over is None or over is self.viewport() or self.viewport().isAncestorOf(over):
+                self.pointer = None       # gone, not just under a popup of the canvas
+        return super().viewportEvent(event)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self.hasFocus() or not getattr(self.scene(), "node_items", None):
+            self.viewport().update()      # the ring and the hint stay put while the scene moves
+
+    def focusInEvent(self, event) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()
 
     def contextMenuEvent(self, event) -> None:
         self.sigContextMenu.emit(event.globalPos(), self.mapToScene(event.pos()))
@@ -200,11 +234,15 @@ class CanvasView(QGraphicsView):
         painter.drawPoints(QPolygonF(points))
 
     def drawForeground(self, painter, rect) -> None:
-        if getattr(self.scene(), "node_items", None):
-            return
         painter.save()
         painter.resetTransform()
-        painter.setPen(theme.TEXT_MUTED)
-        painter.setFont(theme.font(11))
-        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter, self.empty_hint)
+        if self.hasFocus():
+            painter.setPen(QPen(theme.FOCUS_RING, FOCUS_WIDTH))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            inset = FOCUS_WIDTH / 2
+            painter.drawRect(QRectF(self.viewport().rect()).adjusted(inset, inset, -inset, -inset))
+        if not getattr(self.scene(), "node_items", None):
+            painter.setPen(theme.TEXT_MUTED)
+            painter.setFont(theme.font(11))
+            painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter, self.empty_hint)
         painter.restore()

@@ -52,8 +52,8 @@ class RemoveCommand(QUndoCommand):
 
 
 class ConnectCommand(QUndoCommand):
-    def __init__(self, doc, edge):
-        super().__init__("Connect")
+    def __init__(self, doc, edge, text="Connect"):
+        super().__init__(text)
         self.doc, self.edge = doc, edge
         self.replaced = doc.edge_into(edge.dst, edge.slot)
 

@@ -23,7 +23,9 @@ from .palette import group_icon
 
 TIPS = ("Drag layers from the palette; connect a node's bottom port to another's top port. "
         "Select a layer to edit it here.\n\nWheel: zoom · middle button or Space + drag: pan · "
-        "F: fit · Delete: remove · Ctrl+C / Ctrl+V: copy and paste · Ctrl+Z: undo")
+        "F: fit · Delete: remove · Ctrl+C / Ctrl+V: copy and paste · Ctrl+Z: undo\n\n"
+        "Keyboard: Tab adds a layer after the selected one · Up/Down: previous/next layer · "
+        "Ctrl+E: connect to the next layer · Enter: edit here, Esc: back (all in the Edit menu)")
 SPATIAL_KEYS = ("kernel", "stride", "pad", "dilate")
 SHAPE_PARAM = Param("shape", doc="the input's shape, batch size first: (1, 1, 28, 28) for one "
                                  "28×28 grey image; training replaces the batch size", low=1)

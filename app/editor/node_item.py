@@ -1,6 +1,7 @@
 """A layer on the canvas: op and name, key attributes, parameter count, ports on top
 (inputs) and bottom (outputs), and -- when core rejects it -- a red outline with the
-message beside it."""
+message beside it. The layer with the keyboard focus has a focus ring (not after a click:
+the selection shows that)."""
 from __future__ import annotations
 
 import re
@@ -22,6 +23,7 @@ LABELLED_HEIGHT = 58.0     # nodes with several inputs name their ports
 MIN_WIDTH, MAX_WIDTH = 196.0, 340.0
 PAD = 12.0
 ACCENT = 5.0
+FOCUS_GAP, FOCUS_WIDTH = 5.0, 2.0     # the focus ring, outside the selection halo
 _PREFIX = re.compile(r"^(?:.*?: )?node '[^']*' \([^)]*\): ")
 
 TITLE_FONT = theme.font(10, bold=True)
@@ -60,6 +62,7 @@ class NodeItem(QGraphicsItem):
         self.node_id = node.id
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
                       | QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+                      | QGraphicsItem.GraphicsItemFlag.ItemIsFocusable
                       | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(True)
         self.setZValue(1)
@@ -69,6 +72,7 @@ class NodeItem(QGraphicsItem):
         self.outputs: list[PortItem] = []
         self.callout = ErrorCallout(self)
         self._spec = None
+        self.focus_visible = False     # focus that came from the keyboard, not a click
         self.update_from(node)
 
     # ---- content ----
@@ -149,7 +153,7 @@ class NodeItem(QGraphicsItem):
         return QRectF(0, 0, self.width, self.height)
 
     def boundingRect(self) -> QRectF:
-        return self.rect().adjusted(-6, -10, 10, 6)   # selection halo and error badge
+        return self.rect().adjusted(-7, -10, 10, 7)   # selection halo, focus ring, error badge
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -166,8 +170,28 @@ class NodeItem(QGraphicsItem):
             self.scene().node_item_moved(self)
         return super().itemChange(change, value)
 
+    def focusInEvent(self, event) -> None:
+        self.focus_visible = event.reason() != Qt.FocusReason.MouseFocusReason
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self.focus_visible = False
+        self.update()
+        super().focusOutEvent(event)
+
+    def shows_focus_ring(self) -> bool:
+        return self.focus_visible and self.hasFocus()
+
     # ---- painting ----
     def paint(self, painter, option, widget=None) -> None:
+        self._paint_node(painter)
+        if self.shows_focus_ring():
+            painter.setPen(QPen(theme.FOCUS_RING, FOCUS_WIDTH))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(self.rect().adjusted(-FOCUS_GAP, -FOCUS_GAP, FOCUS_GAP, FOCUS_GAP), 11, 11)
+
+    def _paint_node(self, painter) -> None:
         rect = self.rect()
         selected = self.isSelected()
         if painter.worldTransform().m11() < 0.35:      # far out: coloured blocks show the shape

@@ -1,5 +1,5 @@
 """The palette: every operator of the registry in groups, searchable; drag an entry onto
-the canvas (or double-click it) to add a layer."""
+the canvas (or double-click it, or press Enter on it) to add a layer."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,7 +29,24 @@ def group_icon(group: str) -> QIcon:
     return QIcon(pixmap)
 
 
+def best_matches(entries, text: str) -> list:
+    """The entries (in their order) a search for ``text`` finds: those the query names
+    ("dense", "conv2d", "max pool"); only when none, those it describes."""
+    ranks = [(entry, entry.match_rank(text)) for entry in entries]
+    best = min((rank for _, rank in ranks if rank is not None), default=None)
+    return [entry for entry, rank in ranks if best is not None and rank == best]
+
+
 class _OperatorTree(QTreeWidget):
+    sigEntered = Signal(str)        # Enter on an entry: add it, as a double-click does
+
+    def keyPressEvent(self, event) -> None:
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None and item.data(0, OP_ROLE):
+            self.sigEntered.emit(item.data(0, OP_ROLE))
+            return
+        super().keyPressEvent(event)
+
     def mimeData(self, items):
         mime = QMimeData()
         ops = [i.data(0, OP_ROLE) for i in items if i.data(0, OP_ROLE)]
@@ -69,6 +86,7 @@ class PaletteWidget(QWidget):
         self.search.textChanged.connect(self.filter)
         self.tree.itemDoubleClicked.connect(self._on_double_click)
         self.tree.itemClicked.connect(self._on_click)
+        self.tree.sigEntered.connect(self.sigActivated)
 
     def _fill(self) -> None:
         bold = theme.font(8.5, bold=True)
@@ -91,16 +109,14 @@ class PaletteWidget(QWidget):
                                          "Normalization", "Regularization", "Merge", "Output"))
 
     def filter(self, text: str) -> None:
-        """Show the entries matching ``text`` (all groups open while searching): those the
-        query names ("dense", "conv2d", "max pool"); only when none, those it describes."""
-        ranks = {op: entry.match_rank(text) for op, (entry, _) in self.entries.items()}
-        best = min((r for r in ranks.values() if r is not None), default=None)
+        """Show the entries matching ``text`` (all groups open while searching)."""
+        found = {entry.op for entry in best_matches([entry for entry, _ in self.entries.values()], text)}
         for index in range(self.tree.topLevelItemCount()):
             header = self.tree.topLevelItem(index)
             shown = 0
             for child_index in range(header.childCount()):
                 child = header.child(child_index)
-                match = best is not None and ranks[child.data(0, OP_ROLE)] == best
+                match = child.data(0, OP_ROLE) in found
                 child.setHidden(not match)
                 shown += match
             header.setHidden(shown == 0)

@@ -52,6 +52,8 @@ class EditorScene(QGraphicsScene):
             self._add_node_item(obj)
         elif kind == "node_removed":
             item = self.node_items.pop(obj.id)
+            if self.focusItem() is item:
+                self.setFocusItem(None)       # else Qt hands the focus to some other layer
             self.removeItem(item)
         elif kind == "node_changed":
             self.node_items[obj.id].update_from(obj)
@@ -165,16 +167,22 @@ class EditorScene(QGraphicsScene):
                            item.edge == first)
 
     # ---- edits the user makes on the canvas ----
-    def drop_operator(self, op: str, scene_pos: QPointF, attrs=None) -> int:
-        """Add a layer where a palette entry was dropped; returns the new node's id."""
+    def new_node(self, op: str, scene_pos: QPointF, attrs=None):
+        """A node (not yet added) with its starting attributes, centred near ``scene_pos``."""
         node = self.doc.make_node(op, attrs=starter_attrs(op) if attrs is None else dict(attrs))
         item_width = NodeItem(node).width
         node.pos = (round(scene_pos.x() - item_width / 2), round(scene_pos.y() - 25))
+        return node
+
+    def drop_operator(self, op: str, scene_pos: QPointF, attrs=None) -> int:
+        """Add a layer where a palette entry was dropped; returns the new node's id."""
+        node = self.new_node(op, scene_pos, attrs)
         self.undo_stack.push(AddNodesCommand(self.doc, [node], text=f"Add {node.name}"))
         return node.id
 
-    def connect_ports(self, first: PortItem, second: PortItem) -> bool:
-        """Connect an output port to an input port (either order), as a drag release does."""
+    def connect_ports(self, first: PortItem, second: PortItem, text: str = "Connect") -> bool:
+        """Connect an output port to an input port (either order), as a drag release does;
+        ``text`` names the undo step."""
         if first.kind == second.kind:
             self.sigMessage.emit("Connect an output (bottom) to an input (top).")
             return False
@@ -186,7 +194,7 @@ class EditorScene(QGraphicsScene):
         if self.doc.edge_into(edge.dst, edge.slot) == edge:
             return False
         try:
-            self.undo_stack.push(ConnectCommand(self.doc, edge))
+            self.undo_stack.push(ConnectCommand(self.doc, edge, text))
         except NetStudioError as error:
             self.sigMessage.emit(str(error))
             return False

@@ -27,6 +27,7 @@ TEXT_SECONDARY = QColor("#475569")
 TEXT_MUTED = QColor("#94a3b8")
 TEXT_NAME = QColor("#64748b")
 SELECTION = QColor("#2563eb")
+FOCUS_RING = QColor("#1d4ed8")      # the keyboard focus: dark blue on light, light blue on dark
 EDGE = QColor("#94a3b8")
 EDGE_LABEL = QColor("#334155")
 LABEL_BORDER = QColor("#e2e8f0")
@@ -40,7 +41,8 @@ ERROR_TEXT = QColor("#b91c1c")
 _PALETTE_NAMES = {
     "CANVAS": "canvas", "GRID_DOT": "grid_dot", "NODE_FILL": "surface", "NODE_BORDER": "border_strong",
     "TEXT": "text", "TEXT_SECONDARY": "text_secondary", "TEXT_MUTED": "text_muted", "TEXT_NAME": "text_name",
-    "SELECTION": "accent", "EDGE": "text_muted", "EDGE_LABEL": "text_body", "LABEL_BORDER": "border",
+    "SELECTION": "accent", "FOCUS_RING": "accent_strong",
+    "EDGE": "text_muted", "EDGE_LABEL": "text_body", "LABEL_BORDER": "border",
     "ERROR": "error",
     "ERROR_FILL": "error_fill", "ERROR_BORDER": "error_border", "ERROR_TEXT": "error_text",
 }

@@ -31,6 +31,7 @@ from .canvas import CanvasView
 from .commands import MoveNodesCommand, RenameCommand, SetAttrCommand
 from .documents import DocumentsMixin
 from .inspector import Inspector
+from .keyboard import KeyboardMixin
 from .node_item import is_unconnected, node_size
 from .palette import PaletteWidget
 from .readiness_bar import ReadinessBar
@@ -50,7 +51,7 @@ MENU_BUTTON_QSS = ("QToolButton { padding-right: 24px; } QToolButton::menu-indic
                    "right center; right: 8px; width: 10px; height: 10px; }")
 
 
-class EditorView(DocumentsMixin, QWidget):
+class EditorView(KeyboardMixin, DocumentsMixin, QWidget):
     sigStatus = Signal(str)
     sigOpenedPath = Signal(str)
     sigTrainNetwork = Signal(object)      # (core Symbol, document title)
@@ -209,21 +210,32 @@ class EditorView(DocumentsMixin, QWidget):
         self.redo_action.setShortcuts(QKeySequence.StandardKey.Redo)
         self.undo_button.setDefaultAction(self.undo_action)
         self.redo_button.setDefaultAction(self.redo_action)
-        shortcuts = (
-            ("Delete", self.scene.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"]),
-            ("Copy", self.copy_selection, [QKeySequence.StandardKey.Copy]),
-            ("Cut", self.cut_selection, [QKeySequence.StandardKey.Cut]),
-            ("Select all", self.select_all, [QKeySequence.StandardKey.SelectAll]),
-            ("Fit", self.fit, ["F"]),
-            ("Zoom in", lambda: self.canvas.set_zoom(self.canvas.zoom() * 1.25), [QKeySequence.StandardKey.ZoomIn]),
-            ("Zoom out", lambda: self.canvas.set_zoom(self.canvas.zoom() / 1.25), [QKeySequence.StandardKey.ZoomOut]),
+        self._keyboard_setup()
+        shortcuts = self.keyboard_actions() + (
+            ("Delete", self.scene.delete_selection, [QKeySequence.StandardKey.Delete, "Backspace"], ""),
+            ("Copy", self.copy_selection, [QKeySequence.StandardKey.Copy], ""),
+            ("Cut", self.cut_selection, [QKeySequence.StandardKey.Cut], ""),
+            ("Select all", self.select_all, [QKeySequence.StandardKey.SelectAll], ""),
+            None,
+            ("Fit to view", self.fit, ["F"], "Show the whole network"),
+            ("Zoom in", lambda: self.canvas.set_zoom(self.canvas.zoom() * 1.25), [QKeySequence.StandardKey.ZoomIn], ""),
+            ("Zoom out", lambda: self.canvas.set_zoom(self.canvas.zoom() / 1.25), [QKeySequence.StandardKey.ZoomOut], ""),
+            ("Auto layout", self.auto_layout, ["Ctrl+L"], "Arrange the layers top to bottom"),
         )
-        for text, slot, keys in shortcuts:
+        self.canvas_actions: list[QAction | None] = []
+        for entry in shortcuts:
+            if entry is None:
+                self.canvas_actions.append(None)
+                continue
+            text, slot, keys, tip = entry
             action = QAction(text, self.canvas)
-            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.setShortcuts([k for key in keys for k in (QKeySequence.keyBindings(key)
+                                 if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)])])
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.setToolTip(tip or text)
             action.triggered.connect(slot)
             self.canvas.addAction(action)
+            self.canvas_actions.append(action)
         for action in (self.undo_action, self.redo_action):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
@@ -252,6 +264,11 @@ class EditorView(DocumentsMixin, QWidget):
         self.restore_bar.sigRestore.connect(self.restore_autosaved)
         self.readiness.sigFix.connect(self.apply_fix)
         self.readiness.sigShowNode.connect(self.show_node)
+
+    def edit_actions(self) -> list:
+        """The canvas's actions (None: a separator), for the main window's Edit menu: the
+        menu shows each one's shortcut, and choosing it acts on this view."""
+        return list(self.canvas_actions) + [self.back_to_canvas_action]
 
     def _on_clean_changed(self, _clean: bool) -> None:
         self._show_title()
@@ -328,14 +345,8 @@ class EditorView(DocumentsMixin, QWidget):
 
     def add_after(self, node_id: int, op: str, text: str | None = None) -> int:
         """A new ``op`` layer just below ``node_id``, fed by its first output (one undo step)."""
-        item = self.scene.node_items[node_id]
-        below = item.sceneBoundingRect().center() + QPointF(0, item.rect().height() + 60)
-        self.undo_stack.beginMacro(text or f"Add {op}")
-        new_id = self.scene.drop_operator(op, below)
-        self.scene.connect_ports(item.port("out", 0), self.scene.node_items[new_id].port("in", "data"))
-        self.undo_stack.endMacro()
-        self.scene.select_nodes([new_id])
-        return new_id
+        below = self._free_spot(self._below(self.scene.node_items[node_id]))
+        return self.add_node_at(op, below, node_id, text)
 
     def select_all(self) -> None:
         self.scene.select_nodes(list(self.doc.nodes))

@@ -16,7 +16,8 @@ from core.symbol.graph import topo_order
 
 from .onnx_support import FIXTURES, TOLERANCE, run_onnxruntime, run_ours
 
-TORCH_PYTHON = Path(os.environ.get("NETSTUDIO_TORCH_PYTHON", "/work/torchvenv/bin/python"))
+#: the side venv of tests/fixtures/onnx/make_fixtures.py (torch 2.14.1, torchvision 0.29.1)
+TORCH_PYTHON = Path(os.environ.get("NETSTUDIO_TORCH_PYTHON", "/work/tv3/bin/python"))
 
 
 def _compare(path, batch=3, size=32, seed=0):

@@ -1,5 +1,5 @@
-"""Which of the editor palette's operators the ONNX export writes, and why it refuses the
-others: each operator is tried as a one-node network (its starting attributes, data
+"""Which registered operators (the editor palette's) the ONNX export writes, and why it
+refuses the others: each operator is tried as a one-node network (its starting attributes, data
 inputs of the first shape it accepts), the way a user's classifier would hold it.
 
     PYTHONPATH=$PWD python3 -m core.onnx.coverage          # a table: operator, result
@@ -18,7 +18,6 @@ import sys
 import numpy as np
 
 from ..errors import MXNetError
-from ..graphdoc.palette import palette_groups
 from ..ops import OPS
 from ..symbol import Variable
 from ..symbol.naming import NameManager
@@ -32,13 +31,9 @@ PARAMETER_SUFFIXES = ("weight", "bias", "gamma", "beta", "moving_mean", "moving_
 
 
 def classifier_operators():
-    """The palette's operators that may be part of an image classifier's graph."""
-    names = []
-    for _, entries in palette_groups():
-        for entry in entries:
-            if entry.op in OPS and _in_classifier(entry.op):
-                names.append(entry.op)
-    return names
+    """The registered operators (the editor's palette offers each) that may be part of an
+    image classifier's graph, by category."""
+    return [cls.name for classes in OPS.by_category().values() for cls in classes if _in_classifier(cls.name)]
 
 
 def _in_classifier(name):

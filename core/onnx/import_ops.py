@@ -523,3 +523,20 @@ def lrn(ctx, node, attrs):
     return ctx.op(node, "LRN", [ctx.symbol(node.input[0])], {
         "nsize": attrs["size"], "alpha": attrs.get("alpha", 1e-4), "beta": attrs.get("beta", 0.75),
         "knorm": attrs.get("bias", 1.0)})
+
+
+@converts("InstanceNormalization")
+def instance_norm(ctx, node, attrs):
+    scale, bias = node.input[1:3]
+    return ctx.op(node, "InstanceNorm", [ctx.symbol(node.input[0])], {
+        "gamma": ctx.parameter(scale, ctx.constant(scale, "InstanceNormalization's scale")),
+        "beta": ctx.parameter(bias, ctx.constant(bias, "InstanceNormalization's B")),
+        "eps": attrs.get("epsilon", 1e-5)})
+
+
+@converts("DepthToSpace", "SpaceToDepth")
+def blocks(ctx, node, attrs):
+    if node.op_type == "DepthToSpace" and attrs.get("mode", "DCR") != "DCR":
+        raise _error(node, f"mode={attrs.get('mode')!r}: only DCR (depth-column-row) order is supported")
+    op_name = "depth_to_space" if node.op_type == "DepthToSpace" else "space_to_depth"
+    return ctx.op(node, op_name, [ctx.symbol(node.input[0])], {"block_size": attrs["blocksize"]})

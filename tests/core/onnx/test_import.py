@@ -125,7 +125,8 @@ def test_what_we_export_imports_back(case):
     _import_matches_onnxruntime(model, {"data": np.random.default_rng(2).normal(0, 1, shape).astype(np.float32)})
 
 
-@pytest.mark.parametrize("case", ["deconv then upsampling", "hard_sigmoid", "upsampling two inputs concat"])
+@pytest.mark.parametrize("case", ["deconv then upsampling", "hard_sigmoid", "upsampling two inputs concat",
+                                  "InstanceNorm", "depth_to_space and back"])
 def test_more_of_what_we_export_imports_back(case):
     from .test_export_ops import MORE, _values
     from .onnx_support import random_params
@@ -234,4 +235,13 @@ def test_conv_transpose_padding_deconvolution_cannot_express_is_named():
     model = _conv_transpose_model((1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2], pads=[3, 0, 0, 0],
                                   output_padding=[1, 0])
     with pytest.raises(GraphError, match=r"'up' \(ConvTranspose\): .*adj must stay below the stride"):
+        mx.onnx.import_model(model)
+
+
+def test_depth_to_space_in_crd_order_is_refused_by_name():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 2, 2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])
+    nodes = [helper.make_node("DepthToSpace", ["x"], ["y"], name="d2s", blocksize=2, mode="CRD")]
+    model = helper.make_model(helper.make_graph(nodes, "g", [x], [y]), opset_imports=[helper.make_opsetid("", 17)])
+    with pytest.raises(GraphError, match=r"'d2s' \(DepthToSpace\): mode='CRD'"):
         mx.onnx.import_model(model)

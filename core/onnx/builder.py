@@ -56,6 +56,32 @@ class GraphBuilder:
         self.initializers.append(numpy_helper.from_array(np.asarray(array), name))
         return name
 
+    def ints(self, hint, values):
+        """An int64 1-D initializer (shapes, axes, slice bounds); returns its name."""
+        return self.constant(hint, np.array(list(values), np.int64))
+
+    def cast(self, name, dtype, output=None):
+        """``name`` cast to NumPy ``dtype`` ("bool", "float32", "int64") into ``output`` (a new
+        value if None); returns the output's name."""
+        output = output or self.fresh(f"{name}_{dtype}")
+        self.node("Cast", [name], [output], to=helper.np_dtype_to_tensor_dtype(np.dtype(dtype)))
+        return output
+
+    def gather_clipped(self, data, indices, output, axis, size):
+        """Gather along ``axis`` at float ``indices`` truncated to integers and clipped into
+        [0, size) (MXNet's Embedding and take)."""
+        index, clipped = self.cast(indices, "int64"), self.fresh(f"{output}_index")
+        self.node("Clip", [index, self.constant("first", np.array(0, np.int64)),
+                           self.constant("last", np.array(size - 1, np.int64))], [clipped])
+        self.node("Gather", [data, clipped], [output], axis=axis)
+
+    def slice(self, data, output, starts, ends, axes, steps=None):
+        """A Slice node with its bounds as initializers."""
+        inputs = [data, self.ints("starts", starts), self.ints("ends", ends), self.ints("axes", axes)]
+        if steps is not None:
+            inputs.append(self.ints("steps", steps))
+        self.node("Slice", inputs, [output])
+
     def initializer(self, name, array):
         """A named initializer (a parameter of the network)."""
         self.claim(name)

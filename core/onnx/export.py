@@ -77,6 +77,7 @@ def to_model(symbol, arrays, in_shapes, in_types=np.float32, dynamic=False, dyna
     _, entries = infer_graph_shapes(symbol.heads, dict(zip(data_names, shapes)))
     graph = GraphBuilder(opset, dict(zip(data_names, shapes)))
     value_names = {}   # (id(node), output index) -> ONNX value name
+    refused = []
     for node in nodes:
         if node.is_variable:
             if node.name in arrays:
@@ -92,7 +93,12 @@ def to_model(symbol, arrays, in_shapes, in_types=np.float32, dynamic=False, dyna
             value_names[(id(node), index)] = name
             graph.set_shape(name, entries.get((id(node), index)))
         node_inputs = [value_names.get((id(child), index)) for child, index in node.inputs]
-        node.op.onnx(graph, node_inputs[:1] if node.op.is_loss else node_inputs, outputs)
+        try:
+            node.op.onnx(graph, node_inputs[:1] if node.op.is_loss else node_inputs, outputs)
+        except GraphError as error:   # go on: one message names every node that cannot go
+            refused.append(str(error))
+    if refused:
+        raise GraphError("cannot export to ONNX: " + "; ".join(refused))
     outputs = [helper.make_tensor_value_info(value_names[(id(node), index)], TensorProto.FLOAT,
                                              _dims(entries.get((id(node), index)), free_batch))
                for node, index in symbol.heads]

@@ -100,6 +100,64 @@ def conv(ctx, node, attrs):
         num_group=attrs.get("group", 1), no_bias=not bias))
 
 
+@converts("ConvTranspose")
+def conv_transpose(ctx, node, attrs):
+    """Deconvolution: ONNX's (pads begin, end, output_padding) are MXNet's (pad, adj) when
+    the cropping is even enough; otherwise a slice of each axis trims the end."""
+    weight_shape = ctx.shape(node.input[1])
+    in_spatial = ctx.shape(node.input[0])[2:]
+    kernel = tuple(attrs.get("kernel_shape", weight_shape[2:]))
+    n = len(kernel)
+    strides = tuple(attrs.get("strides", [1] * n))
+    dilations = tuple(attrs.get("dilations", [1] * n))
+    extra = tuple(attrs.get("output_padding", [0] * n))
+    full = [s * (size - 1) + (k - 1) * d + 1 + e
+            for size, k, s, d, e in zip(in_spatial, kernel, strides, dilations, extra)]
+    pads = _transposed_pads(node, attrs, in_spatial, strides, full)
+    wanted = [f - before - after for f, (before, after) in zip(full, pads)]
+    if any(size <= 0 for size in wanted):
+        raise _error(node, f"pads {attrs.get('pads')} crop the whole output")
+    adj = [e + before - after for e, (before, after) in zip(extra, pads)]
+    if any(a >= s for a, s in zip(adj, strides)):
+        raise _error(node, f"pads {pads} with output_padding {list(extra)} and strides {list(strides)} "
+                           f"leave cells Net Studio's Deconvolution cannot add (adj must stay below the stride)")
+    bias = _optional(node, 2)
+    inputs = {"weight": ctx.symbol(node.input[1])}
+    if bias:
+        inputs["bias"] = ctx.symbol(bias)
+    group = attrs.get("group", 1)
+    out = ctx.op(node, "Deconvolution", [ctx.symbol(node.input[0])], dict(
+        inputs, kernel=kernel, stride=strides, dilate=dilations, pad=tuple(before for before, _ in pads),
+        adj=tuple(max(a, 0) for a in adj), num_filter=weight_shape[1] * group, num_group=group,
+        no_bias=not bias), suffix="_full" if min(adj) < 0 else "")
+    for axis, (a, size) in enumerate(zip(adj, wanted)):
+        if a < 0:   # more cropped at the end than at the start
+            last = all(b >= 0 for b in adj[axis + 1:])
+            out = ctx.op(node, "slice_axis", [out], {"axis": axis + 2, "begin": 0, "end": size},
+                         suffix="" if last else f"_crop{axis}")
+    return out
+
+
+def _transposed_pads(node, attrs, in_spatial, strides, full):
+    """(begin, end) cropping per axis, from pads, output_shape or auto_pad (ONNX's rules)."""
+    n = len(in_spatial)
+    auto = attrs.get("auto_pad", "NOTSET")
+    if "output_shape" in attrs or auto in ("SAME_UPPER", "SAME_LOWER"):
+        shape = list(attrs.get("output_shape", []))[-n:] or [size * s for size, s in zip(in_spatial, strides)]
+        pads = []
+        for f, target in zip(full, shape):
+            total = f - target
+            if total < 0:
+                raise _error(node, f"output_shape {shape} is larger than the full output {full}")
+            half = total // 2
+            pads.append((half, total - half) if auto == "SAME_UPPER" else (total - half, half))
+        return pads
+    if auto == "VALID":
+        return [(0, 0)] * n
+    flat = list(attrs.get("pads", [0] * (2 * n)))
+    return list(zip(flat[:n], flat[n:]))
+
+
 def _pool(ctx, node, attrs, pool_type):
     kernel = tuple(attrs["kernel_shape"])
     strides, dilations, pads = _window(ctx, node, attrs, kernel)
@@ -465,3 +523,20 @@ def lrn(ctx, node, attrs):
     return ctx.op(node, "LRN", [ctx.symbol(node.input[0])], {
         "nsize": attrs["size"], "alpha": attrs.get("alpha", 1e-4), "beta": attrs.get("beta", 0.75),
         "knorm": attrs.get("bias", 1.0)})
+
+
+@converts("InstanceNormalization")
+def instance_norm(ctx, node, attrs):
+    scale, bias = node.input[1:3]
+    return ctx.op(node, "InstanceNorm", [ctx.symbol(node.input[0])], {
+        "gamma": ctx.parameter(scale, ctx.constant(scale, "InstanceNormalization's scale")),
+        "beta": ctx.parameter(bias, ctx.constant(bias, "InstanceNormalization's B")),
+        "eps": attrs.get("epsilon", 1e-5)})
+
+
+@converts("DepthToSpace", "SpaceToDepth")
+def blocks(ctx, node, attrs):
+    if node.op_type == "DepthToSpace" and attrs.get("mode", "DCR") != "DCR":
+        raise _error(node, f"mode={attrs.get('mode')!r}: only DCR (depth-column-row) order is supported")
+    op_name = "depth_to_space" if node.op_type == "DepthToSpace" else "space_to_depth"
+    return ctx.op(node, op_name, [ctx.symbol(node.input[0])], {"block_size": attrs["blocksize"]})

@@ -101,6 +101,9 @@ class HardSigmoid(Unary):
     def f(self, xp, x):
         return xp.clip(self.alpha * x + self.beta, 0, 1).astype(x.dtype, copy=False)
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("HardSigmoid", inputs, outputs, alpha=self.alpha, beta=self.beta)
+
     def grad(self, xp, x, g):
         inside = (self.alpha * x + self.beta > 0) & (self.alpha * x + self.beta < 1)
         return g * self.alpha * inside

@@ -7,6 +7,8 @@ Comparisons and logic give 1 or 0 in the inputs' dtype, as MXNet does, and a zer
 """
 from __future__ import annotations
 
+import numpy as np
+
 from .binary import Binary
 from .registry import register_op
 from .rounding import PiecewiseConstant
@@ -25,10 +27,36 @@ _TESTS = {
     "logical_xor": ("lhs xor rhs (nonzero is true)", lambda xp, a, b: (a != 0) ^ (b != 0)),
 }
 
+#: name stem -> (ONNX test, whether it reads truth values, whether its result is negated)
+_ONNX_TESTS = {
+    "equal": ("Equal", False, False), "not_equal": ("Equal", False, True),
+    "greater": ("Greater", False, False), "greater_equal": ("GreaterOrEqual", False, False),
+    "lesser": ("Less", False, False), "lesser_equal": ("LessOrEqual", False, False),
+    "logical_and": ("And", True, False), "logical_or": ("Or", True, False), "logical_xor": ("Xor", True, False),
+}
+
+
+def _onnx_test(graph, stem, lhs, rhs, outputs):
+    """The test as ONNX booleans, cast back to float (1 or 0, as MXNet gives)."""
+    test, logical, negated = _ONNX_TESTS[stem]
+    if logical:
+        lhs, rhs = graph.cast(lhs, "bool"), graph.cast(rhs, "bool")
+    result = graph.fresh(f"{outputs[0]}_{test}")
+    graph.node(test, [lhs, rhs], [result])
+    if negated:
+        negation = graph.fresh(f"{outputs[0]}_not")
+        graph.node("Not", [result], [negation])
+        result = negation
+    graph.cast(result, "float32", outputs[0])
+
 
 class _Test(Binary):
     """1 where the test holds, else 0, in lhs's dtype; no gradient."""
     test = None
+    stem = ""
+
+    def onnx(self, graph, inputs, outputs):
+        _onnx_test(graph, self.stem, inputs[0], inputs[1], outputs)
 
     def f(self, xp, a, b):
         return self.test(xp, a, b).astype(a.dtype)
@@ -44,20 +72,24 @@ class _ScalarTest(ScalarOp, PiecewiseConstant):
     def f(self, xp, x):
         return self.test(xp, x, x.dtype.type(self.scalar)).astype(x.dtype)
 
+    def onnx(self, graph, inputs, outputs):
+        _onnx_test(graph, self.stem, inputs[0], graph.constant("scalar", np.array(self.scalar, np.float32)),
+                   outputs)
+
 
 def _register_tests():
     for stem, (phrase, test) in _TESTS.items():
         fn = staticmethod(test)
         register_op()(type(f"Elemwise_{stem}", (_Test,), {
             "name": f"_{stem}", "doc": f"1 where {phrase}, else 0 (same shapes).",
-            "test": fn, "__module__": __name__}))
+            "test": fn, "stem": stem, "__module__": __name__}))
         register_op()(type(f"Broadcast_{stem}", (_Test,), {
             "name": f"broadcast_{stem}", "category": "Broadcast", "broadcast": True,
             "doc": f"1 where {phrase}, else 0, broadcasting axes of size 1.",
-            "test": fn, "__module__": __name__}))
+            "test": fn, "stem": stem, "__module__": __name__}))
         register_op()(type(f"Scalar_{stem}", (_ScalarTest,), {
             "name": f"_{stem}_scalar", "doc": f"1 where {phrase.replace('rhs', 'scalar')}, else 0.",
-            "test": fn, "__module__": __name__}))
+            "test": fn, "stem": stem, "__module__": __name__}))
 
 
 _register_tests()
@@ -70,6 +102,9 @@ class LogicalNot(PiecewiseConstant):
 
     def f(self, xp, x):
         return (x == 0).astype(x.dtype)
+
+    def onnx(self, graph, inputs, outputs):
+        _onnx_test(graph, "equal", inputs[0], graph.constant("zero", np.array(0, np.float32)), outputs)
 
 
 @register_op()

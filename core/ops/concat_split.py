@@ -8,6 +8,9 @@ from .attrs import Param
 from .base import Op, same_shape_op_infer
 from .registry import register_op
 
+#: ONNX Slice's end for "past the first position, walking backwards"
+INT64_MIN = -(2 ** 63)
+
 
 def _axis(op, axis, ndim, shape):
     if not -ndim <= axis < ndim:
@@ -112,6 +115,16 @@ class SliceChannel(Op):
             parts = [p.reshape(p.shape[:axis] + p.shape[axis + 1:]) for p in parts]
         return parts, (axis, data.shape)
 
+    def onnx(self, graph, inputs, outputs):
+        shape = graph.shape(inputs[0])
+        axis = _axis(self, self.axis, len(shape), shape)
+        sizes = graph.ints("split", [shape[axis] // self.num_outputs] * self.num_outputs)
+        parts = [graph.fresh(f"{name}_part") for name in outputs] if self.squeeze_axis else outputs
+        graph.node("Split", [inputs[0], sizes], parts, axis=axis)
+        if self.squeeze_axis:
+            for part, name in zip(parts, outputs):
+                graph.node("Squeeze", [part, graph.ints("axes", [axis])], [name])
+
     def backward(self, xp, saved, out_grads, needs):
         axis, shape = saved
         if self.squeeze_axis:
@@ -161,6 +174,10 @@ class SliceAxis(Op):
         axis, begin, end = self._range(data.shape)
         return [data[self._index(data.ndim, axis, begin, end)].copy()], (data.shape, data.dtype)
 
+    def onnx(self, graph, inputs, outputs):
+        axis, begin, end = self._range(graph.shape(inputs[0]))
+        graph.slice(inputs[0], outputs[0], [begin], [end], [axis])
+
     def backward(self, xp, saved, out_grads, needs):
         shape, dtype = saved
         axis, begin, end = self._range(shape)
@@ -200,6 +217,15 @@ class Stack(Op):
     def forward(self, xp, inputs, aux, is_train):
         axis = self._position(inputs[0].ndim)
         return [xp.stack(inputs, axis=axis)], axis
+
+    def onnx(self, graph, inputs, outputs):
+        """Each input with the new axis (Unsqueeze), joined along it (Concat)."""
+        axis = self._position(len(graph.shape(inputs[0])))
+        lifted = []
+        for name in inputs:
+            lifted.append(graph.fresh(f"{name}_lifted"))
+            graph.node("Unsqueeze", [name, graph.ints("axes", [axis])], [lifted[-1]])
+        graph.node("Concat", lifted, outputs, axis=axis)
 
     def backward(self, xp, axis, out_grads, needs):
         g = out_grads[0]
@@ -260,6 +286,16 @@ class Slice(Op):
         data = inputs[0]
         index, _ = self._index(data.shape)
         return [data[index].copy()], (data.shape, index)
+
+    def onnx(self, graph, inputs, outputs):
+        """Slice with the positions Python's slices resolve to; walking backwards past the
+        first position is ONNX's "end below the start of the axis" (INT64_MIN)."""
+        shape = graph.shape(inputs[0])
+        index, _ = self._index(shape)
+        bounds = [part.indices(size) for part, size in zip(index, shape)]
+        ends = [stop if stop >= 0 else INT64_MIN for _, stop, _ in bounds]
+        graph.slice(inputs[0], outputs[0], [start for start, _, _ in bounds], ends, range(len(bounds)),
+                    [step for _, _, step in bounds])
 
     def backward(self, xp, saved, out_grads, needs):
         shape, index = saved

@@ -97,6 +97,13 @@ class Deconvolution(WindowedOp):
     def macs(self, in_shapes, out_shapes):
         return math.prod(in_shapes[1]) * math.prod(in_shapes[0][2:])
 
+    def onnx(self, graph, inputs, outputs):
+        """ConvTranspose: the same weight layout; target_shape written as the pad and adj it picks."""
+        pad, adj = self._pad_adj(graph.shape(inputs[0])[2:])
+        graph.node("ConvTranspose", inputs, outputs, kernel_shape=list(self.kernel), strides=list(self.stride),
+                   dilations=list(self.dilate), pads=list(pad) * 2, output_padding=list(adj),
+                   group=self.num_group)
+
     # ----- computation ---------------------------------------------------------
     def _plan(self, x_shape):
         """Columns of the *output*: Deconvolution is the adjoint of this convolution."""

@@ -46,6 +46,9 @@ class Embedding(Op):
         index = xp.clip(data.astype("int64"), 0, self.input_dim - 1)
         return [weight[index]], (index, data)
 
+    def onnx(self, graph, inputs, outputs):
+        graph.gather_clipped(inputs[1], inputs[0], outputs[0], 0, self.input_dim)
+
     def backward(self, xp, saved, out_grads, needs):
         index, data = saved
         g = out_grads[0]

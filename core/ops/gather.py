@@ -63,6 +63,12 @@ class Take(_Gather):
         index = self._bound(xp, index, data.shape[axis])
         return [xp.take(data, index, axis=axis)], (data.shape, index, axis, indices)
 
+    def onnx(self, graph, inputs, outputs):
+        shape = graph.shape(inputs[0])
+        if self.mode != "clip":
+            raise self.error(f"mode={self.mode!r}: the export writes mode='clip' only", GraphError)
+        graph.gather_clipped(inputs[0], inputs[1], outputs[0], self._axis(len(shape)), shape[self._axis(len(shape))])
+
     def backward(self, xp, saved, out_grads, needs):
         shape, index, axis, indices = saved
         grad = xp.zeros(shape, dtype=out_grads[0].dtype)

@@ -2,6 +2,8 @@
 space_to_depth, UpSampling (nearest) and Crop. Each backward moves the gradient back."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op
@@ -42,6 +44,11 @@ class _Blocks(Op):
         moved = tuple(split[a] for a in axes)
         inverse = [axes.index(i) for i in range(len(axes))]
         return [out_grads[0].reshape(moved).transpose(inverse).reshape(shape).copy()]
+
+    def onnx(self, graph, inputs, outputs):
+        """ONNX's DepthToSpace (DCR order, MXNet's) and SpaceToDepth move pixels the same way."""
+        kind = "DepthToSpace" if self.name == "depth_to_space" else "SpaceToDepth"
+        graph.node(kind, inputs, outputs, blocksize=self.block_size, mode="DCR" if kind == "DepthToSpace" else None)
 
 
 @register_op()
@@ -143,6 +150,21 @@ class UpSampling(Op):
             out = xp.concatenate(ups, axis=1)
         return [out], ([x.shape for x in inputs], scales)
 
+    def onnx(self, graph, inputs, outputs):
+        """Resize, nearest, per input (whole factors: asymmetric coordinates, floor), then
+        Concat on channels or Sum."""
+        scales, _ = self._scales([graph.shape(name) for name in inputs])
+        ups = []
+        for name, scale in zip(inputs, scales):
+            up = outputs[0] if len(inputs) == 1 else graph.fresh(f"{outputs[0]}_up")
+            factors = graph.constant("scales", np.array([1, 1, scale, scale], np.float32))
+            graph.node("Resize", [name, "", factors], [up], mode="nearest", nearest_mode="floor",
+                       coordinate_transformation_mode="asymmetric")
+            ups.append(up)
+        if len(inputs) > 1:
+            graph.node("Sum" if self.multi_input_mode == "sum" else "Concat", ups, outputs,
+                       axis=None if self.multi_input_mode == "sum" else 1)
+
     def backward(self, xp, saved, out_grads, needs):
         shapes, scales = saved
         g = out_grads[0]
@@ -208,3 +230,8 @@ class Crop(Op):
         grad = xp.zeros(shape, dtype=out_grads[0].dtype)
         grad[:, :, top:top + h, left:left + w] = out_grads[0]
         return [grad] + [xp.zeros_like(x) for x in others]
+
+    def onnx(self, graph, inputs, outputs):
+        like = graph.shape(inputs[1]) if self.num_args == 2 else None
+        top, left, h, w = self._window(graph.shape(inputs[0]), like)
+        graph.slice(inputs[0], outputs[0], [top, left], [top + h, left + w], [2, 3])

@@ -76,6 +76,17 @@ class Where(Op):
         mask = condition != 0
         return mask.reshape(mask.shape + (1,) * (ndim - mask.ndim))
 
+    def onnx(self, graph, inputs, outputs):
+        """Where on the condition as booleans; a row-flag vector gets x's trailing axes."""
+        condition, x, y = inputs
+        mask = graph.cast(condition, "bool")
+        extra = len(graph.shape(x)) - len(graph.shape(condition))
+        if extra:
+            lifted = graph.fresh(f"{condition}_rows")
+            graph.node("Unsqueeze", [mask, graph.ints("axes", range(1, 1 + extra))], [lifted])
+            mask = lifted
+        graph.node("Where", [mask, x, y], outputs)
+
     def forward(self, xp, inputs, aux, is_train):
         condition, x, y = inputs
         mask = self._chosen(condition, x.ndim)

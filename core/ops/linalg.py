@@ -14,6 +14,17 @@ PRODUCT_PARAMS = {
 }
 
 
+def _onnx_matrix(graph, name, shape, transposed):
+    """``name`` reshaped to a matrix of ``shape`` (-1: the rest), transposed if asked."""
+    matrix = graph.fresh(f"{name}_matrix")
+    graph.node("Reshape", [name, graph.ints("shape", shape)], [matrix])
+    if not transposed:
+        return matrix
+    flipped = graph.fresh(f"{name}_T")
+    graph.node("Transpose", [matrix], [flipped], perm=[1, 0])
+    return flipped
+
+
 class _Product(Op):
     category = "Linear Algebra"
     per_sample = False   # may contract over the batch axis
@@ -68,6 +79,16 @@ class Dot(_Product):
         a2, b2 = self._matrices(a, b)
         return [(a2 @ b2).reshape(out_shape)], (a, b)
 
+    def onnx(self, graph, inputs, outputs):
+        """MatMul of the two as matrices (reshaped, transposed as asked), reshaped back."""
+        lhs, rhs = graph.shape(inputs[0]), graph.shape(inputs[1])
+        rows, k, _, cols = self._split(lhs, rhs)
+        a2 = _onnx_matrix(graph, inputs[0], (k, -1) if self.transpose_a else (-1, k), self.transpose_a)
+        b2 = _onnx_matrix(graph, inputs[1], (-1, k) if self.transpose_b else (k, -1), self.transpose_b)
+        product = graph.fresh(f"{outputs[0]}_matrix")
+        graph.node("MatMul", [a2, b2], [product])
+        graph.node("Reshape", [product, graph.ints("shape", self.out_shape(lhs, rhs))], outputs)
+
     def backward(self, xp, saved, out_grads, needs):
         a, b = saved
         a2, b2 = self._matrices(a, b)
@@ -106,6 +127,19 @@ class BatchDot(_Product):
         a_mat = a.swapaxes(-1, -2) if self.transpose_a else a
         b_mat = b.swapaxes(-1, -2) if self.transpose_b else b
         return [a_mat @ b_mat], (a_mat, b_mat)
+
+    def onnx(self, graph, inputs, outputs):
+        lhs, rhs = graph.shape(inputs[0]), graph.shape(inputs[1])
+        self.out_shape(lhs, rhs)
+        swap = list(range(len(lhs) - 2)) + [len(lhs) - 1, len(lhs) - 2]
+        sides = []
+        for name, transposed in ((inputs[0], self.transpose_a), (inputs[1], self.transpose_b)):
+            if transposed:
+                sides.append(graph.fresh(f"{name}_T"))
+                graph.node("Transpose", [name], [sides[-1]], perm=swap)
+            else:
+                sides.append(name)
+        graph.node("MatMul", sides, outputs)
 
     def backward(self, xp, saved, out_grads, needs):
         a_mat, b_mat = saved

@@ -115,6 +115,9 @@ class SVMOutput(Op):
         xp.put_along_axis(sign, label.astype("int64").reshape(-1, 1), 1, axis=1)
         return scores, sign
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("Identity", inputs[:1], outputs)   # inference passes data through
+
     def forward(self, xp, inputs, aux, is_train):
         return [inputs[0]], (inputs[0], inputs[1])
 

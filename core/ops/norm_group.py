@@ -2,6 +2,8 @@
 group) and L2Normalization (x / ||x||), as MXNet 1.9.1 defines them."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op
@@ -53,6 +55,19 @@ class GroupNorm(Op):
         stats = (data[0], self.num_groups)
         return [data, params, params], [data, stats, stats][:len(self.list_outputs())], []
 
+    def onnx(self, graph, inputs, outputs):
+        """InstanceNormalization of the (n, groups, rest) view: its per-"channel" scale and
+        shift are the per-group gamma and beta."""
+        if self.output_mean_var:
+            raise self.error("output_mean_var=True: the export writes the normalised output only", GraphError)
+        data, gamma, beta = inputs
+        self._grouped(graph.shape(data))
+        grouped, normed, shape = (graph.fresh(f"{outputs[0]}_{step}") for step in ("grouped", "normed", "shape"))
+        graph.node("Reshape", [data, graph.ints("groups", [0, self.num_groups, -1])], [grouped])
+        graph.node("InstanceNormalization", [grouped, gamma, beta], [normed], epsilon=float(self.eps))
+        graph.node("Shape", [data], [shape])
+        graph.node("Reshape", [normed, shape], outputs)
+
     def forward(self, xp, inputs, aux, is_train):
         x, gamma, beta = inputs
         x_hat, mean, var, inv_std = normalize(xp, x.reshape(self._grouped(x.shape)), (2,), self.eps)
@@ -101,6 +116,17 @@ class L2Normalization(Op):
         norm = xp.sqrt((x * x).sum(axis=axes, keepdims=True) + self.eps)
         out = x / norm
         return [out], (out, norm, axes)
+
+    def onnx(self, graph, inputs, outputs):
+        """x / sqrt(ReduceSum(x·x) + eps), written out."""
+        x = inputs[0]
+        steps = [graph.fresh(f"{outputs[0]}_{step}") for step in ("square", "sum", "eps", "norm")]
+        graph.node("Mul", [x, x], [steps[0]])
+        graph.node("ReduceSum", [steps[0], graph.ints("axes", self._axes(len(graph.shape(x))))], [steps[1]],
+                   keepdims=1)
+        graph.node("Add", [steps[1], graph.constant("eps", np.array(self.eps, np.float32))], [steps[2]])
+        graph.node("Sqrt", [steps[2]], [steps[3]])
+        graph.node("Div", [x, steps[3]], outputs)
 
     def backward(self, xp, saved, out_grads, needs):
         out, norm, axes = saved

@@ -83,6 +83,9 @@ class InstanceNorm(_AffineNorm):
         if len(data) < 3:
             raise self.error(f"data has shape {data}, expected (batch, channel, spatial...)")
 
+    def onnx(self, graph, inputs, outputs):
+        graph.node("InstanceNormalization", inputs, outputs, epsilon=float(self.eps))
+
     def forward(self, xp, inputs, aux, is_train):
         out, saved, _, _ = self._normalize(xp, *inputs)
         return [out], saved if is_train else None

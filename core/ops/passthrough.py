@@ -2,6 +2,8 @@
 BlockGrad, Cast, ones_like, zeros_like."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op, same_shape_op_infer
@@ -73,11 +75,21 @@ class Cast(_SameShape):
         return [out_grads[0].astype(dtype)]
 
 
+def _onnx_filled_like(graph, data, output, value):
+    """A constant expanded to ``data``'s shape (read at run time: a free batch stays free)."""
+    shape = graph.fresh(f"{data}_shape")
+    graph.node("Shape", [data], [shape])
+    graph.node("Expand", [graph.constant("fill", np.array(value, np.float32)), shape], [output])
+
+
 @register_op()
 class OnesLike(_SameShape):
     name = "ones_like"
     doc = "Ones with data's shape and type."
-    onnx = Op.onnx   # no mapping yet
+    fill = 1.0
+
+    def onnx(self, graph, inputs, outputs):
+        _onnx_filled_like(graph, inputs[0], outputs[0], self.fill)
 
     def forward(self, xp, inputs, aux, is_train):
         return [xp.ones_like(inputs[0])], None
@@ -90,7 +102,10 @@ class OnesLike(_SameShape):
 class ZerosLike(_SameShape):
     name = "zeros_like"
     doc = "Zeros with data's shape and type."
-    onnx = Op.onnx   # no mapping yet
+    fill = 0.0
+
+    def onnx(self, graph, inputs, outputs):
+        _onnx_filled_like(graph, inputs[0], outputs[0], self.fill)
 
     def forward(self, xp, inputs, aux, is_train):
         return [xp.zeros_like(inputs[0])], None

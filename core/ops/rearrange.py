@@ -33,6 +33,10 @@ class Reverse(Op):
         axes = self._axes(inputs[0].ndim)
         return [xp.flip(inputs[0], axis=axes).copy()], axes
 
+    def onnx(self, graph, inputs, outputs):
+        axes = self._axes(len(graph.shape(inputs[0])))
+        graph.slice(inputs[0], outputs[0], [-1] * len(axes), [-(2 ** 63)] * len(axes), axes, [-1] * len(axes))
+
     def backward(self, xp, axes, out_grads, needs):
         return [xp.flip(out_grads[0], axis=axes).copy()]
 

@@ -54,12 +54,19 @@ class _Reduce(Op):
     def reduce(self, xp, data, axes):
         raise NotImplementedError
 
+    def onnx_reduce(self):
+        """The ONNX reduction computing this one, or None (no mapping)."""
+        return {"sum": "ReduceSum", "mean": "ReduceMean", "max": "ReduceMax", "min": "ReduceMin",
+                "prod": "ReduceProd"}.get(self.name)
+
     def onnx(self, graph, inputs, outputs):
         shape = graph.shape(inputs[0])
         axes = self._axes(shape)
         everything = len(axes) == len(shape) and not self.keepdims
+        op_type = self.onnx_reduce()
+        if op_type is None:
+            return super().onnx(graph, inputs, outputs)
         target = graph.fresh(f"{outputs[0]}_kept") if everything else outputs[0]
-        op_type = f"Reduce{self.name.capitalize()}"
         axes_value = np.array(axes, np.int64)
         if op_type == "ReduceSum" or graph.opset >= 18:   # axes became an input
             graph.node(op_type, [inputs[0], graph.constant("axes", axes_value)], [target],
@@ -171,6 +178,25 @@ class _ArgExtreme(Op):
         # indices come back in data's type (float32 in the engine), as MXNet returns them
         dtype = data.dtype if data.dtype.kind == "f" else "float32"
         return [index.astype(dtype).reshape(self._out_shape(data.shape))], data.shape
+
+    def onnx(self, graph, inputs, outputs):
+        """ArgMax/ArgMin (the first index on ties, as here) as float32, MXNet's index type."""
+        shape = graph.shape(inputs[0])
+        axis, data = self._axis(shape), inputs[0]
+        if axis is None:
+            data = graph.fresh(f"{inputs[0]}_flat")
+            graph.node("Reshape", [inputs[0], graph.ints("shape", [-1])], [data])
+        index = graph.fresh(f"{outputs[0]}_index")
+        graph.node("ArgMax" if self.name != "argmin" else "ArgMin", [data], [index], axis=axis or 0, keepdims=1)
+        shaped = index
+        if tuple(self._out_shape(shape)) != (1,) * (len(shape) if axis is not None else 1):
+            if axis is not None and not self.keepdims:
+                shaped = graph.fresh(f"{outputs[0]}_squeezed")
+                graph.node("Squeeze", [index, graph.ints("axes", [axis])], [shaped])
+        elif axis is None and self.keepdims:
+            shaped = graph.fresh(f"{outputs[0]}_kept")
+            graph.node("Reshape", [index, graph.ints("shape", [1] * len(shape))], [shaped])
+        graph.cast(shaped, "float32", outputs[0])
 
     def backward(self, xp, shape, out_grads, needs):
         # NOTE: an index does not change under small changes of data: zero gradient

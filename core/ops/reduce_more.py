@@ -68,6 +68,11 @@ class Norm(_Reduce):
         if self.ord not in (1, 2):
             raise self.error(f"ord must be 1 or 2, got {self.ord}", GraphError)
 
+    def onnx_reduce(self):
+        if self.out_dtype not in ("None", "float32"):
+            raise self.error(f"out_dtype={self.out_dtype!r}: the export writes float32 only", GraphError)
+        return "ReduceL1" if self.ord == 1 else "ReduceL2"
+
     def reduce(self, xp, data, axes):
         if self.ord == 1:
             return xp.abs(data).sum(axis=axes, keepdims=True)

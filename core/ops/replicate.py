@@ -38,6 +38,13 @@ class _Broadcast(Op):
         out = self._checked(data.shape, self.target(data.shape, [x.shape for x in inputs[1:]]))
         return [xp.broadcast_to(data, out).copy()], [x.shape for x in inputs]
 
+    def onnx(self, graph, inputs, outputs):
+        """Expand to the result's shape, 1 on the axes that keep their size (a free batch stays free)."""
+        data = graph.shape(inputs[0])
+        out = self._checked(data, self.target(data, [graph.shape(name) for name in inputs[1:]]))
+        graph.node("Expand", [inputs[0], graph.ints("shape", [1 if d == o else o for d, o in zip(data, out)])],
+                   outputs)
+
     def backward(self, xp, shapes, out_grads, needs):
         grad = sum_to_shape(out_grads[0], shapes[0])
         # the other inputs only give a shape: no gradient (zeros, as MXNet)
@@ -125,6 +132,14 @@ class Tile(Op):
 
     def forward(self, xp, inputs, aux, is_train):
         return [xp.tile(inputs[0], self.reps)], inputs[0].shape
+
+    def onnx(self, graph, inputs, outputs):
+        shape, reps = self._layout(graph.shape(inputs[0]))
+        data = inputs[0]
+        if len(shape) > len(graph.shape(inputs[0])):   # NumPy puts new axes of 1 in front
+            data = graph.fresh(f"{inputs[0]}_lifted")
+            graph.node("Reshape", [inputs[0], graph.ints("shape", shape)], [data])
+        graph.node("Tile", [data, graph.ints("repeats", reps)], outputs)
 
     def backward(self, xp, shape, out_grads, needs):
         padded, reps = self._layout(shape)

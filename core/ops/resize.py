@@ -94,6 +94,14 @@ class BilinearResize2D(Op):
         out = xp.matmul(rows, xp.matmul(x, cols.T))
         return [out], (rows, cols)
 
+    def onnx(self, graph, inputs, outputs):
+        """The same two interpolation matrices, as MatMuls: rows · x · colsᵀ (TF's rules
+        exactly, whatever ONNX Resize's coordinate modes would round differently)."""
+        rows, cols = self._matrices(np, graph.shape(inputs[0]), np.float32)
+        across = graph.fresh(f"{outputs[0]}_columns")
+        graph.node("MatMul", [inputs[0], graph.constant("columns", np.ascontiguousarray(cols.T))], [across])
+        graph.node("MatMul", [graph.constant("rows", rows), across], outputs)
+
     def backward(self, xp, saved, out_grads, needs):
         rows, cols = saved
         return [xp.matmul(rows.T, xp.matmul(out_grads[0], cols))]

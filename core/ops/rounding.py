@@ -1,8 +1,23 @@
 """Rounding and sign: piecewise-constant functions whose gradient is 0, as in MXNet."""
 from __future__ import annotations
 
+import numpy as np
+
 from .registry import register_op
 from .unary import Unary
+
+
+def _onnx_towards_zero(graph, x, output, half=0.0):
+    """sign(x) · floor(|x| + half): trunc (half 0) and round, halves away from zero (0.5)."""
+    magnitude, floored, sign = (graph.fresh(f"{output}_{step}") for step in ("abs", "floor", "sign"))
+    graph.node("Abs", [x], [magnitude])
+    if half:
+        shifted = graph.fresh(f"{output}_shifted")
+        graph.node("Add", [magnitude, graph.constant("half", np.array(half, np.float32))], [shifted])
+        magnitude = shifted
+    graph.node("Floor", [magnitude], [floored])
+    graph.node("Sign", [x], [sign])
+    graph.node("Mul", [sign, floored], [output])
 
 
 class PiecewiseConstant(Unary):
@@ -16,6 +31,7 @@ class PiecewiseConstant(Unary):
 @register_op()
 class Sign(PiecewiseConstant):
     name = "sign"
+    onnx_type = "Sign"
     doc = "-1, 0 or 1."
 
     def f(self, xp, x):
@@ -25,6 +41,7 @@ class Sign(PiecewiseConstant):
 @register_op()
 class Floor(PiecewiseConstant):
     name = "floor"
+    onnx_type = "Floor"
     doc = "Largest integer <= x."
 
     def f(self, xp, x):
@@ -34,6 +51,7 @@ class Floor(PiecewiseConstant):
 @register_op()
 class Ceil(PiecewiseConstant):
     name = "ceil"
+    onnx_type = "Ceil"
     doc = "Smallest integer >= x."
 
     def f(self, xp, x):
@@ -45,6 +63,9 @@ class Trunc(PiecewiseConstant):
     name = "trunc"
     doc = "Integer part, towards zero."
 
+    def onnx(self, graph, inputs, outputs):
+        _onnx_towards_zero(graph, inputs[0], outputs[0], 0.0)
+
     def f(self, xp, x):
         return xp.trunc(x)
 
@@ -54,6 +75,9 @@ class Fix(PiecewiseConstant):
     name = "fix"
     doc = "Round towards zero (same as trunc)."
 
+    def onnx(self, graph, inputs, outputs):
+        _onnx_towards_zero(graph, inputs[0], outputs[0], 0.0)
+
     def f(self, xp, x):
         return xp.trunc(x)
 
@@ -62,6 +86,9 @@ class Fix(PiecewiseConstant):
 class Round(PiecewiseConstant):
     name = "round"
     doc = "Nearest integer; halves away from zero (2.5 → 3, -2.5 → -3)."
+
+    def onnx(self, graph, inputs, outputs):
+        _onnx_towards_zero(graph, inputs[0], outputs[0], 0.5)
 
     def f(self, xp, x):
         # NOTE: not xp.round, which rounds halves to even; MXNet rounds them away from 0

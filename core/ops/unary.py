@@ -84,6 +84,11 @@ class Log1p(Unary):
     def f(self, xp, x):
         return xp.log1p(x)
 
+    def onnx(self, graph, inputs, outputs):
+        shifted = graph.fresh(f"{outputs[0]}_plus1")
+        graph.node("Add", [inputs[0], graph.constant("one", np.array(1, np.float32))], [shifted])
+        graph.node("Log", [shifted], outputs)
+
     def grad(self, xp, x, g):
         return g / (1 + x)
 
@@ -96,6 +101,11 @@ class Expm1(Unary):
 
     def f(self, xp, x):
         return xp.expm1(x)
+
+    def onnx(self, graph, inputs, outputs):
+        grown = graph.fresh(f"{outputs[0]}_exp")
+        graph.node("Exp", inputs, [grown])
+        graph.node("Sub", [grown, graph.constant("one", np.array(1, np.float32))], outputs)
 
     def grad(self, xp, y, g):
         return g * (y + 1)

@@ -17,41 +17,56 @@ from .registry import register_op
 from .unary import Unary, erf
 
 
-def _unary(name, doc, f, grad, uses="x"):
+def _unary(name, doc, f, grad, uses="x", onnx_type=None, onnx=None):
     """Register a ``Unary`` subclass from its function ``f(xp, x)`` and derivative
-    ``grad(xp, kept, g)`` (``kept`` is x or y, as ``uses`` says)."""
-    cls = type(f"Op_{name}", (Unary,), {
-        "name": name, "doc": doc, "uses": uses, "__module__": __name__,
+    ``grad(xp, kept, g)`` (``kept`` is x or y, as ``uses`` says); ``onnx_type``: the ONNX
+    operator computing it, or ``onnx``: its export method."""
+    members = {
+        "name": name, "doc": doc, "uses": uses, "__module__": __name__, "onnx_type": onnx_type,
         "f": lambda self, xp, x: f(xp, x),
         "grad": lambda self, xp, kept, g: grad(xp, kept, g),
-    })
-    return register_op()(cls)
+    }
+    if onnx is not None:
+        members["onnx"] = onnx
+    return register_op()(type(f"Op_{name}", (Unary,), members))
 
 
-_unary("tan", "Tangent.", lambda xp, x: xp.tan(x), lambda xp, y, g: g * (1 + y * y), "y")
-_unary("sinh", "Hyperbolic sine.", lambda xp, x: xp.sinh(x), lambda xp, x, g: g * xp.cosh(x))
-_unary("cosh", "Hyperbolic cosine.", lambda xp, x: xp.cosh(x), lambda xp, x, g: g * xp.sinh(x))
+def _onnx_scaled(first, factor):
+    """An export method writing ``first(x) · factor`` (``first`` None: x · factor)."""
+    def onnx(self, graph, inputs, outputs):
+        inner = inputs[0]
+        if first:
+            inner = graph.fresh(f"{outputs[0]}_{first}")
+            graph.node(first, inputs, [inner])
+        graph.node("Mul", [inner, graph.constant("factor", np.array(factor, np.float32))], outputs)
+    return onnx
+
+
+_unary("tan", "Tangent.", lambda xp, x: xp.tan(x), lambda xp, y, g: g * (1 + y * y), "y", onnx_type="Tan")
+_unary("sinh", "Hyperbolic sine.", lambda xp, x: xp.sinh(x), lambda xp, x, g: g * xp.cosh(x), onnx_type="Sinh")
+_unary("cosh", "Hyperbolic cosine.", lambda xp, x: xp.cosh(x), lambda xp, x, g: g * xp.sinh(x), onnx_type="Cosh")
 _unary("arcsin", "Inverse sine, in [-pi/2, pi/2].", lambda xp, x: xp.arcsin(x),
-       lambda xp, x, g: g / xp.sqrt(1 - x * x))
+       lambda xp, x, g: g / xp.sqrt(1 - x * x), onnx_type="Asin")
 _unary("arccos", "Inverse cosine, in [0, pi].", lambda xp, x: xp.arccos(x),
-       lambda xp, x, g: -g / xp.sqrt(1 - x * x))
-_unary("arctan", "Inverse tangent.", lambda xp, x: xp.arctan(x), lambda xp, x, g: g / (1 + x * x))
+       lambda xp, x, g: -g / xp.sqrt(1 - x * x), onnx_type="Acos")
+_unary("arctan", "Inverse tangent.", lambda xp, x: xp.arctan(x), lambda xp, x, g: g / (1 + x * x), onnx_type="Atan")
 _unary("arcsinh", "Inverse hyperbolic sine.", lambda xp, x: xp.arcsinh(x),
-       lambda xp, x, g: g / xp.sqrt(x * x + 1))
+       lambda xp, x, g: g / xp.sqrt(x * x + 1), onnx_type="Asinh")
 _unary("arccosh", "Inverse hyperbolic cosine (x >= 1).", lambda xp, x: xp.arccosh(x),
-       lambda xp, x, g: g / xp.sqrt(x * x - 1))
+       lambda xp, x, g: g / xp.sqrt(x * x - 1), onnx_type="Acosh")
 _unary("arctanh", "Inverse hyperbolic tangent (|x| < 1).", lambda xp, x: xp.arctanh(x),
-       lambda xp, x, g: g / (1 - x * x))
-_unary("log2", "Base-2 logarithm.", lambda xp, x: xp.log2(x), lambda xp, x, g: g / (x * math.log(2)))
+       lambda xp, x, g: g / (1 - x * x), onnx_type="Atanh")
+_unary("log2", "Base-2 logarithm.", lambda xp, x: xp.log2(x), lambda xp, x, g: g / (x * math.log(2)),
+       onnx=_onnx_scaled("Log", 1 / math.log(2)))
 _unary("log10", "Base-10 logarithm.", lambda xp, x: xp.log10(x),
-       lambda xp, x, g: g / (x * math.log(10)))
+       lambda xp, x, g: g / (x * math.log(10)), onnx=_onnx_scaled("Log", 1 / math.log(10)))
 _unary("cbrt", "Cube root.", lambda xp, x: xp.cbrt(x), lambda xp, y, g: g / (3 * y * y), "y")
 _unary("rcbrt", "1 / cube root.", lambda xp, x: 1 / xp.cbrt(x),
        lambda xp, x, g: -g / (3 * x * xp.cbrt(x)))
 _unary("degrees", "Radians to degrees.", lambda xp, x: xp.degrees(x),
-       lambda xp, _, g: g * (180 / math.pi), "")
+       lambda xp, _, g: g * (180 / math.pi), "", onnx=_onnx_scaled(None, 180 / math.pi))
 _unary("radians", "Degrees to radians.", lambda xp, x: xp.radians(x),
-       lambda xp, _, g: g * (math.pi / 180), "")
+       lambda xp, _, g: g * (math.pi / 180), "", onnx=_onnx_scaled(None, math.pi / 180))
 
 
 def _elementwise(xp, function, x):

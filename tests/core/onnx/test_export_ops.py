@@ -17,6 +17,13 @@ CASES = {
     "conv dilated grouped": (S.Convolution(X, kernel=(3, 3), num_filter=8, num_group=2, dilate=(2, 2),
                                            pad=(1, 2), stride=(2, 1), name="c"), IMAGE),
     "conv 1-D": (S.Convolution(X, kernel=(3,), num_filter=3, pad=(1,), name="c"), (2, 4, 9)),
+    "deconv": (S.Deconvolution(X, kernel=(4, 4), stride=(2, 2), pad=(1, 1), num_filter=3, name="d"), IMAGE),
+    "deconv grouped dilated adj bias": (S.Deconvolution(X, kernel=(3, 3), stride=(3, 2), dilate=(2, 1), pad=(2, 1),
+                                                        adj=(1, 1), num_filter=6, num_group=2, no_bias=False,
+                                                        name="d"), IMAGE),
+    "deconv target_shape": (S.Deconvolution(X, kernel=(3, 3), stride=(2, 2), target_shape=(14, 13), num_filter=2,
+                                            name="d"), IMAGE),
+    "deconv 1-D": (S.Deconvolution(X, kernel=(3,), stride=(2,), num_filter=3, name="d"), (2, 4, 9)),
     "dense no flatten": (S.FullyConnected(X, num_hidden=5, flatten=False, name="f"), (2, 3, 6)),
     "dense flatten no bias": (S.FullyConnected(X, num_hidden=5, no_bias=True, name="f"), IMAGE),
     "max pool full": (S.Pooling(X, kernel=(3, 3), stride=(2, 2), pool_type="max",
@@ -68,6 +75,97 @@ BINARY = {
 }
 
 
+# operators the export wrote from issue 18's second round; (net, {input: shape}, values)
+# values: "normal" (default), "unit" (inside (-1, 1)), "above1", "indices" (whole numbers,
+# some out of range), "halves" (multiples of 0.5), "flags" (0 or 1)
+MORE = {
+    "deconv then upsampling": (S.UpSampling(S.Deconvolution(X, kernel=(2, 2), stride=(2, 2), num_filter=3, name="d"),
+                                            scale=2, sample_type="nearest"), {"data": IMAGE}, "normal"),
+    "upsampling two inputs concat": (S.UpSampling(X, S.Pooling(Y, kernel=(2, 2), stride=(2, 2), pool_type="max"),
+                                                  scale=2, sample_type="nearest", num_args=2),
+                                     {"data": (2, 3, 4, 4), "other": (2, 2, 8, 8)}, "normal"),
+    "upsampling two inputs sum": (S.UpSampling(X, Y, scale=3, sample_type="nearest", num_args=2,
+                                               multi_input_mode="sum"),
+                                  {"data": (2, 3, 4, 4), "other": (2, 3, 4, 4)}, "normal"),
+    "depth_to_space and back": (S.space_to_depth(S.depth_to_space(X, block_size=2) * 2, block_size=2) + X,
+                                {"data": (2, 8, 3, 3)}, "normal"),
+    "crop h_w": (S.Crop(X, h_w=(3, 4), offset=(1, 2)), {"data": IMAGE}, "normal"),
+    "crop like centre": (S.Crop(X, Y, num_args=2, center_crop=True), {"data": IMAGE, "other": (2, 1, 4, 3)}, "normal"),
+    "embedding": (S.Embedding(X, input_dim=6, output_dim=4, name="e"), {"data": (3, 5)}, "indices"),
+    "hard_sigmoid": (S.hard_sigmoid(X, alpha=0.3, beta=0.4), {"data": IMAGE}, "normal"),
+    "slice_axis": (S.slice_axis(X, axis=2, begin=1, end=-2), {"data": IMAGE}, "normal"),
+    "slice steps": (S.slice(X, begin=(None, 3, 1), end=(None, 0, None), step=(1, -1, 2)), {"data": IMAGE}, "normal"),
+    "slice reversed to the start": (S.slice(X, begin=(None, None, 5), end=(None, None, None), step=(1, 1, -2)),
+                                    {"data": IMAGE}, "normal"),
+    "SliceChannel": (S.SliceChannel(X, num_outputs=2, axis=1)[0] - S.SliceChannel(X, num_outputs=2, axis=1)[1],
+                     {"data": IMAGE}, "normal"),
+    "SliceChannel squeeze": (S.SliceChannel(X, num_outputs=7, axis=3, squeeze_axis=True)[4], {"data": IMAGE},
+                             "normal"),
+    "stack": (S.stack(X, Y, X, axis=2, num_args=3), {"data": (2, 3, 4), "other": (2, 3, 4)}, "normal"),
+    "broadcast_to": (S.broadcast_to(S.mean(X, axis=1, keepdims=True), shape=(0, 4, 0, 0)), {"data": IMAGE}, "normal"),
+    "broadcast_axis": (S.broadcast_axis(S.max(X, axis=(2, 3), keepdims=True), axis=(2, 3), size=(2, 5)),
+                       {"data": IMAGE}, "normal"),
+    "broadcast_like": (S.broadcast_like(S.sum(X, axis=3, keepdims=True), Y), {"data": IMAGE, "other": IMAGE}, "normal"),
+    "tile": (S.tile(X, reps=(2, 1, 3)), {"data": (2, 3, 4)}, "normal"),
+    "dot": (S.dot(X, Y), {"data": (3, 5), "other": (5, 4)}, "normal"),
+    "dot transposed": (S.dot(X, Y, transpose_a=True, transpose_b=True), {"data": (5, 3), "other": (4, 5)}, "normal"),
+    "dot N-D": (S.dot(X, Y), {"data": (2, 3, 5), "other": (5, 2, 2)}, "normal"),
+    "batch_dot": (S.batch_dot(X, Y, transpose_b=True), {"data": (2, 3, 5), "other": (2, 4, 5)}, "normal"),
+    "argmax": (S.argmax(X, axis=1), {"data": IMAGE}, "normal"),
+    "argmin keepdims": (S.argmin(X, axis=-1, keepdims=True), {"data": IMAGE}, "normal"),
+    "argmax flat": (S.argmax(X), {"data": (3, 5)}, "normal"),
+    "argmax_channel": (S.argmax_channel(X), {"data": (3, 5)}, "normal"),
+    "reverse": (S.reverse(X, axis=(1, 3)), {"data": IMAGE}, "normal"),
+    "InstanceNorm": (S.InstanceNorm(X, eps=1e-3, name="inorm"), {"data": IMAGE}, "normal"),
+    "L2Normalization instance": (S.L2Normalization(X), {"data": IMAGE}, "normal"),
+    "L2Normalization channel": (S.L2Normalization(X, mode="channel"), {"data": IMAGE}, "normal"),
+    "L2Normalization spatial": (S.L2Normalization(X, mode="spatial"), {"data": IMAGE}, "normal"),
+    "ones_like zeros_like": (S.ones_like(X) * 2 + S.zeros_like(X) + X, {"data": IMAGE}, "normal"),
+    "where": (S.where(X, Y, Y * 2), {"data": IMAGE, "other": IMAGE}, "flags"),
+    "where rows": (S.where(S.slice_axis(S.Flatten(X), axis=1, begin=0, end=1).reshape((-1,)), Y, -Y),
+                   {"data": IMAGE, "other": IMAGE}, "flags"),
+    "MakeLoss": (S.MakeLoss(X * 2), {"data": IMAGE}, "normal"),
+    "SVMOutput": (S.SVMOutput(X, name="svm"), {"data": (3, 5)}, "normal"),
+    "comparisons": (S.broadcast_greater(X, S.mean(Y, axis=1, keepdims=True)) + S._lesser_equal(X, Y) * 2
+                    + S._equal(X, X) * 4 + S.broadcast_not_equal(X, Y) * 8 + S._greater_equal(Y, X) * 16
+                    + S.broadcast_lesser(X, Y) * 32, {"data": IMAGE, "other": IMAGE}, "indices"),
+    "logic": (S._logical_and(X, Y) + S.broadcast_logical_or(X, Y) * 2 + S._logical_xor(X, Y) * 4
+              + S.logical_not(X) * 8, {"data": IMAGE, "other": IMAGE}, "flags"),
+    "scalar tests": (S._greater_scalar(X, scalar=0.5) + S._lesser_equal_scalar(X, scalar=-0.2) * 2
+                     + S._not_equal_scalar(S.round(X), scalar=0.0) * 4, {"data": IMAGE}, "normal"),
+    "trigonometry": (S.tan(X) + S.arcsin(X) + S.arccos(X) + S.arctan(X) + S.arctanh(X) + S.sinh(X) + S.cosh(X)
+                     + S.arcsinh(X), {"data": IMAGE}, "unit"),
+    "arccosh": (S.arccosh(X), {"data": IMAGE}, "above1"),
+    "rounding": (S.floor(X) + S.ceil(X) * 2 + S.sign(X) * 4 + S.round(X) * 8 + S.trunc(X) * 16 + S.fix(X) * 32,
+                 {"data": IMAGE}, "halves"),
+    "GroupNorm": (S.GroupNorm(X, num_groups=2, name="gn"), {"data": IMAGE}, "normal"),
+    "BilinearResize2D align_corners": (S.BilinearResize2D(X, height=11, width=5), {"data": IMAGE}, "normal"),
+    "BilinearResize2D half pixel": (S.BilinearResize2D(X, height=4, width=13, align_corners=False,
+                                                       half_pixel_centers=True), {"data": IMAGE}, "normal"),
+    "BilinearResize2D legacy": (S.BilinearResize2D(X, height=10, width=3, align_corners=False), {"data": IMAGE},
+                                "normal"),
+    "logarithms": (S.log2(S.abs(X) + 0.5) + S.log10(S.abs(X) + 0.5) + S.log1p(S.abs(X)) + S.expm1(X)
+                   + S.degrees(X) / 100 + S.radians(X), {"data": IMAGE}, "normal"),
+    "take": (S.take(X, Y, axis=1), {"data": IMAGE, "other": (2, 3)}, "indices"),
+    "norm": (S.broadcast_add(S.norm(X, ord=1, axis=1), S.expand_dims(S.norm(X, axis=(1, 2)), axis=1)),
+             {"data": IMAGE}, "normal"),
+}
+
+
+def _values(kind, shape, rng):
+    if kind == "unit":
+        return rng.uniform(-0.9, 0.9, shape).astype(np.float32)
+    if kind == "above1":
+        return rng.uniform(1.1, 3.0, shape).astype(np.float32)
+    if kind == "indices":
+        return rng.integers(-2, 8, shape).astype(np.float32)
+    if kind == "halves":   # whole and half numbers, both signs: where rounding rules differ
+        return (rng.integers(-8, 9, shape) / 2).astype(np.float32)
+    if kind == "flags":
+        return rng.integers(0, 2, shape).astype(np.float32)
+    return rng.normal(0, 1, shape).astype(np.float32)
+
+
 def _compare(net, inputs):
     params = random_params(net, {k: v.shape for k, v in inputs.items()})
     model = mx.onnx.export_model(net, params, [v.shape for v in inputs.values()], onnx_file_path=None)
@@ -101,3 +199,10 @@ def test_attributes_onnx_cannot_express_are_named(net, message):
     params = random_params(net, {"data": IMAGE})
     with pytest.raises(GraphError, match=message):
         mx.onnx.export_model(net, params, [IMAGE], onnx_file_path=None)
+
+
+@pytest.mark.parametrize("case", list(MORE))
+def test_more_operators_match_onnxruntime(case):
+    net, shapes, kind = MORE[case]
+    rng = np.random.default_rng(2)
+    _compare(net, {name: _values(kind, shape, rng) for name, shape in shapes.items()})

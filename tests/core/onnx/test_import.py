@@ -16,7 +16,8 @@ from core.symbol.graph import topo_order
 
 from .onnx_support import FIXTURES, TOLERANCE, run_onnxruntime, run_ours
 
-TORCH_PYTHON = Path(os.environ.get("NETSTUDIO_TORCH_PYTHON", "/work/torchvenv/bin/python"))
+#: the side venv of tests/fixtures/onnx/make_fixtures.py (torch 2.14.1, torchvision 0.29.1)
+TORCH_PYTHON = Path(os.environ.get("NETSTUDIO_TORCH_PYTHON", "/work/tv3/bin/python"))
 
 
 def _compare(path, batch=3, size=32, seed=0):
@@ -109,7 +110,8 @@ def _import_matches_onnxruntime(model, inputs):
     np.testing.assert_allclose(ours, run_onnxruntime(model, inputs)[0], atol=TOLERANCE, rtol=1e-4)
 
 
-@pytest.mark.parametrize("case", ["conv dilated grouped", "dense no flatten", "max pool full",
+@pytest.mark.parametrize("case", ["conv dilated grouped", "deconv", "deconv grouped dilated adj bias",
+                                  "deconv target_shape", "deconv 1-D", "dense no flatten", "max pool full",
                                   "avg pool padded exclusive", "global max",
                                   "prelu", "selu", "gelu", "leaky", "softrelu", "pad reflect", "pad constant",
                                   "softmax temperature", "log_softmax", "sum all", "max axis", "min keepdims",
@@ -121,6 +123,18 @@ def test_what_we_export_imports_back(case):
     params = random_params(net, {"data": shape})
     model = mx.onnx.export_model(net, params, [shape], onnx_file_path=None)
     _import_matches_onnxruntime(model, {"data": np.random.default_rng(2).normal(0, 1, shape).astype(np.float32)})
+
+
+@pytest.mark.parametrize("case", ["deconv then upsampling", "hard_sigmoid", "upsampling two inputs concat",
+                                  "InstanceNorm", "depth_to_space and back"])
+def test_more_of_what_we_export_imports_back(case):
+    from .test_export_ops import MORE, _values
+    from .onnx_support import random_params
+    net, shapes, kind = MORE[case]
+    params = random_params(net, shapes)
+    model = mx.onnx.export_model(net, params, list(shapes.values()), onnx_file_path=None)
+    rng = np.random.default_rng(3)
+    _import_matches_onnxruntime(model, {name: _values(kind, shape, rng) for name, shape in shapes.items()})
 
 
 def test_hand_written_graph_of_less_common_operators():
@@ -179,3 +193,55 @@ def test_an_onnx_classifier_reads_its_input_size_and_preprocessing(tmp_path):
     write_meta(tmp_path / "net", [f"c{i}" for i in range(10)], (3, 32, 32), name="net")   # a sidecar wins
     classifier = ImageClassifier.from_onnx(copy)
     assert classifier.labels[0] == "c0" and classifier.preprocess.mean == (127.0, 127.0, 127.0)
+
+
+def _conv_transpose_model(in_shape, weight_shape, bias=True, **attrs):
+    rng = np.random.default_rng(4)
+    inits = [numpy_helper.from_array(rng.normal(0, 0.5, weight_shape).astype(np.float32), "w")]
+    inputs = ["x", "w"]
+    if bias:
+        inits.append(numpy_helper.from_array(rng.normal(0, 0.5, weight_shape[1] * attrs.get("group", 1))
+                                             .astype(np.float32), "b"))
+        inputs.append("b")
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, list(in_shape))
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", "C", "H", "W"])
+    nodes = [helper.make_node("ConvTranspose", inputs, ["y"], name="up", **attrs)]
+    return helper.make_model(helper.make_graph(nodes, "g", [x], [y], inits),
+                             opset_imports=[helper.make_opsetid("", 17)])
+
+
+@pytest.mark.parametrize("attrs", [
+    dict(strides=[2, 2], pads=[1, 1, 1, 1]),
+    dict(strides=[2, 3], pads=[1, 0, 1, 2], output_padding=[1, 2], dilations=[2, 1], group=2),
+    dict(strides=[2, 2], pads=[0, 0, 1, 2]),                       # more cropped at the end: a slice
+    dict(strides=[2, 2], pads=[1, 0, 0, 0], output_padding=[0, 1]),   # more at the start: adj
+    dict(strides=[2, 2], auto_pad="SAME_UPPER"),
+    dict(strides=[2, 2], auto_pad="SAME_LOWER", dilations=[1, 2]),
+    dict(strides=[3, 2], output_shape=[17, 10]),
+    dict(strides=[1, 1], auto_pad="VALID", group=4),
+], ids=["pads", "grouped dilated output_padding", "uneven pads end", "uneven pads start", "same upper",
+        "same lower", "output_shape", "valid depthwise"])
+def test_conv_transpose_imports_as_deconvolution(attrs):
+    group = attrs.get("group", 1)
+    model = _conv_transpose_model((2, 4, 6, 5), (4, 6 // group if group < 4 else 1, 3, 3), **attrs)
+    onnx.checker.check_model(model, full_check=True)
+    x = np.random.default_rng(5).normal(size=(2, 4, 6, 5)).astype(np.float32)
+    symbol, _, _ = mx.onnx.import_model(model)
+    assert [n.op_name for n in topo_order(symbol.heads) if not n.is_variable][0] == "Deconvolution"
+    _import_matches_onnxruntime(model, {"x": x})
+
+
+def test_conv_transpose_padding_deconvolution_cannot_express_is_named():
+    model = _conv_transpose_model((1, 2, 4, 4), (2, 2, 3, 3), strides=[2, 2], pads=[3, 0, 0, 0],
+                                  output_padding=[1, 0])
+    with pytest.raises(GraphError, match=r"'up' \(ConvTranspose\): .*adj must stay below the stride"):
+        mx.onnx.import_model(model)
+
+
+def test_depth_to_space_in_crd_order_is_refused_by_name():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 2, 2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2, 4, 4])
+    nodes = [helper.make_node("DepthToSpace", ["x"], ["y"], name="d2s", blocksize=2, mode="CRD")]
+    model = helper.make_model(helper.make_graph(nodes, "g", [x], [y]), opset_imports=[helper.make_opsetid("", 17)])
+    with pytest.raises(GraphError, match=r"'d2s' \(DepthToSpace\): mode='CRD'"):
+        mx.onnx.import_model(model)

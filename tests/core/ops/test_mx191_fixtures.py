@@ -41,7 +41,8 @@ def replay(fixtures, manifest, index, grad_rtol=1e-6):
         attrs.setdefault("num_args", case["inputs"])   # as mx.nd.khatri_rao(a, b) fills it in
     op = OPS.get(case["op"])(node_name="reference", **attrs)
     inputs = [x.copy() for x in _arrays(index, "in", case["inputs"])]
-    outputs, saved = op.forward(np, inputs, [], True)
+    aux = [x.copy() for x in _arrays(index, "aux", case.get("aux", 0))]
+    outputs, saved = op.forward(np, inputs, aux, True)
     wanted = _arrays(index, "out", case["outputs"])
     assert len(outputs) == len(wanted)
     _, inferred, _ = op.infer_shape([x.shape for x in inputs])
@@ -61,6 +62,9 @@ def replay(fixtures, manifest, index, grad_rtol=1e-6):
         # MXNet's digamma (gamma, gammaln) is exact to ~1e-7 absolute
         np.testing.assert_allclose(got, want, rtol=max(rtol, grad_rtol), atol=1e-6,
                                    err_msg=f"gradient of {name}")
+    # auxiliary states updated in training (running averages), as MXNet's after backward
+    for name, got, want in zip(op.list_auxiliary_states(), aux, _arrays(index, "auxafter", len(aux))):
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=f"{name} after backward")
 
 
 def test_symbol_creation_functions_and_two_way_math_build_mxnets_graph():

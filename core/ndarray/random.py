@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..context import Context
-from ..random_functions import LIKE, draw
+from .random_dispatch import LIKE, draw
 from .imperative import invoke
 from .ndarray import NDArray
 

@@ -3,7 +3,7 @@ a ``_random_*`` node (``shape`` draws); Symbol parameters a ``_sample_*`` node (
 draws for each of their entries)."""
 from __future__ import annotations
 
-from ..random_functions import LIKE, draw
+from ..ndarray.random_dispatch import LIKE, draw
 from .naming import NameManager
 from .ops import make
 from .symbol import Symbol

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numbers
 
-from .ops import OPS
+from ..ops import OPS
 
 #: MXNet's ``*_like`` functions: draws of an input's shape (core/ops/random_like.py)
 LIKE = ("uniform", "normal", "gamma", "exponential", "poisson", "negative_binomial",

@@ -20,6 +20,7 @@ from core.fileio import atomic_write_text  # noqa: E402
 from core.ops import OPS  # noqa: E402
 
 NAMES = ROOT / "tests" / "fixtures" / "ops_mx191" / "mx_sym_names.txt"
+ND_NAMES = NAMES.with_name("mx_nd_names.txt")   # mxnet.ndarray's public names
 DOC = ROOT / "docs" / "operators.md"
 
 OUT_OF_SCOPE = "out of scope (issue 23: sparse storage, contrib, quantization, RNN/CTC/sequence, Custom)"
@@ -41,8 +42,14 @@ PREFIX_REASONS = {
 SUFFIX_REASONS = {"_v1": "not implemented yet (deprecated v1 operator)"}
 
 
-def mxnet_names():
-    return [line for line in NAMES.read_text().splitlines() if line and not line.startswith("#")]
+def mxnet_names(path=NAMES):
+    return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+
+def nd_count():
+    """(how many of MXNet 1.9.1's public mx.nd names core.nd has, how many there are)"""
+    names = mxnet_names(ND_NAMES)
+    return sum(hasattr(core.nd, name) for name in names), len(names)
 
 
 def status(name):
@@ -76,6 +83,9 @@ def render():
         "(`core.sym` has them: a registered operator, an alias, or the Symbol API). Each is also "
         "callable as `mx.nd.NAME` when it is an operator.",
         "",
+        "`core.nd` has {} of the {} public names of MXNet 1.9.1's `mx.nd` (operators and "
+        "functions).".format(*nd_count()),
+        "",
         "| MXNet name | status |",
         "|---|---|",
         *[f"| `{name}` | {state} |" for name, state in rows],
@@ -97,7 +107,7 @@ def main(argv=None):
         return 0
     DOC.parent.mkdir(exist_ok=True)
     atomic_write_text(DOC, text)
-    print(f"wrote {DOC}")
+    print(f"wrote {DOC}; mx.nd: {'{} of {}'.format(*nd_count())} names")
     return 0
 
 

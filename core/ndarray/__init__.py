@@ -13,7 +13,7 @@ from ..errors import ShapeError
 from .ndarray import NDArray, from_data
 from . import random  # noqa: F401  (mx.nd.random.normal)
 from .imperative import invoke
-from .io import load, save
+from .io import load, load_frombuffer, save
 
 
 def _ctx(ctx):
@@ -240,6 +240,9 @@ def one_hot(indices, depth, on_value=1.0, off_value=0.0, dtype=None):
     xp = indices.xp
     hot = xp.arange(depth) == indices._data.astype(np.int64)[..., None]
     return NDArray(xp.where(hot, on_value, off_value).astype(np.dtype(dtype or np.float32)), indices.context)
+
+
+from .numpy_like import *  # noqa: E402,F401,F403  (eye, linspace, logical_and, moveaxis, ...)
 
 
 def __getattr__(name):

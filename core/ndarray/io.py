@@ -20,7 +20,16 @@ def save(fname, data):
 def load(fname, ctx=None):
     """Load a dict or list of NDArrays from a .params file (MXNet's or ours)."""
     from .params_format import load_params
-    loaded = load_params(fname)
+    return _wrapped(load_params(fname), ctx)
+
+
+def load_frombuffer(buf):
+    """A dict or list of NDArrays from the bytes of a .params file."""
+    from .params_format import parse_params
+    return _wrapped(parse_params(bytes(buf)), None)
+
+
+def _wrapped(loaded, ctx):
     ctx = ctx or cpu()
     wrap = (lambda a: NDArray(ctx.xp.asarray(a), ctx)) if ctx.is_gpu else (lambda a: NDArray(a, ctx))
     if isinstance(loaded, dict):

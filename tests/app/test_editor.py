@@ -281,7 +281,7 @@ def test_open_in_editor_takes_a_symbol_or_a_zoo_name(editor, qtbot):
 
 def test_the_palette_search_filters_and_every_operator_can_be_dropped(editor, qtbot):
     editor.palette.search.setText("pool")
-    assert editor.palette.visible_ops() == ["Pooling", "ROIPooling"]
+    assert editor.palette.visible_ops() == ["Pooling", "Pooling_v1", "ROIPooling"]
     editor.palette.search.setText("")
     for number, op in enumerate(sorted(editor.palette.entries)):
         drop_from_palette(editor, op, QPoint(100 + 10 * (number % 40), 100 + 10 * (number // 40)))

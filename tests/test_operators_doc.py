@@ -27,4 +27,7 @@ def test_status_follows_the_registry():
     assert gen.status("Variable") == "supported (Symbol API)"
     assert gen.status("RNN").startswith("out of scope")
     assert gen.status("SequenceMask").startswith("out of scope")
-    assert gen.status("linalg_potrf").startswith("not implemented yet")
+    assert gen.status("IdentityAttachKLSparseReg").startswith("not implemented yet")
+    assert gen.status("linalg_potrf") == "supported"
+    assert gen.status("choose_element_0index") == "supported (as pick)"
+    assert gen.status("split_v2") == "supported (Symbol API)"

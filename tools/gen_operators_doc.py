@@ -36,7 +36,6 @@ REASONS = {
 }
 PREFIX_REASONS = {
     "Sequence": f"{OUT_OF_SCOPE}: sequence",
-    "linalg_": "not implemented yet (linear algebra family)",
     "random_": "not implemented yet (random sampling family)",
     "sample_": "not implemented yet (random sampling family)",
     "multi_": "not implemented yet (multi-tensor optimizer kernels)",

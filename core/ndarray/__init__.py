@@ -14,6 +14,7 @@ from .ndarray import NDArray, from_data
 from . import random  # noqa: F401  (mx.nd.random.normal)
 from .imperative import invoke
 from .io import load, save
+from .wrappers import all_finite, histogram, split_v2  # noqa: F401
 
 
 def _ctx(ctx):

@@ -8,6 +8,8 @@ symmetric perturbations); the other three give a gradient only in the triangle t
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import DataError
 from .attrs import Param
 from .linalg_batch import _Square, _t
@@ -30,7 +32,7 @@ def _inverse_of_triangle(op, xp, tri):
     eye = xp.broadcast_to(xp.eye(tri.shape[-1], dtype=tri.dtype), tri.shape)
     try:
         return xp.linalg.solve(tri, eye)
-    except xp.linalg.LinAlgError:
+    except np.linalg.LinAlgError:   # also what CuPy raises
         raise op.error("a triangular matrix has a zero on its diagonal (it is singular)",
                        DataError) from None
 
@@ -58,7 +60,7 @@ class LinalgPotrf(_Cholesky):
         symmetric = _symmetric_from_lower(xp, a)
         try:
             factor = xp.linalg.cholesky(symmetric)
-        except xp.linalg.LinAlgError:
+        except np.linalg.LinAlgError:   # also what CuPy raises
             raise self.error("a matrix is not symmetric positive-definite, so it has no "
                              "Cholesky factor", DataError) from None
         return [self._as_lower(factor)], factor
@@ -161,7 +163,7 @@ class LinalgTrsm(_TriangularProduct):
             if self.rightside:
                 return xp.linalg.solve(m.swapaxes(-1, -2), rhs.swapaxes(-1, -2)).swapaxes(-1, -2)
             return xp.linalg.solve(m, rhs)
-        except xp.linalg.LinAlgError:
+        except np.linalg.LinAlgError:   # also what CuPy raises
             raise self.error("the triangular matrix A has a zero on its diagonal (it is "
                              "singular)", DataError) from None
 

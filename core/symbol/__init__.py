@@ -4,6 +4,7 @@ from .json_io import load, load_json  # noqa: F401
 from .attribute import AttrScope  # noqa: F401
 from .naming import NameManager, Prefix  # noqa: F401
 from .symbol import Group, Symbol, Variable, var  # noqa: F401
+from .wrappers import histogram, split_v2  # noqa: F401
 
 
 def __getattr__(name):

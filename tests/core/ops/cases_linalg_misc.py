@@ -1,5 +1,5 @@
-"""Gradient cases for the rest of MXNet 1.9.1's linalg family and histogram's neighbours
-of issue 23 point 16 (split_v2, Correlation, fill_element_0index). linalg_potrf takes a
+"""Gradient cases for the rest of MXNet 1.9.1's linalg family and for _split_v2,
+Correlation and fill_element_0index (issue 23 point 16). linalg_potrf takes a
 symmetric matrix, so its gradient is checked along symmetric perturbations in
 test_linalg_ops.py."""
 import numpy as np
@@ -33,4 +33,16 @@ CASES = [
     GradCase("linalg_extracttrian", {"lower": False}, [(3, 3)]),
     GradCase("linalg_maketrian", {"offset": -1}, [(2, 6)]),
     GradCase("linalg_maketrian", {"lower": False}, [(3,)]),
+]
+
+CASES += [
+    GradCase("_split_v2", {"indices": (0, 2, 3), "axis": 0}, [(5, 2)]),
+    GradCase("_split_v2", {"indices": (1, 2), "axis": 1, "squeeze_axis": True}, [(2, 3)]),
+    GradCase("_split_v2", {"indices": (), "sections": 3, "axis": -1}, [(2, 7)]),
+    GradCase("Correlation", {}, [(2, 3, 4, 5), (2, 3, 4, 5)]),
+    GradCase("Correlation", {"kernel_size": 3, "max_displacement": 2, "stride1": 2, "stride2": 2, "pad_size": 2},
+             [(1, 2, 5, 6), (1, 2, 5, 6)]),
+    GradCase("Correlation", {"max_displacement": 1, "pad_size": 1, "is_multiply": False},
+             [(1, 2, 3, 4), (1, 2, 3, 4)]),
+    GradCase("fill_element_0index", {}, [(3, 4), (3,), np.array([0.0, 3.0, 7.0])], skip=("rhs",)),
 ]

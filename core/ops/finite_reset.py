@@ -27,6 +27,7 @@ class AllFinite(_NoGradient):
     category = "Reduce"
     doc = "1.0 if every value of data is finite (no NaN or ±inf), else 0.0: a float32 (1,) array."
     per_sample = False   # one answer for the whole batch
+    output_dtypes = {0: "float32"}   # whatever the data (type inference)
     params = {"init_output": Param("bool", True, "start the output at 1 (MXNet: else keep it)")}
 
     def infer_shape(self, in_shapes):

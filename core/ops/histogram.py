@@ -20,6 +20,7 @@ class Histogram(Op):
     doc = ("Histogram of the flattened data: bin_cnt equal bins over range, or the bin edges "
            "of the input bins. Outputs counts (int64) and bin edges.")
     per_sample = False   # counts over the whole batch
+    output_dtypes = {0: "int64"}   # the counts, as MXNet (type inference)
     starter_attrs = {"bin_cnt": "10", "range": "(0.0, 1.0)"}
     params = {
         "bin_cnt": Param("int_or_none", None, "number of equal bins; None: the bins input gives the edges",

@@ -28,6 +28,8 @@ def test_histogram_symbol_names_its_outputs_as_mxnet_and_needs_a_range():
     hist = mx.sym.histogram(mx.sym.var("a"), bins=3, range=(0, 6))
     assert hist.list_outputs() == ["_histogram0_output0", "_histogram0_output1"]
     assert hist.list_arguments() == ["a"]
+    assert hist.infer_type(a="float64")[1] == [np.int64, np.float64]   # as MXNet's
+    assert mx.sym.all_finite(mx.sym.var("a")).infer_type(a="float64")[1] == [np.float32]
     counts, edges = hist.eval(ctx=mx.cpu(), a=mx.nd.array([1.0, 2.0, 2.0, 3.0, 7.0]))
     assert counts.asnumpy().tolist() == [1, 3, 0]
     edged = mx.sym.histogram(mx.sym.var("a"), bins=mx.sym.var("b"))

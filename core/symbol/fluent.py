@@ -10,6 +10,8 @@ beyond MXNet's method names.
 """
 from __future__ import annotations
 
+import functools
+
 from ..ndarray.fluent import FLUENT, split_positional
 
 
@@ -17,6 +19,9 @@ def fluent_method(symbol, name, make):
     """``symbol.<name>`` as a bound fluent method, or None if there is none; ``make`` builds
     a node (symbol.make, passed in so that this module needs nothing of symbol.py)."""
     from ..ops import OPS
+    if name == "split_v2":   # MXNet's Python function over _split_v2
+        from .wrappers import split_v2
+        return functools.partial(split_v2, symbol)
     op_name = FLUENT.get(name)
     if op_name is None or op_name not in OPS:
         return None

@@ -54,6 +54,9 @@ def test_split_v2_cuts_at_indices_or_into_sections():
     net = mx.sym.split_v2(mx.sym.var("x"), 3, axis=0)
     assert net.infer_shape(x=(7, 2))[1] == [(3, 2), (2, 2), (2, 2)]
     assert json.loads(net.tojson())["nodes"][1]["attrs"]["sections"] == "3"
+    # the fluent methods call the same functions
+    assert [p.shape for p in x.split_v2((3,))] == [(3, 2), (4, 2)]
+    assert mx.sym.var("x").split_v2(2, axis=1).infer_shape(x=(7, 2))[1] == [(7, 1), (7, 1)]
     with pytest.raises(ShapeError, match="do not cut an axis of size 7"):
         mx.sym.split_v2(mx.sym.var("x"), (2, 9), axis=0).infer_shape(x=(7, 2))
 

@@ -15,6 +15,7 @@ from . import random  # noqa: F401  (mx.nd.random.normal)
 from .imperative import invoke
 from .io import load, save
 from .wrappers import all_finite, histogram, split_v2  # noqa: F401
+from . import linalg  # noqa: F401  (mx.nd.linalg.potrf ...)
 
 
 def _ctx(ctx):

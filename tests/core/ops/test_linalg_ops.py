@@ -84,3 +84,16 @@ def test_matrices_an_operator_cannot_take_raise_clear_errors():
         mx.sym.linalg_maketrian(mx.sym.var("x")).infer_shape(x=(2, 4))
     with pytest.raises(ShapeError, match="do not fit"):
         mx.sym.linalg_trmm(mx.sym.var("a"), mx.sym.var("b"), rightside=True).infer_shape(a=(3, 3), b=(3, 2))
+
+
+def test_the_linalg_namespaces_call_the_same_operators():
+    a = mx.nd.array(SPD, dtype="float64")
+    np.testing.assert_allclose(mx.nd.linalg.potrf(a).asnumpy(), np.linalg.cholesky(SPD), rtol=1e-12)
+    q, lower = mx.nd.linalg.gelqf(mx.nd.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    assert q.shape == (2, 3) and lower.shape == (2, 2)
+    chol = mx.sym.linalg.potrf(mx.sym.var("a"))
+    assert chol.name == "potrf0"   # MXNet names the node after the short name
+    net = mx.sym.linalg.trsm(chol, mx.sym.var("b"), transpose=True, name="solve")
+    assert net.name == "solve" and net.list_arguments() == ["a", "b"]
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        mx.sym.linalg.nothing  # noqa: B018

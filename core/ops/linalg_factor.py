@@ -1,5 +1,6 @@
-"""MXNet 1.9.1's linalg_gelqf (LQ factorisation) and linalg_slogdet (sign and log of the
-absolute determinant), batched over the leading axes."""
+"""MXNet 1.9.1's factorisations: linalg_gelqf (LQ), linalg_slogdet (sign and log of the
+absolute determinant) and _linalg_syevd (symmetric eigendecomposition, mx.nd.linalg.syevd),
+batched over the leading axes."""
 from __future__ import annotations
 
 from .linalg_batch import _Linalg, _Square
@@ -73,3 +74,42 @@ class LinalgSlogdet(_Square):
         safe = xp.where(singular, xp.eye(a.shape[-1], dtype=a.dtype), a)
         scale = out_grads[1].reshape(logabsdet.shape)[..., None, None]
         return [xp.where(singular, 0, scale * xp.linalg.inv(safe).swapaxes(-1, -2))]
+
+
+@register_op()
+class LinalgSyevd(_Square):
+    name = "_linalg_syevd"   # MXNet has no public name for it: mx.nd.linalg.syevd
+    doc = ("Eigendecomposition of each symmetric matrix (its lower triangle is read): U·A = "
+           "diag(L)·U, U's rows orthonormal eigenvectors, L ascending. Outputs U, L.")
+    params = {}
+
+    def list_outputs(self):
+        return ["output0", "output1"]
+
+    def infer_shape(self, in_shapes):
+        a = self._square(in_shapes[0])
+        if a is None:
+            return in_shapes, [None, None], []
+        return in_shapes, [tuple(a), tuple(a[:-1])], []
+
+    def forward(self, xp, inputs, aux, is_train):
+        a = inputs[0]
+        self._square(a.shape)
+        values, vectors = xp.linalg.eigh(_symmetric_from_lower(xp, a))
+        rows = vectors.swapaxes(-1, -2)
+        # MXNet's signs: each row's largest entry (the first of equal ones) is positive
+        largest = xp.take_along_axis(rows, xp.abs(rows).argmax(axis=-1)[..., None], axis=-1)
+        rows = xp.where(largest < 0, -rows, rows)
+        return [rows, values], (rows, values)
+
+    def backward(self, xp, saved, out_grads, needs):
+        # dA = Uᵀ · Y · U: Y's diagonal dL, off it (X - Xᵀ) / 2(L_i - L_j) below the diagonal,
+        # mirrored above, with X = dU · Uᵀ and the eigengap at least a tiny eps (as MXNet)
+        rows, values = saved
+        grad_rows, grad_values = out_grads
+        x = grad_rows @ rows.swapaxes(-1, -2)
+        eps = 1e-30 if values.dtype.itemsize < 8 else 1e-100
+        gap = xp.maximum(values[..., :, None] - values[..., None, :], eps)
+        below = xp.tril((x - x.swapaxes(-1, -2)) / (2 * gap), -1)
+        y = below + below.swapaxes(-1, -2) + grad_values[..., None] * xp.eye(values.shape[-1], dtype=x.dtype)
+        return [rows.swapaxes(-1, -2) @ y @ rows]

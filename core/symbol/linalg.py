@@ -12,8 +12,9 @@ from .symbol import make
 
 def __getattr__(attribute):
     from ..ops import OPS
-    op_name = f"linalg_{attribute}"
-    if attribute.startswith("_") or op_name not in OPS:
+    # MXNet's public linalg_X, or its internal _linalg_X (syevd has no public name)
+    op_name = next((n for n in (f"linalg_{attribute}", f"_linalg_{attribute}") if n in OPS), None)
+    if attribute.startswith("_") or op_name is None:
         raise AttributeError(f"module 'core.sym.linalg' has no attribute {attribute!r}")
 
     def build(*args, name=None, attr=None, **kwargs):

@@ -1,6 +1,7 @@
 """The rest of MXNet 1.9.1's linalg family as a user meets it: mx.nd and mx.sym calls,
-MXNet's own JSON names, clear errors for matrices they cannot take, and potrf's gradient
-along symmetric perturbations (its input is symmetric; MXNet's gradient is symmetric)."""
+MXNet's own JSON names, clear errors for matrices they cannot take, and the gradients of
+potrf and syevd along symmetric perturbations (their input is symmetric; MXNet's gradient
+is symmetric)."""
 import json
 
 import numpy as np
@@ -14,12 +15,14 @@ from core.testing import _objective
 SPD = np.array([[4.0, 1.0, 0.5], [1.0, 4.25, -0.3], [0.5, -0.3, 2.0]])
 
 
-@pytest.mark.parametrize("lower", [True, False])
-def test_potrf_gradient_matches_finite_differences_along_symmetric_perturbations(lower):
-    op = OPS.get("linalg_potrf")(node_name="chol", lower=lower)
-    a = np.stack([SPD, SPD + np.eye(3)])
+@pytest.mark.parametrize("name,attrs", [("linalg_potrf", {}), ("linalg_potrf", {"lower": False}),
+                                        ("_linalg_syevd", {})])
+def test_gradient_matches_finite_differences_along_symmetric_perturbations(name, attrs):
+    op = OPS.get(name)(node_name="under_test", **attrs)
+    a = np.stack([SPD, SPD + np.diag([1.0, 0.0, 3.0])])
     outputs, saved = op.forward(np, [a.copy()], [], True)
-    head = [np.random.default_rng(0).standard_normal(outputs[0].shape)]
+    rng = np.random.default_rng(0)
+    head = [rng.standard_normal(o.shape) for o in outputs]
     grad = op.backward(np, saved, head, [True])[0]
     np.testing.assert_allclose(grad, grad.swapaxes(-1, -2))   # symmetric, as MXNet's
     eps = 1e-6
@@ -97,3 +100,12 @@ def test_the_linalg_namespaces_call_the_same_operators():
     assert net.name == "solve" and net.list_arguments() == ["a", "b"]
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         mx.sym.linalg.nothing  # noqa: B018
+
+
+def test_syevd_decomposes_a_symmetric_matrix_with_mxnets_signs():
+    u, values = mx.nd.linalg.syevd(mx.nd.array([[1.0, 2.0], [2.0, 4.0]], dtype="float64"))
+    np.testing.assert_allclose(u.asnumpy(), [[0.89442719, -0.4472136], [0.4472136, 0.89442719]], rtol=1e-7)
+    np.testing.assert_allclose(values.asnumpy(), [0.0, 5.0], atol=1e-12)
+    net = mx.sym.linalg.syevd(mx.sym.var("a"))
+    assert net.list_outputs() == ["syevd0_output0", "syevd0_output1"]
+    assert net.infer_shape(a=(2, 3, 3))[1] == [(2, 3, 3), (2, 3)]

@@ -3,6 +3,8 @@ data along axis at the given start indices, or into ``sections`` nearly equal pa
 first ``size % sections`` parts one longer)."""
 from __future__ import annotations
 
+import numbers
+
 from ..errors import GraphError
 from .attrs import Param
 from .base import Op, axis_index
@@ -84,3 +86,16 @@ class SplitV2(Op):
             index = (slice(None),) * axis + (slice(start, end),)
             grad[index] = g.reshape(grad[index].shape)
         return [grad]
+
+
+def split_v2_attrs(indices_or_sections, axis, squeeze_axis):
+    """``_split_v2``'s attributes for MXNet's Symbol function ``split_v2(ary,
+    indices_or_sections, axis, squeeze_axis)``: an int is that many sections, a tuple the
+    indices where the parts after the first start."""
+    attrs = {"axis": axis, "squeeze_axis": squeeze_axis}
+    if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
+        return {**attrs, "indices": (), "sections": int(indices_or_sections)}
+    if isinstance(indices_or_sections, tuple):
+        return {**attrs, "indices": (0, *indices_or_sections), "sections": 0}
+    raise GraphError("split_v2: indices_or_sections must be an int or a tuple of ints, got "
+                     f"{type(indices_or_sections).__name__}")

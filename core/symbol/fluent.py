@@ -10,8 +10,6 @@ beyond MXNet's method names.
 """
 from __future__ import annotations
 
-import functools
-
 from ..ndarray.fluent import FLUENT, split_positional
 
 
@@ -20,8 +18,12 @@ def fluent_method(symbol, name, make):
     a node (symbol.make, passed in so that this module needs nothing of symbol.py)."""
     from ..ops import OPS
     if name == "split_v2":   # MXNet's Python function over _split_v2
-        from .wrappers import split_v2
-        return functools.partial(split_v2, symbol)
+        from ..ops.split_v2 import split_v2_attrs
+
+        def split(indices_or_sections, axis=0, squeeze_axis=False, name=None, attr=None):
+            attrs = split_v2_attrs(indices_or_sections, axis, squeeze_axis)
+            return make("_split_v2", [symbol], attrs, name=name, attr=attr)
+        return split
     op_name = FLUENT.get(name)
     if op_name is None or op_name not in OPS:
         return None

@@ -2,7 +2,8 @@
 operator ``linalg_potrf`` on ``a``, its node named ``potrf0`` as MXNet names it.
 
 >>> import core as mx
->>> mx.sym.linalg.potrf(mx.sym.var("a")).name
+>>> with mx.name.NameManager():
+...     mx.sym.linalg.potrf(mx.sym.var("a")).name
 'potrf0'
 """
 from __future__ import annotations

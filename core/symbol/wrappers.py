@@ -5,6 +5,7 @@ from __future__ import annotations
 import numbers
 
 from ..errors import GraphError
+from ..ops.split_v2 import split_v2_attrs
 from .symbol import Symbol, make
 
 
@@ -25,12 +26,5 @@ def histogram(a, bins=10, range=None, name=None, attr=None, **kwargs):  # noqa: 
 def split_v2(ary, indices_or_sections, axis=0, squeeze_axis=False, name=None, attr=None):
     """Parts of ``ary`` along ``axis``: ``indices_or_sections`` nearly equal ones (an int),
     or cut before each index of a tuple (``(2, 3)``: [:2], [2:3], [3:])."""
-    attrs = {"axis": axis, "squeeze_axis": squeeze_axis}
-    if isinstance(indices_or_sections, numbers.Integral) and not isinstance(indices_or_sections, bool):
-        attrs.update(indices=(), sections=int(indices_or_sections))
-    elif isinstance(indices_or_sections, tuple):
-        attrs.update(indices=(0, *indices_or_sections), sections=0)
-    else:
-        raise GraphError("split_v2: indices_or_sections must be an int or a tuple of ints, got "
-                         f"{type(indices_or_sections).__name__}")
-    return make("_split_v2", (ary,), attrs, name=name, attr=attr)
+    return make("_split_v2", (ary,), split_v2_attrs(indices_or_sections, axis, squeeze_axis),
+                name=name, attr=attr)

@@ -25,7 +25,8 @@ def test_histogram_with_equal_bins_with_edges_and_without_range():
 
 
 def test_histogram_symbol_names_its_outputs_as_mxnet_and_needs_a_range():
-    hist = mx.sym.histogram(mx.sym.var("a"), bins=3, range=(0, 6))
+    with mx.name.NameManager():
+        hist = mx.sym.histogram(mx.sym.var("a"), bins=3, range=(0, 6))
     assert hist.list_outputs() == ["_histogram0_output0", "_histogram0_output1"]
     assert hist.list_arguments() == ["a"]
     assert hist.infer_type(a="float64")[1] == [np.int64, np.float64]   # as MXNet's

@@ -31,15 +31,8 @@ REASONS = {
     "RNN": f"{OUT_OF_SCOPE}: RNN",
     "CTCLoss": f"{OUT_OF_SCOPE}: CTC",
     "ctc_loss": f"{OUT_OF_SCOPE}: CTC",
-    "IdentityAttachKLSparseReg": "not implemented yet (sparsity regulariser)",
 }
-PREFIX_REASONS = {
-    "Sequence": f"{OUT_OF_SCOPE}: sequence",
-    "linalg_": "not implemented yet (linear algebra family)",
-    "random_": "not implemented yet (random sampling family)",
-    "sample_": "not implemented yet (random sampling family)",
-}
-SUFFIX_REASONS = {"_v1": "not implemented yet (deprecated v1 operator)"}
+PREFIX_REASONS = {"Sequence": f"{OUT_OF_SCOPE}: sequence"}
 
 
 def mxnet_names(path=NAMES):
@@ -63,9 +56,6 @@ def status(name):
         return REASONS[name]
     for prefix, reason in PREFIX_REASONS.items():
         if name.startswith(prefix):
-            return reason
-    for suffix, reason in SUFFIX_REASONS.items():
-        if name.endswith(suffix):
             return reason
     return "not implemented yet"
 

@@ -14,6 +14,8 @@ from .ndarray import NDArray, from_data
 from . import random  # noqa: F401  (mx.nd.random.normal)
 from .imperative import invoke
 from .io import load, load_frombuffer, save
+from .wrappers import histogram, split_v2  # noqa: F401
+from . import linalg  # noqa: F401  (mx.nd.linalg.potrf ...)
 
 
 def _ctx(ctx):

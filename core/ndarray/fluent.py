@@ -8,6 +8,8 @@ operator is registered, so a new operator needs no list beyond MXNet's method na
 """
 from __future__ import annotations
 
+import functools
+
 #: MXNet 1.9.1's fluent methods of Symbol, with the operator each one calls
 FLUENT = {name: name for name in (
     "reshape_like", "zeros_like", "ones_like", "broadcast_to", "broadcast_like", "tile", "repeat",
@@ -27,6 +29,9 @@ FLUENT.update({"reshape": "Reshape", "flatten": "Flatten", "swapaxes": "SwapAxis
 def fluent_method(array, name):
     """``array.<name>`` as a bound fluent method, or None if there is none."""
     from ..ops import OPS
+    if name == "split_v2":   # MXNet's Python function over _split_v2
+        from .wrappers import split_v2
+        return functools.partial(split_v2, array)
     op_name = FLUENT.get(name)
     if op_name is None or op_name not in OPS:
         return None

@@ -1,6 +1,6 @@
 """``mx.nd`` helpers of MXNet 1.9.1 with NumPy's meaning: eye, linspace, logical_and/or/xor,
-moveaxis, true_divide, the legacy choose_element_0index / fill_element_0index /
-onehot_encode, and the zero-copy bridges from_numpy, from_dlpack, to_dlpack_for_read/write.
+moveaxis, true_divide, the legacy onehot_encode (choose_element_0index and
+fill_element_0index are operators: core/ops), and the zero-copy bridges from_numpy, from_dlpack, to_dlpack_for_read/write.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .imperative import invoke
 from .ndarray import NDArray
 
 __all__ = ["eye", "linspace", "logical_and", "logical_or", "logical_xor", "moveaxis", "true_divide",
-           "choose_element_0index", "fill_element_0index", "onehot_encode", "from_numpy",
+           "onehot_encode", "from_numpy",
            "from_dlpack", "to_dlpack_for_read", "to_dlpack_for_write"]
 
 
@@ -76,28 +76,12 @@ def _axes(axes, ndim):
     return normal
 
 
-def choose_element_0index(data=None, index=None, **kwargs):
-    """MXNet's old name of ``pick``: data[i, index[i]] along the last axis."""
-    return invoke("pick", data, index, **kwargs)
-
-
 def _rows_and_columns(matrix, index, what):
     if matrix.ndim != 2 or index.shape != (matrix.shape[0],):
         raise ShapeError(f"{what}: expected a matrix and one index per row, got shapes "
                          f"{matrix.shape} and {index.shape}")
     xp = matrix.xp
     return xp.arange(matrix.shape[0]), index._data.astype(np.int64)
-
-
-def fill_element_0index(lhs=None, mhs=None, rhs=None, out=None, **kwargs):
-    """A copy of matrix lhs with lhs[i, rhs[i]] = mhs[i]."""
-    rows, columns = _rows_and_columns(lhs, rhs, "fill_element_0index")
-    result = lhs.copy()
-    result._data[rows, columns] = mhs._data
-    if out is not None:
-        out[:] = result
-        return out
-    return result
 
 
 def onehot_encode(indices, out):

@@ -79,7 +79,7 @@ class Take(_Gather):
         return [grad, self._zeros_for_indices(xp, indices, needs)]
 
 
-@register_op()
+@register_op("choose_element_0index")   # MXNet's alias
 class Pick(_Gather):
     name = "pick"
     doc = "One element per position along axis, chosen by index: out = data[..., index, ...]."

@@ -1,6 +1,7 @@
 """Part of MXNet 1.9.1's linear-algebra family: linalg_gemm, linalg_gemm2, linalg_syrk,
 linalg_sumlogdiag, linalg_extractdiag, linalg_makediag, linalg_inverse, linalg_det.
-Each works on the last two axes, batched over the leading ones."""
+Each works on the last two axes, batched over the leading ones, and is also registered
+under MXNet's internal name (_linalg_det), which MXNet writes in symbol JSON."""
 from __future__ import annotations
 
 from ..errors import GraphError
@@ -34,7 +35,7 @@ _PRODUCT = {
 }
 
 
-@register_op()
+@register_op("_linalg_gemm2")
 class LinalgGemm2(_Linalg):
     name = "linalg_gemm2"
     doc = "alpha · op(A) · op(B), batched over leading axes."
@@ -75,7 +76,7 @@ class LinalgGemm2(_Linalg):
         return list(self._product_grads(inputs[0], inputs[1], out_grads[0]))
 
 
-@register_op()
+@register_op("_linalg_gemm")
 class LinalgGemm(LinalgGemm2):
     name = "linalg_gemm"
     doc = "alpha · op(A) · op(B) + beta · C, batched over leading axes."
@@ -100,7 +101,7 @@ class LinalgGemm(LinalgGemm2):
         return [*self._product_grads(inputs[0], inputs[1], g), self.beta * g]
 
 
-@register_op()
+@register_op("_linalg_syrk")
 class LinalgSyrk(_Linalg):
     name = "linalg_syrk"
     doc = "alpha · A · Aᵀ (transpose: alpha · Aᵀ · A), batched over leading axes."
@@ -131,7 +132,7 @@ class _Square(_Linalg):
         return shape
 
 
-@register_op()
+@register_op("_linalg_sumlogdiag")
 class LinalgSumlogdiag(_Square):
     name = "linalg_sumlogdiag"
     doc = "The sum of the logarithms of each square matrix's diagonal."
@@ -152,7 +153,7 @@ class LinalgSumlogdiag(_Square):
         return [g * xp.eye(n, dtype=a.dtype) / xp.where(xp.eye(n, dtype=bool), a, 1)]
 
 
-@register_op()
+@register_op("_linalg_inverse")
 class LinalgInverse(_Square):
     name = "linalg_inverse"
     doc = "The inverse of each square matrix."
@@ -171,11 +172,12 @@ class LinalgInverse(_Square):
         return [-(transposed @ out_grads[0] @ transposed)]
 
 
-@register_op()
+@register_op("_linalg_det")
 class LinalgDet(_Square):
     name = "linalg_det"
     doc = "The determinant of each square matrix."
     params = {}
+    hidden_outputs = 2   # MXNet's LU factors and pivots
 
     def infer_shape(self, in_shapes):
         a = self._square(in_shapes[0])
@@ -196,7 +198,7 @@ class _Diagonal(_Linalg):
     params = {"offset": Param("int", 0, "the diagonal: 0 main, > 0 above, < 0 below")}
 
 
-@register_op()
+@register_op("_linalg_extractdiag")
 class LinalgExtractdiag(_Diagonal):
     name = "linalg_extractdiag"
     doc = "Diagonal offset of each square matrix, as a vector."
@@ -219,7 +221,7 @@ class LinalgExtractdiag(_Diagonal):
         return [grad]
 
 
-@register_op()
+@register_op("_linalg_makediag")
 class LinalgMakediag(_Diagonal):
     name = "linalg_makediag"
     doc = "Square matrices with each vector on diagonal offset, zeros elsewhere."

@@ -5,6 +5,8 @@ from .attribute import AttrScope  # noqa: F401
 from .naming import NameManager, Prefix  # noqa: F401
 from .symbol import Group, Symbol, Variable, var  # noqa: F401
 from . import random  # noqa: F401  (mx.sym.random.uniform ...)
+from .wrappers import histogram, split_v2  # noqa: F401
+from . import linalg  # noqa: F401  (mx.sym.linalg.potrf ...)
 
 
 def __getattr__(name):

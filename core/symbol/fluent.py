@@ -17,6 +17,13 @@ def fluent_method(symbol, name, make):
     """``symbol.<name>`` as a bound fluent method, or None if there is none; ``make`` builds
     a node (symbol.make, passed in so that this module needs nothing of symbol.py)."""
     from ..ops import OPS
+    if name == "split_v2":   # MXNet's Python function over _split_v2
+        from ..ops.split_v2 import split_v2_attrs
+
+        def split(indices_or_sections, axis=0, squeeze_axis=False, name=None, attr=None):
+            attrs = split_v2_attrs(indices_or_sections, axis, squeeze_axis)
+            return make("_split_v2", [symbol], attrs, name=name, attr=attr)
+        return split
     op_name = FLUENT.get(name)
     if op_name is None or op_name not in OPS:
         return None

@@ -334,9 +334,10 @@ def new_name(name, hint):
     return NameManager.current().get(name, hint)
 
 
-def make(op_name, args, kwargs, name=None, attr=None):
+def make(op_name, args, kwargs, name=None, attr=None, hint=None):
     """A Symbol for one node of operator ``op_name`` on ``args`` (Symbols) and ``kwargs``
-    (named Symbol inputs and attributes); missing inputs become Variables ``<node>_<arg>``."""
+    (named Symbol inputs and attributes); missing inputs become Variables ``<node>_<arg>``.
+    ``hint`` starts an automatic node name (default: from the operator's name)."""
     cls = OPS.get(op_name)
     symbols = {k: v for k, v in kwargs.items() if isinstance(v, Symbol)}
     scoped, node_attrs = split_operator_kwargs(AttrScope.current().get(attr))
@@ -346,7 +347,7 @@ def make(op_name, args, kwargs, name=None, attr=None):
     if "num_args" in cls.params and "num_args" not in attrs:
         attrs["num_args"] = len(args)
     # MXNet's hint is the name the op was called by: mx.sym.split -> split0
-    node_name = NameManager.current().get(name, op_name.lower().replace("_scalar", "scalar"))
+    node_name = NameManager.current().get(name, hint or op_name.lower().replace("_scalar", "scalar"))
     op = cls(node_name=node_name, **attrs)
     arg_names = op.list_arguments()
     inputs = []

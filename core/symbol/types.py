@@ -2,7 +2,9 @@
 and outputs' dtypes together, and types flow both ways until nothing changes.
 
 The rules: most operators use one dtype for all inputs and outputs; ``Cast`` (and ops
-with a ``dtype`` attribute for their output) set the output's; BatchNorm keeps float32
+with a ``dtype`` attribute for their output) set the output's; an operator whose class has
+``output_dtypes`` ({output index: dtype}) always gives those outputs that dtype
+(histogram's int64 counts, all_finite's float32 flag); BatchNorm keeps float32
 parameters and statistics for float16 data, as MXNet does.
 An operator with a ``tie_types(in_types, out_types)`` method states its own rule (amp_cast,
 the mixed-precision updates).
@@ -88,6 +90,10 @@ def _tie(node, types):
         if op.name == "Cast":
             return changed
         outputs = []                          # the inputs tie among themselves only
+    fixed = getattr(op, "output_dtypes", {})     # {output index: dtype}, whatever the inputs
+    for index, kind in fixed.items():
+        give(outputs[index], as_type(kind))
+    outputs = [key for index, key in enumerate(outputs) if index not in fixed]
     if op.name == "BatchNorm":
         data = types.get(inputs[0]) or types.get(outputs[0])
         params = np.float32 if data is np.float16 else data

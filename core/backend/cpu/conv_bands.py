@@ -13,7 +13,8 @@ for the whole layer (im2col included), the output is contiguous (the next layer'
 im2col and the next 1×1 GEMM read it without a copy), and the activation after the
 convolution costs no pass of its own (core/executor_passes.activation_epilogues).
 
-Training keeps conv_compiled.py (its chunks of samples are what backward needs).
+3×3 stride-1 layers with enough channels and pixels take winograd.py instead (2.25×
+fewer multiply-adds, cut into units the same way). Training keeps conv_compiled.py (its chunks of samples are what backward needs).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import itertools
 
 import numpy as np
 
-from . import jit, parallel
+from . import jit, parallel, winograd
 from .jit import kernel
 
 #: a unit's columns in bytes: about what one core's L2 holds, so the GEMM reads the
@@ -53,7 +54,10 @@ def units(n, out, rows, itemsize, parts):
 
 def forward(x, weight, bias, plan, slope=None):
     """The convolution's output (N, F, oh, ow), C-contiguous; ``bias`` may be None;
-    with ``slope`` each value v becomes max(v, slope·v) (0: relu)."""
+    with ``slope`` each value v becomes max(v, slope·v) (0: relu). 3×3 stride-1 layers
+    big enough run as Winograd F(2×2, 3×3) instead (winograd.py, the same units)."""
+    if winograd.applies(x, plan, weight.shape[0]):
+        return winograd.forward(x, weight, bias, plan, slope)
     n, c = x.shape[:2]
     f = weight.shape[0]
     kh, kw = plan.kernel

@@ -1,14 +1,15 @@
-"""Convolution inference in bands of output rows (core/backend/cpu/conv_bands.py) gives
-the NumPy path's numbers: padding, strides, dilation, uneven kernels, batches, float32
-and float64, strided views, one unit or many shared by two pieces, with no activation,
-relu or leaky relu in its epilogue; and the executor hands it the activation after a
-convolution (or its folded BatchNorm) with the same results as running every layer."""
+"""Convolution inference in bands of output rows (core/backend/cpu/conv_bands.py) and
+as Winograd F(2×2, 3×3) (winograd.py) gives the NumPy path's numbers: padding, strides,
+dilation, uneven kernels, odd sizes, batches, float32 and float64, strided views, one
+unit or many shared by two pieces, with no activation, relu or leaky relu in its
+epilogue; and the executor hands it the activation after a convolution (or its folded
+BatchNorm) with the same results as running every layer."""
 import numpy as np
 import pytest
 
 import core as mx
 from core import executor_passes
-from core.backend.cpu import conv_bands, jit, parallel
+from core.backend.cpu import conv_bands, jit, parallel, winograd
 from core.ops import OPS
 
 pytestmark = pytest.mark.skipif(not jit.available(), reason="numba is not installed")
@@ -59,6 +60,47 @@ def test_banded_inference_matches_numpy(attrs, shape, dtype, slope, split, monke
     assert keep is None and got.dtype == dtype and got.shape == tuple(outs[0]) and got.flags.c_contiguous
     tol = dict(rtol=1e-10, atol=1e-10) if dtype == np.float64 else dict(rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(got, want, **tol)
+
+
+WINOGRAD_CASES = [
+    (dict(kernel=(3, 3), num_filter=5, pad=(1, 1)), (1, 4, 9, 11)),     # odd sizes: half tiles
+    (dict(kernel=(3, 3), num_filter=3, pad=(1, 1)), (2, 6, 8, 8)),      # batch, even sizes
+    (dict(kernel=(3, 3), num_filter=2), (1, 3, 7, 10)),                 # no pad
+    (dict(kernel=(3, 3), num_filter=2, pad=(2, 1), no_bias=True), (2, 2, 5, 4)),
+]
+
+
+@pytest.mark.parametrize("slope", [None, 0.0, 0.1])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("attrs,shape", WINOGRAD_CASES, ids=[f"{a}-{s}" for a, s in WINOGRAD_CASES])
+def test_winograd_inference_matches_numpy(attrs, shape, dtype, slope, split, monkeypatch):
+    monkeypatch.setattr(winograd, "MIN_CHANNELS", 1)
+    monkeypatch.setattr(winograd, "MIN_TILES_PER_SAMPLE", 1)
+    if split != "one unit":
+        monkeypatch.setattr(winograd, "SPLIT_MACS", 1)
+        monkeypatch.setattr(winograd, "UNIT_BYTES", 1)
+        monkeypatch.setattr(winograd, "MIN_TILES", 1)
+    op = OPS.get("Convolution")(node_name="c", **attrs)
+    shapes, outs, _ = op.infer_shape([shape, None, None])
+    inputs = [RNG.standard_normal(s).astype(dtype) for s in shapes]
+    assert winograd.applies(inputs[0], op._plan(shape), op.num_filter)
+    (got,), _ = op.compute(np, inputs[0], inputs[1], None if op.no_bias else inputs[2], False, slope)
+    want = _numpy_inference(op, inputs, slope, monkeypatch)
+    assert got.dtype == dtype and got.shape == tuple(outs[0]) and got.flags.c_contiguous
+    tol = dict(rtol=1e-10, atol=1e-10) if dtype == np.float64 else dict(rtol=1e-5, atol=2e-5)
+    np.testing.assert_allclose(got, want, **tol)
+
+
+def test_winograd_serves_nanodet_sized_layers_only():
+    """Big 3×3 stride-1 layers take it; 13×13 maps, strided and thin layers do not."""
+    def takes(shape, **attrs):
+        op = OPS.get("Convolution")(node_name="c", kernel=(3, 3), pad=(1, 1), **attrs)
+        return winograd.applies(np.zeros(shape, np.float32), op._plan(shape), op.num_filter)
+
+    assert takes((1, 128, 52, 52), num_filter=128)
+    assert not takes((1, 128, 13, 13), num_filter=128)
+    assert not takes((1, 128, 52, 52), num_filter=128, stride=(2, 2))
+    assert not takes((1, 3, 52, 52), num_filter=128)
 
 
 def test_banded_inference_reads_strided_views(split, monkeypatch):
@@ -134,3 +176,17 @@ def test_activation_in_the_convolution_epilogue_gives_every_layers_result(compil
     plain = exe.forward(is_train=False)[0].asnumpy()
     np.testing.assert_allclose(fused, plain, rtol=1e-5, atol=1e-4)
     np.testing.assert_array_equal(again, fused)
+
+
+def test_winograd_keeps_a_nan_visible(monkeypatch):
+    """A NaN in the input makes every output whose window holds it NaN (Winograd may
+    spread it to the rest of its 2×2 tile: a diverging input stays visible, never hidden)."""
+    monkeypatch.setattr(winograd, "MIN_CHANNELS", 1)
+    monkeypatch.setattr(winograd, "MIN_TILES_PER_SAMPLE", 1)
+    op = OPS.get("Convolution")(node_name="c", kernel=(3, 3), num_filter=2, pad=(1, 1))
+    x = RNG.standard_normal((1, 2, 8, 8)).astype(np.float32)
+    x[0, 1, 4, 5] = np.nan
+    w, b = RNG.standard_normal((2, 2, 3, 3)).astype(np.float32), np.zeros(2, np.float32)
+    (out,), _ = op.compute(np, x, w, b, False, 0.1)
+    assert np.isnan(out[:, :, 3:6, 4:7]).all()
+    assert not np.isnan(out[:, :, :2]).any() and not np.isnan(out[:, :, :, :4]).any()

@@ -29,7 +29,7 @@ from .jit import kernel
 #: columns im2col just wrote from cache ...
 COLUMN_BYTES = 1 << 20
 #: ... but at least this many GEMM columns (OpenBLAS packs the weights once per call)
-MIN_COLUMNS = 256
+MIN_COLUMNS = 512
 #: multiply-adds per core below which a layer runs in one piece
 SPLIT_MACS = 2_000_000
 
@@ -42,14 +42,16 @@ def applies(xp, x, plan, num_group):
 
 
 def units(n, out, rows, itemsize, parts):
-    """(sample, first row, last row) units: bands of ~COLUMN_BYTES of columns, at least
-    MIN_COLUMNS wide, and at least ``parts`` units in all when the layer is split."""
+    """(first sample, samples, first row, last row) units: bands of ~COLUMN_BYTES of
+    columns, at least MIN_COLUMNS wide (small maps: several whole samples), in a
+    multiple of ``parts`` units of even size, so no core waits on a short last one."""
     oh, ow = out
-    band = max(COLUMN_BYTES // (rows * itemsize), MIN_COLUMNS) // ow
-    band = max(1, min(oh, band))
-    if n * -(-oh // band) < parts:
-        band = max(1, -(-oh * n // parts))
-    return [(s, lo, min(oh, lo + band)) for s in range(n) for lo in range(0, oh, band)]
+    columns = max(COLUMN_BYTES // (rows * itemsize), MIN_COLUMNS)
+    if columns >= oh * ow and n >= parts:   # whole samples per unit
+        count = parallel.even_size(n, -(-n // max(1, columns // (oh * ow))), parts)
+        return [(s, min(count, n - s), 0, oh) for s in range(0, n, count)]
+    band = parallel.even_size(oh, -(-oh // max(1, columns // ow)), parts if n == 1 else 1)
+    return [(s, 1, lo, min(oh, lo + band)) for s in range(n) for lo in range(0, oh, band)]
 
 
 def forward(x, weight, bias, plan, slope=None):
@@ -72,24 +74,33 @@ def forward(x, weight, bias, plan, slope=None):
     parts = parallel.parts_for(np, macs, SPLIT_MACS)
     work = units(n, plan.out, rows, dtype.itemsize, parts)
     parts = min(parts, len(work))
-    band = max(hi - lo for _, lo, hi in work)
+    widest = max(count * (hi - lo) for _, count, lo, hi in work) * ow
     mode = 0 if slope is None else (1 if slope == 0 else 2)
     factor = dtype.type(0 if slope is None else slope)
     window = (kh, kw, *plan.stride, *plan.pad, *plan.dilate)
     claim = itertools.count()
 
     def task(first, last):
-        buffer = np.empty(rows * band * ow, dtype=dtype)
+        buffer = np.empty(rows * widest, dtype=dtype)
+        product = np.empty(f * widest, dtype=dtype) if widest > oh * ow else None
         for index in iter(claim.__next__, None):
             if index >= len(work):
                 break
-            s, lo, hi = work[index]
+            s, count, lo, hi = work[index]
             length = (hi - lo) * ow
-            block = buffer[:rows * length].reshape(rows, length)
-            im2col_rows(x, s, block.reshape(rows, hi - lo, ow), *window, lo)
-            target = planes[s, :, lo * ow:hi * ow]
-            np.matmul(w, block, out=target)
-            epilogue(target, shift, mode, factor)
+            block = buffer[:rows * count * length].reshape(rows, count * length)
+            for k in range(count):
+                part = block[:, k * length:(k + 1) * length]
+                im2col_rows(x, s + k, part.reshape(rows, hi - lo, ow), *window, lo)
+            if count == 1:   # one sample's band: straight into its planes
+                target = planes[s, :, lo * ow:hi * ow]
+                np.matmul(w, block, out=target)
+                epilogue(target, target, shift, mode, factor)
+            else:            # whole samples: one GEMM, then moved into each sample's planes
+                grid = product[:f * count * length].reshape(f, count * length)
+                np.matmul(w, block, out=grid)
+                for k in range(count):
+                    epilogue(grid[:, k * length:(k + 1) * length], planes[s + k], shift, mode, factor)
 
     parallel.split(task, parts, parts)
     return out
@@ -130,21 +141,22 @@ def im2col_rows(x, s, cols, kh, kw, sh, sw, ph, pw, dh, dw, first):
 
 
 @kernel
-def epilogue(out, shift, mode, slope):
-    """out[f, p] += shift[f], then mode 1: relu (NaN stays NaN), mode 2: max(v, slope·v)."""
+def epilogue(source, out, shift, mode, slope):
+    """out[f, p] = source[f, p] + shift[f], then mode 1: relu (NaN stays NaN), mode 2:
+    max(v, slope·v). ``out`` may be ``source``."""
     filters, length = out.shape
     zero = out.dtype.type(0)
     for f in range(filters):
-        row, b = out[f], shift[f]
+        row, src, b = out[f], source[f], shift[f]
         if mode == 0:
             for p in range(length):
-                row[p] = row[p] + b
+                row[p] = src[p] + b
         elif mode == 1:
             for p in range(length):
-                v = row[p] + b
+                v = src[p] + b
                 row[p] = zero if v < zero else v
         else:
             for p in range(length):
-                v = row[p] + b
+                v = src[p] + b
                 w = v * slope
                 row[p] = v if v > w else w

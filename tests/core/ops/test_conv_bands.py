@@ -28,11 +28,14 @@ CASES = [
 ]
 
 
-@pytest.fixture(params=["one unit", "many units, two pieces"])
+@pytest.fixture(params=["one unit", "many units, two pieces", "whole samples, two pieces"])
 def split(request, monkeypatch):
+    """One unit (all samples in one GEMM); one-row bands of one sample; or units of
+    whole samples (a GEMM over several, then moved into their planes), two pieces."""
     if request.param != "one unit":
         monkeypatch.setattr(parallel, "THREADS", 2)
         monkeypatch.setattr(conv_bands, "SPLIT_MACS", 1)
+    if request.param == "many units, two pieces":
         monkeypatch.setattr(conv_bands, "COLUMN_BYTES", 1)
         monkeypatch.setattr(conv_bands, "MIN_COLUMNS", 1)
     return request.param

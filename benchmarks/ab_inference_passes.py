@@ -2,6 +2,10 @@
 per repetition), same weights; prints the largest old/new output difference, best and
 median of each, and the ratios.
 
+Besides wall time it prints the process's CPU time per run (both cores' work; ORT's
+threads are quiet by then, see ort_compare.settle): on a machine shared with other
+busy sessions the wall times wander, the CPU time much less.
+
 "old" switches this round's inference changes off between calls (main at 3f92d98):
 the banded convolution with the activation in its epilogue (core/backend/cpu/conv_bands.py,
 executor_passes.activation_epilogues). "new" is the tree as it is.
@@ -50,19 +54,23 @@ def main():
         difference = max(float(np.abs(x - y).max()) for x, y in zip(old_out, new_out))
         print(f"{name}: old vs new largest difference {difference:.1e}")
         t = {"old": [], "new": [], "ORT": []}
+        cpu = {"old": [], "new": [], "ORT": []}
         for _ in range(runs):
             for who in ("old", "new", "ORT"):
                 if who != "ORT":
                     set_old(who == "old", runner, saved)
                 oc.settle()
-                tic = time.perf_counter()
+                tic, cpu_tic = time.perf_counter(), time.process_time()
                 ort(batch) if who == "ORT" else runner.outputs(batch)
                 t[who].append((time.perf_counter() - tic) * 1000)
+                cpu[who].append((time.process_time() - cpu_tic) * 1000)
         for who, v in t.items():
-            print(f"  {who:4s} best {min(v):7.1f} ms, median {statistics.median(v):7.1f} ms")
+            print(f"  {who:4s} best {min(v):7.1f} ms, median {statistics.median(v):7.1f} ms; "
+                  f"CPU best {min(cpu[who]):7.1f} ms, median {statistics.median(cpu[who]):7.1f} ms")
         for who, other in (("old", "ORT"), ("new", "ORT"), ("new", "old")):
             print(f"  {who}/{other}: best {min(t[who]) / min(t[other]):.2f}, "
-                  f"median {statistics.median(t[who]) / statistics.median(t[other]):.2f}")
+                  f"median {statistics.median(t[who]) / statistics.median(t[other]):.2f}; "
+                  f"CPU median {statistics.median(cpu[who]) / statistics.median(cpu[other]):.2f}")
     print("load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
 
 

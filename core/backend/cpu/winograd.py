@@ -10,7 +10,8 @@ from the direct sums by a few float32 roundings (tests compare both paths).
     V = Bᵀ d B   (input patch d, 4×4)      U = G g Gᵀ   (3×3 filter g → 4×4)
     Y = Aᵀ (U ⊙ V) A   (2×2 outputs), with the sums over channels done by the GEMMs
 
-Work is cut like conv_bands.py: units of (sample, band of tile rows), each core claims
+Work is cut like conv_bands.py: units of (sample, band of tile rows), or of whole
+samples when maps are small (ResNet's 14×14 and 7×7 at batch 32), each core claims
 units from one counter and runs the input transform of its band, the 16 GEMMs and the
 output transform (with the bias and the activation) while the band is in cache. The
 filter transform is made once per call (the weights may change between calls).
@@ -33,10 +34,11 @@ MIN_TILES = 256
 SPLIT_MACS = 2_000_000
 #: below this many input channels or filters the 16 thin GEMMs lose to one im2col GEMM
 MIN_CHANNELS = 16
-#: below this many 2×2 tiles per picture likewise. NOTE: measured on NanoDet-g's layers
-#: (2 cores, best of 15, time against conv_bands.py): 104×104 0.59, 52×52 0.58-0.66,
-#: 26×26 0.73, but 13×13 (49 tiles) 1.42-1.52
-MIN_TILES_PER_SAMPLE = 100
+#: below this many 2×2 tiles per call (samples × tiles of one) likewise. NOTE: measured
+#: on NanoDet-g's layers at batch 1 (2 cores, best of 15, time against conv_bands.py):
+#: 104×104 0.59, 52×52 0.58-0.66, 26×26 0.73, but 13×13 (49 tiles) 1.42-1.52; a batch
+#: of small maps runs whole samples per unit, so its GEMMs are wide again
+MIN_TILES_PER_CALL = 100
 
 
 #: G = [[1, 0, 0], [½, ½, ½], [½, -½, ½], [0, 0, 1]]: the filter transform
@@ -58,16 +60,20 @@ def applies(x, plan, num_filter):
     tiles = -(-plan.out[0] // 2) * -(-plan.out[1] // 2)
     return (tuple(plan.kernel) == (3, 3) and tuple(plan.stride) == (1, 1)
             and tuple(plan.dilate) == (1, 1) and x.shape[1] >= MIN_CHANNELS
-            and num_filter >= MIN_CHANNELS and tiles >= MIN_TILES_PER_SAMPLE
+            and num_filter >= MIN_CHANNELS and x.shape[0] * tiles >= MIN_TILES_PER_CALL
             and jit.enabled_for(np, x.dtype))
 
 
 def units(n, tiles, per_tile_bytes, parts):
-    """(sample, first tile row, last tile row) units."""
+    """(first sample, samples, first tile row, last tile row) units: bands of a sample's
+    tile rows, or whole samples when one is smaller than a unit (as conv_bands.units)."""
     th, tw = tiles
     per_unit = max(UNIT_BYTES // per_tile_bytes, MIN_TILES)
+    if per_unit >= th * tw and n >= parts:
+        count = parallel.even_size(n, -(-n // max(1, per_unit // (th * tw))), parts)
+        return [(s, min(count, n - s), 0, th) for s in range(0, n, count)]
     band = parallel.even_size(th, -(-th // max(1, per_unit // tw)), parts if n == 1 else 1)
-    return [(s, lo, min(th, lo + band)) for s in range(n) for lo in range(0, th, band)]
+    return [(s, 1, lo, min(th, lo + band)) for s in range(n) for lo in range(0, th, band)]
 
 
 def forward(x, weight, bias, plan, slope=None):
@@ -85,26 +91,29 @@ def forward(x, weight, bias, plan, slope=None):
     parts = parallel.parts_for(np, n * f * c * 9 * oh * ow, SPLIT_MACS)
     work = units(n, (th, tw), 16 * (c + f) * dtype.itemsize, parts)
     parts = min(parts, len(work))
-    band = max(hi - lo for _, lo, hi in work)
+    band = max(hi - lo for _, _, lo, hi in work)
+    widest = max(count * (hi - lo) for _, count, lo, hi in work) * tw
     mode = 0 if slope is None else (1 if slope == 0 else 2)
     factor = dtype.type(0 if slope is None else slope)
     claim = itertools.count()
 
     def task(first, last):
-        v_all = np.empty(16 * c * band * tw, dtype=dtype)
-        m_all = np.empty(16 * f * band * tw, dtype=dtype)
+        v_all = np.empty(16 * c * widest, dtype=dtype)
+        m_all = np.empty(16 * f * widest, dtype=dtype)
         patch = np.empty((2 * band + 2, 2 * tw + 2), dtype=dtype)
         rows = np.empty((4, 2 * tw + 2), dtype=dtype)
         for index in iter(claim.__next__, None):
             if index >= len(work):
                 break
-            s, lo, hi = work[index]
-            count = (hi - lo) * tw
-            v = v_all[:16 * c * count].reshape(16, c, count)
-            m = m_all[:16 * f * count].reshape(16, f, count)
-            input_transform(x, s, v, patch, rows, ph, pw, lo, hi, tw)
+            s, count, lo, hi = work[index]
+            per = (hi - lo) * tw
+            v = v_all[:16 * c * count * per].reshape(16, c, count * per)
+            m = m_all[:16 * f * count * per].reshape(16, f, count * per)
+            for k in range(count):
+                input_transform(x, s + k, v[:, :, k * per:(k + 1) * per], patch, rows, ph, pw, lo, hi, tw)
             np.matmul(u, v, out=m)
-            output_transform(m, out, s, shift, mode, factor, lo, hi, tw)
+            for k in range(count):
+                output_transform(m[:, :, k * per:(k + 1) * per], out, s + k, shift, mode, factor, lo, hi, tw)
 
     parallel.split(task, parts, parts)
     return out

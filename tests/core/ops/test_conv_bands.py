@@ -70,6 +70,7 @@ WINOGRAD_CASES = [
     (dict(kernel=(3, 3), num_filter=3, pad=(1, 1)), (2, 6, 8, 8)),      # batch, even sizes
     (dict(kernel=(3, 3), num_filter=2), (1, 3, 7, 10)),                 # no pad
     (dict(kernel=(3, 3), num_filter=2, pad=(2, 1), no_bias=True), (2, 2, 5, 4)),
+    (dict(kernel=(3, 3), num_filter=3, pad=(1, 1)), (5, 2, 7, 7)),      # ResNet's 7×7, odd batch
 ]
 
 
@@ -78,9 +79,10 @@ WINOGRAD_CASES = [
 @pytest.mark.parametrize("attrs,shape", WINOGRAD_CASES, ids=[f"{a}-{s}" for a, s in WINOGRAD_CASES])
 def test_winograd_inference_matches_numpy(attrs, shape, dtype, slope, split, monkeypatch):
     monkeypatch.setattr(winograd, "MIN_CHANNELS", 1)
-    monkeypatch.setattr(winograd, "MIN_TILES_PER_SAMPLE", 1)
+    monkeypatch.setattr(winograd, "MIN_TILES_PER_CALL", 1)
     if split != "one unit":
         monkeypatch.setattr(winograd, "SPLIT_MACS", 1)
+    if split == "many units, two pieces":
         monkeypatch.setattr(winograd, "UNIT_BYTES", 1)
         monkeypatch.setattr(winograd, "MIN_TILES", 1)
     op = OPS.get("Convolution")(node_name="c", **attrs)
@@ -95,13 +97,14 @@ def test_winograd_inference_matches_numpy(attrs, shape, dtype, slope, split, mon
 
 
 def test_winograd_serves_nanodet_sized_layers_only():
-    """Big 3×3 stride-1 layers take it; 13×13 maps, strided and thin layers do not."""
+    """Big 3×3 stride-1 layers take it; one 13×13 map, strided and thin layers do not."""
     def takes(shape, **attrs):
         op = OPS.get("Convolution")(node_name="c", kernel=(3, 3), pad=(1, 1), **attrs)
         return winograd.applies(np.zeros(shape, np.float32), op._plan(shape), op.num_filter)
 
     assert takes((1, 128, 52, 52), num_filter=128)
     assert not takes((1, 128, 13, 13), num_filter=128)
+    assert takes((4, 128, 13, 13), num_filter=128)          # a batch: whole samples per unit
     assert not takes((1, 128, 52, 52), num_filter=128, stride=(2, 2))
     assert not takes((1, 3, 52, 52), num_filter=128)
 
@@ -185,7 +188,7 @@ def test_winograd_keeps_a_nan_visible(monkeypatch):
     """A NaN in the input makes every output whose window holds it NaN (Winograd may
     spread it to the rest of its 2×2 tile: a diverging input stays visible, never hidden)."""
     monkeypatch.setattr(winograd, "MIN_CHANNELS", 1)
-    monkeypatch.setattr(winograd, "MIN_TILES_PER_SAMPLE", 1)
+    monkeypatch.setattr(winograd, "MIN_TILES_PER_CALL", 1)
     op = OPS.get("Convolution")(node_name="c", kernel=(3, 3), num_filter=2, pad=(1, 1))
     x = RNG.standard_normal((1, 2, 8, 8)).astype(np.float32)
     x[0, 1, 4, 5] = np.nan

@@ -28,11 +28,11 @@ from _onnx_graph import OnnxGraph
 from core.backend.cpu import conv_bands  # noqa: E402
 from core.zoo.features import Runner  # noqa: E402
 
-new_applies = conv_bands.applies
+new_compiled = conv_bands.compiled
 
 
 def set_old(old, runner, saved):
-    conv_bands.applies = (lambda *args: False) if old else new_applies
+    conv_bands.compiled = (lambda *args: False) if old else new_compiled
     for exe in runner._executors.values():
         exe._epilogues = {} if old else saved[id(exe)]
 

@@ -221,7 +221,7 @@ class Convolution(WindowedOp):
         Inference only: ``slope`` applies the relu (0) or leaky relu after the layer to its
         output, in the convolution's own epilogue where it has one (conv_bands)."""
         plan = self._plan(x.shape)
-        if not is_train and conv_bands.applies(xp, x, plan, self.num_group):
+        if not is_train and conv_bands.compiled(xp, x, plan, self.num_group):
             return [conv_bands.forward(x, weight, bias, plan, slope)], None
         outputs, keep = self._compute(xp, x, weight, bias, is_train, plan)
         if slope is not None:

@@ -34,7 +34,7 @@ MIN_COLUMNS = 512
 SPLIT_MACS = 2_000_000
 
 
-def applies(xp, x, plan, num_group):
+def compiled(xp, x, plan, num_group):
     """Whether this inference convolution runs here: NumPy floats (numba), one group,
     a 2-D window that is not 1×1 (core/backend/cpu/pointwise.py serves those)."""
     return (num_group == 1 and len(plan.kernel) == 2 and plan.kind != "pointwise"
@@ -58,7 +58,7 @@ def forward(x, weight, bias, plan, slope=None):
     """The convolution's output (N, F, oh, ow), C-contiguous; ``bias`` may be None;
     with ``slope`` each value v becomes max(v, slope·v) (0: relu). 3×3 stride-1 layers
     big enough run as Winograd F(2×2, 3×3) instead (winograd.py, the same units)."""
-    if winograd.applies(x, plan, weight.shape[0]):
+    if winograd.compiled(np, x, plan, weight.shape[0]):
         return winograd.forward(x, weight, bias, plan, slope)
     n, c = x.shape[:2]
     f = weight.shape[0]

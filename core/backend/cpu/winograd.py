@@ -5,7 +5,10 @@ gives on two cores; the way to go faster is fewer multiplications. F(2×2, 3×3)
 each 2×2 block of outputs from a 4×4 input patch with 16 products per (filter, channel)
 instead of 36: the layer becomes 16 GEMMs (F, C)·(C, tiles) on transformed data, 2.25×
 fewer multiply-adds than im2col. The transforms use only 0, ±1 and ½, so results differ
-from the direct sums by a few float32 roundings (tests compare both paths).
+from the direct sums by a few float32 roundings (tests compare both paths). Non-finite
+input stays visible but not identical: a NaN or an infinity makes its whole 2×2 tile NaN
+(the transforms subtract neighbours: inf - inf), where the direct sums give NaN or ±inf
+only in the windows that hold it.
 
     V = Bᵀ d B   (input patch d, 4×4)      U = G g Gᵀ   (3×3 filter g → 4×4)
     Y = Aᵀ (U ⊙ V) A   (2×2 outputs), with the sums over channels done by the GEMMs
@@ -55,13 +58,13 @@ def filter_transform(filters):
     return np.matmul(FILTER_MATRIX[filters.dtype], filters.T)
 
 
-def applies(x, plan, num_filter):
+def compiled(xp, x, plan, num_filter):
     """3×3, stride 1, no dilation, channels and filters enough for the GEMMs to pay."""
     tiles = -(-plan.out[0] // 2) * -(-plan.out[1] // 2)
     return (tuple(plan.kernel) == (3, 3) and tuple(plan.stride) == (1, 1)
             and tuple(plan.dilate) == (1, 1) and x.shape[1] >= MIN_CHANNELS
             and num_filter >= MIN_CHANNELS and x.shape[0] * tiles >= MIN_TILES_PER_CALL
-            and jit.enabled_for(np, x.dtype))
+            and jit.enabled_for(xp, x.dtype))
 
 
 def units(n, tiles, per_tile_bytes, parts):

@@ -57,7 +57,7 @@ def test_banded_inference_matches_numpy(attrs, shape, dtype, slope, split, monke
     op = OPS.get("Convolution")(node_name="c", **attrs)
     shapes, outs, _ = op.infer_shape([shape, None, None])
     inputs = [RNG.standard_normal(s).astype(dtype) for s in shapes]
-    assert conv_bands.applies(np, inputs[0], op._plan(shape), op.num_group)
+    assert conv_bands.compiled(np, inputs[0], op._plan(shape), op.num_group)
     (got,), keep = op.compute(np, inputs[0], inputs[1], None if op.no_bias else inputs[2], False, slope)
     want = _numpy_inference(op, inputs, slope, monkeypatch)
     assert keep is None and got.dtype == dtype and got.shape == tuple(outs[0]) and got.flags.c_contiguous
@@ -88,7 +88,7 @@ def test_winograd_inference_matches_numpy(attrs, shape, dtype, slope, split, mon
     op = OPS.get("Convolution")(node_name="c", **attrs)
     shapes, outs, _ = op.infer_shape([shape, None, None])
     inputs = [RNG.standard_normal(s).astype(dtype) for s in shapes]
-    assert winograd.applies(inputs[0], op._plan(shape), op.num_filter)
+    assert winograd.compiled(np, inputs[0], op._plan(shape), op.num_filter)
     (got,), _ = op.compute(np, inputs[0], inputs[1], None if op.no_bias else inputs[2], False, slope)
     want = _numpy_inference(op, inputs, slope, monkeypatch)
     assert got.dtype == dtype and got.shape == tuple(outs[0]) and got.flags.c_contiguous
@@ -100,7 +100,7 @@ def test_winograd_serves_nanodet_sized_layers_only():
     """Big 3×3 stride-1 layers take it; one 13×13 map, strided and thin layers do not."""
     def takes(shape, **attrs):
         op = OPS.get("Convolution")(node_name="c", kernel=(3, 3), pad=(1, 1), **attrs)
-        return winograd.applies(np.zeros(shape, np.float32), op._plan(shape), op.num_filter)
+        return winograd.compiled(np, np.zeros(shape, np.float32), op._plan(shape), op.num_filter)
 
     assert takes((1, 128, 52, 52), num_filter=128)
     assert not takes((1, 128, 13, 13), num_filter=128)

@@ -14,7 +14,8 @@ im2col and the next 1×1 GEMM read it without a copy), and the activation after 
 convolution costs no pass of its own (core/executor_passes.activation_epilogues).
 
 3×3 stride-1 layers with enough channels and pixels take winograd.py instead (2.25×
-fewer multiply-adds, cut into units the same way). Training keeps conv_compiled.py (its chunks of samples are what backward needs).
+fewer multiply-adds, cut into units the same way). Training keeps conv_compiled.py (its
+chunks of samples are what backward needs).
 """
 from __future__ import annotations
 
@@ -47,7 +48,10 @@ def units(n, out, rows, itemsize, parts):
     multiple of ``parts`` units of even size, so no core waits on a short last one."""
     oh, ow = out
     columns = max(COLUMN_BYTES // (rows * itemsize), MIN_COLUMNS)
-    if columns >= oh * ow and n >= parts:   # whole samples per unit
+    # NOTE: whether and how a sample is cut depends on its size alone, never on the batch
+    # (a picture gives the same numbers in any batch; only a lone picture is cut in bands
+    # for the cores)
+    if columns >= oh * ow and n > 1:   # whole samples per unit
         count = parallel.even_size(n, -(-n // max(1, columns // (oh * ow))), parts)
         return [(s, min(count, n - s), 0, oh) for s in range(0, n, count)]
     band = parallel.even_size(oh, -(-oh // max(1, columns // ow)), parts if n == 1 else 1)
@@ -82,25 +86,22 @@ def forward(x, weight, bias, plan, slope=None):
 
     def task(first, last):
         buffer = np.empty(rows * widest, dtype=dtype)
-        product = np.empty(f * widest, dtype=dtype) if widest > oh * ow else None
         for index in iter(claim.__next__, None):
             if index >= len(work):
                 break
             s, count, lo, hi = work[index]
             length = (hi - lo) * ow
-            block = buffer[:rows * count * length].reshape(rows, count * length)
+            block = buffer[:count * rows * length].reshape(count, rows, length)
             for k in range(count):
-                part = block[:, k * length:(k + 1) * length]
-                im2col_rows(x, s + k, part.reshape(rows, hi - lo, ow), *window, lo)
-            if count == 1:   # one sample's band: straight into its planes
-                target = planes[s, :, lo * ow:hi * ow]
-                np.matmul(w, block, out=target)
-                epilogue(target, target, shift, mode, factor)
-            else:            # whole samples: one GEMM, then moved into each sample's planes
-                grid = product[:f * count * length].reshape(f, count * length)
-                np.matmul(w, block, out=grid)
-                for k in range(count):
-                    epilogue(grid[:, k * length:(k + 1) * length], planes[s + k], shift, mode, factor)
+                im2col_rows(x, s + k, block[k].reshape(rows, hi - lo, ow), *window, lo)
+            target = planes[s:s + count, :, lo * ow:hi * ow]
+            # NOTE: one GEMM per sample, never one over several: OpenBLAS's result for a
+            # column depends on the whole product's size, and a picture must give the
+            # same numbers whatever batch it comes in (features extracted in batches of
+            # 4 and of 10 differed in the last bit)
+            np.matmul(w, block, out=target)
+            for k in range(count):
+                epilogue(target[k], target[k], shift, mode, factor)
 
     parallel.split(task, parts, parts)
     return out

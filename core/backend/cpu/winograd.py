@@ -15,7 +15,10 @@ only in the windows that hold it.
 
 Work is cut like conv_bands.py: units of (sample, band of tile rows), or of whole
 samples when maps are small (ResNet's 14×14 and 7×7 at batch 32), each core claims
-units from one counter and runs the input transform of its band, the 16 GEMMs and the
+units from one counter (NOTE: unlike conv_bands.py, whose GEMMs are per sample, the 16
+GEMMs of a unit of whole samples span them all, so such a batch may round a picture's
+outputs differently from another batch size, at float32's last bits; one 2×2 tile is
+16 products at most, and the GEMMs need the width) and runs the input transform of its band, the 16 GEMMs and the
 output transform (with the bias and the activation) while the band is in cache. The
 filter transform is made once per call (the weights may change between calls).
 """

@@ -196,3 +196,14 @@ def test_winograd_keeps_a_nan_visible(monkeypatch):
     (out,), _ = op.compute(np, x, w, b, False, 0.1)
     assert np.isnan(out[:, :, 3:6, 4:7]).all()
     assert not np.isnan(out[:, :, :2]).any() and not np.isnan(out[:, :, :, :4]).any()
+
+
+def test_a_picture_gives_the_same_numbers_in_any_batch():
+    """Bit for bit: a GEMM over several samples would round differently by batch size."""
+    op = OPS.get("Convolution")(node_name="c", kernel=(5, 5), num_filter=6)
+    x = RNG.uniform(0, 1, (10, 1, 28, 28)).astype(np.float32)
+    w, b = RNG.standard_normal((6, 1, 5, 5)).astype(np.float32), RNG.standard_normal(6).astype(np.float32)
+    (ten,), _ = op.compute(np, x, w, b, False, 0.0)
+    fours = [op.compute(np, x[i:i + 4], w, b, False, 0.0)[0][0] for i in (0, 4)]
+    (two,), _ = op.compute(np, x[8:], w, b, False, 0.0)
+    np.testing.assert_array_equal(np.concatenate(fours + [two]), ten)

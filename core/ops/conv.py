@@ -8,7 +8,9 @@ gradient and runs col2im only when the data gradient is wanted. 1×1 convolution
 im2col (pointwise); depthwise layers run direct (depthwise): compiled passes forward and
 backward on CPU with numba, NumPy inference otherwise. On CPU with numba, ungrouped 1-D
 and 2-D convolutions run compiled im2col/col2im and one GEMM per chunk, the batch split
-over the cores (conv_compiled); all of these are modules of core/backend/cpu/. This NumPy
+over the cores (conv_compiled); at inference they run in bands of output rows with the
+bias and activation in the epilogue, 3×3 stride-1 layers as Winograd F(2×2, 3×3)
+(conv_bands, winograd); all of these are modules of core/backend/cpu/. This NumPy
 path serves CuPy, grouped (not depthwise) and 3-D convolutions.
 
 >>> import numpy as np

@@ -1,7 +1,15 @@
 """Inference beside ONNX Runtime: EfficientNet-Lite0 (one 224×224 picture), ResNet-18
 (batch 32) and NanoDet-g (one 416×416 picture), each run by us and by ORT with the same
 layers and weights (benchmarks/_onnx_graph.py) and the same intra-op threads, the runs
-interleaved (ours, ORT, ours, ...); best and median of each and ours/ORT.
+interleaved (ours, ORT, ours, ...) with a pause before each timed run; best and median
+of each and ours/ORT.
+
+The pause matters: after a run ORT's intra-op threads keep spinning for several ms
+waiting for more work, so a run of ours that starts right after one of ORT's shares the
+cores with them. Measured on NanoDet-g (2026-12-08, 12 rounds, one process): ours right
+after ORT best 58.3 ms, median 102.3; 10 ms after, 58.1 / 91.4; 50 ms after, 41.2 / 71.1;
+right after a run of ours, 41.4 / 67.3. That is why this script once gave NanoDet-g
+74 ms where detect_latency.py (no ORT in the process) gave 55-61 ms for the same network.
 
     python benchmarks/ort_compare.py [--runs 20] [--threads 2] [--nets efficientnet,resnet18,nanodet]
 
@@ -23,6 +31,12 @@ from _onnx_graph import OnnxGraph
 from core.zoo.features import Runner  # noqa: E402
 
 NETWORKS = ("efficientnet", "resnet18", "nanodet")
+#: pause before each timed run: ORT's spinning threads (and ours) go quiet
+SETTLE_SECONDS = 0.05
+
+
+def settle():
+    time.sleep(SETTLE_SECONDS)
 
 
 def efficientnet():
@@ -45,6 +59,7 @@ def nanodet():
 
 
 def one_run(call):
+    settle()
     tic = time.perf_counter()
     call()
     return (time.perf_counter() - tic) * 1000

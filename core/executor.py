@@ -14,7 +14,8 @@ import numpy as np
 from .backend.cpu.memory import keep_freed_memory
 from .backend.cpu.parallel import single_threaded_blas
 from .errors import DeviceError, GraphError, ShapeError
-from .executor_passes import conv_bn_pairs, folded_pads, fused_forward, in_place_activations
+from .executor_passes import (activated_forward, activation_epilogues, activation_slope, conv_bn_pairs,
+                              folded_pads, fused_forward, in_place_activations)
 from .ndarray.ndarray import NDArray
 from .symbol.graph import topo_order
 
@@ -169,6 +170,7 @@ class Executor:
         self._pads = folded_pads(self._steps, set(self._head_slots), self._conv_bn)
         self._pad_of = {conv: pad for pad, conv in self._pads.items()}
         self._in_place = in_place_activations(self._steps, set(self._head_slots))
+        self._epilogues = activation_epilogues(self._steps, self._in_place, self._conv_bn)
         self._var_index = {name: slot[(id(n), 0)] for n in nodes if n.is_variable for name in [n.name]}
 
     def _zero_outputs(self):
@@ -231,25 +233,33 @@ class Executor:
 
     def _fused(self, position, step, values, folded):
         """Inference: run a Convolution with its BatchNorm folded in (and the clip after
-        it, which fused_forward applies), or skip a step so done (its output is the
-        convolution's), or run a relu in place on the convolution's output. False: run
-        the step as usual."""
+        it, which fused_forward applies) and/or the relu after it in its epilogue, or skip
+        a step so done (its output is the convolution's), or run a relu in place on the
+        convolution's output. False: run the step as usual."""
         if position in folded:
             values[step.wanted[0]] = values[step.args[0]]
             return True
         if position in self._in_place:
             values[step.wanted[0]] = step.op.activate_in_place(self._xp, values[step.args[0]])
             return True
+        activation = self._epilogues.get(position)
+        slope = None if activation is None else activation_slope(self._steps[activation].op)
         partner = self._conv_bn.get(position)
         if partner is None:
-            return False
+            if activation is None:
+                return False
+            values[step.wanted[0]] = activated_forward(self._xp, step, values, slope)
+            folded.add(activation)
+            return True
         clip = self._steps[partner[1]] if partner[1] is not None else None
         pad = self._steps[self._pad_of[position]] if position in self._pad_of else None
-        out = fused_forward(self._xp, step, self._steps[partner[0]], values, clip, pad)
+        out = fused_forward(self._xp, step, self._steps[partner[0]], values, clip, pad, slope)
         if out is None:
             return False
         if clip is not None:
             folded.add(partner[1])
+        if activation is not None:
+            folded.add(activation)
         values[step.wanted[0]] = out
         folded.add(partner[0])
         return True

@@ -24,7 +24,13 @@ place on it (``in_place_activations``): that output is a fresh array nobody else
 so the activation's own output array and its pass over a second buffer go away
 (NanoDet-g's 28 leaky relus, ResNet's relus after each folded BatchNorm).
 
-The executor asks ``conv_bn_pairs``, ``folded_pads`` and ``in_place_activations`` once at bind time and calls
+Such an activation after a dense convolution (or its folded BatchNorm) is better still
+applied in the convolution's epilogue (``activation_epilogues``): the banded inference
+convolution (backend/cpu/conv_bands.py) adds the bias and activates each band while it
+is in cache, so the activation costs no pass over the output at all.
+
+The executor asks ``conv_bn_pairs``, ``folded_pads``, ``in_place_activations`` and
+``activation_epilogues`` once at bind time and calls
 ``fused_forward`` for each pair in inference, unless a monitor wants to see every
 layer's own output. Which nodes take part is each operator's own fact (``fusion_role``
 and ``fusable()``, core/ops/base.py); the convolution is asked through its public
@@ -41,6 +47,7 @@ from .backend.cpu import jit
 from .backend.cpu.depthwise import depthwise_forward
 from .backend.cpu.depthwise_kernels import batchnorm_affine
 from .backend.cpu.pointwise import pointwise_forward
+from .backend.cpu.relu_kernels import activate_in_place
 
 #: fold when the output has at least this many values per weight
 FOLD_RATIO = 8
@@ -104,17 +111,47 @@ def in_place_activations(steps, head_slots):
     return found
 
 
+def activation_epilogues(steps, in_place, pairs):
+    """{index of a Convolution step: index of an in-place activation (``in_place``) that
+    reads its output, or its folded BatchNorm's (``pairs``, without a clip)}: the
+    convolution applies it in its own epilogue (backend/cpu/conv_bands.py)."""
+    producer = {slot: index for index, step in enumerate(steps) for slot in step.wanted}
+    folded_bn = {bn: conv for conv, (bn, clip) in pairs.items() if clip is None}
+    found = {}
+    for index in in_place:
+        source = producer[steps[index].args[0]]
+        if _role(steps[source], "convolution"):
+            found[source] = index
+        elif source in folded_bn:
+            found[folded_bn[source]] = index
+    return found
+
+
+def activation_slope(op):
+    """The fusable activations are max(x, slope·x): relu (no slope attribute: 0) and leaky
+    relu with 0 <= slope <= 1 (their ``fusable()``)."""
+    return float(getattr(op, "slope", 0.0))
+
+
 def _role(step, role):
     """Whether ``step``'s operator plays ``role`` in folding (its class's ``fusion_role``)
     and its attributes allow it."""
     return step.op.fusion_role == role and step.op.fusable()
 
 
-def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None):
-    """The BatchNorm's output (clipped by ``clip_step`` if given) computed by the
-    convolution, or None when folding does not pay (big weights, small output). With
-    ``pad_step`` (from ``folded_pads``), the convolution's data is the Pad's unpadded
-    input, and the result is never None."""
+def activated_forward(xp, conv_step, values, slope):
+    """A convolution's output with the activation after it (max(v, slope·v)) applied."""
+    conv = conv_step.op
+    bias = None if conv.no_bias else values[conv_step.args[2]]
+    (out,), _ = conv.compute(xp, values[conv_step.args[0]], values[conv_step.args[1]], bias, False, slope)
+    return out
+
+
+def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None, slope=None):
+    """The BatchNorm's output (clipped by ``clip_step`` if given, or activated by
+    max(v, slope·v) with ``slope``) computed by the convolution, or None when folding
+    does not pay (big weights, small output). With ``pad_step`` (from ``folded_pads``),
+    the convolution's data is the Pad's unpadded input, and the result is never None."""
     conv, bn = conv_step.op, bn_step.op
     x, weight = values[conv_step.args[0]], values[conv_step.args[1]]
     before, after = tuple(conv.pad), tuple(conv.pad)
@@ -146,12 +183,13 @@ def fused_forward(xp, conv_step, bn_step, values, clip_step=None, pad_step=None)
         bias = shift if conv_bias is None else conv_bias * scale + shift
     if pointwise:
         out, _ = pointwise_forward(xp, x, weight, bias, scale=scale, clip=clip)
-        return out
+        return out if slope is None else activate_in_place(xp, out, slope)
     if depthwise:
-        return depthwise_forward(xp, x, weight, conv.kernel, conv.stride, conv.dilate,
-                                 before, out_spatial, bias, clip, scale=scale)
+        out = depthwise_forward(xp, x, weight, conv.kernel, conv.stride, conv.dilate,
+                                before, out_spatial, bias, clip, scale=scale)
+        return out if slope is None else activate_in_place(xp, out, slope)
     folded = weight * scale.reshape((-1,) + (1,) * (weight.ndim - 1))
-    (out,), _ = conv.compute(xp, x, folded, bias, False)
+    (out,), _ = conv.compute(xp, x, folded, bias, False, slope)
     return out if clip_step is None else clip_in_place(xp, clip_step, out)
 
 

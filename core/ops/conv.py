@@ -8,7 +8,9 @@ gradient and runs col2im only when the data gradient is wanted. 1×1 convolution
 im2col (pointwise); depthwise layers run direct (depthwise): compiled passes forward and
 backward on CPU with numba, NumPy inference otherwise. On CPU with numba, ungrouped 1-D
 and 2-D convolutions run compiled im2col/col2im and one GEMM per chunk, the batch split
-over the cores (conv_compiled); all of these are modules of core/backend/cpu/. This NumPy
+over the cores (conv_compiled); at inference they run in bands of output rows with the
+bias and activation in the epilogue, 3×3 stride-1 layers as Winograd F(2×2, 3×3)
+(conv_bands, winograd); all of these are modules of core/backend/cpu/. This NumPy
 path serves CuPy, grouped (not depthwise) and 3-D convolutions.
 
 >>> import numpy as np
@@ -22,10 +24,11 @@ import math
 import threading
 
 from ..errors import GraphError
-from ..backend.cpu import conv_compiled, depthwise, parallel
+from ..backend.cpu import conv_bands, conv_compiled, depthwise, parallel
 from ..backend.cpu.columns import ColumnPlan
 from ..backend.cpu.depthwise import depthwise_backward, depthwise_forward
 from ..backend.cpu.pointwise import pointwise_backward, pointwise_forward
+from ..backend.cpu.relu_kernels import activate_in_place
 from ..backend.cpu.window import conv_out_size
 from .attrs import Param
 from .base import Op
@@ -214,10 +217,20 @@ class Convolution(WindowedOp):
         bias = None if self.no_bias else inputs[2]
         return self.compute(xp, x, weight, bias, is_train)
 
-    def compute(self, xp, x, weight, bias, is_train):
+    def compute(self, xp, x, weight, bias, is_train, slope=None):
         """forward with the bias given explicitly (None: none), whatever no_bias says: the
-        executor runs a BatchNorm folded into this layer through it (core/executor_passes.py)."""
+        executor runs a BatchNorm folded into this layer through it (core/executor_passes.py).
+        Inference only: ``slope`` applies the relu (0) or leaky relu after the layer to its
+        output, in the convolution's own epilogue where it has one (conv_bands)."""
         plan = self._plan(x.shape)
+        if not is_train and conv_bands.compiled(xp, x, plan, self.num_group):
+            return [conv_bands.forward(x, weight, bias, plan, slope)], None
+        outputs, keep = self._compute(xp, x, weight, bias, is_train, plan)
+        if slope is not None:
+            outputs[0] = activate_in_place(xp, outputs[0], slope)
+        return outputs, keep
+
+    def _compute(self, xp, x, weight, bias, is_train, plan):
         if self.is_depthwise(x.shape) and (not is_train or depthwise.compiled(xp, x, self.kernel)):
             out = depthwise_forward(xp, x, weight, self.kernel, self.stride, self.dilate,
                                     self.pad, plan.out, bias)

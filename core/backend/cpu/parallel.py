@@ -122,6 +122,14 @@ def ranges(total, parts):
     return list(zip(bounds[:-1], bounds[1:]))
 
 
+def even_size(total, pieces, parts):
+    """The size of ``pieces`` near-equal pieces of ``total``, their number first rounded
+    up to a multiple of ``parts`` (so the cores get equal shares: no core waits on a
+    short last piece)."""
+    pieces = max(1, min(total, -(-pieces // parts) * parts))
+    return -(-total // pieces)
+
+
 def run(task, pieces):
     """``task(start, stop)`` for each piece, the first on this thread, the others on the
     pool; waits for all and re-raises the first error."""

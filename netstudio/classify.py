@@ -110,7 +110,12 @@ def run(args):
             out.close()
             print(f"netstudio classify: every picture is already in {args.csv}", file=sys.stderr)
             return 0
-    kernels.choose_for(len(pictures))
+    with kernels.chosen_for(len(pictures)):
+        return _classify(classifier, pictures, out, args)
+
+
+def _classify(classifier, pictures, out, args):
+    """Classify ``pictures``, print (and write to ``out``) each row; the exit status."""
     folders = any(Path(p).is_dir() for p in args.images)
     bar = ProgressBar(len(pictures), "classifying") if folders else None
     rows = []

@@ -52,7 +52,12 @@ def run(args):
     if not pictures:
         print("netstudio detect: no pictures found in " + ", ".join(args.images), file=sys.stderr)
         return 1
-    kernels.choose_for(len(pictures))
+    with kernels.chosen_for(len(pictures)):
+        return _detect(detector, pictures, args)
+
+
+def _detect(detector, pictures, args):
+    """Detect in ``pictures``, print each report; the exit status."""
     bar = ProgressBar(len(pictures), "detecting") if any(Path(p).is_dir() for p in args.images) else None
     rows, names = [], set()
     for done, (picture, outcome) in enumerate(detector.iter_detect(pictures, args.top, args.threshold), start=1):

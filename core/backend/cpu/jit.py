@@ -64,11 +64,18 @@ def _load_numba():
     return _numba
 
 
-def set_enabled(flag):
+#: why the compiled kernels are off (for describe), when they are
+_OFF_BECAUSE = "turned off by NETSTUDIO_JIT=0"
+
+
+def set_enabled(flag, because="turned off for this job"):
     """Turn the compiled kernels on or off for this process from now on (kernels already
-    running finish); ``NETSTUDIO_JIT`` sets the starting value."""
-    global ENABLED
-    ENABLED = bool(flag)
+    running finish); ``NETSTUDIO_JIT`` sets the starting value. Returns the previous value."""
+    global ENABLED, _OFF_BECAUSE
+    previous, ENABLED = ENABLED, bool(flag)
+    if not flag:
+        _OFF_BECAUSE = because
+    return previous
 
 
 def available():
@@ -85,7 +92,7 @@ def numba_version():
 def describe():
     """One line for About and the self-test: which kernels run on the CPU."""
     if not ENABLED:
-        return "NumPy (compiled kernels turned off by NETSTUDIO_JIT=0)"
+        return f"NumPy (compiled kernels {_OFF_BECAUSE})"
     numba = _load_numba()
     if numba is None:
         return "NumPy (numba is not installed: pip install numba)"

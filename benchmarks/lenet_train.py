@@ -2,7 +2,10 @@
 (forward, backward, SGD update, accuracy metric) and test-set inference images/s; the
 same work in PyTorch when it is importable (same threads, same data, same first weights).
 
-    python benchmarks/lenet_train.py [--epochs 2] [--batch-size 128] [--no-torch] [--lanes 2]
+    python benchmarks/lenet_train.py [--epochs 2] [--batch-size 128] [--no-torch] [--lanes 2] [--loop]
+
+``--loop`` trains ours with a hand-written loop (bind, forward, backward, an SGD update
+per parameter) in one process, as issue 20's "hand-written loop" row.
 
 ``--lanes N`` trains ours in N processes, each a slice of every batch
 (core/module/lanes.py); "cores busy" then counts the worker processes too. The default
@@ -83,6 +86,47 @@ class Ours:
         tic = time.perf_counter()
         accuracy = dict(self.mod.score(self.test_iter, "acc"))["accuracy"]
         return self.test_size / (time.perf_counter() - tic), accuracy
+
+
+class OursLoop:
+    """The same training as a hand-written loop on one executor, as an MXNet user writes it:
+    copy the batch in, forward, backward, one SGD update per parameter, count the hits."""
+
+    def __init__(self, train, test, weights, batch):
+        self.train, self.test, self.batch = train, test, batch
+        self.exe = get_symbol().simple_bind(mx.cpu(), data=(batch, 1, 28, 28), softmax_label=(batch,))
+        for name, value in weights.items():
+            self.exe.arg_dict[name][:] = value
+        self.params = [n for n in self.exe.arg_dict if n not in ("data", "softmax_label")]
+        optimizer = mx.optimizer.SGD(learning_rate=LR, momentum=MOMENTUM, rescale_grad=1.0 / batch)
+        self.update = mx.optimizer.get_updater(optimizer)
+
+    def epoch(self):
+        (x, y), batch, exe, batches = self.train, self.batch, self.exe, []
+        data, label = exe.arg_dict["data"], exe.arg_dict["softmax_label"]
+        correct, cpu, wall = 0, time.process_time(), time.perf_counter()
+        for start in range(0, len(y) - batch + 1, batch):
+            tic = time.perf_counter()
+            data[:] = x[start:start + batch]
+            label[:] = y[start:start + batch]
+            exe.forward(is_train=True)
+            exe.backward()
+            for index, name in enumerate(self.params):
+                self.update(index, exe.grad_dict[name], exe.arg_dict[name])
+            correct += int((exe.outputs[0].asnumpy().argmax(1) == y[start:start + batch]).sum())
+            batches.append(batch / (time.perf_counter() - tic))
+        seconds = time.perf_counter() - wall
+        return (len(y) // batch) * batch / seconds, batches, (time.process_time() - cpu) / seconds
+
+    def inference(self):
+        (x, y), batch, exe = self.test, self.batch, self.exe
+        correct, tic, seen = 0, time.perf_counter(), 0
+        for start in range(0, len(y) - batch + 1, batch):
+            exe.arg_dict["data"][:] = x[start:start + batch]
+            out = exe.forward(is_train=False)[0].asnumpy()
+            correct += int((out.argmax(1) == y[start:start + batch]).sum())
+            seen += batch
+        return seen / (time.perf_counter() - tic), correct / seen
 
 
 def _cpu_seconds():
@@ -185,6 +229,9 @@ def main(argv=None):
     parser.add_argument("--lanes", type=int, default=None,
                         help="processes per training batch for ours (default: as Module.fit "
                              "chooses for a run this long)")
+    parser.add_argument("--loop", action="store_true",
+                        help="ours as a hand-written forward/backward/update loop on one executor "
+                             "(one process) instead of Module.fit")
     add_thread_option(parser)
     args = parser.parse_args(argv)
     threads = print_machine(args.threads)
@@ -197,9 +244,13 @@ def main(argv=None):
     print(f"data: {root} ({len(train[1]):,} train, {len(test[1]):,} test), batch {args.batch_size}")
     weights = first_weights(args.batch_size)
     # fit is called once per epoch here: the run's length decides, by Module.fit's own rule
-    lanes = LanePolicy(args.lanes).lanes_for(len(train[1]) * args.epochs)
-    print(f"ours: {lanes} process(es) per batch (--lanes)")
-    runners = [("ours", Ours(train, test, weights, args.batch_size, lanes))]
+    if args.loop:
+        print("ours: a hand-written loop on one executor, one process (--loop)")
+        runners = [("ours", OursLoop(train, test, weights, args.batch_size))]
+    else:
+        lanes = LanePolicy(args.lanes).lanes_for(len(train[1]) * args.epochs)
+        print(f"ours: {lanes} process(es) per batch (--lanes)")
+        runners = [("ours", Ours(train, test, weights, args.batch_size, lanes))]
     torch = None if args.no_torch else load_torch(threads)
     if torch is not None:
         runners.append(("PyTorch", Theirs(torch, train, test, weights, args.batch_size)))

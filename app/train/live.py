@@ -1,5 +1,5 @@
 """Live training charts: the worker's BatchEnd and EpochEnd events go into growing numpy
-buffers (a cheap append per signal); a ~30 Hz QTimer moves what is new into the curves
+buffers (a cheap append per signal); a 5 Hz QTimer moves what is new into the curves
 with ``setData`` (STYLE.md §10: never plot per signal; peak downsampling and clip-to-view
 keep 10 epochs × 469 batches as smooth as the first hundred)."""
 from __future__ import annotations
@@ -15,7 +15,10 @@ from core.session.runner import ACCURACY, LOSS
 
 from ..widgets.plot_style import BLUE, BLUE_LIGHT, GREEN, ORANGE, make_plot, pen
 
-REFRESH_MS = 33
+#: 5 Hz, one chart per tick. The GUI thread shares the two cores (and the GIL) with
+#: training: at 30 Hz the full-Fashion-MNIST LeNet trained at 16-19 k samples/s through the
+#: view, at 10 Hz 23-24 k, at 5 Hz and below as fast as Module.fit (benchmarks/train_view.py)
+REFRESH_MS = 200
 SMOOTHING = 0.1      # exponential moving average weight of the newest batch
 
 
@@ -180,8 +183,8 @@ class LiveCharts(QWidget):
         self.refresh_all()
 
     def refresh(self) -> None:
-        """One chart per tick, taking turns: each repaint stays short (3 charts at 10 Hz
-        each look as live as at 30 Hz, and the GUI thread is never busy for long)."""
+        """One chart per tick, taking turns: each repaint stays short, and the GUI thread is
+        never busy for long."""
         names = list(self.charts)
         for step in range(len(names)):
             name = names[(self._turn + step) % len(names)]

@@ -1,6 +1,6 @@
 """The numbers above the charts (epoch, batch, loss, accuracy, validation, speed, ETA)
 and the log pane that mirrors ``Speedometer`` and the fit loop's epoch lines. Both take
-their values from the view's 30 Hz refresh, never from each signal."""
+their values from the view's 5 Hz refresh, never from each signal."""
 from __future__ import annotations
 
 import math

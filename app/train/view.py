@@ -3,7 +3,7 @@ Pause/Resume and Stop while live charts fill; afterwards the confusion matrix, t
 mistakes, "Use in Classify", and a history of runs to compare.
 
 The run happens on the ``Trainer``'s thread; its events (``core.events``) arrive on typed,
-queued signals whose slots only append to buffers, and a 30 Hz timer draws (the GUI thread
+queued signals whose slots only append to buffers, and a 5 Hz timer draws (the GUI thread
 stays responsive).
 """
 from __future__ import annotations
@@ -355,7 +355,7 @@ class TrainView(QWidget):
         self.results.show_evaluation(event.evaluation, self.data.source)
 
     def _refresh_numbers(self) -> None:
-        """With the charts, ~30 times a second: the stats strip, progress, ETA, log."""
+        """With the charts, 5 times a second: the stats strip, progress, ETA, log."""
         self.log.flush()
         batch = self._last_batch
         if batch is None:

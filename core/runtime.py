@@ -9,7 +9,6 @@ True
 from __future__ import annotations
 
 import platform
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,15 +60,10 @@ def describe() -> Runtime:
                    gpu_unavailable=None if gpus else context.gpu_unavailable_reason())
 
 
-@contextmanager
 def compiled_kernels(flag: bool, because: str = "turned off for this job"):
-    """Within the block, run the CPU kernels compiled (numba) or on NumPy paths; the setting
-    before it comes back after. Loading the compiled kernels costs a fixed start-up time
-    (from numba's cache ~0.1 s per kernel, seconds to compile on a fresh install), so a
-    short one-shot job can be quicker on NumPy; ``NETSTUDIO_JIT=0`` turns them off for
+    """A context: within it, run the CPU kernels compiled (numba) or on NumPy paths; the
+    setting before it comes back after. Loading the compiled kernels costs a fixed start-up
+    time (from numba's cache ~0.1 s per kernel, seconds to compile on a fresh install), so
+    a short one-shot job can be quicker on NumPy; ``NETSTUDIO_JIT=0`` turns them off for
     the whole process."""
-    previous = jit.set_enabled(flag, because)
-    try:
-        yield
-    finally:
-        jit.set_enabled(previous)
+    return jit.enabled_within(flag, because)

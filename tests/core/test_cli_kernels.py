@@ -66,3 +66,13 @@ def test_the_choice_lasts_for_the_command_only(capsys):
     assert netstudio.main(["classify", str(SAMPLES / "coffee.png")]) == 0
     assert "espresso" in capsys.readouterr().out
     assert describe().kernels == before
+
+
+def test_a_job_inside_a_process_without_compiled_kernels_keeps_the_reason():
+    from core.backend.cpu import jit
+    from core.runtime import compiled_kernels, describe
+    with compiled_kernels(False, "turned off by NETSTUDIO_JIT=0"):
+        with compiled_kernels(False, "not loaded for 1 picture"):
+            assert describe().kernels == "NumPy (compiled kernels not loaded for 1 picture)"
+        assert describe().kernels == "NumPy (compiled kernels turned off by NETSTUDIO_JIT=0)"
+        assert not jit.ENABLED

@@ -36,6 +36,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -68,14 +69,20 @@ def _load_numba():
 _OFF_BECAUSE = "turned off by NETSTUDIO_JIT=0"
 
 
-def set_enabled(flag, because="turned off for this job"):
-    """Turn the compiled kernels on or off for this process from now on (kernels already
-    running finish); ``NETSTUDIO_JIT`` sets the starting value. Returns the previous value."""
+@contextmanager
+def enabled_within(flag, because="turned off for this job"):
+    """Within the block, the compiled kernels are on or off (``because`` says why they are
+    off, for describe); the switch and its reason as they were come back after. Kernels
+    already running finish."""
     global ENABLED, _OFF_BECAUSE
-    previous, ENABLED = ENABLED, bool(flag)
+    before = ENABLED, _OFF_BECAUSE
+    ENABLED = bool(flag)
     if not flag:
         _OFF_BECAUSE = because
-    return previous
+    try:
+        yield
+    finally:
+        ENABLED, _OFF_BECAUSE = before
 
 
 def available():
